@@ -1,0 +1,30 @@
+// Flat config: typescript-eslint's recommended rules plus the two project rules that
+// keep the architecture honest (DESIGN.md §1): no `any`, and edge/health never reach
+// into the control plane.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  {
+    files: ['src/cli/**', 'bin/**', 'bench/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['src/edge/**', 'src/health/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/control/**', '**/control', '**/store/**', '**/store'], message: 'edge/ and health/ must not import the control plane (DESIGN.md §1).' }],
+      }],
+    },
+  },
+);
