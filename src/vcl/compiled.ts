@@ -1,0 +1,93 @@
+// The contract between the VCL compiler (src/vcl/compile.ts) and the edge (src/edge/pipeline.ts).
+//
+// A CompiledService is built once per activation from checked VCL and is immutable: the edge
+// swaps whole services atomically, so a request keeps the service it started with. The
+// compiler turns each subroutine into closures over a VclContext; it never evaluates user
+// text at request time. The edge owns the VclContext (one per request, inside its
+// RequestContext) and the compiled code only reads and writes through it.
+
+import type { BackendDefinition } from '../model/backend.ts';
+import type { DirectorDefinition } from '../model/director.ts';
+
+/** Fastly's subroutines, in the order a request meets them. */
+export type Phase = 'recv' | 'hash' | 'hit' | 'miss' | 'pass' | 'fetch' | 'error' | 'deliver' | 'log';
+
+/** What a subroutine returned (`return(x)`), or 'error' after an `error` statement. */
+export type Action =
+  | 'lookup' | 'pass' | 'error' | 'restart' | 'deliver' | 'fetch' | 'deliver_stale'
+  | 'hit_for_pass' | 'hash';
+
+/** Case-insensitive header access as VCL sees it (`req.http.X-Foo`, `beresp.http.Cache-Control`). */
+export interface HeaderBag {
+  get(name: string): string | null;
+  set(name: string, value: string): void;
+  unset(name: string): void;
+}
+
+export interface VclHttpMessage {
+  http: HeaderBag;
+}
+
+export interface VclRequest extends VclHttpMessage {
+  method: string;
+  url: string;
+  proto: string;
+}
+
+export interface VclResponse extends VclHttpMessage {
+  status: number;
+  /** The reason phrase (`resp.response`, `obj.response`, `beresp.response`). */
+  response: string;
+}
+
+export interface VclBackendResponse extends VclResponse {
+  /** Seconds; set by the cache policy before vcl_fetch, may be changed by it. */
+  ttl: number;
+  grace: number;
+  staleIfError: number;
+  staleWhileRevalidate: number;
+  cacheable: boolean;
+}
+
+/** The per-request state VCL reads and writes. Implemented by the edge. */
+export interface VclContext {
+  readonly clientIp: string;
+  readonly server: { readonly hostname: string; readonly identity: string; readonly ip: string; readonly port: number; readonly pop: string };
+  readonly req: VclRequest & { backend: string | null; restarts: number };
+  bereq: VclRequest | null;
+  beresp: VclBackendResponse | null;
+  obj: VclResponse | null;
+  resp: VclResponse | null;
+  /** `declare local var.x TYPE` values, reset per subroutine invocation by the compiled code. */
+  readonly locals: Map<string, unknown>;
+  /** Capture groups of the last successful regex match (`re.group.N`). */
+  reGroups: readonly string[];
+  /** Strings added by `set req.hash += …` in vcl_hash. */
+  readonly hashData: string[];
+  /** Health of a backend or director by VCL name, as this POP sees it now. */
+  isHealthy(name: string): boolean;
+  log(message: string): void;
+}
+
+export interface ServiceSettings {
+  /** Seconds, used when a response states no freshness. */
+  readonly defaultTtl: number;
+  readonly staleIfError: boolean;
+  readonly staleIfErrorTtl: number;
+}
+
+export interface CompiledService {
+  readonly serviceId: string;
+  readonly version: number;
+  readonly domains: readonly string[];
+  readonly backends: ReadonlyMap<string, BackendDefinition>;
+  readonly directors: ReadonlyMap<string, DirectorDefinition>;
+  /** The backend or director a request uses unless vcl_recv sets req.backend. */
+  readonly defaultBackend: string | null;
+  readonly settings: ServiceSettings;
+  /**
+   * Runs `vcl_<phase>` (user code, then Fastly's built-in default for the phase) and returns
+   * the action. An `error N "text"` statement sets ctx.obj and returns 'error'.
+   */
+  run(phase: Phase, ctx: VclContext): Action;
+}
