@@ -91,3 +91,19 @@ export interface CompiledService {
    */
   run(phase: Phase, ctx: VclContext): Action;
 }
+
+/**
+ * What activation hands to every POP: the VCL that will run (the generated main file and any
+ * custom files it includes), the service's domains and settings. It is plain data so it can
+ * cross process boundaries (node:cluster IPC, PostgreSQL NOTIFY payloads); each edge worker
+ * compiles it itself with `compileService(source)` from src/vcl/compile.ts.
+ */
+export interface ServiceSource {
+  readonly serviceId: string;
+  readonly version: number;
+  readonly domains: readonly string[];
+  readonly settings: ServiceSettings;
+  /** Name of the main file in `files`. */
+  readonly main: string;
+  readonly files: readonly { readonly name: string; readonly content: string }[];
+}
