@@ -1,0 +1,93 @@
+// The edge's HTTP listener: keep-alive HTTP/1.1 and a bounded drain (DESIGN.md §4.1).
+//
+// Ownership: this file owns the listening socket and the count of requests in flight; the
+// handler owns everything about a request. Drain = stop accepting, let requests in flight
+// finish (their connections are closed after the response), close idle keep-alive
+// connections at once, and force-close what is left when the deadline passes.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type EdgeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface EdgeServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly handler: EdgeHandler;
+  /** How long a drain waits for requests in flight before closing their connections. */
+  readonly drainTimeoutMs?: number;
+  /** Idle time after which a client's keep-alive connection is closed. */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+export class EdgeServer {
+  readonly #server: http.Server;
+  readonly #drainTimeoutMs: number;
+  #inFlight = 0;
+  #draining = false;
+  #idle: (() => void) | null = null;
+
+  constructor(opts: EdgeServerOptions) {
+    this.#drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
+    this.#server = http.createServer({
+      keepAlive: true,
+      keepAliveTimeout: opts.keepAliveTimeoutMs ?? 60_000,
+      // A client that sends headers slowly or never finishes a request must not hold a slot.
+      headersTimeout: 30_000,
+      requestTimeout: 0,
+      noDelay: true,
+    }, (req, res) => {
+      this.#inFlight++;
+      if (this.#draining) res.shouldKeepAlive = false;
+      res.once('close', () => this.#finished());
+      opts.handler(req, res);
+    });
+    this.#listenArgs = [opts.port, opts.host];
+  }
+
+  readonly #listenArgs: [number, string];
+
+  /** Starts listening; with node:cluster the primary shares one listening socket with all workers. */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#listenArgs[0], this.#listenArgs[1], () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Stops accepting and resolves once every request in flight has finished (or the deadline passed). */
+  async drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    if (this.#inFlight > 0) {
+      const idle = new Promise<void>((resolve) => { this.#idle = resolve; });
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.#drainTimeoutMs); });
+      await Promise.race([idle, deadline]);
+      clearTimeout(timer);
+    }
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  #finished(): void {
+    this.#inFlight--;
+    if (this.#draining) {
+      this.#server.closeIdleConnections();
+      if (this.#inFlight === 0) this.#idle?.();
+    }
+  }
+}
