@@ -1,0 +1,121 @@
+// `lacquer serve` settings: flag, else environment variable, else default (DESIGN.md §4.1).
+// Validated here, once, into a typed ServeOptions; everything after trusts it.
+
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+
+export type Role = 'all' | 'edge' | 'control';
+
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ServeOptions {
+  readonly edge: Listen;
+  readonly api: Listen;
+  /** `sqlite:<file>` or `postgres://…`. */
+  readonly db: string;
+  readonly pop: string;
+  /** Edge worker processes; 0 runs the edge inside the main process (tests, tiny hosts). */
+  readonly workers: number;
+  readonly role: Role;
+  readonly token: string | null;
+  /** CIDRs origins must allow; empty = the POP's own addresses. */
+  readonly egress: readonly string[];
+  readonly cacheSizeBytes: number;
+  readonly cacheMaxObjectBytes: number;
+}
+
+/** Raw values as commander hands them over (flags), before defaults. */
+export interface ServeFlags {
+  edge?: string;
+  api?: string;
+  db?: string;
+  pop?: string;
+  workers?: string;
+  role?: string;
+  token?: string;
+  egress?: string;
+  cacheSize?: string;
+  cacheMaxObject?: string;
+}
+
+export class OptionError extends Error {
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.option = option;
+    this.name = 'OptionError';
+  }
+}
+
+const MB = 1024 * 1024;
+
+export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const pick = (flag: string | undefined, name: string): string | undefined => {
+    if (flag !== undefined) return flag;
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const role = pick(flags.role, 'LACQUER_ROLE') ?? 'all';
+  if (role !== 'all' && role !== 'edge' && role !== 'control') {
+    throw new OptionError('--role', `must be all, edge or control, got "${role}"`);
+  }
+  const workersText = pick(flags.workers, 'LACQUER_WORKERS');
+  const workers = workersText === undefined ? os.availableParallelism() : parseCount('--workers', workersText, 0, 256);
+  const pop = pick(flags.pop, 'LACQUER_POP') ?? 'local';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(pop)) {
+    throw new OptionError('--pop', `must be 1–63 letters, digits, "-" or "_", got "${pop}"`);
+  }
+  const egressText = pick(flags.egress, 'LACQUER_EGRESS');
+  const egress = egressText === undefined ? [] : egressText.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const cidr of egress) parseCidr('--egress', cidr);
+  const db = pick(flags.db, 'LACQUER_DB') ?? 'sqlite:./data/lacquer.db';
+  if (!db.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(db)) {
+    throw new OptionError('--db', `must be sqlite:<file> or postgres://…, got "${db}"`);
+  }
+  return {
+    edge: parseListen('--edge', pick(flags.edge, 'LACQUER_EDGE') ?? '127.0.0.1:8080'),
+    api: parseListen('--api', pick(flags.api, 'LACQUER_API') ?? '127.0.0.1:8081'),
+    db,
+    pop,
+    workers,
+    role,
+    token: pick(flags.token, 'LACQUER_TOKEN') ?? null,
+    egress,
+    cacheSizeBytes: parseCount('--cache-size', pick(flags.cacheSize, 'LACQUER_CACHE_SIZE') ?? '256', 1, 1024 * 1024) * MB,
+    cacheMaxObjectBytes: parseCount('--cache-max-object', pick(flags.cacheMaxObject, 'LACQUER_CACHE_MAX_OBJECT') ?? '32', 1, 1024 * 1024) * MB,
+  };
+}
+
+/** The directory that holds the SQLite file (and the admin token), or `./data` for PostgreSQL. */
+export function dataDir(db: string): string {
+  return db.startsWith('sqlite:') ? path.dirname(db.slice('sqlite:'.length)) : './data';
+}
+
+/** `127.0.0.1:8080`, `[::1]:8080`, `:8080` (all addresses). */
+export function parseListen(option: string, text: string): Listen {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
+  if (m === null) throw new OptionError(option, `must be HOST:PORT, got "${text}"`);
+  const host = m[1] ?? (m[2] === '' ? '0.0.0.0' : m[2]);
+  if (m[1] !== undefined && net.isIPv6(m[1]) === false) throw new OptionError(option, `"${m[1]}" is not an IPv6 address`);
+  return { host, port: parseCount(option, m[3], 0, 65535) };
+}
+
+function parseCount(option: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new OptionError(option, `must be a whole number, got "${text}"`);
+  const n = Number(text);
+  if (n < min || n > max) throw new OptionError(option, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parseCidr(option: string, text: string): void {
+  const [addr, bits, extra] = text.split('/');
+  const family = net.isIP(addr ?? '');
+  const max = family === 4 ? 32 : family === 6 ? 128 : 0;
+  if (family === 0 || extra !== undefined || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > max) {
+    throw new OptionError(option, `"${text}" is not a CIDR like 192.0.2.0/24 or 2001:db8::/32`);
+  }
+}
