@@ -7,3 +7,4 @@ export { settings } from './settings.ts';
 export { service, version } from './service.ts';
 export { parseRecord, blank, coerce, type ApiRecord, type FieldError, type ParseResult, type Resource } from './parse.ts';
 export { isAddress, isHostname, type Field } from './fields.ts';
+export { requestSchema, responseSchema, StatusOk, ErrorBody } from './schemas.ts';
