@@ -1,0 +1,43 @@
+// Tokens (issue 3 §5), shaped like Fastly's https://www.fastly.com/documentation/reference/api/auth-tokens/user/
+// `scope` is `global` or `global:read`; `services` limits a token to one service.
+import { Type } from '@sinclair/typebox';
+import type { TokenRow } from '../../store/index.ts';
+import { createToken } from '../auth.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteTable } from '../routes.ts';
+import { requireService } from '../versions.ts';
+import type { ControlDeps } from './deps.ts';
+
+const TokenBody = Type.Object({
+  id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), scope: Type.String(), services: Type.Array(Type.String()),
+  created_at: Type.String(), access_token: Type.Optional(Type.String()),
+});
+
+function tokenBody(t: TokenRow): Record<string, unknown> {
+  return {
+    id: t.id, name: t.name, scope: t.readOnly ? 'global:read' : 'global', services: t.serviceId === null ? [] : [t.serviceId],
+    created_at: t.createdAt, user_id: 'lacquer', expires_at: null,
+  };
+}
+
+export function registerTokenRoutes(routes: RouteTable, deps: ControlDeps): void {
+  const { store } = deps;
+  routes.add({
+    method: 'POST', url: '/tokens', summary: 'Create a token (shown once)', tag: 'token', access: 'admin', response: TokenBody,
+    body: Type.Object({ name: Type.Optional(Type.String()), service_id: Type.Optional(Type.String()), scope: Type.Optional(Type.String()) }),
+  }, async ({ body, reply }) => {
+    const input = (body ?? {}) as Record<string, unknown>;
+    const serviceId = typeof input.service_id === 'string' && input.service_id !== '' ? input.service_id : null;
+    const scope = typeof input.scope === 'string' && input.scope !== '' ? input.scope : 'global';
+    if (scope !== 'global' && scope !== 'global:read') throw new ApiError('badRequest', 'scope: must be one of global, global:read');
+    if (serviceId !== null) await store.transaction((tx) => requireService(tx, serviceId));
+    const name = typeof input.name === 'string' && input.name !== '' ? input.name : null;
+    const { secret, token } = await createToken(store, { name, serviceId, readOnly: scope === 'global:read' });
+    reply.code(200);
+    return { ...tokenBody(token), access_token: secret };
+  });
+  routes.add({ method: 'GET', url: '/tokens/self', summary: 'Describe the token making this request', tag: 'token', access: 'read', response: TokenBody }, async ({ token }) =>
+    tokenBody(token as TokenRow));
+  routes.add({ method: 'GET', url: '/current_user', summary: 'The user behind the token (lacquer has one)', tag: 'token', access: 'read' }, async () =>
+    ({ id: 'lacquer', login: 'admin', name: 'lacquer administrator', customer_id: 'lacquer', role: 'superuser' }));
+}

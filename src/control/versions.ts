@@ -1,0 +1,143 @@
+// Version lifecycle (issue 3 §3). A version is editable until it is activated or locked;
+// activation locks it. One version per service is active. Activation generates the VCL,
+// compiles it through the injected validator and refuses on any error, and refuses when a
+// domain is already active in another service.
+import { randomBytes } from 'node:crypto';
+import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
+import type { StoreTx, VersionRow } from '../store/index.ts';
+import { ApiError } from './errors.ts';
+import { settingsBody } from './present.ts';
+import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
+
+const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A Fastly-style 22-character alphanumeric service id. */
+export function newServiceId(): string {
+  const bytes = randomBytes(22);
+  let id = '';
+  for (const b of bytes) id += ID_ALPHABET[b % ID_ALPHABET.length];
+  return id;
+}
+
+/** Fastly timestamps: ISO 8601, seconds precision, UTC. */
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function parseVersionNumber(raw: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ApiError('badRequest', `version: must be a positive integer, got "${raw}"`);
+  return Number(raw);
+}
+
+export async function requireService(tx: StoreTx, serviceId: string): Promise<void> {
+  if (await tx.getService(serviceId) === null) throw new ApiError('notFound', `Couldn't find service '${serviceId}'`);
+}
+
+export async function requireVersion(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {
+  await requireService(tx, serviceId);
+  const v = await tx.getVersion(serviceId, number);
+  if (v === null) throw new ApiError('notFound', `Couldn't find version ${number} of service '${serviceId}'`);
+  return v;
+}
+
+export async function requireEditable(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {
+  const v = await requireVersion(tx, serviceId, number);
+  if (v.active) throw new ApiError('locked', `version ${number} of service '${serviceId}' is active and cannot be edited; clone it`);
+  if (v.locked) throw new ApiError('locked', `version ${number} of service '${serviceId}' is locked and cannot be edited; clone it`);
+  return v;
+}
+
+export async function nextVersionNumber(tx: StoreTx, serviceId: string): Promise<number> {
+  const versions = await tx.listVersions(serviceId);
+  return versions.length === 0 ? 1 : versions[versions.length - 1].number + 1;
+}
+
+export async function createVersion(tx: StoreTx, serviceId: string, comment: string | null): Promise<VersionRow> {
+  const at = now();
+  const row: VersionRow = { serviceId, number: await nextVersionNumber(tx, serviceId), active: false, locked: false, comment, createdAt: at, updatedAt: at };
+  await tx.insertVersion(row);
+  return row;
+}
+
+export async function cloneVersion(tx: StoreTx, serviceId: string, from: number): Promise<VersionRow> {
+  const source = await requireVersion(tx, serviceId, from);
+  const row = await createVersion(tx, serviceId, source.comment);
+  await tx.copyObjects(serviceId, from, row.number, row.createdAt);
+  return row;
+}
+
+export async function loadConfig(tx: StoreTx, serviceId: string, version: number): Promise<VersionConfig> {
+  const data = async (kind: 'backend' | 'healthcheck' | 'director' | 'vcl') =>
+    (await tx.listObjects(serviceId, version, kind)).map((r) => ({ ...r.data }));
+  return {
+    serviceId, version,
+    backends: await data('backend'), healthchecks: await data('healthcheck'), directors: await data('director'),
+    vcls: await data('vcl'), settings: await settingsBody(tx, serviceId, version),
+  };
+}
+
+export interface ValidationResult {
+  readonly generated: GeneratedVcl;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  readonly diagnostics: readonly VclDiagnostic[];
+}
+
+export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
+  const generated = generateVcl(await loadConfig(tx, serviceId, version));
+  const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
+  const diagnostics = errors.length === 0 ? validator(generated.files).diagnostics : [];
+  errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
+  const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
+  return { generated, errors, warnings, diagnostics };
+}
+
+/** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
+export function validateBody(r: ValidationResult): Record<string, unknown> {
+  const ok = r.errors.length === 0;
+  return {
+    status: ok ? 'ok' : 'error',
+    msg: ok ? null : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'} in the generated VCL`,
+    errors: r.errors, warnings: r.warnings, messages: [...r.errors, ...r.warnings],
+  };
+}
+
+export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator): Promise<VersionRow> {
+  const target = await requireVersion(tx, serviceId, number);
+  const result = await validateVersion(tx, serviceId, number, validator);
+  if (result.errors.length > 0) {
+    throw new ApiError('activationFailed', result.errors.join('\n'), { errors: result.errors, warnings: result.warnings });
+  }
+  for (const domain of await tx.listObjects(serviceId, number, 'domain')) {
+    const others = (await tx.servicesWithActiveDomain(domain.name)).filter((id) => id !== serviceId);
+    if (others.length > 0) {
+      throw new ApiError('domainConflict', `domain '${domain.name}' is active in service '${others[0]}'; it cannot also be activated in service '${serviceId}'`);
+    }
+  }
+  const at = now();
+  for (const v of await tx.listVersions(serviceId)) {
+    if (v.active && v.number !== number) {
+      await tx.updateVersion(serviceId, v.number, { active: false, updatedAt: at });
+      tx.publish({ type: 'deactivated', serviceId, version: v.number });
+    }
+  }
+  await tx.updateVersion(serviceId, number, { active: true, locked: true, updatedAt: at });
+  tx.publish({ type: 'activated', serviceId, version: number });
+  return { ...target, active: true, locked: true, updatedAt: at };
+}
+
+export async function deactivateVersion(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {
+  const v = await requireVersion(tx, serviceId, number);
+  if (!v.active) return v;
+  const at = now();
+  await tx.updateVersion(serviceId, number, { active: false, updatedAt: at });
+  tx.publish({ type: 'deactivated', serviceId, version: number });
+  return { ...v, active: false, updatedAt: at };
+}
+
+export async function lockVersion(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {
+  const v = await requireVersion(tx, serviceId, number);
+  const at = now();
+  await tx.updateVersion(serviceId, number, { locked: true, updatedAt: at });
+  return { ...v, locked: true, updatedAt: at };
+}

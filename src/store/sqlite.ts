@@ -1,0 +1,258 @@
+// Store on node:sqlite (https://nodejs.org/api/sqlite.html). One connection, WAL journal,
+// prepared statements cached by SQL text. node:sqlite is synchronous, so "async" here only
+// means the interface allows it; transactions are serialised through a promise chain so an
+// awaiting transaction function never interleaves with another one on the same connection.
+import { EventEmitter } from 'node:events';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import {
+  StoreConflictError,
+  type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
+  type StoreEvents, type StoreTx, type TokenRow, type VersionPatch, type VersionRow,
+} from './store.ts';
+
+const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+
+type Row = Record<string, SQLInputValue>;
+
+// SQLite extended result codes for constraint failures (https://sqlite.org/rescode.html).
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+/** Applies every `NNN_*.sql` file in migrations/ not yet recorded, each in its own transaction. */
+function migrate(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+  for (const file of files) {
+    const version = Number.parseInt(file, 10);
+    if (applied.has(version)) continue;
+    db.exec('BEGIN');
+    try {
+      db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+class SqliteStore implements Store {
+  readonly events = new EventEmitter<StoreEvents>();
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.#closed) throw new Error('store is closed');
+      const pending: StoreEvent[] = [];
+      this.#db.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await fn(new SqliteTx(this, pending));
+        this.#db.exec('COMMIT');
+      } catch (err) {
+        this.#db.exec('ROLLBACK');
+        throw err;
+      }
+      for (const event of pending) this.events.emit('event', event);
+      return result;
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  statement(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (s === undefined) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+class SqliteTx implements StoreTx {
+  readonly #store: SqliteStore;
+  readonly #pending: StoreEvent[];
+
+  constructor(store: SqliteStore, pending: StoreEvent[]) {
+    this.#store = store;
+    this.#pending = pending;
+  }
+
+  #all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.#store.statement(sql).all(...params) as Row[];
+  }
+
+  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.#store.statement(sql).get(...params) as Row | undefined;
+  }
+
+  #run(sql: string, what: string, ...params: SQLInputValue[]): void {
+    try {
+      this.#store.statement(sql).run(...params);
+    } catch (err) {
+      const code = (err as { errcode?: number }).errcode;
+      if (code === SQLITE_CONSTRAINT_PRIMARYKEY || code === SQLITE_CONSTRAINT_UNIQUE) throw new StoreConflictError(what, { cause: err });
+      throw err;
+    }
+  }
+
+  async insertService(r: ServiceRow): Promise<void> {
+    this.#run('INSERT INTO services (id, name, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', `service ${r.id}`,
+      r.id, r.name, r.comment, r.createdAt, r.updatedAt);
+  }
+
+  async getService(id: string): Promise<ServiceRow | null> {
+    const row = this.#get('SELECT * FROM services WHERE id = ?', id);
+    return row === undefined ? null : toService(row);
+  }
+
+  async listServices(): Promise<ServiceRow[]> {
+    return this.#all('SELECT * FROM services ORDER BY created_at, id').map(toService);
+  }
+
+  async updateService(id: string, p: ServicePatch): Promise<void> {
+    const cur = await this.getService(id);
+    if (cur === null) return;
+    this.#run('UPDATE services SET name = ?, comment = ?, updated_at = ? WHERE id = ?', `service ${id}`,
+      p.name ?? cur.name, p.comment === undefined ? cur.comment : p.comment, p.updatedAt ?? cur.updatedAt, id);
+  }
+
+  async deleteService(id: string): Promise<void> {
+    this.#run('DELETE FROM objects WHERE service_id = ?', 'objects', id);
+    this.#run('DELETE FROM versions WHERE service_id = ?', 'versions', id);
+    this.#run('DELETE FROM services WHERE id = ?', 'service', id);
+  }
+
+  async insertVersion(r: VersionRow): Promise<void> {
+    this.#run('INSERT INTO versions (service_id, number, active, locked, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `version ${r.number} of service ${r.serviceId}`,
+      r.serviceId, r.number, r.active ? 1 : 0, r.locked ? 1 : 0, r.comment, r.createdAt, r.updatedAt);
+  }
+
+  async getVersion(serviceId: string, number: number): Promise<VersionRow | null> {
+    const row = this.#get('SELECT * FROM versions WHERE service_id = ? AND number = ?', serviceId, number);
+    return row === undefined ? null : toVersion(row);
+  }
+
+  async listVersions(serviceId: string): Promise<VersionRow[]> {
+    return this.#all('SELECT * FROM versions WHERE service_id = ? ORDER BY number', serviceId).map(toVersion);
+  }
+
+  async updateVersion(serviceId: string, number: number, p: VersionPatch): Promise<void> {
+    const cur = await this.getVersion(serviceId, number);
+    if (cur === null) return;
+    this.#run('UPDATE versions SET active = ?, locked = ?, comment = ?, updated_at = ? WHERE service_id = ? AND number = ?', 'version',
+      (p.active ?? cur.active) ? 1 : 0, (p.locked ?? cur.locked) ? 1 : 0, p.comment === undefined ? cur.comment : p.comment,
+      p.updatedAt ?? cur.updatedAt, serviceId, number);
+  }
+
+  async listObjects(serviceId: string, version: number, kind: ObjectKind): Promise<ObjectRow[]> {
+    // ORDER BY on TEXT compares bytes under SQLite's default BINARY collation, as PostgreSQL's "C" collation does.
+    return this.#all('SELECT * FROM objects WHERE service_id = ? AND version = ? AND kind = ? ORDER BY name', serviceId, version, kind).map(toObject);
+  }
+
+  async getObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<ObjectRow | null> {
+    const row = this.#get('SELECT * FROM objects WHERE service_id = ? AND version = ? AND kind = ? AND name = ?', serviceId, version, kind, name);
+    return row === undefined ? null : toObject(row);
+  }
+
+  async insertObject(r: ObjectRow): Promise<void> {
+    this.#run('INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `${r.kind} ${r.name}`, r.serviceId, r.version, r.kind, r.name, JSON.stringify(r.data), r.createdAt, r.updatedAt);
+  }
+
+  async replaceObject(name: string, r: ObjectRow): Promise<void> {
+    this.#run('UPDATE objects SET name = ?, data = ?, created_at = ?, updated_at = ? WHERE service_id = ? AND version = ? AND kind = ? AND name = ?',
+      `${r.kind} ${r.name}`, r.name, JSON.stringify(r.data), r.createdAt, r.updatedAt, r.serviceId, r.version, r.kind, name);
+  }
+
+  async deleteObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<void> {
+    this.#run('DELETE FROM objects WHERE service_id = ? AND version = ? AND kind = ? AND name = ?', 'object', serviceId, version, kind, name);
+  }
+
+  async copyObjects(serviceId: string, from: number, to: number, at: string): Promise<void> {
+    this.#run(`INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at)
+      SELECT service_id, ?, kind, name, data, ?, ? FROM objects WHERE service_id = ? AND version = ?`, 'objects',
+    to, at, at, serviceId, from);
+  }
+
+  async servicesWithActiveDomain(domain: string): Promise<string[]> {
+    return this.#all(`SELECT DISTINCT o.service_id AS id FROM objects o
+      JOIN versions v ON v.service_id = o.service_id AND v.number = o.version
+      WHERE o.kind = 'domain' AND o.name = ? AND v.active = 1 ORDER BY o.service_id`, domain).map((r) => String(r.id));
+  }
+
+  async insertToken(r: TokenRow): Promise<void> {
+    this.#run('INSERT INTO tokens (id, hash, name, service_id, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?)', `token ${r.id}`,
+      r.id, r.hash, r.name, r.serviceId, r.readOnly ? 1 : 0, r.createdAt);
+  }
+
+  async getTokenByHash(hash: string): Promise<TokenRow | null> {
+    const row = this.#get('SELECT * FROM tokens WHERE hash = ?', hash);
+    return row === undefined ? null : toToken(row);
+  }
+
+  async listTokens(): Promise<TokenRow[]> {
+    return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
+  }
+
+  publish(event: StoreEvent): void {
+    this.#pending.push(event);
+  }
+}
+
+const str = (v: SQLInputValue): string => String(v);
+const strOrNull = (v: SQLInputValue): string | null => (v === null ? null : String(v));
+
+function toService(r: Row): ServiceRow {
+  return { id: str(r.id), name: str(r.name), comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
+}
+
+function toVersion(r: Row): VersionRow {
+  return {
+    serviceId: str(r.service_id), number: Number(r.number), active: Number(r.active) === 1, locked: Number(r.locked) === 1,
+    comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+function toObject(r: Row): ObjectRow {
+  return {
+    serviceId: str(r.service_id), version: Number(r.version), kind: str(r.kind) as ObjectKind, name: str(r.name),
+    data: JSON.parse(str(r.data)) as Record<string, unknown>, createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+function toToken(r: Row): TokenRow {
+  return {
+    id: str(r.id), hash: str(r.hash), name: strOrNull(r.name), serviceId: strOrNull(r.service_id),
+    readOnly: Number(r.read_only) === 1, createdAt: str(r.created_at),
+  };
+}

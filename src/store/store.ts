@@ -1,0 +1,119 @@
+// The Store is the control plane's only door to persistence. It is deliberately dumb: it
+// keeps rows (services, versions, version-scoped objects, tokens) and runs a caller's
+// function in one transaction; every rule (locking, uniqueness messages, activation) lives
+// in src/control. That keeps the SQLite and the coming PostgreSQL implementations small and
+// lets both run the one conformance suite in test/store/conformance.ts.
+//
+// Invariants every implementation keeps:
+// - `transaction(fn)` commits every write made through `tx` when fn resolves, and none of
+//   them when it rejects. Calls are serialised per Store; fn must not call transaction again.
+// - Events passed to `tx.publish` reach `events` listeners only after the commit.
+// - Timestamps are given by the caller (ISO 8601 strings), so stores never read the clock.
+// - Lists come back ordered: services by id creation order (created_at, id), versions by
+//   number, objects by name (byte order).
+import type { EventEmitter } from 'node:events';
+
+/** The kinds of object that live inside a service version. */
+export const OBJECT_KINDS = ['backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings'] as const;
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
+
+export interface ServiceRow {
+  readonly id: string;
+  readonly name: string;
+  readonly comment: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface VersionRow {
+  readonly serviceId: string;
+  readonly number: number;
+  readonly active: boolean;
+  readonly locked: boolean;
+  readonly comment: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A version-scoped object; `data` is the normalised API record (JSON-serialisable). */
+export interface ObjectRow {
+  readonly serviceId: string;
+  readonly version: number;
+  readonly kind: ObjectKind;
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface TokenRow {
+  readonly id: string;
+  /** Hex SHA-256 of the secret; the secret itself is never stored. */
+  readonly hash: string;
+  readonly name: string | null;
+  /** null: every service. */
+  readonly serviceId: string | null;
+  readonly readOnly: boolean;
+  readonly createdAt: string;
+}
+
+/** What the control plane announces to the edge (DESIGN.md §1: published through the Store). */
+export type StoreEvent =
+  | { readonly type: 'activated'; readonly serviceId: string; readonly version: number }
+  | { readonly type: 'deactivated'; readonly serviceId: string; readonly version: number };
+
+export interface StoreEvents {
+  event: [StoreEvent];
+}
+
+export type ServicePatch = Partial<Pick<ServiceRow, 'name' | 'comment' | 'updatedAt'>>;
+export type VersionPatch = Partial<Pick<VersionRow, 'active' | 'locked' | 'comment' | 'updatedAt'>>;
+
+export interface StoreTx {
+  insertService(row: ServiceRow): Promise<void>;
+  getService(id: string): Promise<ServiceRow | null>;
+  listServices(): Promise<ServiceRow[]>;
+  updateService(id: string, patch: ServicePatch): Promise<void>;
+  /** Removes the service with its versions and objects. */
+  deleteService(id: string): Promise<void>;
+
+  insertVersion(row: VersionRow): Promise<void>;
+  getVersion(serviceId: string, number: number): Promise<VersionRow | null>;
+  listVersions(serviceId: string): Promise<VersionRow[]>;
+  updateVersion(serviceId: string, number: number, patch: VersionPatch): Promise<void>;
+
+  listObjects(serviceId: string, version: number, kind: ObjectKind): Promise<ObjectRow[]>;
+  getObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<ObjectRow | null>;
+  /** Throws StoreConflictError when (service, version, kind, name) exists. */
+  insertObject(row: ObjectRow): Promise<void>;
+  /** Replaces the object named `name` by `row` (whose name may differ: a rename). */
+  replaceObject(name: string, row: ObjectRow): Promise<void>;
+  deleteObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<void>;
+  /** Copies every object of version `from` into version `to`, stamping `at` as their times. */
+  copyObjects(serviceId: string, from: number, to: number, at: string): Promise<void>;
+  /** Services (other than none) whose active version has a domain object named `domain`. */
+  servicesWithActiveDomain(domain: string): Promise<string[]>;
+
+  insertToken(row: TokenRow): Promise<void>;
+  getTokenByHash(hash: string): Promise<TokenRow | null>;
+  listTokens(): Promise<TokenRow[]>;
+
+  /** Queue an event for `events` listeners once this transaction commits. */
+  publish(event: StoreEvent): void;
+}
+
+export interface Store {
+  readonly events: EventEmitter<StoreEvents>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A uniqueness constraint was violated; carries what collided so callers can say so. */
+export class StoreConflictError extends Error {
+  readonly what: string;
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(`duplicate ${what}`, options);
+    this.name = 'StoreConflictError';
+    this.what = what;
+  }
+}

@@ -1,0 +1,81 @@
+// issue 3 §8: the Fastly CLI (v16, npm @fastly/cli), unchanged, against lacquer. Its API and
+// account endpoints point at the local server; HTTP(S)_PROXY points at a local recorder that
+// refuses everything, so any attempt to reach another host (update checks) fails and is seen.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ADMIN, startApi } from './helpers.ts';
+
+const FASTLY = join(import.meta.dirname, '../../node_modules/.bin/fastly');
+
+async function refusingProxy(t: TestContext): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    req.socket.on('error', () => undefined);
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(502).end();
+  });
+  server.on('connect', (req, socket) => {
+    seen.push(`CONNECT ${req.url}`);
+    socket.on('error', () => undefined); // the CLI may reset after reading the refusal
+    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+test('the Fastly CLI v16 creates a service, manages backends and healthchecks, clones and activates', async (t) => {
+  const api = await startApi(t);
+  const proxy = await refusingProxy(t);
+  const home = mkdtempSync(join(tmpdir(), 'lacquer-fastly-cli-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const env = {
+    PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'),
+    FASTLY_API_ENDPOINT: api.base, FASTLY_ACCOUNT_ENDPOINT: api.base, FASTLY_API_TOKEN: ADMIN,
+    HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1',
+  };
+  const fastly = (...args: string[]): Promise<string> => new Promise((resolve, reject) => {
+    execFile(FASTLY, [...args, '--non-interactive'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err !== null) reject(new Error(`fastly ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+
+  const created = await fastly('service', 'create', '--name', 'cli-demo');
+  const sid = /Created service ([0-9A-Za-z]{22})/.exec(created)?.[1];
+  assert.ok(sid, created);
+  const v = ['--service-id', sid, '--version', '1'];
+
+  await fastly('service', 'backend', 'create', ...v, '--name', 'origin', '--address', 'origin.example', '--port', '443', '--override-host', 'www.example');
+  await fastly('service', 'backend', 'create', ...v, '--name', 'second', '--address', '192.0.2.7');
+  const listed = JSON.parse(await fastly('service', 'backend', 'list', ...v, '--json')) as Array<Record<string, unknown>>;
+  assert.deepEqual(listed.map((b) => [b.Name, b.Address, b.Port, b.UseSSL, b.OverrideHost]), [
+    ['origin', 'origin.example', 443, true, 'www.example'],
+    ['second', '192.0.2.7', 80, false, '192.0.2.7'], // the CLI sends override_host = address itself
+  ]);
+  assert.match(await fastly('service', 'backend', 'describe', ...v, '--name', 'origin'), /Address: origin\.example\nPort: 443\n/);
+
+  await fastly('service', 'healthcheck', 'create', ...v, '--name', 'hc', '--path', '/health', '--check-interval', '10000', '--method', 'GET');
+  const hcs = JSON.parse(await fastly('service', 'healthcheck', 'list', ...v, '--json')) as Array<Record<string, unknown>>;
+  assert.deepEqual(hcs.map((h) => [h.Name, h.Path, h.CheckInterval, h.Method, h.Window]), [['hc', '/health', 10000, 'GET', 5]]);
+
+  await fastly('service', 'backend', 'update', ...v, '--name', 'origin', '--healthcheck', 'hc', '--first-byte-timeout', '5000');
+  await fastly('service', 'backend', 'delete', ...v, '--name', 'second');
+  const after = JSON.parse(await fastly('service', 'backend', 'list', ...v, '--json')) as Array<Record<string, unknown>>;
+  assert.deepEqual(after.map((b) => [b.Name, b.HealthCheck, b.FirstByteTimeout]), [['origin', 'hc', 5000]]);
+
+  assert.match(await fastly('service', 'version', 'activate', ...v), /Activated service .* version 1/);
+  assert.match(await fastly('service', 'version', 'clone', '--service-id', sid, '--version', 'active'), /Cloned service .* version 1 to version 2/);
+  assert.match(await fastly('service', 'version', 'activate', '--service-id', sid, '--version', 'latest'), /Activated service .* version 2/);
+  const versions = (await api.call('GET', `/service/${sid}/version`)).body as Array<{ number: number; active: boolean }>;
+  assert.deepEqual(versions.map((x) => [x.number, x.active]), [[1, false], [2, true]]);
+  // Whatever the CLI tried beyond the local API was refused by the proxy; none of it was needed.
+  t.diagnostic(`requests refused by the proxy: ${JSON.stringify(proxy.seen)}`);
+  assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
+});

@@ -1,0 +1,87 @@
+// issue 3 §8: the official `fastly` JS client (v13), unchanged, against lacquer. Its base URL
+// is hard-wired to api.fastly.com; a superagent plugin rewrites each request to the local server.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { ADMIN, startApi } from './helpers.ts';
+
+type Call = (options: Record<string, unknown>) => Promise<Record<string, unknown> & Array<Record<string, unknown>>>;
+type ApiClass = new () => Record<string, Call>;
+interface FastlyModule {
+  ApiClient: { instance: { plugins: Array<(req: { url: string }) => unknown> | null; authenticate(token: string): void } };
+  ServiceApi: ApiClass;
+  VersionApi: ApiClass;
+  BackendApi: ApiClass;
+  HealthcheckApi: ApiClass;
+  DomainApi: ApiClass;
+}
+
+const Fastly = createRequire(import.meta.url)('fastly') as FastlyModule;
+
+test('the fastly JS client v13 creates, validates, activates, clones, lists, updates and deletes', async (t) => {
+  const api = await startApi(t);
+  const client = Fastly.ApiClient.instance;
+  client.authenticate(ADMIN);
+  client.plugins = [(req) => {
+    req.url = req.url.replace(/^https:\/\/api\.fastly\.com/, api.base);
+    return req;
+  }];
+  t.after(() => {
+    client.plugins = null;
+  });
+  const services = new Fastly.ServiceApi();
+  const versions = new Fastly.VersionApi();
+  const backends = new Fastly.BackendApi();
+  const healthchecks = new Fastly.HealthcheckApi();
+  const domains = new Fastly.DomainApi();
+
+  const service = await services.createService({ name: 'js-client', comment: 'made by the fastly client' });
+  const sid = service.id as string;
+  assert.equal(service.name, 'js-client');
+  assert.equal((service.versions as unknown as Array<{ number: number }>)[0].number, 1);
+
+  const hc = await healthchecks.createHealthcheck({
+    service_id: sid, version_id: 1, name: 'hc', method: 'GET', path: '/health', host: 'origin.example', http_version: '1.1',
+    headers: ['X-Probe: 1', 'Accept: */*'], expected_response: 204, check_interval: 10000, timeout: 2000, window: 6, threshold: 4, initial: 3,
+  });
+  assert.deepEqual(hc.headers, ['Accept: */*', 'X-Probe: 1']);
+  assert.deepEqual([hc.check_interval, hc.expected_response, hc.window, hc.threshold, hc.initial], [10000, 204, 6, 4, 3]);
+
+  const backend = await backends.createBackend({
+    service_id: sid, version_id: 1, name: 'origin', address: 'origin.example', port: 443, use_ssl: true, ssl_check_cert: true,
+    ssl_cert_hostname: 'origin.example', ssl_sni_hostname: 'origin.example', override_host: 'www.example', connect_timeout: 2000,
+    first_byte_timeout: 20000, between_bytes_timeout: 5000, max_conn: 50, weight: 10, auto_loadbalance: false, healthcheck: 'hc',
+    share_key: 'shared', min_tls_version: '1.2', max_tls_version: '1.3', keepalive_time: 30000, comment: 'every field',
+  });
+  assert.equal(backend.hostname, 'origin.example');
+  assert.deepEqual([backend.port, backend.use_ssl, backend.max_conn, backend.weight, backend.share_key, backend.keepalive_time, backend.ipv4],
+    [443, true, 50, 10, 'shared', 30000, null]);
+  assert.ok(backend.created_at instanceof Date);
+
+  await domains.createDomain({ service_id: sid, version_id: 1, name: 'www.example' });
+  assert.equal((await versions.validateServiceVersion({ service_id: sid, version_id: 1 })).status, 'ok');
+  const active = await versions.activateServiceVersion({ service_id: sid, version_id: 1 });
+  assert.deepEqual([active.number, active.active, active.locked], [1, true, true]);
+
+  const clone = await versions.cloneServiceVersion({ service_id: sid, version_id: 1 });
+  assert.deepEqual([clone.number, clone.active, clone.locked], [2, false, false]);
+
+  const list = await backends.listBackends({ service_id: sid, version_id: 2 });
+  assert.deepEqual(list.map((b) => [b.name, b.version, b.healthcheck]), [['origin', 2, 'hc']]);
+  const got = await backends.getBackend({ service_id: sid, version_id: 2, backend_name: 'origin' });
+  assert.equal(got.first_byte_timeout, 20000);
+  const updated = await backends.updateBackend({ service_id: sid, version_id: 2, backend_name: 'origin', name: 'origin-2', port: 8443 });
+  assert.deepEqual([updated.name, updated.port, updated.use_ssl], ['origin-2', 8443, true]);
+  assert.equal((await backends.deleteBackend({ service_id: sid, version_id: 2, backend_name: 'origin-2' })).status, 'ok');
+  assert.deepEqual(await backends.listBackends({ service_id: sid, version_id: 2 }), []);
+  assert.equal((await healthchecks.getHealthcheck({ service_id: sid, version_id: 2, healthcheck_name: 'hc' })).path, '/health');
+
+  const vlist = await versions.listServiceVersions({ service_id: sid });
+  assert.deepEqual(vlist.map((v) => [v.number, v.active]), [[1, true], [2, false]]);
+  const all = await services.listServices({});
+  assert.deepEqual(all.map((s) => [s.id, s.version]), [[sid, 1]]);
+  const detail = await services.getServiceDetail({ service_id: sid });
+  assert.equal((detail.version as Record<string, unknown>).number, 2);
+
+  await assert.rejects(backends.getBackend({ service_id: sid, version_id: 2, backend_name: 'origin-2' }), (err: { status?: number }) => err.status === 404);
+});

@@ -1,0 +1,155 @@
+// The behaviour every Store implementation must have (src/store/store.ts). An implementation's
+// test file calls runStoreConformance with a factory that returns a fresh, empty store.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { StoreConflictError, type ObjectRow, type Store, type StoreEvent } from '../../src/store/index.ts';
+
+const T0 = '2025-01-01T00:00:00Z';
+const T1 = '2025-01-02T00:00:00Z';
+
+function obj(version: number, kind: ObjectRow['kind'], name: string, data: Record<string, unknown> = {}): ObjectRow {
+  return { serviceId: 'svc1', version, kind, name, data: { name, ...data }, createdAt: T0, updatedAt: T0 };
+}
+
+async function seed(store: Store): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.insertService({ id: 'svc1', name: 'one', comment: null, createdAt: T0, updatedAt: T0 });
+    await tx.insertVersion({ serviceId: 'svc1', number: 1, active: false, locked: false, comment: null, createdAt: T0, updatedAt: T0 });
+  });
+}
+
+export function runStoreConformance(makeStore: () => Promise<Store>): void {
+  async function fresh(t: { after: (fn: () => Promise<void>) => void }): Promise<Store> {
+    const store = await makeStore();
+    t.after(() => store.close());
+    await seed(store);
+    return store;
+  }
+
+  describe('Store conformance', () => {
+    test('services round-trip and update only the fields patched', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.updateService('svc1', { comment: 'hello', updatedAt: T1 });
+        assert.deepEqual(await tx.getService('svc1'), { id: 'svc1', name: 'one', comment: 'hello', createdAt: T0, updatedAt: T1 });
+        assert.equal(await tx.getService('nope'), null);
+        assert.deepEqual((await tx.listServices()).map((s) => s.id), ['svc1']);
+      });
+    });
+
+    test('a rejected transaction leaves nothing written', async (t) => {
+      const store = await fresh(t);
+      await assert.rejects(store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'a'));
+        await tx.updateVersion('svc1', 1, { locked: true });
+        throw new Error('boom');
+      }), /boom/);
+      await store.transaction(async (tx) => {
+        assert.deepEqual(await tx.listObjects('svc1', 1, 'backend'), []);
+        assert.equal((await tx.getVersion('svc1', 1))?.locked, false);
+      });
+    });
+
+    test('objects list by name and a duplicate name throws StoreConflictError', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'b', { port: 80 }));
+        await tx.insertObject(obj(1, 'backend', 'a', { port: 443, use_ssl: true }));
+        await tx.insertObject(obj(1, 'domain', 'a'));
+      });
+      await assert.rejects(store.transaction((tx) => tx.insertObject(obj(1, 'backend', 'a'))), StoreConflictError);
+      await store.transaction(async (tx) => {
+        const list = await tx.listObjects('svc1', 1, 'backend');
+        assert.deepEqual(list.map((o) => o.name), ['a', 'b']);
+        assert.deepEqual(list[0].data, { name: 'a', port: 443, use_ssl: true });
+        assert.deepEqual((await tx.getObject('svc1', 1, 'domain', 'a'))?.data, { name: 'a' });
+      });
+    });
+
+    test('replaceObject renames and deleteObject removes', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'a'));
+        await tx.replaceObject('a', { ...obj(1, 'backend', 'z', { port: 8080 }), updatedAt: T1 });
+        assert.equal(await tx.getObject('svc1', 1, 'backend', 'a'), null);
+        const z = await tx.getObject('svc1', 1, 'backend', 'z');
+        assert.deepEqual([z?.data, z?.updatedAt], [{ name: 'z', port: 8080 }, T1]);
+        await tx.deleteObject('svc1', 1, 'backend', 'z');
+        assert.deepEqual(await tx.listObjects('svc1', 1, 'backend'), []);
+      });
+    });
+
+    test('copyObjects clones a version with new timestamps', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'a', { port: 81 }));
+        await tx.insertObject(obj(1, 'domain', 'example.com'));
+        await tx.insertVersion({ serviceId: 'svc1', number: 2, active: false, locked: false, comment: null, createdAt: T1, updatedAt: T1 });
+        await tx.copyObjects('svc1', 1, 2, T1);
+        const copy = await tx.getObject('svc1', 2, 'backend', 'a');
+        assert.deepEqual(copy, { serviceId: 'svc1', version: 2, kind: 'backend', name: 'a', data: { name: 'a', port: 81 }, createdAt: T1, updatedAt: T1 });
+        assert.deepEqual((await tx.listVersions('svc1')).map((v) => v.number), [1, 2]);
+      });
+    });
+
+    test('servicesWithActiveDomain only sees active versions', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'domain', 'www.example.com'));
+        assert.deepEqual(await tx.servicesWithActiveDomain('www.example.com'), []);
+        await tx.updateVersion('svc1', 1, { active: true, locked: true, updatedAt: T1 });
+        assert.deepEqual(await tx.servicesWithActiveDomain('www.example.com'), ['svc1']);
+        assert.deepEqual(await tx.getVersion('svc1', 1), { serviceId: 'svc1', number: 1, active: true, locked: true, comment: null, createdAt: T0, updatedAt: T1 });
+      });
+    });
+
+    test('deleteService removes its versions and objects', async (t) => {
+      const store = await fresh(t);
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'a'));
+        await tx.deleteService('svc1');
+        assert.equal(await tx.getService('svc1'), null);
+        assert.deepEqual(await tx.listVersions('svc1'), []);
+        assert.deepEqual(await tx.listObjects('svc1', 1, 'backend'), []);
+      });
+    });
+
+    test('tokens are found by hash only', async (t) => {
+      const store = await fresh(t);
+      const row = { id: 'tok1', hash: 'ab'.repeat(32), name: 'ci', serviceId: 'svc1', readOnly: true, createdAt: T0 };
+      await store.transaction((tx) => tx.insertToken(row));
+      await store.transaction(async (tx) => {
+        assert.deepEqual(await tx.getTokenByHash('ab'.repeat(32)), row);
+        assert.equal(await tx.getTokenByHash('cd'.repeat(32)), null);
+        assert.deepEqual(await tx.listTokens(), [row]);
+      });
+    });
+
+    test('events are delivered after commit and dropped on rollback', async (t) => {
+      const store = await fresh(t);
+      const seen: StoreEvent[] = [];
+      store.events.on('event', (e) => seen.push(e));
+      await store.transaction(async (tx) => {
+        tx.publish({ type: 'activated', serviceId: 'svc1', version: 1 });
+        assert.deepEqual(seen, []);
+      });
+      await assert.rejects(store.transaction(async (tx) => {
+        tx.publish({ type: 'deactivated', serviceId: 'svc1', version: 1 });
+        throw new Error('no');
+      }));
+      assert.deepEqual(seen, [{ type: 'activated', serviceId: 'svc1', version: 1 }]);
+    });
+
+    test('concurrent transactions are serialised', async (t) => {
+      const store = await fresh(t);
+      const order: string[] = [];
+      await Promise.all(['a', 'b', 'c'].map((name) => store.transaction(async (tx) => {
+        order.push(`start ${name}`);
+        await new Promise((r) => setImmediate(r));
+        await tx.insertObject(obj(1, 'backend', name));
+        order.push(`end ${name}`);
+      })));
+      assert.deepEqual(order, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    });
+  });
+}
