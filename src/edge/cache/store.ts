@@ -87,7 +87,8 @@ export class CacheStore {
   lookup(key: string, requestHeaders: HeaderFields): LookupResult | null {
     const variants = this.#variants.get(key);
     if (variants === undefined) return null;
-    const newestFirst = [...variants].reverse();
+    // Most keys have one variant: skip the copy the newest-first order needs.
+    const newestFirst = variants.size === 1 ? variants : [...variants].reverse();
     for (const lruKey of newestFirst) {
       const o = this.#lru.peek(lruKey);
       if (o === undefined || !varyMatches(o, requestHeaders)) continue;
