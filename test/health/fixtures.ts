@@ -61,10 +61,13 @@ export interface Origin {
 }
 
 /**
- * A TCP origin on 127.0.0.1 that plays `script[n]` for its n-th connection (the last step
+ * A TCP origin on 127.0.0.1 (or another loopback `host`) that plays `script[n]` for its n-th connection (the last step
  * repeats), after reading the request head. Sockets it still holds are destroyed on close.
  */
-export async function scriptedOrigin(script: OriginStep | OriginStep[], opts: { server?: net.Server } = {}): Promise<Origin> {
+export async function scriptedOrigin(
+  script: OriginStep | OriginStep[],
+  opts: { server?: net.Server; host?: string; port?: number } = {},
+): Promise<Origin> {
   const steps = Array.isArray(script) ? script : [script];
   const requests: string[] = [];
   const sockets = new Set<net.Socket>();
@@ -85,7 +88,7 @@ export async function scriptedOrigin(script: OriginStep | OriginStep[], opts: { 
       steps[Math.min(n - 1, steps.length - 1)](socket, head);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
