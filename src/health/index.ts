@@ -9,7 +9,7 @@ export type {
   AdminState, BitLetter, HealthState, ProbeBits, ProbeOutcome, ProbeResult, Registers, Transition,
 } from './state.ts';
 export { KEPT_RESPONSE_BYTES, scanStatus, statusLine, statusMatches } from './statusline.ts';
-export { probeRequestBytes, runProbe, systemLookup } from './probe.ts';
+export { probeRequestBytes, runProbe, systemLookup, wallClock } from './probe.ts';
 export type { LookupAddress, LookupFn, ProbeOptions } from './probe.ts';
 export { ProbeScheduler } from './scheduler.ts';
 export type { SchedulerOptions } from './scheduler.ts';

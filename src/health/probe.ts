@@ -8,6 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import dns from 'node:dns';
+import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import type { BackendDefinition, ProbeDefinition } from '../model/backend.ts';
 import { probeBits } from './state.ts';
@@ -24,9 +25,12 @@ export type LookupFn = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 export interface ProbeOptions {
   readonly lookup?: LookupFn;
-  /** Wall clock in epoch ms (defaults to Date.now). */
+  /** Wall clock in epoch ms (defaults to wallClock). */
   readonly now?: () => number;
 }
+
+/** Epoch ms with sub-millisecond resolution: Varnish logs rtt to the microsecond. */
+export const wallClock = (): number => performance.timeOrigin + performance.now();
 
 export const systemLookup: LookupFn = async (hostname) => {
   const all = await dns.promises.lookup(hostname, { all: true });
@@ -79,7 +83,7 @@ type Phase = 'dns' | 'open' | 'tls' | 'xmit' | 'recv';
 export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const probe = backend.probe;
   if (probe === null) throw new Error(`backend ${backend.name} has no probe`);
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? wallClock;
   const lookup = opts.lookup ?? systemLookup;
   const started = now();
   const deadline = started + probe.timeoutMs;

@@ -11,7 +11,7 @@ import { probeIdentity } from '../model/backend.ts';
 import type { BackendDefinition } from '../model/backend.ts';
 import { bitStrings, createHealthState, recordProbe, setAdmin } from './state.ts';
 import type { AdminState, BitLetter, HealthState, ProbeResult, Transition } from './state.ts';
-import { runProbe } from './probe.ts';
+import { runProbe, wallClock } from './probe.ts';
 import type { LookupFn, ProbeOptions } from './probe.ts';
 import { ProbeScheduler } from './scheduler.ts';
 import type { SchedulerOptions } from './scheduler.ts';
@@ -117,7 +117,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent] }> {
     this.#metrics = opts.metrics;
     this.#probe = opts.probe ?? runProbe;
     this.#lookup = opts.lookup;
-    this.#now = opts.now ?? Date.now;
+    this.#now = opts.now ?? wallClock;
     this.#spread = opts.spread ?? true;
     this.#scheduler = new ProbeScheduler(opts.scheduler);
   }
