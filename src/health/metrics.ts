@@ -16,6 +16,7 @@ export class HealthMetrics {
   readonly healthy: Gauge<'service' | 'backend' | 'pop'>;
   readonly probes: Counter<'result'>;
   readonly duration: Histogram<'result'>;
+  readonly #byOutcome = new Map<string, { probes: { inc(): void }; duration: { observe(v: number): void } }>();
 
   constructor(registry: Registry) {
     this.healthy = new Gauge({
@@ -48,7 +49,13 @@ export class HealthMetrics {
   }
 
   observe(result: ProbeResult): void {
-    this.probes.inc({ result: result.outcome });
-    this.duration.observe({ result: result.outcome }, result.durationMs / 1000);
+    // Labelled children are looked up once per outcome: this runs for every probe of the POP.
+    let child = this.#byOutcome.get(result.outcome);
+    if (child === undefined) {
+      child = { probes: this.probes.labels(result.outcome), duration: this.duration.labels(result.outcome) };
+      this.#byOutcome.set(result.outcome, child);
+    }
+    child.probes.inc();
+    child.duration.observe(result.durationMs / 1000);
   }
 }

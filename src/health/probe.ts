@@ -37,9 +37,16 @@ export const systemLookup: LookupFn = async (hostname) => {
   return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-/** Each `.request` line ended by CRLF, then a final CRLF (vcl-probe(7)). */
+const requestBytes = new WeakMap<ProbeDefinition, Buffer>();
+
+/** Each `.request` line ended by CRLF, then a final CRLF (vcl-probe(7)); built once per definition. */
 export function probeRequestBytes(probe: ProbeDefinition): Buffer {
-  return Buffer.from(probe.request.map((line) => `${line}\r\n`).join('') + '\r\n', 'latin1');
+  let bytes = requestBytes.get(probe);
+  if (bytes === undefined) {
+    bytes = Buffer.from(probe.request.map((line) => `${line}\r\n`).join('') + '\r\n', 'latin1');
+    requestBytes.set(probe, bytes);
+  }
+  return bytes;
 }
 
 /** The addresses to try, in Varnish's order: the preferred family first, one of each. */
