@@ -95,7 +95,11 @@ interface Tracked {
 
 const memberKey = (serviceId: string, name: string): string => JSON.stringify([serviceId, name]);
 
-export class HealthRegistry extends EventEmitter<{ health: [HealthEvent] }> {
+/**
+ * Events: `health` for each HealthEvent; `probe` (identity, result) after every probe, for
+ * passive health that waits for a good probe (cheap when nobody listens).
+ */
+export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe: [string, ProbeResult] }> {
   readonly pop: string;
   readonly #logger: Logger;
   readonly #metrics: HealthMetrics | undefined;
@@ -241,6 +245,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent] }> {
     if (this.#tracked.get(tracked.identity) !== tracked) return;
     this.#metrics?.observe(result);
     this.#apply(tracked, recordProbe(tracked.state, result, this.#now()), 'probe');
+    this.emit('probe', tracked.identity, result);
   }
 
   #apply(tracked: Tracked, t: Transition, cause: 'probe' | 'admin'): void {
