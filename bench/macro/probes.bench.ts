@@ -11,6 +11,7 @@
 
 import { fork } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { HealthMetrics, HealthRegistry, probeBits, runProbe } from '../../src/health/index.ts';
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   const due = (s: number) => Math.round((count * s * 1000) / intervalMs);
 
   console.log(`${count} backends, interval ${intervalMs} ms, ${originCount} origin ports; baseline ${baselineSeconds} s, run ${seconds} s`);
+  // Lateness means little on a machine that other work keeps busy: say how busy it was.
+  console.log(`${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const noIo: ProbeFn = async () => {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;

@@ -41,11 +41,11 @@ export class HealthMetrics {
   }
 
   setHealthy(labels: BackendLabels, healthy: boolean): void {
-    this.healthy.set({ ...labels }, healthy ? 1 : 0);
+    this.healthy.labels(labels.service, labels.backend, labels.pop).set(healthy ? 1 : 0);
   }
 
   forget(labels: BackendLabels): void {
-    this.healthy.remove({ ...labels });
+    this.healthy.remove(labels.service, labels.backend, labels.pop);
   }
 
   observe(result: ProbeResult): void {

@@ -162,6 +162,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
         this.#metrics?.forget({ service, backend, pop: this.pop });
       }
     }
+    const previous = this.#byMember;
     this.#tracked = next;
     this.#services = services;
     this.#byMember = byMember;
@@ -172,8 +173,14 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
       const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
       this.#scheduler.add(t.identity, interval, () => this.#probeOnce(t), firstDelay);
     });
-    for (const t of next.values()) this.#gauge(t);
-    for (const id of started) this.#emit(next.get(id) as Tracked, 'start');
+    // Gauges of kept members already hold the right value; only new members need one.
+    for (const t of next.values()) {
+      for (const m of t.members) {
+        if (!previous.has(memberKey(m.serviceId, m.name))) this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
+      }
+    }
+    const at = new Date(this.#now()).toISOString();
+    for (const id of started) this.#emit(next.get(id) as Tracked, 'start', at);
     return { started, kept, stopped };
   }
 
@@ -264,10 +271,9 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     for (const m of t.members) this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
   }
 
-  #emit(t: Tracked, cause: HealthEvent['cause']): void {
+  #emit(t: Tracked, cause: HealthEvent['cause'], at = new Date(this.#now()).toISOString()): void {
     const event: HealthEvent = {
-      type: 'health', identity: t.identity, healthy: t.state.healthy, cause, pop: this.pop,
-      at: new Date(this.#now()).toISOString(),
+      type: 'health', identity: t.identity, healthy: t.state.healthy, cause, pop: this.pop, at,
       backends: t.members.map((m) => ({ service_id: m.serviceId, name: m.name })),
     };
     for (const listener of this.#subscribers.get(t.identity) ?? []) listener(event);
