@@ -92,3 +92,15 @@ test('a DNS change served by a real DNS server on loopback moves the probe', asy
   assert.deepEqual([gone.outcome, gone.response], ['dns_error', 'DNS lookup failed (ENOTFOUND)']);
   assert.deepEqual([a.requests.length, b.requests.length], [1, 1]);
 });
+
+test('prefer_ipv6 tries the IPv6 address first and falls back to IPv4, like Varnish\'s pool', async (t) => {
+  const origin = await scriptedOrigin(answer(OK)); // IPv4 only
+  t.after(() => origin.close());
+  const both: LookupFn = async () => [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+  const probe = probeDef({ timeoutMs: 500 });
+  const v6first = await runProbe(backendDef({ host: 'origin.test', port: origin.port, preferIpv6: true, probe }), { lookup: both });
+  assert.deepEqual([v6first.outcome, v6first.bits['4'], v6first.bits['6']], ['happy', true, false]);
+  const v4 = await runProbe(backendDef({ host: 'origin.test', port: origin.port, probe }), { lookup: both });
+  assert.deepEqual([v4.outcome, v4.bits['4']], ['happy', true]);
+  assert.equal(origin.requests.length, 2);
+});
