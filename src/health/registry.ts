@@ -173,10 +173,11 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
       const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
       this.#scheduler.add(t.identity, interval, () => this.#probeOnce(t), firstDelay);
     });
-    // Gauges of kept members already hold the right value; only new members need one.
+    // A member that kept its identity has the right gauge value already.
     for (const t of next.values()) {
       for (const m of t.members) {
-        if (!previous.has(memberKey(m.serviceId, m.name))) this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
+        if (previous.get(memberKey(m.serviceId, m.name)) === t.identity) continue;
+        this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
       }
     }
     const at = new Date(this.#now()).toISOString();

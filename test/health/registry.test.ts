@@ -197,3 +197,18 @@ test('events() yields flips until its signal aborts', async (t) => {
   await reading;
   assert.deepEqual(seen, ['start:false', 'probe:true']);
 });
+
+test('a backend whose definition changes under the same name gets a fresh state and gauge', async (t) => {
+  const clock = virtualClock(t);
+  const promRegistry = new Registry();
+  const reg = registry(clock, scripted([GOOD]), { metrics: new HealthMetrics(promRegistry) });
+  t.after(() => reg.close());
+  reg.sync([{ serviceId: 's', backend: backendDef({ port: 8001 }) }]);
+  await clock.advance(5);
+  const moved = backendDef({ port: 8002 });
+  const { started, stopped } = reg.sync([{ serviceId: 's', backend: moved }]);
+  assert.deepEqual([started.length, stopped.length], [1, 1]);
+  assert.deepEqual([reg.state(probeIdentity(moved))?.probes, reg.isHealthy(probeIdentity(moved))], [0, false]);
+  const values = (await promRegistry.getSingleMetric('lacquer_backend_healthy')?.get())?.values;
+  assert.deepEqual(values?.map((v) => v.value), [0]);
+});
