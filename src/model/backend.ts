@@ -105,3 +105,37 @@ export function poolIdentity(b: BackendDefinition): string {
     b.maxConnections, b.keepaliveTimeMs,
   ]);
 }
+
+export type ProbeCounts =
+  | { readonly ok: true; readonly window: number; readonly threshold: number; readonly initial: number }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * `.window`, `.threshold` and `.initial` as Varnish 7.1 settles them: checked at compile time
+ * (lib/libvcc/vcc_backend.c vcc_ParseProbeSpec), defaulted at load (cache_backend_probe.c
+ * vbp_set_defaults: 0 means the default; initial defaults to threshold − 1 and is clamped to
+ * threshold). `undefined` means the VCL left the field out.
+ */
+export function resolveProbeCounts(spec: { window?: number; threshold?: number; initial?: number }): ProbeCounts {
+  let window = 0;
+  let threshold = 0;
+  if (spec.window !== undefined && spec.threshold === undefined) {
+    return { ok: false, message: 'Must specify .threshold with .window' };
+  }
+  if (spec.threshold !== undefined) {
+    threshold = spec.threshold;
+    if (spec.window === undefined) {
+      if (threshold > 64) return { ok: false, message: 'Threshold must be 64 or less.' };
+      // Varnish emits threshold + 1 (65 for 64); a 64-bit register never holds more than 64.
+      window = Math.min(threshold + 1, 64);
+    } else {
+      window = spec.window;
+      if (window > 64) return { ok: false, message: 'Window must be 64 or less.' };
+    }
+    if (threshold > window) return { ok: false, message: 'Threshold can not be greater than window.' };
+  }
+  if (window === 0) window = PROBE_DEFAULTS.window;
+  if (threshold === 0) threshold = PROBE_DEFAULTS.threshold;
+  const initial = Math.min(spec.initial ?? threshold - 1, threshold);
+  return { ok: true, window, threshold, initial };
+}

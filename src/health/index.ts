@@ -1,0 +1,25 @@
+// Public surface of health checking: the pure state, one probe, the POP's registry (which
+// owns the scheduler), the log line, metrics, and the IPC message workers receive.
+
+export {
+  ADMIN_STATES, BIT_LETTERS, PROBE_OUTCOMES, bitStrings, createHealthState, latestBits,
+  probeBits, recordProbe, registerString, setAdmin,
+} from './state.ts';
+export type {
+  AdminState, BitLetter, HealthState, ProbeBits, ProbeOutcome, ProbeResult, Registers, Transition,
+} from './state.ts';
+export { KEPT_RESPONSE_BYTES, scanStatus, statusLine, statusMatches } from './statusline.ts';
+export { probeRequestBytes, runProbe, systemLookup, wallClock } from './probe.ts';
+export type { LookupAddress, LookupFn, ProbeOptions } from './probe.ts';
+export { ProbeScheduler } from './scheduler.ts';
+export type { SchedulerOptions } from './scheduler.ts';
+export { HealthRegistry } from './registry.ts';
+export type {
+  BackendRef, HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult,
+} from './registry.ts';
+export { backendHealthLine, logProbe } from './log.ts';
+export type { HealthLogContext } from './log.ts';
+export { HealthMetrics } from './metrics.ts';
+export type { BackendLabels } from './metrics.ts';
+export { HealthView, healthMessage, isHealthMessage } from './ipc.ts';
+export type { HealthMessage } from './ipc.ts';

@@ -1,0 +1,119 @@
+// When probes run. One timer heap per POP and one setTimeout armed for its earliest entry,
+// as Varnish's backend-poller thread does with vbp_heap (cache_backend_probe.c vbp_thread).
+// The next run of a task is due `intervalMs` after its previous run finished (vbp_task sets
+// `due = VTIM_real() + interval` when the poke is done), so a slow origin is never probed
+// by two overlapping runs. The scheduler owns the timer and the heap; what a run does is the
+// caller's (registry.ts passes a probe and a state update).
+
+import { performance } from 'node:perf_hooks';
+import { TimerHeap } from './heap.ts';
+import type { HeapEntry } from './heap.ts';
+
+export interface SchedulerOptions {
+  /** Monotonic clock in ms (defaults to performance.now). */
+  readonly clock?: () => number;
+  /** Told how late each run started, in ms (for the bench and metrics). */
+  readonly onStart?: (lateMs: number) => void;
+}
+
+interface Task extends HeapEntry {
+  readonly key: string;
+  readonly intervalMs: number;
+  readonly run: () => Promise<void>;
+  running: boolean;
+  removed: boolean;
+}
+
+export class ProbeScheduler {
+  readonly #heap = new TimerHeap<Task>();
+  readonly #tasks = new Map<string, Task>();
+  readonly #clock: () => number;
+  readonly #onStart: ((lateMs: number) => void) | undefined;
+  #timer: NodeJS.Timeout | null = null;
+  #armedFor = Infinity;
+  #closed = false;
+
+  constructor(opts: SchedulerOptions = {}) {
+    this.#clock = opts.clock ?? (() => performance.now());
+    this.#onStart = opts.onStart;
+  }
+
+  get size(): number {
+    return this.#tasks.size;
+  }
+
+  has(key: string): boolean {
+    return this.#tasks.has(key);
+  }
+
+  /** Schedules `run` every `intervalMs`, the first time after `firstDelayMs`. */
+  add(key: string, intervalMs: number, run: () => Promise<void>, firstDelayMs = 0): void {
+    if (this.#closed) throw new Error('scheduler is closed');
+    if (this.#tasks.has(key)) throw new Error(`task ${key} is already scheduled`);
+    const task: Task = { key, intervalMs, run, due: this.#clock() + firstDelayMs, heapIndex: -1, running: false, removed: false };
+    this.#tasks.set(key, task);
+    this.#heap.push(task);
+    this.#arm();
+  }
+
+  /** Stops a task; a run in progress finishes but is not rescheduled. */
+  remove(key: string): boolean {
+    const task = this.#tasks.get(key);
+    if (task === undefined) return false;
+    task.removed = true;
+    this.#tasks.delete(key);
+    this.#heap.remove(task);
+    this.#arm();
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const key of [...this.#tasks.keys()]) this.remove(key);
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #arm(): void {
+    const next = this.#heap.peek();
+    const due = next === undefined ? Infinity : next.due;
+    if (due === this.#armedFor) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#armedFor = due;
+    if (due === Infinity) return;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, due - this.#clock()));
+    // Probing alone must not keep a process alive; the server's listeners do that.
+    this.#timer.unref();
+  }
+
+  #fire(): void {
+    this.#timer = null;
+    this.#armedFor = Infinity;
+    const now = this.#clock();
+    for (let task = this.#heap.peek(); task !== undefined && task.due <= now; task = this.#heap.peek()) {
+      this.#heap.pop();
+      this.#start(task, now);
+    }
+    this.#arm();
+  }
+
+  #start(task: Task, now: number): void {
+    task.running = true;
+    this.#onStart?.(now - task.due);
+    const done = (): void => {
+      task.running = false;
+      if (task.removed || this.#closed) return;
+      task.due = this.#clock() + task.intervalMs;
+      this.#heap.push(task);
+      this.#arm();
+    };
+    let pending: Promise<void>;
+    try {
+      pending = task.run();
+    } catch {
+      pending = Promise.resolve();
+    }
+    pending.then(done, done);
+  }
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { TimerHeap } from '../../src/health/heap.ts';
+import type { HeapEntry } from '../../src/health/heap.ts';
+import { ProbeScheduler } from '../../src/health/scheduler.ts';
+import { virtualClock } from './clock.ts';
+
+test('the timer heap pops entries in due order whatever was removed', () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1000 })), fc.array(fc.nat()), (dues, removals) => {
+    const heap = new TimerHeap<HeapEntry>();
+    const entries = dues.map((due) => ({ due, heapIndex: -1 }));
+    for (const e of entries) heap.push(e);
+    const removed = new Set<HeapEntry>();
+    for (const r of removals) {
+      if (entries.length === 0) break;
+      const e = entries[r % entries.length];
+      assert.equal(heap.remove(e), !removed.has(e));
+      removed.add(e);
+    }
+    const popped: number[] = [];
+    for (let e = heap.pop(); e !== undefined; e = heap.pop()) popped.push(e.due);
+    const expected = entries.filter((e) => !removed.has(e)).map((e) => e.due).sort((a, b) => a - b);
+    assert.deepEqual(popped, expected);
+  }));
+});
+
+test('the next run is due one interval after the previous run finished', async (t) => {
+  const clock = virtualClock(t);
+  const scheduler = new ProbeScheduler({ clock: Date.now });
+  t.after(() => scheduler.close());
+  const starts: number[] = [];
+  scheduler.add('a', 100, () => {
+    starts.push(clock.now());
+    return new Promise((resolve) => setTimeout(resolve, 30));
+  });
+  await clock.advance(400);
+  // A timer of 0 ms fires after 1 ms in Node, hence the first start at 1.
+  assert.deepEqual(starts, [1, 131, 261, 391]);
+});
+
+test('a slow run is never overlapped by the next one', async (t) => {
+  const clock = virtualClock(t);
+  const scheduler = new ProbeScheduler({ clock: Date.now });
+  t.after(() => scheduler.close());
+  let running = 0;
+  let most = 0;
+  scheduler.add('slow', 10, async () => {
+    most = Math.max(most, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    running--;
+  });
+  await clock.advance(300);
+  assert.equal(most, 1);
+});
+
+test('first delays, removal mid-run and lateness reports', async (t) => {
+  const clock = virtualClock(t);
+  const late: number[] = [];
+  const scheduler = new ProbeScheduler({ clock: Date.now, onStart: (ms) => late.push(ms) });
+  t.after(() => scheduler.close());
+  const runs: string[] = [];
+  const run = (key: string) => () => {
+    runs.push(`${key}@${clock.now()}`);
+    return new Promise<void>((resolve) => setTimeout(resolve, 5));
+  };
+  scheduler.add('a', 100, run('a'), 0);
+  scheduler.add('b', 100, run('b'), 50);
+  assert.throws(() => scheduler.add('a', 100, run('a')), /already scheduled/);
+  await clock.advance(52);
+  assert.equal(scheduler.remove('b'), true); // b is running now: it finishes, never again
+  assert.equal(scheduler.remove('b'), false);
+  await clock.advance(300);
+  assert.deepEqual(runs, ['a@1', 'b@50', 'a@106', 'a@211', 'a@316']);
+  assert.deepEqual(late, [1, 0, 0, 0, 0]);
+  assert.equal(scheduler.size, 1);
+});
