@@ -7,8 +7,8 @@
 import { buildConnector } from 'undici';
 import type { BackendDefinition } from '../model/backend.ts';
 import type { Resolver } from './dns.ts';
-import { toEdgeError } from './errors.ts';
-import { tlsOptions } from './tls.ts';
+import { EdgeError, toEdgeError } from './errors.ts';
+import { sniName, tlsOptions } from './tls.ts';
 
 export function backendConnector(b: BackendDefinition, resolver: Resolver): buildConnector.connector {
   const inner = buildConnector({
@@ -18,15 +18,19 @@ export function backendConnector(b: BackendDefinition, resolver: Resolver): buil
     allowH2: false,
   });
   const ctx = { phase: 'connect', tls: b.ssl, backend: b.name } as const;
+  // undici offers the request's Host as SNI; the backend's own SNI rule wins (undefined = none).
+  const servername = b.ssl ? sniName(b) : undefined;
   return (options, callback) => {
     resolver.resolve(options.hostname, b.preferIpv6).then(
       (addr) => {
-        inner({ ...options, hostname: addr.address }, (err, socket) => {
+        inner({ ...options, hostname: addr.address, servername }, (err, socket) => {
           if (err !== null) callback(toEdgeError(err, ctx), null);
           else callback(null, socket);
         });
       },
-      (err: unknown) => callback(toEdgeError(err, ctx), null),
+      // Whatever the resolver's code (c-ares reports an unreachable DNS server as ECONNREFUSED),
+      // a failure here is the name not resolving, never the origin refusing.
+      (err: unknown) => callback(new EdgeError('DNS_LOOKUP_FAILED', { cause: err, backend: b.name }), null),
     );
   };
 }

@@ -20,16 +20,20 @@ export function sniHostname(b: BackendDefinition): string {
   return b.sslSniHostname ?? b.sslCertHostname ?? b.host;
 }
 
+/** The SNI actually sent: RFC 6066 §3 allows DNS names only, never an IP literal. */
+export function sniName(b: BackendDefinition): string | undefined {
+  const sni = sniHostname(b);
+  return isIP(sni) === 0 ? sni : undefined;
+}
+
 export function certHostname(b: BackendDefinition): string {
   return b.sslCertHostname ?? b.host;
 }
 
 export function tlsOptions(b: BackendDefinition): ConnectionOptions {
-  const sni = sniHostname(b);
   const verifyName = certHostname(b);
   const options: ConnectionOptions = {
-    // RFC 6066 §3: SNI carries DNS names only, never an IP literal.
-    servername: isIP(sni) === 0 ? sni : undefined,
+    servername: sniName(b),
     rejectUnauthorized: b.sslCheckCert,
     // The name checked need not be the SNI sent; Node's default checks the servername.
     checkServerIdentity: (_servername: string, cert: PeerCertificate) => checkServerIdentity(verifyName, cert),

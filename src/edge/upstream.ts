@@ -16,7 +16,7 @@
 // changed here; `retain` is called by the service-table swap with the identities still in use.
 
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { poolIdentity, type BackendDefinition } from '../model/backend.ts';
 import { backendConnector } from './connector.ts';
 import { Resolver } from './dns.ts';
@@ -122,16 +122,21 @@ export class UpstreamPools {
         if (error?.source !== 'downstream') this.passive.outcome(backend, !ok && error !== null && error.originFailure);
       },
     });
+    const dispatchOptions: Dispatcher.DispatchOptions & { servername: string } = {
+      method: request.method,
+      path: request.path,
+      headers: buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId }),
+      body: request.body ?? null,
+      // Idempotent-looking methods may be retried by undici on a stale keep-alive socket;
+      // everything else waits for its own connection (RFC 9110 §9.2.2).
+      idempotent: request.method === 'GET' || request.method === 'HEAD',
+      // undici keys TLS connections by the request's servername (default: its Host) and
+      // reconnects when it changes; one constant per backend keeps connections reusable
+      // across Host values. The connector decides the SNI actually sent.
+      servername: backend.host,
+    };
     try {
-      entry.pool.dispatch({
-        method: request.method,
-        path: request.path,
-        headers: buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId }),
-        body: request.body ?? null,
-        // Idempotent-looking methods may be retried by undici on a stale keep-alive socket;
-        // everything else waits for its own connection (RFC 9110 §9.2.2).
-        idempotent: request.method === 'GET' || request.method === 'HEAD',
-      }, exchange);
+      entry.pool.dispatch(dispatchOptions, exchange);
     } catch (err) {
       exchange.onResponseError(null, err instanceof Error ? err : new Error(String(err)));
     }

@@ -2,10 +2,13 @@
 // defaults. Every helper registers its own cleanup with the calling test (`t.after`).
 
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, connect, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { TestContext } from 'node:test';
+import dnsPacket from 'dns-packet';
+import { generate } from 'selfsigned';
 import { BACKEND_DEFAULTS, type BackendDefinition } from '../../src/model/backend.ts';
 
 export function backend(overrides: Partial<BackendDefinition> = {}): BackendDefinition {
@@ -103,4 +106,42 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A self-signed certificate (EC P-256, made now) whose SAN lists `names`. */
+export async function selfSignedCert(names: readonly string[]): Promise<{ key: string; cert: string }> {
+  const pems = await generate([{ name: 'commonName', value: names[0] }], {
+    keyType: 'ec', algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: names.map((value) => ({ type: 2 as const, value })) }],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+/**
+ * An authoritative DNS server on 127.0.0.1 (UDP) answering A queries from `records`
+ * (mutable, so a test can change an answer), NXDOMAIN for unknown names, NODATA otherwise.
+ */
+export async function dnsServer(t: TestContext, records: Map<string, string>, ttlSeconds = 1): Promise<{ port: number; queries: string[] }> {
+  const socket = createSocket('udp4');
+  const queries: string[] = [];
+  socket.on('message', (msg, rinfo) => {
+    const q = dnsPacket.decode(msg);
+    const question = q.questions?.[0];
+    if (question === undefined) return;
+    queries.push(`${question.type} ${question.name}`);
+    const address = records.get(question.name.toLowerCase());
+    const answers: dnsPacket.Answer[] = address !== undefined && question.type === 'A'
+      ? [{ type: 'A', name: question.name, class: 'IN', ttl: ttlSeconds, data: address }]
+      : [];
+    const rcode = address === undefined ? 3 : 0; // RFC 1035 §4.1.1: 3 = NXDOMAIN
+    const reply = dnsPacket.encode({
+      type: 'response', id: q.id, flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | rcode,
+      questions: [question], answers,
+    });
+    socket.send(reply, rinfo.port, rinfo.address);
+  });
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  t.after(() => socket.close());
+  return { port: socket.address().port, queries };
 }
