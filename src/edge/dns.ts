@@ -8,6 +8,8 @@ import { isIP } from 'node:net';
 export interface ResolvedAddress {
   readonly address: string;
   readonly family: 4 | 6;
+  /** The record's TTL when the lookup knows it (getaddrinfo does not). */
+  readonly ttlSeconds?: number;
 }
 
 /** Answers every address for a name; rejects with a Node DNS error (`ENOTFOUND`, `EAI_AGAIN`, …). */
@@ -26,7 +28,7 @@ export interface ResolverOptions {
 }
 
 interface CacheEntry {
-  readonly expires: number;
+  expires: number;
   readonly answer: Promise<readonly ResolvedAddress[]>;
 }
 
@@ -62,14 +64,41 @@ export class Resolver {
     if (hit !== undefined && hit.expires > now) return hit.answer;
     // Concurrent connections share one in-flight lookup.
     const answer = this.#lookup(hostname);
-    this.#cache.set(hostname, { expires: now + this.#ttlMs, answer });
-    answer.catch(() => {
-      if (this.#cache.get(hostname)?.answer === answer) this.#cache.delete(hostname);
-    });
+    const entry: CacheEntry = { expires: now + this.#ttlMs, answer };
+    this.#cache.set(hostname, entry);
+    answer.then(
+      (all) => {
+        // A record TTL shorter than ours wins (0 = do not reuse).
+        for (const a of all) {
+          if (a.ttlSeconds !== undefined) entry.expires = Math.min(entry.expires, now + a.ttlSeconds * 1000);
+        }
+      },
+      () => {
+        if (this.#cache.get(hostname) === entry) this.#cache.delete(hostname);
+      },
+    );
     return answer;
   }
 
   clear(): void {
     this.#cache.clear();
   }
+}
+
+/**
+ * A lookup through a `dns.promises.Resolver` (c-ares, bypassing /etc/hosts) that reports each
+ * record's TTL, so the cache honours the zone's TTL when it is shorter than `ttlMs`.
+ */
+export function resolverLookup(resolver: dnsPromises.Resolver): LookupFn {
+  return async (hostname) => {
+    const [v4, v6] = await Promise.allSettled([
+      resolver.resolve4(hostname, { ttl: true }),
+      resolver.resolve6(hostname, { ttl: true }),
+    ]);
+    const out: ResolvedAddress[] = [];
+    if (v4.status === 'fulfilled') for (const r of v4.value) out.push({ address: r.address, family: 4, ttlSeconds: r.ttl });
+    if (v6.status === 'fulfilled') for (const r of v6.value) out.push({ address: r.address, family: 6, ttlSeconds: r.ttl });
+    if (out.length === 0 && v4.status === 'rejected') throw v4.reason;
+    return out;
+  };
 }

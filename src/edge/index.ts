@@ -5,7 +5,7 @@ export {
   type InHeaders, type OutHeaders, type HeaderValue, type UpstreamHeaderContext,
 } from './headers.ts';
 export { DirectorSelection, selectBackend, directorHealthy, seededRandom, type SelectionContext } from './directors.ts';
-export { Resolver, systemLookup, type LookupFn, type ResolvedAddress, type ResolverOptions } from './dns.ts';
+export { Resolver, systemLookup, resolverLookup, type LookupFn, type ResolvedAddress, type ResolverOptions } from './dns.ts';
 export { PassiveHealth, type PassiveHealthOptions } from './passive.ts';
 export { UpstreamPools, type UpstreamRequest, type FetchOptions, type UpstreamPoolsOptions } from './upstream.ts';
 export type { UpstreamResponse, BodyOutcome } from './response.ts';
