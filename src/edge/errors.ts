@@ -74,7 +74,12 @@ const CERT_CODES: ReadonlySet<string> = new Set([
   'ERR_TLS_CERT_ALTNAME_FORMAT',
 ]);
 
-const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'ENODATA', 'EAI_NONAME']);
+// getaddrinfo (EAI_*) and c-ares (dns.Resolver) codes. c-ares' ECONNREFUSED/ETIMEOUT are
+// ambiguous with socket codes; the connector classifies resolver failures itself.
+const DNS_CODES: ReadonlySet<string> = new Set([
+  'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME', 'ENODATA', 'ESERVFAIL', 'EREFUSED',
+  'ETIMEOUT', 'EBADNAME', 'EBADRESP', 'ENONAME', 'EFORMERR',
+]);
 
 // No route to the origin: Fastly has no reason of its own for it; the connection was not made.
 const REFUSED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -114,7 +119,9 @@ export function toEdgeError(err: unknown, ctx: ErrorContext = {}): EdgeError {
   if (REFUSED_CODES.has(code)) return new EdgeError('CONNECTION_REFUSED', opts);
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return new EdgeError('CONNECT_TIMEOUT', opts);
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return new EdgeError('FIRST_BYTE_TIMEOUT', opts);
-  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORT') return new EdgeError('CLIENT_ABORTED', opts);
+  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORT' || (err instanceof Error && err.name === 'AbortError')) {
+    return new EdgeError('CLIENT_ABORTED', opts);
+  }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') return new EdgeError('SSL_HANDSHAKE', opts);
   // Node reports a peer that hangs up mid-handshake as ECONNRESET ("socket disconnected before
   // secure TLS connection was established"): for a TLS backend in the connect phase that is a
@@ -122,7 +129,9 @@ export function toEdgeError(err: unknown, ctx: ErrorContext = {}): EdgeError {
   if (ctx.phase === 'connect' && ctx.tls === true && (code === 'ECONNRESET' || code === 'EPIPE')) {
     return new EdgeError('SSL_HANDSHAKE', opts);
   }
-  if (READ_ERROR_CODES.has(code) || code.startsWith('HPE_')) return new EdgeError('BACKEND_READ_ERROR', opts);
+  // llhttp's HTTPParserError: code `HPE_*`, or none at all for a response that is not HTTP.
+  const parseError = code.startsWith('HPE_') || (err instanceof Error && err.name === 'HTTPParserError');
+  if (READ_ERROR_CODES.has(code) || parseError) return new EdgeError('BACKEND_READ_ERROR', opts);
   // Anything else on the way to the origin is reported as Varnish does for an unexpected fetch
   // failure; the original error stays in `cause` for the log.
   return new EdgeError('BACKEND_READ_ERROR', opts);
