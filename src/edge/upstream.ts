@@ -127,9 +127,6 @@ export class UpstreamPools {
       path: request.path,
       headers: buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId }),
       body: request.body ?? null,
-      // Idempotent-looking methods may be retried by undici on a stale keep-alive socket;
-      // everything else waits for its own connection (RFC 9110 §9.2.2).
-      idempotent: request.method === 'GET' || request.method === 'HEAD',
       // undici keys TLS connections by the request's servername (default: its Host) and
       // reconnects when it changes; one constant per backend keeps connections reusable
       // across Host values. The connector decides the SNI actually sent.
