@@ -1,0 +1,103 @@
+// Header rules at the two hops the edge owns: client → edge → origin, and origin → edge → client.
+// Headers are always built into a new object (STYLE.md habit 3); the incoming object is never
+// edited. Names are lower-case, as Node's parser and undici deliver them.
+
+import type { BackendDefinition } from '../model/backend.ts';
+
+export type HeaderValue = string | readonly string[];
+export type InHeaders = Readonly<Record<string, HeaderValue | undefined>>;
+export type OutHeaders = Record<string, string | string[]>;
+
+// RFC 9110 §7.6.1: connection-specific fields a proxy must not forward, whether or not the
+// Connection field names them. `expect` is answered by the edge's own server (RFC 9110 §10.1.1)
+// and undici refuses to forward it.
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection', 'proxy-connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'expect',
+]);
+
+function listTokens(value: HeaderValue | undefined): string[] {
+  if (value === undefined) return [];
+  const joined = typeof value === 'string' ? value : value.join(',');
+  return joined.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+}
+
+/** A copy without hop-by-hop fields, including every field the `Connection` header names. */
+export function stripHopByHop(headers: InHeaders): OutHeaders {
+  const named = new Set(listTokens(headers['connection']));
+  const out: OutHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    out[lower] = typeof value === 'string' ? value : [...value];
+  }
+  return out;
+}
+
+function appendList(existing: string | string[] | undefined, item: string): string {
+  if (existing === undefined) return item;
+  const prior = typeof existing === 'string' ? existing : existing.join(', ');
+  return prior.trim() === '' ? item : `${prior}, ${item}`;
+}
+
+/**
+ * How many times `cdnId` already appears in the `CDN-Loop` field (RFC 8586 §2: a list of
+ * `cdn-id *( OWS ";" OWS parameter )`, compared case-insensitively as the host/token it is).
+ */
+export function cdnLoopCount(headers: InHeaders, cdnId: string): number {
+  const want = cdnId.toLowerCase();
+  let n = 0;
+  for (const member of listTokens(headers['cdn-loop'])) {
+    if (member.split(';')[0].trim() === want) n += 1;
+  }
+  return n;
+}
+
+/** A request that already passed this POP twice is looping (answer 508 Loop Detected). */
+export function isLoop(headers: InHeaders, cdnId: string): boolean {
+  return cdnLoopCount(headers, cdnId) >= 2;
+}
+
+export interface UpstreamHeaderContext {
+  /** The connecting client's socket address (never a header value the client sent). */
+  readonly clientIp: string;
+  /** This POP's CDN-Loop identifier. */
+  readonly cdnId: string;
+}
+
+/** The Host the origin sees when the request carries none and no `.host_header` is set. */
+function defaultHost(b: BackendDefinition): string {
+  const standard = b.ssl ? 443 : 80;
+  const host = b.host.includes(':') ? `[${b.host}]` : b.host;
+  return b.port === standard ? host : `${host}:${b.port}`;
+}
+
+/**
+ * The headers sent to the origin for a request (Fastly: bereq). Hop-by-hop fields go;
+ * True-Client-IP is replaced by the socket address, X-Forwarded-For and CDN-Loop are appended;
+ * Host follows `.host_header` (only when the request has none) or `.always_use_host_header`
+ * (https://www.fastly.com/documentation/reference/vcl/declarations/backend/).
+ */
+export function buildUpstreamHeaders(request: InHeaders, backend: BackendDefinition, ctx: UpstreamHeaderContext): OutHeaders {
+  const out = stripHopByHop(request);
+  out['true-client-ip'] = ctx.clientIp;
+  out['x-forwarded-for'] = appendList(out['x-forwarded-for'], ctx.clientIp);
+  out['cdn-loop'] = appendList(out['cdn-loop'], ctx.cdnId);
+  const host = out['host'];
+  const hasHost = host !== undefined && (typeof host === 'string' ? host !== '' : host.length > 0);
+  if (backend.hostHeader !== null && (backend.alwaysUseHostHeader || !hasHost)) {
+    out['host'] = backend.hostHeader;
+  } else if (!hasHost) {
+    out['host'] = defaultHost(backend);
+  } else if (typeof host !== 'string') {
+    // RFC 9112 §3.2: exactly one Host; a list is malformed, keep the first.
+    out['host'] = host[0];
+  }
+  return out;
+}
+
+/** The headers of an origin response as they may be stored or delivered to a client. */
+export function buildDownstreamHeaders(response: InHeaders): OutHeaders {
+  return stripHopByHop(response);
+}

@@ -1,0 +1,150 @@
+// One upstream exchange as seen by the edge: an undici dispatch handler that resolves with the
+// response head as soon as it arrives and then streams the body through a single Readable with
+// backpressure (the connection is paused while the consumer is slow; nothing is buffered whole).
+//
+// Truncation (Fastly `between_bytes_timeout`): when the origin stalls or breaks after the headers,
+// what arrived is delivered — the body *ends* instead of erroring — and `truncated` is set, so the
+// cache must not store it and the server must close the client connection if a Content-Length
+// was promised. Failures before the headers reject `response` with an EdgeError.
+
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { EdgeError, toEdgeError } from './errors.ts';
+import { buildDownstreamHeaders, type OutHeaders } from './headers.ts';
+
+export interface BodyOutcome {
+  readonly bytes: number;
+  /** The body ended early: the origin stalled past between_bytes_timeout or broke mid-body. */
+  readonly truncated: boolean;
+  /** Why it ended early, when it did (null also when the consumer destroyed the body). */
+  readonly error: EdgeError | null;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  /** The origin's reason phrase (Fastly's `beresp.response`). */
+  readonly statusText: string;
+  /** Origin headers without hop-by-hop fields. */
+  readonly headers: OutHeaders;
+  readonly body: Readable;
+  /** Settles when the body is finished, for the cache's store-or-not decision and the access log. */
+  readonly completed: Promise<BodyOutcome>;
+  /** Milliseconds from dispatch to the response headers (connect included). */
+  readonly firstByteMs: number;
+  /** Known once `completed` settled; until then false. */
+  readonly truncated: boolean;
+}
+
+class UpstreamBody extends Readable {
+  controller: Dispatcher.DispatchController | null = null;
+  override _read(): void {
+    this.controller?.resume();
+  }
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    // The consumer went away (client closed): stop reading from the origin too.
+    const c = this.controller;
+    if (c !== null && !c.aborted) c.abort(err ?? new Error('upstream body destroyed by consumer'));
+    cb(err);
+  }
+}
+
+export interface ExchangeOptions {
+  readonly backend: string;
+  readonly signal?: AbortSignal;
+  /** Called exactly once, when nothing more will be read for this exchange. */
+  readonly onSettled: (outcome: { ok: boolean; error: EdgeError | null }) => void;
+}
+
+export class Exchange implements Dispatcher.DispatchHandler {
+  readonly response: Promise<UpstreamResponse>;
+  #resolve!: (r: UpstreamResponse) => void;
+  #reject!: (e: EdgeError) => void;
+  #completed!: (o: BodyOutcome) => void;
+  readonly #opts: ExchangeOptions;
+  readonly #start = performance.now();
+  #controller: Dispatcher.DispatchController | null = null;
+  #body: UpstreamBody | null = null;
+  #bytes = 0;
+  #truncated = false;
+  #settled = false;
+  #onAbort: (() => void) | null = null;
+
+  constructor(opts: ExchangeOptions) {
+    this.#opts = opts;
+    this.response = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    const signal = opts.signal;
+    if (signal !== undefined) {
+      this.#onAbort = () => this.#abort(new EdgeError('CLIENT_ABORTED', { backend: opts.backend, cause: signal.reason }));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  #abort(err: EdgeError): void {
+    if (this.#controller !== null && !this.#controller.aborted) this.#controller.abort(err);
+    else this.onResponseError(null, err);
+  }
+
+  #settle(ok: boolean, error: EdgeError | null): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.#onAbort !== null) this.#opts.signal?.removeEventListener('abort', this.#onAbort);
+    this.#opts.onSettled({ ok, error });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#opts.signal?.aborted === true) controller.abort(new EdgeError('CLIENT_ABORTED', { backend: this.#opts.backend }));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusText?: string): void {
+    if (statusCode < 200) return; // 1xx interim responses are not forwarded (RFC 9110 §15.2).
+    const body = new UpstreamBody({ highWaterMark: 64 * 1024 });
+    body.controller = controller;
+    this.#body = body;
+    const isTruncated = (): boolean => this.#truncated;
+    const completed = new Promise<BodyOutcome>((resolve) => { this.#completed = resolve; });
+    this.#resolve({
+      status: statusCode,
+      statusText: statusText ?? '',
+      headers: buildDownstreamHeaders(headers),
+      body,
+      completed,
+      firstByteMs: performance.now() - this.#start,
+      get truncated() { return isTruncated(); },
+    });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const body = this.#body;
+    if (body === null) return;
+    this.#bytes += chunk.length;
+    if (!body.push(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    const body = this.#body;
+    if (body === null) return;
+    this.#settle(true, null);
+    body.push(null);
+    this.#completed({ bytes: this.#bytes, truncated: false, error: null });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
+    const error = toEdgeError(err, { phase: 'request', backend: this.#opts.backend });
+    const body = this.#body;
+    if (body === null) {
+      this.#settle(false, error);
+      this.#reject(error);
+      return;
+    }
+    // After the headers: deliver what arrived (Fastly between_bytes_timeout semantics).
+    const consumerGone = body.destroyed;
+    this.#truncated = true;
+    this.#settle(true, null);
+    if (!consumerGone) body.push(null);
+    this.#completed({ bytes: this.#bytes, truncated: true, error: consumerGone ? null : error });
+  }
+}
