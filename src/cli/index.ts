@@ -2,6 +2,7 @@
 // registers itself on the program; this file only lists them.
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
+import { registerVcl } from './commands/vcl.ts';
 import { registerVclLint } from './commands/vcl-lint.ts';
 
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride();
   registerServe(program);
+  registerVcl(program);
   registerVclLint(program);
   return program;
 }
