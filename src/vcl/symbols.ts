@@ -178,21 +178,26 @@ export interface VariableMatch {
 
 const exact = new Map<string, VariableSpec>();
 interface Pattern { readonly prefix: string; readonly suffix: string; readonly param: RegExp; readonly spec: VariableSpec }
-const patterns: Pattern[] = [];
+/** Patterns by the name's first segment (`req`, `backend`), so a lookup tries only a few. */
+const patterns = new Map<string, Pattern[]>();
 for (const spec of VARIABLES) {
   const m = /^(.*?)(\*|\{name\}|\{N\})(.*)$/.exec(spec.name);
   if (m === null) { exact.set(spec.name, spec); continue; }
   const param = m[2] === '*' ? /^[^.\s][^\s]*$/ : m[2] === '{N}' ? /^\d+$/ : /^[A-Za-z_][A-Za-z0-9_]*$/;
-  patterns.push({ prefix: m[1], suffix: m[3], param, spec });
+  const head = m[1].slice(0, m[1].indexOf('.'));
+  const list = patterns.get(head) ?? [];
+  list.push({ prefix: m[1], suffix: m[3], param, spec });
+  patterns.set(head, list);
 }
 // Longest prefix first, so `client.geo.*` is not taken by a shorter family.
-patterns.sort((a, b) => b.prefix.length - a.prefix.length);
+for (const list of patterns.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
 
 /** The variable a name refers to, or null when Fastly has no such variable. Names are case-sensitive, as in Fastly. */
 export function lookupVariable(name: string): VariableMatch | null {
   const hit = exact.get(name);
   if (hit !== undefined) return { spec: hit, param: null, subfield: null };
-  for (const p of patterns) {
+  const dot = name.indexOf('.');
+  for (const p of dot > 0 ? patterns.get(name.slice(0, dot)) ?? [] : []) {
     if (!name.startsWith(p.prefix) || !name.endsWith(p.suffix) || name.length <= p.prefix.length + p.suffix.length) continue;
     let param = name.slice(p.prefix.length, name.length - p.suffix.length);
     let subfield: string | null = null;
