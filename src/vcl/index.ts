@@ -1,6 +1,17 @@
 // Public surface of the VCL front end: lexer, parser, include resolution, printer, RTIME.
 export type * from './ast.ts';
 export type { Diagnostic, DiagnosticTemplate, DiagnosticCatalogue, DiagnosticArgs, Severity, FrontEndCode } from './diagnostics.ts';
+export * as diagnostics from './diagnostics.ts';
 export { frontEndCatalogue, makeDiagnostic, formatDiagnostic, formatTemplate } from './diagnostics.ts';
 export { SourceFile } from './source.ts';
 export type { Position } from './source.ts';
+export type { Token, TokenKind, Operator, Punctuation } from './token.ts';
+export { lex, decodePercentEscapes } from './lexer.ts';
+export type { LexResult } from './lexer.ts';
+export { parse } from './parser.ts';
+export type { ParseResult } from './parser.ts';
+export { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from './include.ts';
+export type { IncludeLoader, IncludeOptions, IncludeResult, ParsedFile, SourcedDeclaration } from './include.ts';
+export { print, expression as printExpression } from './print.ts';
+export { parseRtime, formatRtime, secondsToRtime, RTIME_UNITS } from './rtime.ts';
+export type { RtimeUnit } from './rtime.ts';
