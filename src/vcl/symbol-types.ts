@@ -1,0 +1,55 @@
+// VCL value types and the subroutines a variable or statement may appear in.
+// Types follow Fastly's type reference (https://www.fastly.com/documentation/reference/vcl/types/).
+import type { Phase } from './compiled.ts';
+
+/**
+ * A VCL value type. `HEADER` is a STRING that lives in a header collection: it can also be
+ * unset and appended to with `add`. `ID` is a bare name argument (a header, a table), `ACL` an
+ * ACL name, `VOID` the result of a function called for its effect.
+ */
+export type VclType =
+  | 'STRING' | 'INTEGER' | 'FLOAT' | 'BOOL' | 'TIME' | 'RTIME' | 'IP' | 'BACKEND'
+  | 'HEADER' | 'ID' | 'ACL' | 'TABLE' | 'VOID';
+
+/** Types `declare local` accepts (Fastly: "Local variables", declarations reference). */
+export const LOCAL_TYPES: ReadonlySet<string> = new Set(['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND']);
+
+/** Every Fastly subroutine, in the order a request meets them. */
+export const ALL_PHASES: readonly Phase[] = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'];
+
+/** `vcl_recv` → `recv`; null for a custom subroutine name. */
+export function phaseOfSub(name: string): Phase | null {
+  if (!name.startsWith('vcl_')) return null;
+  const phase = name.slice(4);
+  return (ALL_PHASES as readonly string[]).includes(phase) ? (phase as Phase) : null;
+}
+
+/**
+ * Whether a value of type `value` may be assigned to a target of type `target`.
+ * Fastly converts anything to STRING implicitly (types reference, "Implicit conversions");
+ * numbers convert among themselves; a string literal may be assigned to an IP. Everything
+ * else must match.
+ */
+export function isAssignable(target: VclType, value: VclType, valueIsStringLiteral = false): boolean {
+  if (target === value) return true;
+  switch (target) {
+    case 'STRING':
+    case 'HEADER':
+      return value !== 'VOID';
+    case 'INTEGER':
+    case 'FLOAT':
+    case 'RTIME':
+      return value === 'INTEGER' || value === 'FLOAT' || value === 'RTIME';
+    case 'IP':
+      return valueIsStringLiteral;
+    case 'BOOL':
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** The type a value reads as: a header is a STRING once read. */
+export function valueType(t: VclType): VclType {
+  return t === 'HEADER' ? 'STRING' : t;
+}
