@@ -78,6 +78,8 @@ export interface VclContext {
   readonly startTime: number;
   /** `fastly.error`: set by functions that fail (e.g. `EINVAL`), null when none did. */
   fastlyError: string | null;
+  /** `fastly_info.state`, kept by the edge as the request moves: `RECV`, `HIT`, `MISS`, `PASS`, `ERROR`, … */
+  fastlyInfoState: string;
   /** Capture groups of the last successful regex match (`re.group.N`). */
   reGroups: readonly string[];
   /** Strings added by `set req.hash += …` in vcl_hash. */

@@ -5,7 +5,7 @@
 //
 // Like Fastly, several `sub vcl_recv { … }` definitions (e.g. across included files) are
 // concatenated in the order they appear and run as one subroutine.
-import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration, VclFile } from '../ast.ts';
+import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration } from '../ast.ts';
 import type { Action, Phase, VclContext } from '../compiled.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SourceFile } from '../source.ts';
@@ -22,8 +22,9 @@ import { convert } from './value.ts';
 import { compileBlock } from './statements.ts';
 import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from './phases.ts';
 
-export interface ProgramFile {
-  readonly ast: VclFile;
+/** A declaration with the source it came from (includes already expanded, in order). */
+export interface ProgramDeclaration {
+  readonly declaration: Declaration;
   readonly source: SourceFile;
 }
 
@@ -33,13 +34,13 @@ export interface CompiledProgram {
 
 interface Located<T> { readonly node: T; readonly source: SourceFile }
 
-export function compileProgram(files: readonly ProgramFile[], env: VariableEnv, diagnostics: Diagnostic[]): CompiledProgram {
+export function compileProgram(declarations: readonly ProgramDeclaration[], env: VariableEnv, diagnostics: Diagnostic[]): CompiledProgram {
   const subDecls = new Map<string, Located<SubDeclaration>[]>();
   const tables = new Map<string, VclTable>();
   const acls = new Map<string, (ip: string | null) => boolean>();
   const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics, regexCache: new Map() };
   const each = (f: (d: Declaration, src: SourceFile) => void): void => {
-    for (const file of files) for (const d of file.ast.declarations) f(d, file.source);
+    for (const { declaration, source } of declarations) f(declaration, source);
   };
   each((d, source) => {
     if (d.kind === 'Sub') {

@@ -12,12 +12,14 @@
 //   BACKEND string | null   (the VCL name of a backend or director)
 //   ACL     string          (only as the right operand of `~`; the ACL's name)
 
-export type VclType = 'STRING' | 'INTEGER' | 'FLOAT' | 'BOOL' | 'TIME' | 'RTIME' | 'IP' | 'BACKEND' | 'ACL' | 'VOID';
+//   HEADER, ID, TABLE (the checker's argument kinds) never reach run time as values.
+import type { VclType } from '../symbol-types.ts';
 
-export const VCL_TYPES: readonly VclType[] = ['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND', 'ACL', 'VOID'];
+export type { VclType };
+export { LOCAL_TYPES } from '../symbol-types.ts';
 
-/** Types a `declare local` may use (https://www.fastly.com/documentation/reference/vcl/declarations/local-variables/). */
-export const LOCAL_TYPES: ReadonlySet<string> = new Set(['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND']);
+/** Types a value, a typed sub or a table may have at run time. */
+export const VCL_TYPES: readonly VclType[] = ['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND'];
 
 export function isNumeric(t: VclType): boolean {
   return t === 'INTEGER' || t === 'FLOAT' || t === 'RTIME';

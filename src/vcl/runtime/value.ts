@@ -38,12 +38,12 @@ export function formatTime(ms: number): string {
 /** The STRING form of a value of type `t` (null stays null: not set). */
 export function formatValue(t: VclType, v: unknown): string | null {
   switch (t) {
-    case 'STRING': case 'IP': case 'BACKEND': case 'ACL': return v as string | null;
     case 'INTEGER': return String(v);
     case 'FLOAT': case 'RTIME': return formatFloat(v as number);
     case 'BOOL': return v ? '1' : '0';
     case 'TIME': return formatTime(v as number);
     case 'VOID': return null;
+    default: return v as string | null; // STRING, HEADER, IP, BACKEND, ACL
   }
 }
 
@@ -51,12 +51,12 @@ export function formatValue(t: VclType, v: unknown): string | null {
 export function asString(c: Compiled): Eval<string | null> {
   const f = c.eval;
   switch (c.type) {
-    case 'STRING': case 'IP': case 'BACKEND': case 'ACL': return f as Eval<string | null>;
     case 'INTEGER': return (ctx, fr) => String(f(ctx, fr));
     case 'FLOAT': case 'RTIME': return (ctx, fr) => (f(ctx, fr) as number).toFixed(3);
     case 'BOOL': return (ctx, fr) => (f(ctx, fr) ? '1' : '0');
     case 'TIME': return (ctx, fr) => formatTime(f(ctx, fr) as number);
     case 'VOID': return () => null;
+    default: return f as Eval<string | null>; // STRING, HEADER, IP, BACKEND, ACL
   }
 }
 

@@ -34,6 +34,7 @@ const rw = (type: VclType, get: Eval<unknown>, set: Setter): Variable => ({ type
 const FIXED: Readonly<Record<string, Variable>> = {
   'req.url': rw('STRING', (c) => c.req.url, (c, _f, v) => { c.req.url = (v as string | null) ?? ''; }),
   'req.method': rw('STRING', (c) => c.req.method, (c, _f, v) => { c.req.method = (v as string | null) ?? ''; }),
+  'req.request': rw('STRING', (c) => c.req.method, (c, _f, v) => { c.req.method = (v as string | null) ?? ''; }),
   'req.proto': ro('STRING', (c) => c.req.proto),
   'req.url.path': ro('STRING', (c) => urlPath(c.req.url)),
   'req.url.qs': ro('STRING', (c) => urlQuery(c.req.url)),
@@ -67,6 +68,7 @@ const FIXED: Readonly<Record<string, Variable>> = {
   'now': ro('TIME', () => Date.now()),
   'time.elapsed': ro('RTIME', (c) => (Date.now() - c.startTime) / 1000),
   'fastly.error': ro('STRING', (c) => c.fastlyError),
+  'fastly_info.state': ro('STRING', (c) => c.fastlyInfoState),
   // `set req.hash += x` appends to the cache key (vcl_hash); only `+=` is meaningful.
   'req.hash': { type: 'STRING', get: null, set: (c, _f, v) => { c.hashData.push((v as string | null) ?? ''); }, unset: null, add: null },
 };
