@@ -6,24 +6,37 @@ import type { CompileOptions, CompileResult } from '../../../src/vcl/compile.ts'
 
 /** Case-insensitive headers; `add` keeps several lines, `get` joins them with ", " (RFC 9110 §5.3). */
 export class MemoryHeaders implements HeaderBag {
+  // Joined value per lowercased name; `#lines` only for names that were `add`ed to.
+  readonly #values = new Map<string, string>();
   readonly #lines = new Map<string, string[]>();
   constructor(init: Record<string, string> = {}) {
     for (const [k, v] of Object.entries(init)) this.set(k, v);
   }
   get(name: string): string | null {
-    const v = this.#lines.get(name.toLowerCase());
-    return v === undefined ? null : v.join(', ');
+    return this.#values.get(name.toLowerCase()) ?? null;
   }
-  set(name: string, value: string): void { this.#lines.set(name.toLowerCase(), [value]); }
+  set(name: string, value: string): void {
+    const k = name.toLowerCase();
+    this.#values.set(k, value);
+    this.#lines.delete(k);
+  }
   add(name: string, value: string): void {
     const k = name.toLowerCase();
-    const v = this.#lines.get(k);
-    if (v === undefined) this.#lines.set(k, [value]);
-    else v.push(value);
+    const lines = [...this.lines(k), value];
+    this.#lines.set(k, lines);
+    this.#values.set(k, lines.join(', '));
   }
-  unset(name: string): void { this.#lines.delete(name.toLowerCase()); }
-  lines(name: string): readonly string[] { return this.#lines.get(name.toLowerCase()) ?? []; }
-  toJSON(): Record<string, string> { return Object.fromEntries([...this.#lines].map(([k, v]) => [k, v.join(', ')])); }
+  unset(name: string): void {
+    const k = name.toLowerCase();
+    this.#values.delete(k);
+    this.#lines.delete(k);
+  }
+  lines(name: string): readonly string[] {
+    const k = name.toLowerCase();
+    const v = this.#values.get(k);
+    return v === undefined ? [] : (this.#lines.get(k) ?? [v]);
+  }
+  toJSON(): Record<string, string> { return Object.fromEntries(this.#values); }
 }
 
 export interface TestContext extends VclContext {
