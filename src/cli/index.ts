@@ -2,6 +2,7 @@
 // registers itself on the program; this file only lists them.
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
+import { registerVcl } from './commands/vcl.ts';
 
 export function buildProgram(): Command {
   const program = new Command('lacquer')
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride();
   registerServe(program);
+  registerVcl(program);
   return program;
 }
 

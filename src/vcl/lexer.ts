@@ -170,9 +170,10 @@ export function lex(input: string | SourceFile): LexResult {
       push('percent', start, j + 1, value);
       return j + 1;
     }
-    // RTIME unit, possibly after spaces or tabs on the same line.
+    // RTIME unit, possibly after whitespace. Line breaks count as whitespace too, so that
+    // `5` + newline + `ms` reads the same before and after the printer joins the lines.
     let u = j;
-    while (text.charCodeAt(u) === C.SPACE || text.charCodeAt(u) === C.TAB) u++;
+    while (u < n && isSpace(text.charCodeAt(u))) u++;
     let w = u;
     while (w < n && isWordChar(text.charCodeAt(w))) w++;
     if (w > u && !isIdentPart(text.charCodeAt(w))) {

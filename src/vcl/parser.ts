@@ -240,7 +240,11 @@ class Parser {
       case 'pragma': {
         this.#next();
         const words: string[] = [];
-        while (this.#peek().kind !== ';' && this.#peek().kind !== 'eof' && this.#peek().kind !== '}') words.push(this.#textOf(this.#next()));
+        // A pragma is one line (Fastly writes one per line); a missing `;` is reported at
+        // its end instead of swallowing the next line.
+        for (let t = this.#peek(); t.kind !== ';' && t.kind !== 'eof' && this.#sameLineAsPrevious(t); t = this.#peek()) {
+          words.push(this.#textOf(this.#next()));
+        }
         this.#expectSemicolon('pragma');
         const end = this.#prevEnd();
         return { kind: 'Pragma', start, end, words, comments: this.#finishComments(lead, end) };

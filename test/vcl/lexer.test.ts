@@ -16,6 +16,7 @@ const cases: Array<[string, string, string[]]> = [
   ['numbers: integer, float, hex, exponent', '42 1.5 0x1F 2e3', ['integer 42 = 42', 'float 1.5 = 1.5', 'integer 0x1F = 31', 'float 2e3 = 2000']],
   ['RTIME in every unit, value in ms, space before the unit allowed', '10ms 1s 1.5m 2h 3d 1w 1y 10 s',
     ['rtime 10ms = 10', 'rtime 1s = 1000', 'rtime 1.5m = 90000', 'rtime 2h = 7200000', 'rtime 3d = 259200000', 'rtime 1w = 604800000', 'rtime 1y = 31536000000', 'rtime 10 s = 10000']],
+  ['the unit may follow on the next line', '5\n ms', ['rtime 5\n ms = 5']],
   ['a number followed by a word that is not a unit stays a number', '5 sick', ['integer 5 = 5', 'ident sick']],
   ['percentages', '50% 12.5%', ['percent 50% = 50', 'percent 12.5% = 12.5']],
   ['comparison and logical operators', '== != ~ !~ < > <= >= && || !',
