@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
 import { registerVcl } from './commands/vcl.ts';
+import { registerVclLint } from './commands/vcl-lint.ts';
 
 export function buildProgram(): Command {
   const program = new Command('lacquer')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerVcl(program);
+  registerVclLint(program);
   return program;
 }
 

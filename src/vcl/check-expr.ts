@@ -1,0 +1,180 @@
+// Expression checks inside subroutines: every name resolves (a variable Fastly has and
+// lacquer runs, a local declared in the subroutine, a declared backend, director or ACL),
+// variables are read only where Fastly allows, builtin functions exist, are run by lacquer
+// and get the right number of arguments. Each expression's type is inferred where it is
+// evident (literals, variables, function results) so assignments can be checked cheaply;
+// `null` means "not evident" and is never reported.
+import type * as A from './ast.ts';
+import type { Phase } from './compiled.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import type { SourceFile } from './source.ts';
+import type { ProgramSummary } from './check-summary.ts';
+import * as C from './check-catalogue.ts';
+import { lookupVariable } from './symbols.ts';
+import type { VariableSpec } from './symbols.ts';
+import { arity, lookupFunction } from './functions.ts';
+import { isAssignable, phaseOfSub, valueType } from './symbol-types.ts';
+import type { VclType } from './symbol-types.ts';
+
+export type UseKind = 'backend' | 'acl' | 'table';
+
+/** Where the checker stands: one subroutine, the phases it runs in, its locals. */
+export interface Scope {
+  readonly src: SourceFile;
+  readonly summary: ProgramSummary;
+  readonly out: Diagnostic[];
+  /** Counts a declaration as used (for the unused-declaration warnings). */
+  readonly use: (kind: UseKind, name: string) => void;
+  readonly subName: string;
+  /** The phases this subroutine runs in; empty for a custom subroutine nothing calls. */
+  readonly phases: readonly Phase[];
+  readonly locals: ReadonlyMap<string, VclType>;
+}
+
+/** `vcl_fetch`, or `vcl_fetch (through my_sub)` inside a custom subroutine. */
+export function where(scope: Scope, phase: Phase): string {
+  return phaseOfSub(scope.subName) === null ? `vcl_${phase} (through ${scope.subName})` : `vcl_${phase}`;
+}
+
+export function isBackendName(scope: Scope, name: string): boolean {
+  return scope.summary.backends.has(name) || scope.summary.directors.has(name);
+}
+
+export interface Resolved {
+  readonly spec: VariableSpec;
+  /** The variable's value type (the declared type for a local). */
+  readonly type: VclType;
+}
+
+/**
+ * Resolves a variable name used as a variable, reporting unknown, unsupported and undeclared
+ * names. Returns null when something was reported.
+ */
+export function resolveVariable(scope: Scope, id: A.Identifier): Resolved | null {
+  const m = lookupVariable(id.name);
+  if (m === null) { scope.out.push(C.unknownVariable(scope.src, id, id.name)); return null; }
+  if (m.spec.name === 'var.*') {
+    const type = scope.locals.get(id.name);
+    if (type === undefined) { scope.out.push(C.undeclaredLocal(scope.src, id, id.name)); return null; }
+    return { spec: m.spec, type };
+  }
+  if (!m.spec.runtime) { scope.out.push(C.unsupportedVariable(scope.src, id, id.name)); return null; }
+  if (m.spec.name === 'backend.{name}.healthy' && m.param !== null) {
+    if (isBackendName(scope, m.param)) scope.use('backend', m.param);
+    else { scope.out.push(C.unknownBackendRef(scope.src, id, m.param)); return null; }
+  }
+  return { spec: m.spec, type: m.spec.type as VclType };
+}
+
+/** Reports the first phase of the scope in which the variable may not be read. */
+function checkReadable(scope: Scope, id: A.Identifier, spec: VariableSpec): void {
+  const bad = scope.phases.find((p) => !spec.read.includes(p));
+  if (bad !== undefined) scope.out.push(C.notReadable(scope.src, id, id.name, where(scope, bad)));
+}
+
+function checkIdentifier(scope: Scope, id: A.Identifier): VclType | null {
+  if (isBackendName(scope, id.name) && lookupVariable(id.name) === null) {
+    scope.use('backend', id.name);
+    return 'BACKEND';
+  }
+  const r = resolveVariable(scope, id);
+  if (r === null) return null;
+  checkReadable(scope, id, r.spec);
+  return valueType(r.type);
+}
+
+/**
+ * Checks an expression where a BACKEND is expected (a BACKEND argument, the other side of
+ * `req.backend ==`): a bare name must be a declared backend or director.
+ */
+export function checkBackendValue(scope: Scope, e: A.Expression): VclType | null {
+  if (e.kind === 'Identifier' && lookupVariable(e.name) === null) {
+    if (isBackendName(scope, e.name)) { scope.use('backend', e.name); return 'BACKEND'; }
+    scope.out.push(C.unknownBackendRef(scope.src, e, e.name));
+    return null;
+  }
+  return checkExpr(scope, e);
+}
+
+/** Checks `left ~ right` where the right side may name an ACL (`client.ip ~ office`). */
+function checkMatch(scope: Scope, e: A.BinaryExpression): void {
+  const left = checkExpr(scope, e.left);
+  if (e.right.kind === 'Identifier' && (left === 'IP' || scope.summary.acls.has(e.right.name))) {
+    if (scope.summary.acls.has(e.right.name)) scope.use('acl', e.right.name);
+    else scope.out.push(C.unknownAcl(scope.src, e.right, e.right.name));
+    return;
+  }
+  checkExpr(scope, e.right);
+}
+
+function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
+  const name = call.callee.name;
+  // A custom subroutine with a return type is called like a function (`is_mobile()`); the
+  // call graph (check-calls.ts) already accounts for it.
+  const sub = scope.summary.subs.get(name);
+  if (sub !== undefined && sub.node.returnType !== null) {
+    for (const arg of call.arguments) checkExpr(scope, arg);
+    return (sub.node.returnType.name as VclType);
+  }
+  const fn = lookupFunction(name);
+  if (fn === null) {
+    scope.out.push(C.unknownFunction(scope.src, call.callee, name));
+    for (const arg of call.arguments) checkExpr(scope, arg);
+    return null;
+  }
+  if (!fn.runtime) scope.out.push(C.unsupportedFunction(scope.src, call.callee, name));
+  const { min, max } = arity(fn);
+  if (call.arguments.length < min || call.arguments.length > max) {
+    const expected = min === max ? String(min) : `${min} to ${max}`;
+    scope.out.push(C.wrongArity(scope.src, call.callee, name, expected, call.arguments.length));
+  }
+  call.arguments.forEach((arg, i) => {
+    const spec = fn.args[i];
+    if (spec === undefined) { checkExpr(scope, arg); return; }
+    if (spec.type === 'TABLE') {
+      if (arg.kind === 'Identifier' && scope.summary.tables.has(arg.name)) scope.use('table', arg.name);
+      else if (arg.kind === 'Identifier') scope.out.push(C.unknownTable(scope.src, arg, arg.name));
+      else scope.out.push(C.argumentType(scope.src, arg, name, i + 1, 'a table name', 'an expression'));
+      return;
+    }
+    if (spec.type === 'ID') return;
+    const t = spec.type === 'BACKEND' ? checkBackendValue(scope, arg) : checkExpr(scope, arg);
+    if (t !== null && !isAssignable(spec.type, t, arg.kind === 'String')) {
+      scope.out.push(C.argumentType(scope.src, arg, name, i + 1, spec.type, t));
+    }
+  });
+  return fn.returns;
+}
+
+/** Checks an expression that is read; returns its type when evident. */
+export function checkExpr(scope: Scope, e: A.Expression): VclType | null {
+  switch (e.kind) {
+    case 'Identifier': return checkIdentifier(scope, e);
+    case 'String': return 'STRING';
+    case 'Integer': return 'INTEGER';
+    case 'Float': return 'FLOAT';
+    case 'Rtime': return 'RTIME';
+    case 'Percent': return null;
+    case 'Boolean': return 'BOOL';
+    case 'Binary':
+      if (e.operator === '~' || e.operator === '!~') checkMatch(scope, e);
+      else if (checkExpr(scope, e.left) === 'BACKEND') checkBackendValue(scope, e.right);
+      else checkExpr(scope, e.right);
+      return 'BOOL';
+    case 'Concat':
+      for (const p of e.parts) checkExpr(scope, p);
+      return 'STRING';
+    case 'Unary': {
+      const t = checkExpr(scope, e.operand);
+      return e.operator === '!' ? 'BOOL' : t;
+    }
+    case 'FunctionCall': return checkCall(scope, e);
+    case 'IfExpression': {
+      checkExpr(scope, e.condition);
+      const a = checkExpr(scope, e.then);
+      const b = checkExpr(scope, e.otherwise);
+      return a === b ? a : null;
+    }
+    case 'Group': return checkExpr(scope, e.expression);
+  }
+}

@@ -1,0 +1,113 @@
+// The VCL checker: a whole program (every file, includes resolved) in, diagnostics out.
+// Pure and total: it never throws and never reads anything but its argument, so the CLI,
+// the control API's validate endpoint and the compiler all get the same answers.
+//
+// Order of work: summarize the declarations (so references resolve wherever the declaration
+// is), report duplicates, check each declaration, build the call graph (phases of custom
+// subroutines, recursion), check each subroutine with the permissions of its phases, then
+// warn about declarations nothing uses. Diagnostics come back in file order, then by offset.
+import type * as A from './ast.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import type { SourceFile } from './source.ts';
+import * as C from './check-catalogue.ts';
+import { checkBackend } from './check-backend.ts';
+import { checkDirector } from './check-director.ts';
+import { buildCallGraph } from './check-calls.ts';
+import { checkStatements, collectLocals } from './check-sub.ts';
+import type { Scope, UseKind } from './check-expr.ts';
+import { programDeclarations, summarize } from './check-summary.ts';
+import type { CheckInput, ProgramSummary, Sourced } from './check-summary.ts';
+import { ALL_PHASES, phaseOfSub } from './symbol-types.ts';
+
+export interface CheckOptions {
+  /** Report unused declarations (default true). */
+  readonly warnUnused?: boolean;
+}
+
+export interface CheckResult {
+  readonly diagnostics: Diagnostic[];
+  readonly summary: ProgramSummary;
+}
+
+type Kind = 'backend' | 'director' | 'table' | 'acl' | 'subroutine';
+
+/** Reports a second declaration of a name; backends and directors share one namespace. */
+function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
+  const first = new Map<string, { kind: Kind; at: string }>();
+  const at = (src: SourceFile, node: A.Identifier): string => `${src.name}:${src.position(node.start).line}`;
+  for (const { declaration: decl, source } of decls) {
+    let kind: Kind;
+    let space: string;
+    switch (decl.kind) {
+      case 'Backend': kind = 'backend'; space = 'backend'; break;
+      case 'Director': kind = 'director'; space = 'backend'; break;
+      case 'Table': kind = 'table'; space = 'table'; break;
+      case 'Acl': kind = 'acl'; space = 'acl'; break;
+      case 'Sub': kind = 'subroutine'; space = 'sub'; break;
+      default: continue;
+    }
+    const key = `${space}:${decl.name.name}`;
+    const prev = first.get(key);
+    if (prev === undefined) { first.set(key, { kind, at: at(source, decl.name) }); continue; }
+    if (kind === 'backend') out.push(C.duplicateBackend(source, decl.name, decl.name.name, prev.kind, prev.at));
+    else if (kind === 'director') out.push(C.duplicateDirector(source, decl.name, decl.name.name, prev.kind, prev.at));
+    else out.push(C.duplicateDeclaration(source, decl.name, kind, decl.name.name, prev.at));
+  }
+}
+
+/** Checks a whole program and also returns what it declares. */
+export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckResult {
+  const decls = programDeclarations(input);
+  const summary = summarize(input);
+  const out: Diagnostic[] = [];
+  const used = new Set<string>();
+  const use = (kind: UseKind, name: string): void => { used.add(`${kind}:${name}`); };
+  const isBackend = (name: string): boolean => summary.backends.has(name);
+  // The first backend is the default one (DESIGN §4.4), so it is used even if nothing names it.
+  if (summary.defaultBackend !== null) use('backend', summary.defaultBackend);
+
+  reportDuplicates(decls, out);
+  for (const { declaration: decl, source } of decls) {
+    if (decl.kind === 'Backend') checkBackend(decl, source, out);
+    else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
+    else if (decl.kind === 'Table') {
+      for (const e of decl.entries) if (e.value.kind === 'Identifier' && summary.backends.has(e.value.name)) use('backend', e.value.name);
+    } else if (decl.kind === 'Sub' && decl.name.name.startsWith('vcl_') && phaseOfSub(decl.name.name) === null) {
+      out.push(C.reservedSubName(source, decl.name, decl.name.name));
+    }
+  }
+
+  const graph = buildCallGraph(summary.subs, out);
+  for (const [name, { node, source }] of summary.subs) {
+    const locals = collectLocals(node.body, source, out);
+    const phases = ALL_PHASES.filter((p) => graph.phases.get(name)?.has(p) === true);
+    const scope: Scope = { src: source, summary, out, use, subName: name, phases, locals };
+    checkStatements(scope, node.body.statements, node.returnType !== null);
+  }
+
+  if (opts.warnUnused !== false) {
+    for (const b of summary.backends.values()) if (!used.has(`backend:${b.name}`)) out.push(C.unused(b.source, b.node.name, 'backend', b.name));
+    for (const d of summary.directors.values()) if (!used.has(`backend:${d.name}`)) out.push(C.unused(d.source, d.node.name, 'director', d.name));
+    for (const [name, t] of summary.tables) if (!used.has(`table:${name}`)) out.push(C.unused(t.source, t.node.name, 'table', name));
+    for (const [name, a] of summary.acls) if (!used.has(`acl:${name}`)) out.push(C.unused(a.source, a.node.name, 'acl', name));
+    for (const [name, s] of summary.subs) {
+      if (phaseOfSub(name) === null && !name.startsWith('vcl_') && !graph.called.has(name)) out.push(C.unused(s.source, s.node.name, 'subroutine', name));
+    }
+  }
+
+  const order = new Map<string, number>();
+  const fileList = 'declarations' in input && input.files !== undefined ? input.files : [];
+  for (const { source } of [...fileList, ...decls]) if (!order.has(source.name)) order.set(source.name, order.size);
+  out.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.start - b.start || a.code.localeCompare(b.code));
+  return { diagnostics: out, summary };
+}
+
+/** The diagnostics of a whole program (issue 2 §4). Never throws. */
+export function check(input: CheckInput, opts: CheckOptions = {}): Diagnostic[] {
+  return checkProgram(input, opts).diagnostics;
+}
+
+export { summarize } from './check-summary.ts';
+export type { CheckInput, ProgramFile, ProgramSummary, BackendSummary, DirectorSummary, PropertyValue, Located } from './check-summary.ts';
+export { checkCatalogue } from './check-catalogue.ts';
+export type { CheckCode } from './check-catalogue.ts';
