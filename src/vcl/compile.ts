@@ -9,6 +9,7 @@ import type { DirectorDefinition } from '../model/director.ts';
 import type { CompiledService, ServiceSource } from './compiled.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { parseWithIncludesFromMap } from './include.ts';
+import { check } from './check.ts';
 import { AUTO_DIRECTOR, compileBackend, compileDirector } from './backends.ts';
 import { compileProgram } from './runtime/program.ts';
 import type { ProgramDeclaration } from './runtime/program.ts';
@@ -29,6 +30,8 @@ export function compileService(source: ServiceSource, opts: CompileOptions = {})
   const files = new Map(source.files.map((f) => [f.name, f.content]));
   const parsed = parseWithIncludesFromMap(source.main, files);
   const diagnostics = [...parsed.diagnostics];
+  if (hasError(diagnostics)) return { service: null, diagnostics };
+  diagnostics.push(...check({ declarations: parsed.declarations, files: parsed.files }));
   if (hasError(diagnostics)) return { service: null, diagnostics };
   const declarations: ProgramDeclaration[] = parsed.declarations.map((d) => ({ declaration: d.declaration, source: d.file.source }));
   const service = compileDeclarations(source, declarations, diagnostics, opts);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileErrors, compileVcl } from './helpers/context.ts';
+import { compileUnchecked, compileVcl } from './helpers/context.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
 
 const FASTLY_EXAMPLE = `
@@ -57,17 +57,18 @@ test('a backend with only a host gets Fastly defaults and no probe', () => {
   );
 });
 
-test('a backend without share_key takes the service id', () => {
-  const s = compileVcl('backend F_a { .host = "a.test"; }');
-  assert.equal(s.backends.get('F_a')?.shareKey, 'svc1');
+test('a backend without share_key takes the service id (what the API generator relies on)', () => {
+  // The checker requires .share_key in VCL; the fallback is the compiler's own default.
+  const { service } = compileUnchecked('backend F_a { .host = "a.test"; }');
+  assert.equal(service.backends.get('F_a')?.shareKey, 'svc1');
 });
 
 test('TLS options: check never, versions, ciphers, CA, keepalive, prefer_ipv6', () => {
-  const s = compileVcl(`backend F_t { .host = "t.test"; .port = "8443"; .ssl = true; .ssl_check_cert = never;
+  const s = compileVcl(`backend F_t { .host = "t.test"; .dynamic = true; .share_key = "k"; .port = "8443"; .ssl = true; .ssl_check_cert = never;
     .min_tls_version = "1.2"; .max_tls_version = "1.3"; .ssl_ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
     .ssl_ca_cert = {"-----BEGIN CERTIFICATE-----
 x
------END CERTIFICATE-----"}; .keepalive_time = 30s; .prefer_ipv6 = true; .dynamic = true; .share_key = "k"; }`);
+-----END CERTIFICATE-----"}; .keepalive_time = 30s; .prefer_ipv6 = true; }`);
   const b = s.backends.get('F_t')!;
   assert.deepEqual(
     [b.port, b.sslCheckCert, b.minTlsVersion, b.maxTlsVersion, b.sslCiphers, b.sslCaCert, b.keepaliveTimeMs, b.preferIpv6],
@@ -76,7 +77,7 @@ x
 });
 
 test('probe defaults are Varnish 7.1\'s, with the default request built from .url and the host header', () => {
-  const s = compileVcl('backend F_p { .host = "p.test"; .host_header = "www.p.test"; .probe = { .url = "/health"; } }');
+  const s = compileVcl('backend F_p { .host = "p.test"; .dynamic = true; .share_key = "k"; .host_header = "www.p.test"; .probe = { .url = "/health"; } }');
   assert.deepEqual(s.backends.get('F_p')?.probe, {
     dummy: false, request: ['GET /health HTTP/1.1', 'Host: www.p.test', 'Connection: close'], expectedResponse: 200,
     intervalMs: 5000, timeoutMs: 2000, window: 8, threshold: 3, initial: 2,
@@ -84,27 +85,27 @@ test('probe defaults are Varnish 7.1\'s, with the default request built from .ur
 });
 
 test('the default probe request uses the host when there is no host header, and / when there is no url', () => {
-  const s = compileVcl('backend F_p { .host = "p.test"; .probe = { .interval = 1s; .expected_response = 204; } }');
+  const s = compileVcl('backend F_p { .host = "p.test"; .dynamic = true; .share_key = "k"; .probe = { .interval = 1s; .expected_response = 204; } }');
   const p = s.backends.get('F_p')!.probe!;
   assert.deepEqual([p.request, p.intervalMs, p.expectedResponse], [['GET / HTTP/1.1', 'Host: p.test', 'Connection: close'], 1000, 204]);
 });
 
 test('.threshold alone gives window = threshold + 1 and initial = threshold - 1', () => {
-  const s = compileVcl('backend F_p { .host = "p.test"; .probe = { .threshold = 5; } }');
+  const s = compileVcl('backend F_p { .host = "p.test"; .dynamic = true; .share_key = "k"; .probe = { .threshold = 5; } }');
   const p = s.backends.get('F_p')!.probe!;
   assert.deepEqual([p.window, p.threshold, p.initial], [6, 5, 4]);
 });
 
 test('.initial above .threshold is clamped to the threshold', () => {
-  const s = compileVcl('backend F_p { .host = "p.test"; .probe = { .window = 10; .threshold = 4; .initial = 9; } }');
+  const s = compileVcl('backend F_p { .host = "p.test"; .dynamic = true; .share_key = "k"; .probe = { .window = 10; .threshold = 4; .initial = 9; } }');
   const p = s.backends.get('F_p')!.probe!;
   assert.deepEqual([p.window, p.threshold, p.initial], [10, 4, 4]);
 });
 
 test('directors keep type, quorum, retries and members; retries default to the member count', () => {
   const s = compileVcl(`
-backend F_a { .host = "a.test"; }
-backend F_b { .host = "b.test"; }
+backend F_a { .host = "a.test"; .dynamic = true; .share_key = "k"; }
+backend F_b { .host = "b.test"; .dynamic = true; .share_key = "k"; }
 director d_random random { .quorum = 50%; .retries = 2; { .backend = F_a; .weight = 3; } { .backend = F_b; .weight = 1; } }
 director d_fallback fallback { { .backend = F_a; } { .backend = F_b; } }
 director d_chash chash { .key = client; .seed = 42; .vnodes_per_node = 100; { .backend = F_a; .id = "a"; } { .backend = F_b; .id = "b"; } }
@@ -122,9 +123,9 @@ sub vcl_recv { set req.backend = d_random; }`);
 });
 
 test('the default backend is the first declared, or the auto-load-balance director when there is one', () => {
-  assert.equal(compileVcl('backend F_b { .host = "b.test"; }\nbackend F_a { .host = "a.test"; }').defaultBackend, 'F_b');
-  const auto = compileVcl(`backend F_a { .host = "a.test"; }
-backend F_b { .host = "b.test"; }
+  assert.equal(compileVcl('backend F_b { .host = "b.test"; .dynamic = true; .share_key = "k"; }\nbackend F_a { .host = "a.test"; .dynamic = true; .share_key = "k"; }').defaultBackend, 'F_b');
+  const auto = compileVcl(`backend F_a { .host = "a.test"; .dynamic = true; .share_key = "k"; }
+backend F_b { .host = "b.test"; .dynamic = true; .share_key = "k"; }
 director autodirector_ random { { .backend = F_a; .weight = 100; } { .backend = F_b; .weight = 100; } }`);
   assert.equal(auto.defaultBackend, 'autodirector_');
 });
@@ -133,6 +134,6 @@ test('a service without backends has no default backend', () => {
   assert.equal(compileVcl('sub vcl_recv { error 404; }').defaultBackend, null);
 });
 
-test('a property value of the wrong shape is an error at the property', () => {
-  assert.deepEqual(compileErrors('backend F_a {\n  .host = "a.test";\n  .connect_timeout = "1s";\n}'), ['3:3 compile/backend']);
+test('a property value of the wrong shape is an error at the property, even without the checker', () => {
+  assert.deepEqual(compileUnchecked('backend F_a {\n  .host = "a.test";\n  .connect_timeout = "1s";\n}').errors, ['3:3 compile/backend']);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, bereq, beresp, compileErrors, compileVcl, makeContext, obj, resp } from './helpers/context.ts';
+import { BACKEND, bereq, beresp, compileErrors, compileUnchecked, compileVcl, makeContext, obj, resp } from './helpers/context.ts';
 import type { Phase } from '../../src/vcl/compiled.ts';
 import { VclRuntimeError } from '../../src/vcl/runtime/phases.ts';
 
@@ -28,7 +28,7 @@ test('vcl_hash falls back to hashing req.url and req.http.host', () => {
 });
 
 test('a vcl_hash that adds to req.hash replaces the default key', () => {
-  const s = compileVcl(BACKEND + 'sub vcl_hash { set req.hash += req.url.path; set req.hash += "v2"; }');
+  const s = compileVcl(BACKEND + 'sub vcl_hash { set req.hash += regsub(req.url, "\\?.*$", ""); set req.hash += "v2"; }');
   const ctx = makeContext({ url: '/p?q=1', headers: { Host: 'h' } });
   assert.equal(s.run('hash', ctx), 'hash');
   assert.deepEqual(ctx.hashData, ['/p', 'v2']);
@@ -41,8 +41,8 @@ test('return with and without parentheses ends the phase with that action', () =
 });
 
 test('an action a phase may not return fails loudly as an internal error', () => {
-  // The checker rejects this statically; the runtime guard is the last line.
-  const s = compileVcl(BACKEND + 'sub vcl_deliver { return(lookup); }');
+  // The checker rejects this statically (sub/action-not-allowed); the runtime guard is the last line.
+  const { service: s } = compileUnchecked(BACKEND + 'sub vcl_deliver { return(lookup); }');
   assert.throws(() => s.run('deliver', makeContext()), (e: unknown) => e instanceof VclRuntimeError && e.code === 'vcl/illegal-action');
 });
 
@@ -216,14 +216,22 @@ test('#FASTLY macros compile to nothing and bare blocks run in line', () => {
   assert.equal(ctx.req.http.get('in-block'), '1');
 });
 
-test('several definitions of one vcl_ subroutine run in order as one', () => {
+test('an included file\'s declarations take the place of the include statement', () => {
   const s = compileVcl({
-    'main.vcl': BACKEND + 'sub vcl_recv { set req.http.A = "main"; }\ninclude "extra";',
-    'extra.vcl': 'sub vcl_recv { set req.http.A = req.http.A "+extra"; return(pass); }',
+    'main.vcl': BACKEND + 'include "routes";\nsub vcl_recv { call route; set req.http.A = "main"; }',
+    'routes.vcl': 'sub route { set req.http.Route = "from include"; }',
   });
   const ctx = makeContext();
+  assert.equal(s.run('recv', ctx), 'lookup');
+  assert.deepEqual([ctx.req.http.get('route'), ctx.req.http.get('a')], ['from include', 'main']);
+});
+
+test('several definitions of one subroutine run in order as one when the checker is bypassed', () => {
+  // The checker refuses duplicates (ref/duplicate); the compiler concatenates them as Varnish does.
+  const { service: s } = compileUnchecked(BACKEND + 'sub vcl_recv { set req.http.A = "1"; }\nsub vcl_recv { set req.http.A = req.http.A "2"; return(pass); }');
+  const ctx = makeContext();
   assert.equal(s.run('recv', ctx), 'pass');
-  assert.equal(ctx.req.http.get('a'), 'main+extra');
+  assert.equal(ctx.req.http.get('a'), '12');
 });
 
 test('vcl_fetch reads and sets beresp, bereq is visible in miss', () => {
@@ -258,6 +266,10 @@ test('the compiler refuses VCL with parse errors and reports them', () => {
   const errors = compileErrors(BACKEND + 'sub vcl_recv { set req.http.X = ; }');
   assert.ok(errors.length > 0);
   assert.match(errors[0], /^2:\d+ parse\//);
+});
+
+test('the compiler refuses what the checker refuses', () => {
+  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_deliver {\n  return(lookup);\n}'), ['3:10 sub/action-not-allowed']);
 });
 
 test('the compiler refuses a regex JavaScript cannot run, at its position', () => {

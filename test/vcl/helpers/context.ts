@@ -1,7 +1,9 @@
 // A small in-memory VclContext for compiler tests (the edge provides the real one).
 import assert from 'node:assert/strict';
 import type { CompiledService, HeaderBag, ServiceSource, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../../../src/vcl/compiled.ts';
-import { compileService } from '../../../src/vcl/compile.ts';
+import { compileDeclarations, compileService } from '../../../src/vcl/compile.ts';
+import { parseWithIncludesFromMap } from '../../../src/vcl/include.ts';
+import type { Diagnostic } from '../../../src/vcl/diagnostics.ts';
 import type { CompileOptions, CompileResult } from '../../../src/vcl/compile.ts';
 
 /** Case-insensitive headers; `add` keeps several lines, `get` joins them with ", " (RFC 9110 §5.3). */
@@ -121,5 +123,20 @@ export function compileErrors(files: Record<string, string> | string): string[] 
   assert.equal(r.service, null, 'expected the compiler to refuse this VCL');
   return r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code}`);
 }
+
+/**
+ * Parses and compiles without the checker, to test the compiler's own guards (what the
+ * checker would have refused first). Returns the compile diagnostics as "line:col code".
+ */
+export function compileUnchecked(text: string): { service: CompiledService; errors: string[]; diagnostics: Diagnostic[] } {
+  const parsed = parseWithIncludesFromMap('main.vcl', { 'main.vcl': text });
+  assert.deepEqual(parsed.diagnostics, [], 'expected the VCL to parse');
+  const diagnostics: Diagnostic[] = [];
+  const service = compileDeclarations(source(text), parsed.declarations.map((d) => ({ declaration: d.declaration, source: d.file.source })), diagnostics);
+  return { service, diagnostics, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code}`) };
+}
+
+/** Backend properties Fastly requires of every VCL-declared backend. */
+export const REQUIRED = '.dynamic = true; .share_key = "k";';
 
 export const BACKEND = `backend F_origin { .host = "127.0.0.1"; .port = "8080"; .dynamic = true; .share_key = "k"; }\n`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, compileErrors, compileVcl, makeContext } from '../helpers/context.ts';
+import { BACKEND, compileUnchecked, compileVcl, makeContext } from '../helpers/context.ts';
 import { formatValue } from '../../../src/vcl/runtime/value.ts';
 
 /** Runs `body` in vcl_recv and returns the request headers. */
@@ -68,7 +68,7 @@ test('BOOL in conditions: a STRING is true when set, even if empty; numbers when
 declare local var.b BOOL; declare local var.i INTEGER;
 if (req.http.Empty) { set req.http.A = "set"; }
 if (!req.http.Nope) { set req.http.B = "absent"; }
-set var.b = (req.http.Empty);
+set var.b = if(req.http.Empty, true, false);
 set req.http.C = var.b;
 set var.b = true; set var.b &&= false; set req.http.D = var.b;
 set var.b ||= true; set req.http.E = var.b;
@@ -106,8 +106,20 @@ sub vcl_recv { if (client.ip ~ office) { set req.http.In = "1"; } else { set req
   }
 });
 
-test('assignments with no conversion are refused at compile time', () => {
-  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  declare local var.i INTEGER;\n  set var.i = "x";\n}'), ['4:15 compile/type-mismatch']);
-  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  set req.restarts = 1;\n}'), ['3:7 compile/not-writable']);
-  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  set var.x = 1;\n}'), ['3:7 compile/undeclared-local']);
+test('assignments with no conversion are refused by the compiler too, not only by the checker', () => {
+  const errors = (body: string): string[] => compileUnchecked(BACKEND + `sub vcl_recv {\n${body}\n}`).errors;
+  assert.deepEqual(errors('  declare local var.i INTEGER;\n  set var.i = "x";'), ['4:15 compile/type-mismatch']);
+  assert.deepEqual(errors('  set req.restarts = 1;'), ['3:7 compile/not-writable']);
+  assert.deepEqual(errors('  set var.x = 1;'), ['3:7 compile/undeclared-local']);
+  assert.deepEqual(errors('  set req.http.X = nosuch.variable;'), ['3:20 compile/unknown-variable']);
+  assert.deepEqual(errors('  set req.http.X = nosuch.fn("a");'), ['3:20 compile/unknown-function']);
+  assert.deepEqual(errors('  set req.http.X = std.tolower("a", "b");'), ['3:20 compile/arity']);
+  assert.deepEqual(errors('  set req.http.X = regsub(req.url, req.url, "");'), ['3:36 compile/literal-required']);
+  assert.deepEqual(errors('  esi;'), ['3:3 compile/unsupported']);
+  assert.deepEqual(errors('  goto nowhere;'), ['3:8 compile/unknown-label']);
+  assert.deepEqual(errors('  call nosub;'), ['3:8 compile/unknown-sub']);
+});
+
+test('recursion is refused by the compiler too', () => {
+  assert.deepEqual(compileUnchecked(BACKEND + 'sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }').errors, ['2:5 compile/recursion']);
 });
