@@ -15,7 +15,7 @@ import type { SubScope } from './scope.ts';
 const POISON: Compiled = { type: 'VOID', eval: () => null };
 
 const constant = (type: VclType, value: string | number | boolean | null): Compiled =>
-  ({ type, eval: () => value, literal: value ?? undefined });
+  ({ type, eval: () => value });
 
 export function compileExpr(e: Expression, s: SubScope): Compiled {
   switch (e.kind) {

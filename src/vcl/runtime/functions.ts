@@ -20,7 +20,7 @@ export interface VclTable {
 export type Param = VclType | 'REGEX' | 'REGEX_G' | 'TABLE';
 
 /** What a call site's arguments become before the builder sees them. */
-export type Arg = Eval<unknown> | RegExp | VclTable | string;
+export type Arg = Eval<unknown> | RegExp | VclTable;
 
 export interface BuiltinFunction {
   readonly returns: VclType;
@@ -78,7 +78,13 @@ export const BUILTINS: Readonly<Record<string, BuiltinFunction>> = {
     build: ([a, b]) => {
       const f = a as N;
       const base = b as N | undefined;
-      return base === undefined ? (c, fr) => String(f(c, fr)) : (c, fr) => f(c, fr).toString(base(c, fr));
+      if (base === undefined) return (c, fr) => String(f(c, fr));
+      return (c, fr) => {
+        const b = base(c, fr);
+        if (b >= 2 && b <= 36) return f(c, fr).toString(b);
+        c.fastlyError = 'EINVAL';
+        return '';
+      };
     },
   },
   'std.prefixof': {

@@ -1,10 +1,15 @@
 // Pure string helpers behind the VCL string, URL and query-string functions
 // (https://www.fastly.com/documentation/reference/vcl/functions/strings/ and …/query-string/).
 
-/** strtol(s, 10): optional spaces and sign, then digits; 0 when there are none. */
+// 2^63 - 1 is not a JS number; 2^63 is the nearest, and clamping to it is what a double can say.
+const INT64_MAX = 2 ** 63;
+
+/** strtol(s, 10): optional spaces and sign, then digits; 0 when there are none; clamped to 64 bits like strtoll. */
 export function atoi(s: string): number {
   const m = /^\s*([+-]?\d+)/.exec(s);
-  return m === null ? 0 : Number.parseInt(m[1], 10);
+  if (m === null) return 0;
+  const n = Number.parseInt(m[1], 10);
+  return Math.max(-INT64_MAX, Math.min(INT64_MAX, n));
 }
 
 /** Percent-encodes every byte but the RFC 3986 unreserved characters. */

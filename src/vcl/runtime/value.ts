@@ -22,8 +22,6 @@ export type Eval<T> = (ctx: VclContext, frame: Frame) => T;
 export interface Compiled {
   readonly type: VclType;
   readonly eval: Eval<unknown>;
-  /** The value when the expression is a literal (regex patterns, table names must be). */
-  readonly literal?: string | number | boolean;
 }
 
 export function formatFloat(v: number): string {

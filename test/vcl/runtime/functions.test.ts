@@ -87,6 +87,20 @@ test('http_status_matches (run here; the checker does not list it yet) matches a
   assert.equal(statusMatches(500, '!200,404'), true);
 });
 
+test('std.atoi clamps to the 64-bit range like strtoll (printed through a JS number, so 2^63 rounds)', () => {
+  const s = compileVcl(BACKEND + `sub vcl_recv { set req.http.Big = std.atoi("${'9'.repeat(400)}"); set req.http.Small = std.atoi("-${'9'.repeat(400)}"); }`);
+  const ctx = makeContext();
+  s.run('recv', ctx);
+  assert.deepEqual([ctx.req.http.get('big'), ctx.req.http.get('small')], ['9223372036854776000', '-9223372036854776000']);
+});
+
+test('std.itoa with a base outside 2–36 gives "" and sets fastly.error to EINVAL', () => {
+  const s = compileVcl(BACKEND + 'sub vcl_recv { set req.http.Out = std.itoa(10, 1); set req.http.Err = fastly.error; }');
+  const ctx = makeContext();
+  s.run('recv', ctx);
+  assert.deepEqual([ctx.req.http.get('out'), ctx.req.http.get('err')], ['', 'EINVAL']);
+});
+
 test('urldecode of a malformed escape gives "" and sets fastly.error to EINVAL', () => {
   const s = compileVcl(BACKEND + 'sub vcl_recv { set req.http.Out = urldecode("%E0%A4%A"); set req.http.Err = fastly.error; }');
   const ctx = makeContext();
