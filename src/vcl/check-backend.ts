@@ -146,7 +146,9 @@ export function checkProbe(probe: A.ObjectValue, src: SourceFile, out: Diagnosti
     if (t > window) out.push(C.thresholdExceedsWindow(src, (props.get('threshold') ?? props.get('window'))!.value, t, window));
     if (initial !== null && initial > window) out.push(C.initialExceedsWindow(src, props.get('initial')!.value, initial, window));
   }
-  if (initial !== null && initial < (threshold ?? DEFAULT_THRESHOLD) && (window === null || initial <= window)) {
+  // `.initial = threshold - 1` is the default (Varnish, Fastly's API: initial 2, threshold 3):
+  // the first good probe makes the backend healthy. Only a lower value is likely a mistake.
+  if (initial !== null && initial < (threshold ?? DEFAULT_THRESHOLD) - 1 && (window === null || initial <= window)) {
     out.push(C.startsSick(src, props.get('initial')!.value, initial, threshold ?? DEFAULT_THRESHOLD));
   }
   const expected = integerOf(props.get('expected_response'));

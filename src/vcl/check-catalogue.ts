@@ -26,7 +26,7 @@ export const checkCatalogue = {
   'probe/window-range': { severity: 'error', message: '.window must be between 1 and 64, found {value}' },
   'probe/threshold-exceeds-window': { severity: 'error', message: '.threshold ({threshold}) must not exceed .window ({window})' },
   'probe/initial-exceeds-window': { severity: 'error', message: '.initial ({initial}) must not exceed .window ({window})' },
-  'probe/starts-sick': { severity: 'warning', message: '.initial ({initial}) is below .threshold ({threshold}): the backend starts sick until more probes succeed' },
+  'probe/starts-sick': { severity: 'warning', message: '.initial ({initial}) is below .threshold - 1 ({threshold} - 1): the backend starts sick and needs {needed} good probes before it is healthy' },
   'probe/expected-response-range': { severity: 'error', message: '.expected_response must be a three-digit status between 100 and 999, found {value}' },
   'probe/url-and-request': { severity: 'error', message: 'give .url or .request, not both: .request is the whole probe request' },
   'probe/request-line-break': { severity: 'error', message: '.request lines must not contain CR or LF: write each line as its own string' },
@@ -96,7 +96,8 @@ export const duplicateProbeProperty = (s: S, at: R, name: string, line: number):
 export const windowRange = (s: S, at: R, value: number): Diagnostic => d('probe/window-range', s, at, { value });
 export const thresholdExceedsWindow = (s: S, at: R, threshold: number, window: number): Diagnostic => d('probe/threshold-exceeds-window', s, at, { threshold, window });
 export const initialExceedsWindow = (s: S, at: R, initial: number, window: number): Diagnostic => d('probe/initial-exceeds-window', s, at, { initial, window });
-export const startsSick = (s: S, at: R, initial: number, threshold: number): Diagnostic => d('probe/starts-sick', s, at, { initial, threshold });
+export const startsSick = (s: S, at: R, initial: number, threshold: number): Diagnostic =>
+  d('probe/starts-sick', s, at, { initial, threshold, needed: threshold - initial });
 export const expectedResponseRange = (s: S, at: R, value: number): Diagnostic => d('probe/expected-response-range', s, at, { value });
 export const urlAndRequest = (s: S, at: R): Diagnostic => d('probe/url-and-request', s, at);
 export const requestLineBreak = (s: S, at: R): Diagnostic => d('probe/request-line-break', s, at);

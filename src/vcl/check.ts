@@ -60,8 +60,8 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   const decls = programDeclarations(input);
   const summary = summarize(input);
   const out: Diagnostic[] = [];
-  const used = new Set<string>();
-  const use = (kind: UseKind, name: string): void => { used.add(`${kind}:${name}`); };
+  const used: Record<UseKind, Set<string>> = { backend: new Set(), acl: new Set(), table: new Set() };
+  const use = (kind: UseKind, name: string): void => { used[kind].add(name); };
   const isBackend = (name: string): boolean => summary.backends.has(name);
   // The first backend is the default one (DESIGN §4.4), so it is used even if nothing names it.
   if (summary.defaultBackend !== null) use('backend', summary.defaultBackend);
@@ -86,10 +86,10 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   }
 
   if (opts.warnUnused !== false) {
-    for (const b of summary.backends.values()) if (!used.has(`backend:${b.name}`)) out.push(C.unused(b.source, b.node.name, 'backend', b.name));
-    for (const d of summary.directors.values()) if (!used.has(`backend:${d.name}`)) out.push(C.unused(d.source, d.node.name, 'director', d.name));
-    for (const [name, t] of summary.tables) if (!used.has(`table:${name}`)) out.push(C.unused(t.source, t.node.name, 'table', name));
-    for (const [name, a] of summary.acls) if (!used.has(`acl:${name}`)) out.push(C.unused(a.source, a.node.name, 'acl', name));
+    for (const b of summary.backends.values()) if (!used.backend.has(b.name)) out.push(C.unused(b.source, b.node.name, 'backend', b.name));
+    for (const d of summary.directors.values()) if (!used.backend.has(d.name)) out.push(C.unused(d.source, d.node.name, 'director', d.name));
+    for (const [name, t] of summary.tables) if (!used.table.has(name)) out.push(C.unused(t.source, t.node.name, 'table', name));
+    for (const [name, a] of summary.acls) if (!used.acl.has(name)) out.push(C.unused(a.source, a.node.name, 'acl', name));
     for (const [name, s] of summary.subs) {
       if (phaseOfSub(name) === null && !name.startsWith('vcl_') && !graph.called.has(name)) out.push(C.unused(s.source, s.node.name, 'subroutine', name));
     }

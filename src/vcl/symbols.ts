@@ -58,7 +58,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v('req.restarts', 'INTEGER', ALL, NONE, true),
   v('req.hash', 'STRING', ['hash'], ['hash'], true),
   v('req.is_ipv6', 'BOOL', ALL, NONE, true),
-  ro('req.url.path', 'STRING'), ro('req.url.qs', 'STRING'), ro('req.url.basename', 'STRING'),
+  v('req.url.path', 'STRING', ALL, NONE, true), v('req.url.qs', 'STRING', ALL, NONE, true), ro('req.url.basename', 'STRING'),
   ro('req.url.dirname', 'STRING'), ro('req.url.ext', 'STRING'), ro('req.topurl', 'STRING'),
   ro('req.body', 'STRING'), ro('req.body.base64', 'STRING'), ro('req.postbody', 'STRING'),
   ro('req.is_ssl', 'BOOL'), ro('req.is_purge', 'BOOL'), ro('req.is_esi_subreq', 'BOOL'),
@@ -97,7 +97,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v('bereq.method', 'STRING', BEREQ_R, BEREQ_W, true),
   v('bereq.http.*', 'HEADER', BEREQ_R, BEREQ_W, true, { unset: true }),
   v('bereq.request', 'STRING', BEREQ_R, BEREQ_W, false),
-  ro('bereq.proto', 'STRING', BEREQ_R), ro('bereq.url.path', 'STRING', BEREQ_R), ro('bereq.url.qs', 'STRING', BEREQ_R),
+  v('bereq.proto', 'STRING', BEREQ_R, NONE, true), ro('bereq.url.path', 'STRING', BEREQ_R), ro('bereq.url.qs', 'STRING', BEREQ_R),
   ro('bereq.url.basename', 'STRING', BEREQ_R), ro('bereq.url.dirname', 'STRING', BEREQ_R), ro('bereq.url.ext', 'STRING', BEREQ_R),
   ro('bereq.is_clustering', 'BOOL', BEREQ_R), ro('bereq.bytes_written', 'INTEGER', ['fetch', 'log']),
   v('bereq.max_reuse_idle_time', 'RTIME', BEREQ_R, BEREQ_W, false),
@@ -178,21 +178,26 @@ export interface VariableMatch {
 
 const exact = new Map<string, VariableSpec>();
 interface Pattern { readonly prefix: string; readonly suffix: string; readonly param: RegExp; readonly spec: VariableSpec }
-const patterns: Pattern[] = [];
+/** Patterns by the name's first segment (`req`, `backend`), so a lookup tries only a few. */
+const patterns = new Map<string, Pattern[]>();
 for (const spec of VARIABLES) {
   const m = /^(.*?)(\*|\{name\}|\{N\})(.*)$/.exec(spec.name);
   if (m === null) { exact.set(spec.name, spec); continue; }
   const param = m[2] === '*' ? /^[^.\s][^\s]*$/ : m[2] === '{N}' ? /^\d+$/ : /^[A-Za-z_][A-Za-z0-9_]*$/;
-  patterns.push({ prefix: m[1], suffix: m[3], param, spec });
+  const head = m[1].slice(0, m[1].indexOf('.'));
+  const list = patterns.get(head) ?? [];
+  list.push({ prefix: m[1], suffix: m[3], param, spec });
+  patterns.set(head, list);
 }
 // Longest prefix first, so `client.geo.*` is not taken by a shorter family.
-patterns.sort((a, b) => b.prefix.length - a.prefix.length);
+for (const list of patterns.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
 
 /** The variable a name refers to, or null when Fastly has no such variable. Names are case-sensitive, as in Fastly. */
 export function lookupVariable(name: string): VariableMatch | null {
   const hit = exact.get(name);
   if (hit !== undefined) return { spec: hit, param: null, subfield: null };
-  for (const p of patterns) {
+  const dot = name.indexOf('.');
+  for (const p of dot > 0 ? patterns.get(name.slice(0, dot)) ?? [] : []) {
     if (!name.startsWith(p.prefix) || !name.endsWith(p.suffix) || name.length <= p.prefix.length + p.suffix.length) continue;
     let param = name.slice(p.prefix.length, name.length - p.suffix.length);
     let subfield: string | null = null;

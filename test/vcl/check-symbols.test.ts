@@ -37,7 +37,9 @@ test('every variable the issue lists as run by lacquer is marked runtime', () =>
     'beresp.response', 'beresp.http.X', 'beresp.ttl', 'beresp.grace', 'beresp.stale_if_error',
     'beresp.stale_while_revalidate', 'beresp.cacheable', 'obj.status', 'obj.response', 'obj.http.X', 'obj.ttl',
     'obj.hits', 'obj.age', 'resp.status', 'resp.response', 'resp.http.X', 'var.x', 're.group.1', 'backend.b.healthy',
-    'now', 'time.elapsed', 'fastly.error', 'req.is_ipv6', 'fastly_info.state'];
+    'now', 'time.elapsed', 'fastly.error', 'req.is_ipv6', 'fastly_info.state',
+    // Run too, because the compiler binds them cheaply:
+    'req.url.path', 'req.url.qs', 'bereq.proto'];
   for (const name of run) assert.equal(lookupVariable(name)?.spec.runtime, true, name);
   assert.equal(VARIABLES.filter((x) => x.runtime).length, run.length + 1, 'plus the req.request alias');
 });

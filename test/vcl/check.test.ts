@@ -70,7 +70,7 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
     '1:114 error probe/initial-exceeds-window .initial (6) must not exceed .window (5)',
   ]],
   ['probe/starts-sick', 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .probe = { .window = 5; .threshold = 3; .initial = 1; }; }', [
-    '1:114 warning probe/starts-sick .initial (1) is below .threshold (3): the backend starts sick until more probes succeed',
+    '1:114 warning probe/starts-sick .initial (1) is below .threshold - 1 (3 - 1): the backend starts sick and needs 2 good probes before it is healthy',
   ]],
   ['probe/expected-response-range', 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .probe = { .expected_response = 1000; }; }', [
     '1:95 error probe/expected-response-range .expected_response must be a three-digit status between 100 and 999, found 1000',
@@ -332,6 +332,10 @@ test('director summaries keep the type, properties and members', () => {
   assert.equal(d?.type, 'random');
   assert.deepEqual(d?.properties.get('quorum'), { kind: 'percent', value: 50 });
   assert.deepEqual(d?.members.map((m) => [...m.entries()]), [[['backend', { kind: 'name', value: 'F_a' }], ['weight', { kind: 'integer', value: 3 }]]]);
+});
+
+test('a probe with the default .initial of threshold - 1 is not warned about (Fastly\'s API default: 2 of 3)', () => {
+  expectDiagnostic('backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .probe = { .url = "/"; .threshold = 3; .initial = 2; } }');
 });
 
 test('unused warnings can be turned off', () => {
