@@ -21,6 +21,8 @@ export type Action =
 export interface HeaderBag {
   get(name: string): string | null;
   set(name: string, value: string): void;
+  /** `add req.http.X = …`: one more header line of that name, keeping the existing ones. */
+  add(name: string, value: string): void;
   unset(name: string): void;
 }
 
@@ -49,6 +51,16 @@ export interface VclBackendResponse extends VclResponse {
   cacheable: boolean;
 }
 
+/** `obj` in vcl_hit, vcl_error and vcl_deliver: the cached (or synthetic) object. */
+export interface VclObject extends VclResponse {
+  /** Seconds of freshness left. */
+  ttl: number;
+  /** Times this object was delivered from cache. */
+  hits: number;
+  /** Seconds since the object was fetched. */
+  age: number;
+}
+
 /** The per-request state VCL reads and writes. Implemented by the edge. */
 export interface VclContext {
   readonly clientIp: string;
@@ -56,10 +68,18 @@ export interface VclContext {
   readonly req: VclRequest & { backend: string | null; restarts: number };
   bereq: VclRequest | null;
   beresp: VclBackendResponse | null;
-  obj: VclResponse | null;
+  obj: VclObject | null;
   resp: VclResponse | null;
-  /** `declare local var.x TYPE` values, reset per subroutine invocation by the compiled code. */
-  readonly locals: Map<string, unknown>;
+  /** Body of a synthetic response (`synthetic "…";` in vcl_error), null when none was set. */
+  syntheticBody: string | null;
+  /** `client.identity` as set by VCL; null means the client IP (the client director's key). */
+  clientIdentity: string | null;
+  /** When the request arrived (ms since the epoch): `time.elapsed` counts from it. */
+  readonly startTime: number;
+  /** `fastly.error`: set by functions that fail (e.g. `EINVAL`), null when none did. */
+  fastlyError: string | null;
+  /** `fastly_info.state`, kept by the edge as the request moves: `RECV`, `HIT`, `MISS`, `PASS`, `ERROR`, … */
+  fastlyInfoState: string;
   /** Capture groups of the last successful regex match (`re.group.N`). */
   reGroups: readonly string[];
   /** Strings added by `set req.hash += …` in vcl_hash. */
@@ -67,6 +87,8 @@ export interface VclContext {
   /** Health of a backend or director by VCL name, as this POP sees it now. */
   isHealthy(name: string): boolean;
   log(message: string): void;
+  /** An empty header bag, for the object that `error NNN` creates. */
+  newHeaders(): HeaderBag;
 }
 
 export interface ServiceSettings {

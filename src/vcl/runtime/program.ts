@@ -1,0 +1,181 @@
+// Compiles a program's declarations (tables, ACLs, subroutines) into the `run(phase, ctx)`
+// of a CompiledService. Ownership: everything built here is immutable after compilation
+// and shared by all requests; per-request state lives only in the VclContext and in the
+// frames each subroutine invocation allocates.
+//
+// Like Fastly, several `sub vcl_recv { … }` definitions (e.g. across included files) are
+// concatenated in the order they appear and run as one subroutine.
+import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration } from '../ast.ts';
+import type { Action, Phase, VclContext } from '../compiled.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { SourceFile } from '../source.ts';
+import type { VclTable } from './functions.ts';
+import type { VclType } from './types.ts';
+import { VCL_TYPES } from './types.ts';
+import type { VariableEnv } from './variables.ts';
+import type { CompileUnit, SubFn, SubHandle } from './scope.ts';
+import { RETURN, SubScope } from './scope.ts';
+import { compileAcl } from './acl.ts';
+import { compileDiagnostic } from './diagnostics.ts';
+import { compileExpr } from './expr.ts';
+import { convert } from './value.ts';
+import { compileBlock } from './statements.ts';
+import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from './phases.ts';
+
+/** A declaration with the source it came from (includes already expanded, in order). */
+export interface ProgramDeclaration {
+  readonly declaration: Declaration;
+  readonly source: SourceFile;
+}
+
+export interface CompiledProgram {
+  run(phase: Phase, ctx: VclContext): Action;
+}
+
+interface Located<T> { readonly node: T; readonly source: SourceFile }
+
+export function compileProgram(declarations: readonly ProgramDeclaration[], env: VariableEnv, diagnostics: Diagnostic[]): CompiledProgram {
+  const subDecls = new Map<string, Located<SubDeclaration>[]>();
+  const tables = new Map<string, VclTable>();
+  const acls = new Map<string, (ip: string | null) => boolean>();
+  const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics, regexCache: new Map() };
+  const each = (f: (d: Declaration, src: SourceFile) => void): void => {
+    for (const { declaration, source } of declarations) f(declaration, source);
+  };
+  each((d, source) => {
+    if (d.kind === 'Sub') {
+      const list = subDecls.get(d.name.name) ?? [];
+      list.push({ node: d, source });
+      subDecls.set(d.name.name, list);
+    } else if (d.kind === 'Acl') {
+      const acl = compileAcl(d.entries.map((e) => ({ address: e.address.value, mask: e.mask, negated: e.negated })));
+      if ('error' in acl) diagnostics.push(compileDiagnostic('compile/unsupported', source, d.start, d.end, { what: `acl ${d.name.name}: ${acl.error}` }));
+      else acls.set(d.name.name, acl.match);
+    }
+  });
+  each((d, source) => { if (d.kind === 'Table') tables.set(d.name.name, compileTable(d, source, unit)); });
+
+  const subs = unit.subs as Map<string, SubHandle>;
+  for (const [name, decls] of subDecls) subs.set(name, { name, returnType: returnTypeOf(decls[0].node), fn: null });
+  if (!reportRecursion(subDecls, diagnostics)) {
+    for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
+  }
+  const phaseFns = new Map<Phase, SubFn>();
+  for (const phase of PHASES) {
+    const fn = subs.get(`vcl_${phase}`)?.fn;
+    if (fn) phaseFns.set(phase, fn);
+  }
+  const byPhase = Object.fromEntries(PHASES.map((p) => [p, phaseFns.get(p) ?? null])) as Record<Phase, SubFn | null>;
+  return {
+    run(phase, ctx) {
+      const fn = byPhase[phase];
+      const r = fn === null ? undefined : fn(ctx, null);
+      const action = r === undefined || r === RETURN ? defaultAction(phase, ctx) : r;
+      if (typeof action !== 'string' || !ALLOWED_ACTIONS[phase].has(action)) {
+        throw new VclRuntimeError('vcl/illegal-action', `vcl_${phase} ended with ${JSON.stringify(action)}, which vcl_${phase} may not return`);
+      }
+      return action;
+    },
+  };
+}
+
+function returnTypeOf(d: SubDeclaration): VclType | null {
+  const t = d.returnType?.name.toUpperCase();
+  return t !== undefined && (VCL_TYPES as readonly string[]).includes(t) ? (t as VclType) : null;
+}
+
+const EMPTY_FRAME: unknown[] = [];
+
+function compileSub(name: string, decls: readonly Located<SubDeclaration>[], unit: CompileUnit): SubFn {
+  const labels = new Set<string>();
+  for (const { node } of decls) collectLabels(node.body, labels);
+  const scope = new SubScope(unit, decls[0].source, name, returnTypeOf(decls[0].node), labels);
+  const parts = decls.map(({ node, source }) => {
+    (scope as { source: SourceFile }).source = source;
+    return compileBlock(node.body, scope);
+  });
+  const body = parts.length === 1 ? parts[0] : compileSequence(parts);
+  const slots = scope.slots;
+  // A sub without locals or a return value writes no slot, so it can share one empty frame.
+  const shared = slots === 1 && scope.returnType === null;
+  return (ctx, out) => {
+    const frame = shared ? EMPTY_FRAME : new Array<unknown>(slots);
+    const r = body(ctx, frame);
+    if (out !== null) out[0] = frame[0];
+    if (r !== undefined && typeof r === 'object') throw new VclRuntimeError('vcl/goto', `goto ${r.label} left ${name}`);
+    return r;
+  };
+}
+
+function compileSequence(parts: readonly ReturnType<typeof compileBlock>[]): ReturnType<typeof compileBlock> {
+  return (ctx, frame) => {
+    for (const p of parts) {
+      const r = p(ctx, frame);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  };
+}
+
+function collectLabels(b: Block, into: Set<string>): void {
+  const visit = (st: Statement): void => {
+    if (st.kind === 'Label') into.add(st.name);
+    else if (st.kind === 'Block') st.statements.forEach(visit);
+    else if (st.kind === 'If') {
+      st.consequent.statements.forEach(visit);
+      st.elseIfs.forEach((e) => e.body.statements.forEach(visit));
+      st.alternate?.body.statements.forEach(visit);
+    }
+  };
+  b.statements.forEach(visit);
+}
+
+function callsOf(b: Block): string[] {
+  const out: string[] = [];
+  const visit = (st: Statement): void => {
+    if (st.kind === 'Call') out.push(st.subroutine.name);
+    else if (st.kind === 'Block') st.statements.forEach(visit);
+    else if (st.kind === 'If') {
+      st.consequent.statements.forEach(visit);
+      st.elseIfs.forEach((e) => e.body.statements.forEach(visit));
+      st.alternate?.body.statements.forEach(visit);
+    }
+  };
+  b.statements.forEach(visit);
+  return out;
+}
+
+/** Fastly forbids recursion; a cycle would otherwise overflow the stack per request. */
+function reportRecursion(subs: ReadonlyMap<string, readonly Located<SubDeclaration>[]>, diagnostics: Diagnostic[]): boolean {
+  const state = new Map<string, 'open' | 'done'>();
+  let found = false;
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done' || !subs.has(name)) return;
+    if (state.get(name) === 'open') {
+      const first = subs.get(name)![0];
+      diagnostics.push(compileDiagnostic('compile/recursion', first.source, first.node.name.start, first.node.name.end, { name, chain: [...path.slice(path.indexOf(name)), name].join(' → ') }));
+      found = true;
+      return;
+    }
+    state.set(name, 'open');
+    for (const { node } of subs.get(name)!) for (const callee of callsOf(node.body)) visit(callee, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of subs.keys()) visit(name, []);
+  return found;
+}
+
+function compileTable(d: TableDeclaration, source: SourceFile, unit: CompileUnit): VclTable {
+  const typeName = (d.type?.name ?? 'STRING').toUpperCase();
+  const type = (VCL_TYPES as readonly string[]).includes(typeName) ? (typeName as VclType) : 'STRING';
+  const scope = new SubScope(unit, source, `table ${d.name.name}`, null, new Set());
+  const entries = new Map<string, unknown>();
+  for (const e of d.entries) {
+    const c = compileExpr(e.value, scope);
+    const f = convert(c, type);
+    if (f === null) { scope.report('compile/type-mismatch', e.value, { expected: type, found: c.type }); continue; }
+    // Table values are literals, so evaluating them needs no request.
+    entries.set(e.key.value, f(null as unknown as VclContext, EMPTY_FRAME));
+  }
+  return { name: d.name.name, type, entries };
+}

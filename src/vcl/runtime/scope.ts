@@ -1,0 +1,85 @@
+// What the code generator knows while it compiles one subroutine: the service-wide
+// declarations (tables, ACLs, subroutines, backends) and the subroutine's own locals.
+// Locals get frame slots here, at compile time; at run time each invocation of a
+// subroutine allocates one array, so `var.x` is an index, never a string lookup.
+import type { VclContext } from '../compiled.ts';
+import type { Diagnostic, DiagnosticArgs } from '../diagnostics.ts';
+import type { SourceFile } from '../source.ts';
+import type { Action } from '../compiled.ts';
+import type { VclTable } from './functions.ts';
+import type { VclType } from './types.ts';
+import type { VariableEnv } from './variables.ts';
+import type { CompileCode } from './diagnostics.ts';
+import { compileDiagnostic } from './diagnostics.ts';
+import { compileRegex } from './regex.ts';
+
+/** Ends a subroutine without an action: `return;`, or a typed sub's `return expr;`. */
+export const RETURN = 1;
+/** How a statement ended: normally (undefined), with an action, a return, or a jump. */
+export type Completion = Action | typeof RETURN | GotoSignal | undefined;
+export interface GotoSignal { readonly label: string }
+
+/** A compiled subroutine: runs it in a fresh frame; a typed sub leaves its value in `out[0]`. */
+export type SubFn = (ctx: VclContext, out: unknown[] | null) => Completion;
+
+export interface SubHandle {
+  readonly name: string;
+  readonly returnType: VclType | null;
+  /** Filled once every subroutine is compiled, so calls may refer to subs defined later. */
+  fn: SubFn | null;
+}
+
+export interface CompileUnit {
+  readonly env: VariableEnv;
+  readonly tables: ReadonlyMap<string, VclTable>;
+  readonly acls: ReadonlyMap<string, (ip: string | null) => boolean>;
+  readonly subs: ReadonlyMap<string, SubHandle>;
+  readonly diagnostics: Diagnostic[];
+  readonly regexCache: Map<string, RegExp | string>;
+}
+
+export interface Local { readonly slot: number; readonly type: VclType }
+
+export class SubScope {
+  readonly unit: CompileUnit;
+  readonly source: SourceFile;
+  readonly name: string;
+  readonly returnType: VclType | null;
+  readonly locals = new Map<string, Local>();
+  readonly labels: ReadonlySet<string>;
+  /** Slot 0 is the return value of a typed sub. */
+  slots = 1;
+
+  constructor(unit: CompileUnit, source: SourceFile, name: string, returnType: VclType | null, labels: ReadonlySet<string>) {
+    this.unit = unit;
+    this.source = source;
+    this.name = name;
+    this.returnType = returnType;
+    this.labels = labels;
+  }
+
+  report(code: CompileCode, node: { start: number; end: number }, args: DiagnosticArgs = {}): void {
+    this.unit.diagnostics.push(compileDiagnostic(code, this.source, node.start, node.end, args));
+  }
+
+  /** Declares `var.x` (function scope, as Fastly's `declare local`); redeclaring reuses the slot. */
+  declare(name: string, type: VclType): Local {
+    const existing = this.locals.get(name);
+    if (existing !== undefined && existing.type === type) return existing;
+    const local = { slot: this.slots++, type };
+    this.locals.set(name, local);
+    return local;
+  }
+
+  /** A compiled regex, shared across the service; a string is the reason it cannot run. */
+  regex(pattern: string, global: boolean): RegExp | string {
+    const key = (global ? 'g:' : ':') + pattern;
+    let re = this.unit.regexCache.get(key);
+    if (re === undefined) {
+      const r = compileRegex(pattern, global ? 'g' : '');
+      re = r.ok ? r.regex : r.message;
+      this.unit.regexCache.set(key, re);
+    }
+    return re;
+  }
+}
