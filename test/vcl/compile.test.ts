@@ -28,7 +28,7 @@ test('vcl_hash falls back to hashing req.url and req.http.host', () => {
 });
 
 test('a vcl_hash that adds to req.hash replaces the default key', () => {
-  const s = compileVcl(BACKEND + 'sub vcl_hash { set req.hash += regsub(req.url, "\\?.*$", ""); set req.hash += "v2"; }');
+  const s = compileVcl(BACKEND + 'sub vcl_hash { set req.hash += req.url.path; set req.hash += "v2"; }');
   const ctx = makeContext({ url: '/p?q=1', headers: { Host: 'h' } });
   assert.equal(s.run('hash', ctx), 'hash');
   assert.deepEqual(ctx.hashData, ['/p', 'v2']);

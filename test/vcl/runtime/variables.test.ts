@@ -49,11 +49,15 @@ test('request, client and server variables read the context', () => {
   assert.equal(read('fastly.error'), null);
 });
 
-test('req.url.path and req.url.qs split the URL (run here; the checker does not allow them yet)', () => {
-  const ctx = makeContext({ url: '/p/a.html?x=1&y=2' });
-  assert.equal(resolveVariable('req.url.path', env)?.get?.(ctx, []), '/p/a.html');
-  assert.equal(resolveVariable('req.url.qs', env)?.get?.(ctx, []), 'x=1&y=2');
-  assert.equal(resolveVariable('req.url.qs', env)?.get?.(makeContext({ url: '/p' }), []), '');
+test('req.url.path and req.url.qs split the URL; bereq.proto reads the backend request', () => {
+  assert.equal(read('req.url.path', { url: '/p/a.html?x=1&y=2' }), '/p/a.html');
+  assert.equal(read('req.url.qs', { url: '/p/a.html?x=1&y=2' }), 'x=1&y=2');
+  assert.equal(read('req.url.qs', { url: '/p' }), '');
+  const s = compileVcl(BACKEND + 'sub vcl_miss { set bereq.http.Proto = bereq.proto; }');
+  const ctx = makeContext();
+  bereq(ctx);
+  s.run('miss', ctx);
+  assert.equal(ctx.bereq?.http.get('proto'), 'HTTP/1.1');
 });
 
 test('req.url and req.method can be set; client.identity can be set and read back', () => {
