@@ -23,24 +23,24 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
-const enumLike = <T extends Record<string, number>>(o: T): T => o;
-const C = enumLike({
-  TAB: 9, LF: 10, VT: 11, FF: 12, CR: 13, SPACE: 32, BANG: 33, QUOTE: 34, HASH: 35, PERCENT: 37,
-  AMP: 38, LPAREN: 40, RPAREN: 41, STAR: 42, PLUS: 43, COMMA: 44, MINUS: 45, DOT: 46, SLASH: 47,
-  ZERO: 48, NINE: 57, COLON: 58, SEMI: 59, LT: 60, EQ: 61, GT: 62, UPPER_A: 65, UPPER_C: 67,
-  UPPER_W: 87, UPPER_Z: 90, CARET: 94, UNDERSCORE: 95, LOWER_A: 97, LOWER_Z: 122, LBRACE: 123,
-  PIPE: 124, RBRACE: 125, TILDE: 126, BOM: 0xfeff, LOWER_X: 120, UPPER_X: 88, LOWER_E: 101, UPPER_E: 69,
-});
+// Char codes, as module constants so the optimiser folds them into comparisons.
+const TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32;
+const BANG = 33, QUOTE = 34, HASH = 35, PERCENT = 37, LPAREN = 40, RPAREN = 41;
+const STAR = 42, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46, SLASH = 47;
+const ZERO = 48, NINE = 57, COLON = 58, SEMI = 59, EQ = 61, UPPER_A = 65;
+const UPPER_C = 67, UPPER_W = 87, UPPER_Z = 90, UNDERSCORE = 95, LOWER_A = 97, LOWER_Z = 122;
+const LBRACE = 123, RBRACE = 125, BOM = 0xfeff, LOWER_X = 120, UPPER_X = 88, LOWER_E = 101;
+const UPPER_E = 69;
 
-const isDigit = (c: number): boolean => c >= C.ZERO && c <= C.NINE;
-const isLetter = (c: number): boolean => (c >= C.LOWER_A && c <= C.LOWER_Z) || (c >= C.UPPER_A && c <= C.UPPER_Z);
-const isIdentStart = (c: number): boolean => isLetter(c) || c === C.UNDERSCORE;
+const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
+const isLetter = (c: number): boolean => (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
+const isIdentStart = (c: number): boolean => isLetter(c) || c === UNDERSCORE;
 const isIdentPart = (c: number): boolean =>
-  isLetter(c) || isDigit(c) || c === C.UNDERSCORE || c === C.DOT || c === C.MINUS || c === C.COLON;
+  isLetter(c) || isDigit(c) || c === UNDERSCORE || c === DOT || c === MINUS || c === COLON;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isSpace = (c: number): boolean =>
-  c === C.SPACE || c === C.TAB || c === C.LF || c === C.CR || c === C.VT || c === C.FF || c === C.BOM;
-const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === C.UNDERSCORE;
+  c === SPACE || c === TAB || c === LF || c === CR || c === VT || c === FF || c === BOM;
+const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === UNDERSCORE;
 
 /** Multi-character operators by first char, longest first. Single chars are handled inline. */
 const OPERATOR_TABLE: Readonly<Record<string, readonly TokenKind[]>> = {
@@ -80,14 +80,14 @@ export function lex(input: string | SourceFile): LexResult {
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
       // `C!` / `W!` alone on a line: Fastly's generated-VCL directives.
-      if (i === start + 1 && (c === C.UPPER_C || c === C.UPPER_W) && text.charCodeAt(i) === C.BANG
+      if (i === start + 1 && (c === UPPER_C || c === UPPER_W) && text.charCodeAt(i) === BANG
         && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && atLineStart(text, start)) {
         i++;
         push('directive', start, i, text.slice(start, i));
         continue;
       }
       // `rol=` / `ror=`: the rotate assignment operators are spelt like identifiers.
-      if (i === start + 3 && text.charCodeAt(i) === C.EQ && text.charCodeAt(i + 1) !== C.EQ) {
+      if (i === start + 3 && text.charCodeAt(i) === EQ && text.charCodeAt(i + 1) !== EQ) {
         const word = text.slice(start, i);
         if (word === 'rol' || word === 'ror') { i++; push(word === 'rol' ? 'rol=' : 'ror=', start, i); continue; }
       }
@@ -98,26 +98,26 @@ export function lex(input: string | SourceFile): LexResult {
     if (isDigit(c)) { i = scanNumber(start); continue; }
 
     switch (c) {
-      case C.QUOTE: i = scanString(start); continue;
-      case C.HASH: i = scanLineComment(start, true); continue;
-      case C.LBRACE: {
+      case QUOTE: i = scanString(start); continue;
+      case HASH: i = scanLineComment(start, true); continue;
+      case LBRACE: {
         const long = scanLongString(start);
         if (long >= 0) { i = long; continue; }
         i++; push('{', start, i); continue;
       }
-      case C.SLASH: {
+      case SLASH: {
         const next = text.charCodeAt(i + 1);
-        if (next === C.SLASH) { i = scanLineComment(start, false); continue; }
-        if (next === C.STAR) { i = scanBlockComment(start); continue; }
+        if (next === SLASH) { i = scanLineComment(start, false); continue; }
+        if (next === STAR) { i = scanBlockComment(start); continue; }
         break;
       }
-      case C.RBRACE: i++; push('}', start, i); continue;
-      case C.LPAREN: i++; push('(', start, i); continue;
-      case C.RPAREN: i++; push(')', start, i); continue;
-      case C.SEMI: i++; push(';', start, i); continue;
-      case C.COMMA: i++; push(',', start, i); continue;
-      case C.COLON: i++; push(':', start, i); continue;
-      case C.DOT: i++; push('.', start, i); continue;
+      case RBRACE: i++; push('}', start, i); continue;
+      case LPAREN: i++; push('(', start, i); continue;
+      case RPAREN: i++; push(')', start, i); continue;
+      case SEMI: i++; push(';', start, i); continue;
+      case COMMA: i++; push(',', start, i); continue;
+      case COLON: i++; push(':', start, i); continue;
+      case DOT: i++; push('.', start, i); continue;
     }
 
     const candidates = OPERATOR_TABLE[text[i]];
@@ -140,25 +140,25 @@ export function lex(input: string | SourceFile): LexResult {
   function scanNumber(start: number): number {
     let j = start;
     let kind: 'integer' | 'float' = 'integer';
-    if (text.charCodeAt(j) === C.ZERO && (text.charCodeAt(j + 1) === C.LOWER_X || text.charCodeAt(j + 1) === C.UPPER_X)) {
+    if (text.charCodeAt(j) === ZERO && (text.charCodeAt(j + 1) === LOWER_X || text.charCodeAt(j + 1) === UPPER_X)) {
       j += 2;
       const digits = j;
       while (j < n && isHex(text.charCodeAt(j))) j++;
       if (j === digits) return badNumber(start, j);
-      if (isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) !== C.DOT && text.charCodeAt(j) !== C.COLON) return badNumber(start, j);
+      if (isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) !== DOT && text.charCodeAt(j) !== COLON) return badNumber(start, j);
       push('integer', start, j, parseInt(text.slice(digits, j), 16));
       return j;
     }
     while (j < n && isDigit(text.charCodeAt(j))) j++;
-    if (text.charCodeAt(j) === C.DOT && isDigit(text.charCodeAt(j + 1))) {
+    if (text.charCodeAt(j) === DOT && isDigit(text.charCodeAt(j + 1))) {
       kind = 'float';
       j++;
       while (j < n && isDigit(text.charCodeAt(j))) j++;
     }
     const ec = text.charCodeAt(j);
-    if ((ec === C.LOWER_E || ec === C.UPPER_E)) {
+    if ((ec === LOWER_E || ec === UPPER_E)) {
       let k = j + 1;
-      if (text.charCodeAt(k) === C.PLUS || text.charCodeAt(k) === C.MINUS) k++;
+      if (text.charCodeAt(k) === PLUS || text.charCodeAt(k) === MINUS) k++;
       if (isDigit(text.charCodeAt(k))) {
         kind = 'float';
         while (k < n && isDigit(text.charCodeAt(k))) k++;
@@ -166,7 +166,7 @@ export function lex(input: string | SourceFile): LexResult {
       }
     }
     const value = Number(text.slice(start, j));
-    if (text.charCodeAt(j) === C.PERCENT && text.charCodeAt(j + 1) !== C.EQ) {
+    if (text.charCodeAt(j) === PERCENT && text.charCodeAt(j + 1) !== EQ) {
       push('percent', start, j + 1, value);
       return j + 1;
     }
@@ -183,7 +183,7 @@ export function lex(input: string | SourceFile): LexResult {
         return w;
       }
     }
-    if (u === j && (isLetter(text.charCodeAt(j)) || text.charCodeAt(j) === C.UNDERSCORE)) {
+    if (u === j && (isLetter(text.charCodeAt(j)) || text.charCodeAt(j) === UNDERSCORE)) {
       let k = j;
       while (k < n && isIdentPart(text.charCodeAt(k))) k++;
       return badNumber(start, k);
@@ -203,13 +203,13 @@ export function lex(input: string | SourceFile): LexResult {
     let hasEscape = false;
     while (j < n) {
       const c = text.charCodeAt(j);
-      if (c === C.QUOTE) {
+      if (c === QUOTE) {
         const body = text.slice(start + 1, j);
         push('string', start, j + 1, hasEscape ? decodePercentEscapes(body) : body);
         return j + 1;
       }
-      if (c === C.LF || c === C.CR) break;
-      if (c === C.PERCENT) hasEscape = true;
+      if (c === LF || c === CR) break;
+      if (c === PERCENT) hasEscape = true;
       j++;
     }
     diagnostics.push(unterminatedString(source, start, j));
@@ -222,7 +222,7 @@ export function lex(input: string | SourceFile): LexResult {
   function scanLongString(start: number): number {
     let j = start + 1;
     while (j < n && isWordChar(text.charCodeAt(j))) j++;
-    if (text.charCodeAt(j) !== C.QUOTE) return -1;
+    if (text.charCodeAt(j) !== QUOTE) return -1;
     const delim = text.slice(start + 1, j);
     const close = `"${delim}}`;
     const bodyStart = j + 1;
@@ -238,7 +238,7 @@ export function lex(input: string | SourceFile): LexResult {
 
   function scanLineComment(start: number, hash: boolean): number {
     let j = start;
-    while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+    while (j < n && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR) j++;
     if (hash && text.startsWith('#FASTLY', start) && (start + 7 === j || isSpace(text.charCodeAt(start + 7)))) {
       const phase = text.slice(start + 7, j).trim();
       push('macro', start, j, phase);
@@ -262,8 +262,8 @@ export function lex(input: string | SourceFile): LexResult {
 
 function atLineStart(text: string, offset: number): boolean {
   let j = offset - 1;
-  while (j >= 0 && (text.charCodeAt(j) === C.SPACE || text.charCodeAt(j) === C.TAB)) j--;
-  return j < 0 || text.charCodeAt(j) === C.LF || text.charCodeAt(j) === C.CR;
+  while (j >= 0 && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB)) j--;
+  return j < 0 || text.charCodeAt(j) === LF || text.charCodeAt(j) === CR;
 }
 
 /**
@@ -279,7 +279,7 @@ export function decodePercentEscapes(body: string): string {
   let i = 0;
   while (i < body.length) {
     const c = body.charCodeAt(i);
-    if (c === C.PERCENT) {
+    if (c === PERCENT) {
       if (isHex(body.charCodeAt(i + 1)) && isHex(body.charCodeAt(i + 2))) {
         bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
         i += 3;
