@@ -59,6 +59,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   f('table.lookup', S, [a('id', 'TABLE'), a('key', S), opt('default', S)], true),
   f('table.contains', 'BOOL', [a('id', 'TABLE'), a('key', S)], true),
   f('addr.is_ipv6', 'BOOL', [a('address', 'IP')], true),
+  f('http_status_matches', 'BOOL', [a('status', 'INTEGER'), a('format', S)], true),
 
   // ── Fastly has them; lacquer does not run them yet ────────────────────────────────────
   f('querystring.add', S, [a('url', S), a('name', S), a('value', S)], false),

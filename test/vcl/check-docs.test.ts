@@ -4,14 +4,16 @@ import { readFileSync } from 'node:fs';
 import { checkCatalogue } from '../../src/vcl/check-catalogue.ts';
 import { checkText } from './check-golden.ts';
 
-// docs/vcl-diagnostics.md documents every checker code as `### \`code\` (severity)`, the
-// message template, and a ```vcl example; this test keeps the docs and the catalogue in step.
-const doc = readFileSync(new URL('../../docs/vcl-diagnostics.md', import.meta.url), 'utf8');
+// docs/vcl.md's "Checker diagnostics" section documents every checker code as
+// `### \`code\` (severity)`, the message template, and a ```vcl example; this test keeps the
+// docs and the catalogue in step.
+const full = readFileSync(new URL('../../docs/vcl.md', import.meta.url), 'utf8');
+const doc = full.slice(full.indexOf('\n## Checker diagnostics\n'));
 
 interface Entry { readonly code: string; readonly severity: string; readonly message: string; readonly example: string }
 
 function entries(): Entry[] {
-  const sections = doc.split(/^### /m).slice(1);
+  const sections = doc.split(/^### /m).slice(1).filter((s) => s.startsWith('`'));
   return sections.map((section) => {
     const head = /^`([^`]+)` \((error|warning)\)/.exec(section);
     const message = /^Message: `(.*)`$/m.exec(section);

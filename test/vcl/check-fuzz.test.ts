@@ -10,7 +10,7 @@ import { check } from '../../src/vcl/check.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/vcl');
 const files = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(dir, f), 'utf8'));
-const docExamples = [...readFileSync(join(import.meta.dirname, '../../docs/vcl-diagnostics.md'), 'utf8').matchAll(/```vcl\n([\s\S]*?)```/g)].map((m) => m[1]);
+const docExamples = [...readFileSync(join(import.meta.dirname, '../../docs/vcl.md'), 'utf8').matchAll(/```vcl\n([\s\S]*?)```/g)].map((m) => m[1]);
 const corpus = [...files(FIXTURES), ...files(join(FIXTURES, 'check')), ...docExamples];
 const RUNS = { numRuns: 300, seed: 20240612 };
 const LIMIT = { timeout: 60_000 };

@@ -59,6 +59,7 @@ test('function signatures give arity and types; exactly the issue\'s set runs', 
   assert.equal(lookupFunction('nope'), null);
   assert.deepEqual(FUNCTIONS.filter((x) => x.runtime).map((x) => x.name).sort(), [
     'addr.is_ipv6', 'digest.base64', 'digest.base64_decode', 'digest.hash_md5', 'digest.hash_sha1', 'digest.hash_sha256',
+    'http_status_matches',
     'querystring.get', 'querystring.remove', 'querystring.set', 'querystring.sort', 'randombool', 'regsub', 'regsuball',
     'std.atoi', 'std.itoa', 'std.prefixof', 'std.replace', 'std.replaceall', 'std.strlen', 'std.strstr', 'std.suffixof',
     'std.tolower', 'std.toupper', 'subfield', 'table.contains', 'table.lookup', 'urldecode', 'urlencode',
