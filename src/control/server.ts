@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
+import { registerHealthRoutes, type HealthSource } from './api/health.ts';
 import { registerMembershipRoutes } from './api/membership.ts';
 import { registerResourceRoutes } from './api/resources.ts';
 import { registerServiceRoutes } from './api/service.ts';
@@ -26,6 +27,10 @@ export interface ControlApiOptions {
   readonly logger: Logger;
   /** Seeded as an admin token before the first request (hash stored, never the token). */
   readonly adminToken?: string;
+  /** The POP's health engine, when this process runs one (GET /service/{sid}/health, /health/events). */
+  readonly health?: HealthSource;
+  /** Prometheus text for GET /metrics. */
+  readonly metrics?: () => Promise<{ contentType: string; text: string }>;
 }
 
 const API_VERSION = '0.1.0';
@@ -70,6 +75,14 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerResourceRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
+  if (opts.health !== undefined) registerHealthRoutes(routes, deps, opts.health);
+  const metrics = opts.metrics;
+  if (metrics !== undefined) {
+    routes.add({ method: 'GET', url: '/metrics', summary: 'Prometheus metrics', tag: 'meta', access: 'read' }, async ({ reply }) => {
+      const m = await metrics();
+      return reply.type(m.contentType).send(m.text);
+    });
+  }
   routes.add({ method: 'GET', url: '/openapi.json', summary: 'This description', tag: 'meta', access: 'public' }, async () => buildOpenApi(routes.specs, API_VERSION));
   return app;
 }

@@ -1,13 +1,51 @@
 import type { Command } from 'commander';
+import pino from 'pino';
+import { OptionError, resolveServeOptions, type ServeFlags } from '../../process/options.ts';
+import { startLacquer } from '../../process/primary.ts';
 
-// The edge and control servers arrive with the edge issue; until then `serve` explains
-// itself and exits 0 so `npm start` stays true on a fresh machine.
+// `lacquer serve`: the edge, the control API and the POP's health checks in one process tree
+// (DESIGN.md §4.1). SIGTERM drains: stop accepting, finish in-flight requests, close pools, exit 0.
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the edge and the control API')
-    .action(() => {
-      console.log(program.helpInformation());
-      console.log('The edge server is not part of this build yet; `lacquer vcl lint FILE` works today.');
+    .description('run the edge, the control API and health checks')
+    .option('--edge <host:port>', 'edge listener (env LACQUER_EDGE, default 127.0.0.1:8080)')
+    .option('--api <host:port>', 'control API listener (env LACQUER_API, default 127.0.0.1:8081)')
+    .option('--db <url>', 'sqlite:<file> or postgres://… (env LACQUER_DB, default sqlite:./data/lacquer.db)')
+    .option('--pop <name>', 'name of this POP (env LACQUER_POP, default local)')
+    .option('--workers <n>', 'edge worker processes; 0 runs the edge in this process (env LACQUER_WORKERS, default: CPU cores)')
+    .option('--role <role>', 'all, edge or control (env LACQUER_ROLE, default all)')
+    .option('--token <token>', 'seed an admin API token (env LACQUER_TOKEN; default: created on first start)')
+    .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
+    .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
+    .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
+    .action(async (flags: ServeFlags) => {
+      let options;
+      try {
+        options = resolveServeOptions(flags);
+      } catch (err) {
+        if (err instanceof OptionError) {
+          console.error(`lacquer serve: ${err.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+      const logger = pino({ base: { pop: options.pop } });
+      const running = await startLacquer(options, logger);
+      if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
+      if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'draining');
+        running.stop().then(() => process.exit(0), (err: unknown) => {
+          logger.error({ err }, 'drain failed');
+          process.exit(1);
+        });
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
 }

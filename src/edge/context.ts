@@ -1,0 +1,119 @@
+// RequestContext: all per-request state, in one typed object (STYLE.md habit 3). The VCL
+// runtime sees it through the VclContext interface; the pipeline reads the edge-only fields.
+// Nothing is hung on Node's IncomingMessage.
+
+import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/compiled.ts';
+import type { EdgeError } from './errors.ts';
+import { HeaderMap } from './header-map.ts';
+
+export type CacheState = 'HIT' | 'MISS' | 'PASS' | 'STALE';
+
+export interface ServerInfo {
+  readonly hostname: string;
+  readonly identity: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly pop: string;
+}
+
+export interface EdgeRequest extends VclRequest {
+  http: HeaderMap;
+  backend: string | null;
+  restarts: number;
+}
+
+export interface EdgeResponse extends VclResponse {
+  http: HeaderMap;
+}
+
+export interface EdgeObject extends VclObject {
+  http: HeaderMap;
+}
+
+export interface EdgeBackendResponse extends VclBackendResponse {
+  http: HeaderMap;
+}
+
+export class RequestContext implements VclContext {
+  readonly clientIp: string;
+  readonly server: ServerInfo;
+  readonly req: EdgeRequest;
+  bereq: (VclRequest & { http: HeaderMap }) | null = null;
+  beresp: EdgeBackendResponse | null = null;
+  obj: EdgeObject | null = null;
+  resp: EdgeResponse | null = null;
+  readonly locals = new Map<string, unknown>();
+  reGroups: readonly string[] = [];
+  readonly hashData: string[] = [];
+  /** Body set by `synthetic` in vcl_error. */
+  syntheticBody: string | null = null;
+  clientIdentity: string | null = null;
+  readonly startTime = Date.now();
+  fastlyError: string | null = null;
+  fastlyInfoState = 'RECV';
+
+  // ── edge-only state ──
+  readonly service: CompiledService;
+  readonly startedAt: number;
+  /** The failure that sent the request to vcl_error, if one did. */
+  error: EdgeError | null = null;
+  /** The backend (not director) the request was finally sent to. */
+  backend: string | null = null;
+  cacheState: CacheState = 'PASS';
+  upstreamFirstByteMs: number | null = null;
+  readonly #isHealthy: (name: string) => boolean;
+  readonly #log: (message: string) => void;
+
+  constructor(init: {
+    service: CompiledService;
+    clientIp: string;
+    server: ServerInfo;
+    method: string;
+    url: string;
+    proto: string;
+    headers: HeaderMap;
+    isHealthy: (name: string) => boolean;
+    log: (message: string) => void;
+  }) {
+    this.service = init.service;
+    this.clientIp = init.clientIp;
+    this.server = init.server;
+    this.req = {
+      method: init.method, url: init.url, proto: init.proto, http: init.headers,
+      backend: init.service.defaultBackend, restarts: 0,
+    };
+    this.startedAt = performance.now();
+    this.#isHealthy = init.isHealthy;
+    this.#log = init.log;
+  }
+
+  isHealthy(name: string): boolean {
+    return this.#isHealthy(name);
+  }
+
+  log(message: string): void {
+    this.#log(message);
+  }
+
+  newHeaders(): HeaderMap {
+    return new HeaderMap();
+  }
+
+  /** The object behind a synthetic response (`error NNN`, or a failed fetch). */
+  syntheticObject(status: number, response: string): EdgeObject {
+    return { status, response, http: new HeaderMap(), ttl: 0, hits: 0, age: 0 };
+  }
+
+  /** Clears what a `restart` must not carry over (Fastly keeps req.*, drops the rest). */
+  resetForRestart(): void {
+    this.bereq = null;
+    this.beresp = null;
+    this.obj = null;
+    this.resp = null;
+    this.error = null;
+    this.syntheticBody = null;
+    this.hashData.length = 0;
+    this.reGroups = [];
+    this.backend = null;
+  }
+}

@@ -1,0 +1,52 @@
+// VCL's view of a message's headers (`req.http.*`, `beresp.http.*`, `resp.http.*`).
+//
+// Backed by a plain object with lower-case names, the shape Node's parser and undici use, so
+// the edge hands it to the upstream and to `res.writeHead` without copying. Names are
+// case-insensitive (RFC 9110 §5.1); a field that arrived several times reads as one
+// comma-joined value, as Fastly shows it.
+
+import type { HeaderBag } from '../vcl/compiled.ts';
+import type { InHeaders, OutHeaders } from './headers.ts';
+
+export class HeaderMap implements HeaderBag {
+  readonly fields: OutHeaders;
+
+  constructor(fields: OutHeaders = Object.create(null) as OutHeaders) {
+    this.fields = fields;
+  }
+
+  /** A copy of incoming headers (Node's `req.headers` or an upstream response's). */
+  static from(headers: InHeaders): HeaderMap {
+    const fields = Object.create(null) as OutHeaders;
+    for (const name in headers) {
+      const v = headers[name];
+      if (v !== undefined) fields[name.toLowerCase()] = typeof v === 'string' ? v : [...v];
+    }
+    return new HeaderMap(fields);
+  }
+
+  clone(): HeaderMap {
+    return HeaderMap.from(this.fields);
+  }
+
+  get(name: string): string | null {
+    const v = this.fields[name.toLowerCase()];
+    if (v === undefined) return null;
+    return typeof v === 'string' ? v : v.join(', ');
+  }
+
+  set(name: string, value: string): void {
+    this.fields[name.toLowerCase()] = value;
+  }
+
+  /** Adds another field line with the same name (`add resp.http.Set-Cookie = …`). */
+  add(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const v = this.fields[key];
+    this.fields[key] = v === undefined ? value : typeof v === 'string' ? [v, value] : [...v, value];
+  }
+
+  unset(name: string): void {
+    delete this.fields[name.toLowerCase()];
+  }
+}

@@ -1,0 +1,54 @@
+// The edge's Prometheus metrics (issue 5 §5). Each worker has its own registry; the API's
+// `/metrics` aggregates the workers through prom-client's cluster support.
+
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class EdgeMetrics {
+  readonly registry: Registry;
+  readonly #requests: Counter<'service' | 'status'>;
+  readonly #errors: Counter<'service' | 'reason'>;
+  readonly #upstream: Histogram<'service' | 'backend'>;
+  readonly connections: Gauge<'backend'>;
+  readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
+
+  constructor(registry = new Registry()) {
+    this.registry = registry;
+    this.#requests = new Counter({
+      name: 'lacquer_requests_total', help: 'Requests answered by the edge, by service and status.',
+      labelNames: ['service', 'status'], registers: [registry],
+    });
+    this.#errors = new Counter({
+      name: 'lacquer_synthetic_errors_total', help: 'Synthetic error responses (503s and others), by reason.',
+      labelNames: ['service', 'reason'], registers: [registry],
+    });
+    this.#upstream = new Histogram({
+      name: 'lacquer_upstream_first_byte_seconds', help: 'Time from sending a request to a backend to its response headers.',
+      labelNames: ['service', 'backend'], registers: [registry],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    });
+    const connectionSources: Array<(set: (backend: string, n: number) => void) => void> = [];
+    this.#connectionSources = connectionSources;
+    this.connections = new Gauge({
+      name: 'lacquer_backend_connections_in_use', help: 'Requests in flight to each backend.',
+      labelNames: ['backend'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const source of connectionSources) source((backend, n) => this.set({ backend }, n));
+      },
+    });
+  }
+
+  /** Registers a function that reports in-flight counts when Prometheus scrapes. */
+  onCollectConnections(source: (set: (backend: string, n: number) => void) => void): void {
+    this.#connectionSources.push(source);
+  }
+
+  request(service: string, status: number, reason: string | null): void {
+    this.#requests.inc({ service, status: String(status) });
+    if (reason !== null) this.#errors.inc({ service, reason });
+  }
+
+  upstreamLatency(service: string, backend: string, seconds: number): void {
+    this.#upstream.observe({ service, backend }, seconds);
+  }
+}

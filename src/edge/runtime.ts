@@ -1,0 +1,116 @@
+// One edge worker's runtime: the service table, upstream pools, health view and listener.
+// It is driven only by ToWorker messages — over IPC in a cluster worker, or by direct calls
+// when the edge runs inside the main process (`--workers 0`).
+//
+// Ownership: `apply` is the only writer of the table and the health view. Compilation happens
+// here, once per activation per worker; the old CompiledService stays alive for requests that
+// still hold it, and pools whose identity the new table no longer uses close once idle.
+
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { poolIdentity } from '../model/backend.ts';
+import { compileService } from '../vcl/compile.ts';
+import type { ServiceSource } from '../vcl/compiled.ts';
+import { HealthView } from '../health/ipc.ts';
+import type { FromWorker, ToWorker } from './messages.ts';
+import { EdgeMetrics } from './metrics.ts';
+import { Pipeline } from './pipeline.ts';
+import { EdgeServer } from './server.ts';
+import { ServiceTable } from './service-table.ts';
+import { UpstreamPools } from './upstream.ts';
+
+export interface EdgeRuntimeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly pop: string;
+  readonly logger: Logger;
+  /** Reports back to the primary (compile failures, readiness). */
+  readonly report?: (message: FromWorker) => void;
+  readonly drainTimeoutMs?: number;
+}
+
+export class EdgeRuntime {
+  readonly table = new ServiceTable();
+  readonly health = new HealthView();
+  readonly upstream: UpstreamPools;
+  readonly metrics = new EdgeMetrics();
+  readonly server: EdgeServer;
+  readonly #o: EdgeRuntimeOptions;
+  #ready = false;
+
+  constructor(options: EdgeRuntimeOptions) {
+    this.#o = options;
+    const cdnId = `lacquer-${options.pop}`;
+    this.upstream = new UpstreamPools({ cdnId });
+    const pipeline = new Pipeline({
+      table: this.table,
+      upstream: this.upstream,
+      health: this.health,
+      server: { hostname: os.hostname(), identity: `${os.hostname()}-${process.pid}`, ip: options.host, port: options.port, pop: options.pop },
+      cdnId,
+      logger: options.logger,
+      metrics: this.metrics,
+      ready: () => this.#ready,
+    });
+    this.server = new EdgeServer({ host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs });
+    this.metrics.onCollectConnections((set) => {
+      for (const s of this.table.services()) {
+        for (const b of s.backends.values()) set(b.name, this.upstream.inFlight(b));
+      }
+    });
+  }
+
+  async start(): Promise<{ port: number }> {
+    const address = await this.server.listen();
+    return { port: address.port };
+  }
+
+  apply(message: ToWorker): void {
+    switch (message.type) {
+      case 'services': {
+        const keep = new Set(message.sources.map((s) => s.serviceId));
+        for (const s of [...this.table.services()]) if (!keep.has(s.serviceId)) this.table.remove(s.serviceId);
+        for (const source of message.sources) this.#install(source);
+        this.#ready = true;
+        this.#o.report?.({ type: 'ready' });
+        break;
+      }
+      case 'service':
+        this.#install(message.source);
+        break;
+      case 'service-removed':
+        this.table.remove(message.serviceId);
+        break;
+      case 'health':
+        this.health.apply(message);
+        return;
+      case 'drain':
+        void this.drain();
+        return;
+    }
+    void this.upstream.retain(this.#poolIdentities());
+  }
+
+  async drain(): Promise<void> {
+    this.#ready = false;
+    await this.server.drain();
+    await this.upstream.close();
+  }
+
+  #install(source: ServiceSource): void {
+    const { service, diagnostics } = compileService(source);
+    if (service === null) {
+      const message = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.col} ${d.message}`).join('; ');
+      this.#o.logger.error({ service: source.serviceId, version: source.version, message }, 'active version failed to compile; keeping the previous one');
+      this.#o.report?.({ type: 'compile-failed', serviceId: source.serviceId, version: source.version, message });
+      return;
+    }
+    this.table.put(service);
+  }
+
+  #poolIdentities(): Set<string> {
+    const ids = new Set<string>();
+    for (const s of this.table.services()) for (const b of s.backends.values()) ids.add(poolIdentity(b));
+    return ids;
+  }
+}

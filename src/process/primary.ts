@@ -1,0 +1,185 @@
+// The composition root of `lacquer serve`: one process tree per POP node.
+//
+// Ownership (who owns what state):
+// - the primary owns the Store, the control API, the POP's HealthRegistry (the only place
+//   probes run) and the list of active ServiceSources;
+// - each edge worker owns its service table, upstream pools and health view, and changes
+//   them only when the primary sends a ToWorker message.
+// With `--workers 0` the edge runs inside the primary and gets the same messages by call.
+//
+// Config flow (DESIGN.md §1): activation commits → Store event → the primary loads the active
+// version's ServiceSource → compiles it once for the health targets → sends it to every
+// worker, which compiles it for itself and swaps it in.
+
+import cluster, { type Worker } from 'node:cluster';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { buildControlApi, bootstrapAdminToken, listen } from '../control/index.ts';
+import { activeSources, serviceSource } from '../control/sources.ts';
+import { EdgeRuntime } from '../edge/runtime.ts';
+import type { FromWorker, ToWorker } from '../edge/messages.ts';
+import { HealthMetrics, HealthRegistry, healthMessage, type HealthTarget } from '../health/index.ts';
+import { openSqliteStore, type StoreEvent } from '../store/index.ts';
+import { compileService } from '../vcl/compile.ts';
+import type { ServiceSource } from '../vcl/compiled.ts';
+import { vclValidator } from '../vcl/validate.ts';
+import { Registry } from 'prom-client';
+import { dataDir, type ServeOptions } from './options.ts';
+
+export interface Running {
+  /** `http://host:port` of the control API, when this node runs it. */
+  readonly apiUrl: string | null;
+  /** Port of the edge listener, when this node runs the edge. */
+  readonly edgePort: number | null;
+  readonly adminToken: string | null;
+  readonly health: HealthRegistry | null;
+  /** Drains the edge, stops probes, closes the API and the store. */
+  stop(): Promise<void>;
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
+  if (!options.db.startsWith('sqlite:')) {
+    throw new Error(`--db: ${options.db.split(':')[0]} is not supported by this build yet; use sqlite:<file>`);
+  }
+  const file = options.db.slice('sqlite:'.length);
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const store = openSqliteStore(file);
+  const runsEdge = options.role !== 'control';
+  const runsControl = options.role !== 'edge';
+
+  const metrics = new Registry();
+  const health = runsEdge
+    ? new HealthRegistry({ pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics) })
+    : null;
+  const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry) : null;
+  const sources = new Map<string, ServiceSource>();
+
+  const publish = (source: ServiceSource): void => {
+    sources.set(source.serviceId, source);
+    syncHealth();
+    edge?.send({ type: 'service', source });
+  };
+  const syncHealth = (): void => {
+    if (health === null) return;
+    const targets: HealthTarget[] = [];
+    for (const source of sources.values()) {
+      const { service } = compileService(source);
+      if (service === null) continue;
+      for (const backend of service.backends.values()) targets.push({ serviceId: source.serviceId, backend });
+    }
+    health.sync(targets);
+  };
+
+  for (const source of await activeSources(store)) sources.set(source.serviceId, source);
+  syncHealth();
+  edge?.send({ type: 'services', sources: [...sources.values()] });
+
+  const onEvent = (event: StoreEvent): void => {
+    void (async () => {
+      if (event.type === 'activated') {
+        publish(await store.transaction((tx) => serviceSource(tx, event.serviceId, event.version)));
+      } else if (sources.get(event.serviceId)?.version === event.version) {
+        sources.delete(event.serviceId);
+        syncHealth();
+        edge?.send({ type: 'service-removed', serviceId: event.serviceId });
+      }
+    })().catch((err: unknown) => logger.error({ err, event }, 'could not publish a configuration change to the edge'));
+  };
+  store.events.on('event', onEvent);
+
+  let apiUrl: string | null = null;
+  let adminToken: string | null = null;
+  let stopApi = async (): Promise<void> => {};
+  if (runsControl) {
+    adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
+    const app = buildControlApi({
+      store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
+      ...(health === null ? {} : { health }),
+      metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
+    });
+    apiUrl = await listen(app, options.api.host, options.api.port);
+    stopApi = () => app.close();
+  }
+
+  return {
+    apiUrl,
+    edgePort: edge?.port ?? null,
+    adminToken,
+    health,
+    async stop() {
+      store.events.off('event', onEvent);
+      await edge?.stop();
+      health?.close();
+      await stopApi();
+      await store.close();
+    },
+  };
+}
+
+interface EdgeHandle {
+  readonly port: number;
+  send(message: ToWorker): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
+async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry): Promise<EdgeHandle> {
+  if (options.workers === 0) {
+    const runtime = new EdgeRuntime({ host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }) });
+    health.on('health', (e) => runtime.apply(healthMessage(e.identity, e.healthy)));
+    const { port } = await runtime.start();
+    return { port, send: (m) => runtime.apply(m), stop: () => runtime.drain() };
+  }
+
+  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: process.execArgv, silent: false });
+  const workers = new Set<Worker>();
+  let stopping = false;
+  const sendTo = (w: Worker, m: ToWorker) => { if (w.isConnected()) w.send(m); };
+  const broadcast = (m: ToWorker) => { for (const w of workers) sendTo(w, m); };
+  let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
+
+  const fork = (): Promise<number> => new Promise((resolve, reject) => {
+    const w = cluster.fork({
+      LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop,
+    });
+    workers.add(w);
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
+    });
+    w.once('listening', (address) => {
+      for (const h of health.messages()) sendTo(w, h);
+      sendTo(w, services);
+      resolve(address.port);
+    });
+    w.once('exit', (code, signal) => {
+      workers.delete(w);
+      if (stopping) return;
+      logger.error({ code, signal, worker: w.process.pid }, 'edge worker exited; starting another');
+      reject(new Error(`edge worker exited with ${code ?? signal}`));
+      void fork().catch(() => {});
+    });
+  });
+
+  health.on('health', (e) => broadcast(healthMessage(e.identity, e.healthy)));
+  const ports = await Promise.all(Array.from({ length: options.workers }, fork));
+  return {
+    port: ports[0],
+    send(m) {
+      if (m.type === 'services') services = m;
+      else if (m.type === 'service') services = { type: 'services', sources: [...services.sources.filter((s) => s.serviceId !== m.source.serviceId), m.source] };
+      else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
+      broadcast(m);
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {
+        w.once('exit', () => resolve());
+        sendTo(w, { type: 'drain' });
+      })));
+    },
+  };
+}
