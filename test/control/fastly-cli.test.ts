@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ADMIN, startApi } from './helpers.ts';
 
-const FASTLY = join(import.meta.dirname, '../../node_modules/.bin/fastly');
+const FASTLY = join(import.meta.dirname, '../../node_modules/@fastly/cli-linux-x64/fastly');
 
 async function refusingProxy(t: TestContext): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
