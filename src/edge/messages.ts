@@ -26,6 +26,9 @@ export type FromWorker =
   /** `PURGE <url>` arrived at this worker: authenticate the token and purge in every worker. */
   | { readonly type: 'purge-request'; readonly requestId: number; readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand };
 
+const TO_WORKER_TYPES: ReadonlySet<string> = new Set(['services', 'service', 'service-removed', 'health', 'purge', 'purge-result', 'drain']);
+
+/** True for lacquer's own messages (a worker also receives prom-client's metric requests). */
 export function isToWorker(m: unknown): m is ToWorker {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+  return typeof m === 'object' && m !== null && TO_WORKER_TYPES.has(String((m as { type?: unknown }).type));
 }

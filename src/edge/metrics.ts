@@ -10,6 +10,7 @@ export class EdgeMetrics {
   readonly #upstream: Histogram<'service' | 'backend'>;
   readonly #cache: Counter<'service' | 'result'>;
   readonly #collapsed: Counter<'service'>;
+  readonly #purges: Counter<'kind' | 'soft'>;
   readonly connections: Gauge<'backend'>;
   readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
 
@@ -36,6 +37,10 @@ export class EdgeMetrics {
       name: 'lacquer_collapsed_requests_total', help: 'Requests that waited for another request\'s fetch of the same object.',
       labelNames: ['service'], registers: [registry],
     });
+    this.#purges = new Counter({
+      name: 'lacquer_purges_total', help: 'Purges applied to this cache, by kind (key, surrogate-key, all).',
+      labelNames: ['kind', 'soft'], registers: [registry],
+    });
     const connectionSources: Array<(set: (backend: string, n: number) => void) => void> = [];
     this.#connectionSources = connectionSources;
     this.connections = new Gauge({
@@ -51,6 +56,18 @@ export class EdgeMetrics {
   /** Registers a function that reports in-flight counts when Prometheus scrapes. */
   onCollectConnections(source: (set: (backend: string, n: number) => void) => void): void {
     this.#connectionSources.push(source);
+  }
+
+  /** Reports the cache's size when Prometheus scrapes: objects, bytes, evictions so far. */
+  cacheGauges(stats: () => { objects: number; bytes: number; evictions: number }): void {
+    const r = this.registry;
+    new Gauge({ name: 'lacquer_cache_objects', help: 'Objects stored in the cache.', registers: [r], collect() { this.set(stats().objects); } });
+    new Gauge({ name: 'lacquer_cache_bytes', help: 'Bytes the cache accounts for (bodies, headers, overhead).', registers: [r], collect() { this.set(stats().bytes); } });
+    new Gauge({ name: 'lacquer_cache_evictions', help: 'Objects evicted to stay within --cache-size, since start.', registers: [r], collect() { this.set(stats().evictions); } });
+  }
+
+  purged(kind: string, soft: boolean): void {
+    this.#purges.inc({ kind, soft: soft ? 'true' : 'false' });
   }
 
   request(service: string, status: number, reason: string | null, cache: string): void {

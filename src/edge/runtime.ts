@@ -63,6 +63,7 @@ export class EdgeRuntime {
       ready: () => this.#ready,
     });
     this.server = new EdgeServer({ host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs });
+    this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
       for (const s of this.table.services()) {
         for (const b of s.backends.values()) set(b.name, this.upstream.inFlight(b));
@@ -96,6 +97,7 @@ export class EdgeRuntime {
         return;
       case 'purge':
         this.cache.purge(message.command);
+        this.metrics.purged(message.command.kind, message.command.soft);
         this.#o.report?.({ type: 'purged', id: message.command.id });
         return;
       case 'purge-result':

@@ -28,7 +28,7 @@ import { openSqliteStore, type StoreEvent } from '../store/index.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
-import { Registry } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
 
 export interface Running {
@@ -111,7 +111,10 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
       ...(health === null ? {} : { health }),
       ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command) }),
-      metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
+      metrics: async () => ({
+        contentType: metrics.contentType,
+        text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
+      }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
     stopApi = () => app.close();
@@ -137,6 +140,8 @@ interface EdgeHandle {
   send(message: ToWorker): void;
   /** Applies a purge in every worker; resolves when all acknowledged it. */
   purge(command: PurgeCommand): Promise<void>;
+  /** The edge's Prometheus text, summed over workers. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -156,9 +161,10 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     });
     health.on('health', (e) => runtime.apply(healthMessage(e.identity, e.healthy)));
     const { port } = await runtime.start();
-    return { port, send: (m) => runtime.apply(m), purge, stop: () => runtime.drain() };
+    return { port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(), stop: () => runtime.drain() };
   }
 
+  const aggregator = new AggregatorRegistry();
   cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: process.execArgv, silent: false });
   const workers = new Set<Worker>();
   let stopping = false;
@@ -222,6 +228,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
       broadcast(m);
     },
     purge: purgeAll,
+    metrics: () => aggregator.clusterMetrics(),
     async stop() {
       stopping = true;
       await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {

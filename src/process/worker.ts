@@ -3,6 +3,7 @@
 // store, never probes, never compiles anything it was not sent.
 
 import pino from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
 import type { PurgeResult } from '../edge/purge.ts';
@@ -29,6 +30,10 @@ const runtime = new EdgeRuntime({
   cacheSizeBytes: Number(env.LACQUER_CACHE_SIZE_BYTES ?? String(256 * 1024 * 1024)),
   cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
 });
+
+// The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).
+new AggregatorRegistry();
+AggregatorRegistry.setRegistries([runtime.metrics.registry]);
 
 let draining = false;
 async function drainAndExit(): Promise<void> {
