@@ -61,6 +61,9 @@ test('service → backend → healthcheck → domain → activate → --autoclon
     name: 'health', method: 'HEAD', path: '/healthz', host: 'origin.example.com', expected_response: 204, check_interval: 2000,
     window: 6, threshold: 4, initial: 3, headers: ['Accept: */*', 'X-Probe: 1'],
   }]);
+  // --header '' clears the list; --use-ssl=false sets a yes/no field off.
+  assert.deepEqual((await cli.json('healthcheck', 'update', ...s, '--version', '2', '-n', 'health', '--header', '')).headers, []);
+  assert.equal((await cli.json('backend', 'update', ...s, '--version', '2', '-n', 'primary', '--use-ssl=false')).use_ssl, false);
   const domains = await cli.json<Obj[]>('domain', 'list', ...s, '--version', '2');
   assert.deepEqual(domains.map((d) => d.name), ['www.example.com']);
 
