@@ -6,3 +6,16 @@ test('the program lists the serve command', () => {
   const names = buildProgram().commands.map((c) => c.name());
   assert.ok(names.includes('serve'), `commands: ${names.join(', ')}`);
 });
+
+test('the program lists every control-plane noun, and vcl keeps fmt beside the custom-VCL verbs', () => {
+  const program = buildProgram();
+  const names = program.commands.map((c) => c.name());
+  for (const noun of ['service', 'version', 'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings', 'token']) {
+    assert.ok(names.includes(noun), `missing ${noun} in ${names.join(', ')}`);
+  }
+  const verbs = (noun: string): string[] => (program.commands.find((c) => c.name() === noun)?.commands ?? []).map((c) => c.name());
+  assert.deepEqual(verbs('backend'), ['create', 'list', 'describe', 'update', 'delete']);
+  assert.deepEqual(verbs('director'), ['create', 'list', 'describe', 'update', 'delete', 'add-backend', 'remove-backend']);
+  assert.deepEqual(verbs('version'), ['list', 'clone', 'activate', 'deactivate', 'lock']);
+  assert.deepEqual(verbs('vcl').filter((v) => v !== 'lint'), ['fmt', 'create', 'list', 'describe', 'update', 'delete']);
+});
