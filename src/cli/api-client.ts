@@ -49,8 +49,8 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
-  async request<T = unknown>(method: string, path: string, body?: RequestBody): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+  async request<T = unknown>(method: string, path: string, body?: RequestBody, extraHeaders: Readonly<Record<string, string>> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#token !== null) headers['fastly-key'] = this.#token;
     let payload: string | undefined;
     if (body !== undefined && 'form' in body) {

@@ -27,11 +27,13 @@ export interface CommandFeatures {
   readonly service?: boolean;
   /** Takes --version; `write` also takes --autoclone. */
   readonly version?: 'read' | 'write';
+  /** Runs when the parent noun is given without a verb (`lacquer health`). */
+  readonly isDefault?: boolean;
 }
 
 /** A leaf command that talks to the control API. */
 export function apiCommand(parent: Command, name: string, description: string, features: CommandFeatures = {}): Command {
-  const cmd = parent.command(name).description(description);
+  const cmd = parent.command(name, { isDefault: features.isDefault === true }).description(description);
   if (features.service === true) {
     cmd.option('-s, --service-id <id>', 'service ID (falls back to LACQUER_SERVICE_ID)');
     cmd.option('--service-name <name>', 'the service\'s name, looked up instead of --service-id');

@@ -4,7 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { registerBackend } from './commands/backend.ts';
 import { registerDirector } from './commands/director.ts';
 import { registerDomain } from './commands/domain.ts';
+import { registerHealth } from './commands/health.ts';
 import { registerHealthcheck } from './commands/healthcheck.ts';
+import { registerPurge } from './commands/purge.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerService } from './commands/service.ts';
 import { registerSettings } from './commands/settings.ts';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerVclCustom(program);
   registerSettings(program);
   registerToken(program);
+  registerHealth(program);
+  registerPurge(program);
   return program;
 }
 
