@@ -2,7 +2,6 @@
 // purge-all go to the control API; a URL is purged the Fastly way, with `PURGE <url>` sent to
 // the edge (whose Host is the URL's host), authenticated by the same token.
 import type { Command } from 'commander';
-import { request } from 'undici';
 import { apiCommand, run } from '../command.ts';
 import { apiPath } from '../api-client.ts';
 import { resolveConfig } from '../config.ts';
@@ -49,6 +48,7 @@ async function purgeUrl(url: string, edgeUrl: string, headers: Record<string, st
   const token = resolveConfig({ apiUrl: undefined, token: typeof opts.token === 'string' ? opts.token : undefined }).token;
   const edge = new URL(target.pathname + target.search, edgeUrl);
   // fetch() may not set Host; undici's request may, and the edge routes by it.
+  const { request } = await import('undici');
   let res: Awaited<ReturnType<typeof request>>;
   try {
     res = await request(edge, { method: 'PURGE', headers: { ...headers, host: target.host, ...(token === null ? {} : { 'fastly-key': token }) } });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { OptionError, resolveServeOptions, type ServeFlags } from '../../process/options.ts';
-import { startLacquer } from '../../process/primary.ts';
 
 // `lacquer serve`: the edge, the control API and the POP's health checks in one process tree
 // (DESIGN.md §4.1). SIGTERM drains: stop accepting, finish in-flight requests, close pools, exit 0.
@@ -31,6 +29,8 @@ export function registerServe(program: Command): void {
         }
         throw err;
       }
+      // Loaded here so that every other command starts without the whole server.
+      const [{ default: pino }, { startLacquer }] = await Promise.all([import('pino'), import('../../process/primary.ts')]);
       const logger = pino({ base: { pop: options.pop } });
       const running = await startLacquer(options, logger);
       if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);

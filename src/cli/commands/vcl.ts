@@ -2,7 +2,6 @@
 // (src/vcl/print.ts); `lint` (the checker's CLI) registers on the same `vcl` command.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatDiagnostic, parse, print } from '../../vcl/index.ts';
 
 export function registerVcl(program: Command): Command {
   const vcl = program.command('vcl').description('format and check Fastly-dialect VCL');
@@ -11,7 +10,9 @@ export function registerVcl(program: Command): Command {
     .description('print FILE in canonical form (2-space indent, comments kept); refuses a file with syntax errors')
     .argument('<file>', 'VCL file')
     .option('-w, --write', 'rewrite FILE in place instead of printing it')
-    .action((file: string, options: { write?: boolean }) => {
+    .action(async (file: string, options: { write?: boolean }) => {
+      // Loaded here, not at start-up: every other command starts faster without the VCL front end.
+      const { formatDiagnostic, parse, print } = await import('../../vcl/index.ts');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
