@@ -38,6 +38,11 @@ export interface Running {
   readonly edgePort: number | null;
   readonly adminToken: string | null;
   readonly health: HealthRegistry | null;
+  /**
+   * The version of a service last handed to the edge (null: none). With `--workers 0` the edge
+   * already routes by it; cluster workers get it over IPC a moment later.
+   */
+  published(serviceId: string): number | null;
   /** Drains the edge, stops probes, closes the API and the store. */
   stop(): Promise<void>;
 }
@@ -122,6 +127,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     edgePort: edge?.port ?? null,
     adminToken,
     health,
+    published: (serviceId) => sources.get(serviceId)?.version ?? null,
     async stop() {
       store.events.off('event', onEvent);
       await edge?.stop();
