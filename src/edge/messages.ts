@@ -3,6 +3,7 @@
 
 import type { PurgeCommand } from './cache/index.ts';
 import type { PurgeResult } from './purge.ts';
+import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 
 export type ToWorker =
@@ -17,12 +18,16 @@ export type ToWorker =
   | { readonly type: 'purge'; readonly command: PurgeCommand }
   /** The primary's answer to a worker's `purge-request`. */
   | { readonly type: 'purge-result'; readonly requestId: number; readonly result: PurgeResult }
+  /** Answer `stats` with this worker's counts for the service (GET /service/{sid}/stats). */
+  | { readonly type: 'stats-request'; readonly requestId: number; readonly serviceId: string }
   | { readonly type: 'drain' };
 
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'compile-failed'; readonly serviceId: string; readonly version: number; readonly message: string }
   | { readonly type: 'purged'; readonly id: string }
+  /** This worker's answer to a `stats-request`. */
+  | { readonly type: 'stats'; readonly requestId: number; readonly stats: StatsSnapshot }
   /** `PURGE <url>` arrived at this worker: authenticate the token and purge in every worker. */
   | { readonly type: 'purge-request'; readonly requestId: number; readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand };
 
