@@ -7,8 +7,9 @@
 // Ownership: one EdgeStats per worker, written only from its event loop (the pipeline counts
 // a request when its response is finished and an origin request when it is sent).
 
-/** The cache outcome of a request, as `X-Cache` shows it. */
-export type CacheOutcome = 'HIT' | 'MISS' | 'PASS' | 'STALE';
+/** The cache outcomes of a request, as `X-Cache` shows them (DESIGN.md §4.4). */
+export const CACHE_OUTCOMES = ['HIT', 'MISS', 'PASS', 'STALE'] as const;
+export type CacheOutcome = typeof CACHE_OUTCOMES[number];
 
 export interface WindowCounts {
   readonly requests: number;
