@@ -8,6 +8,7 @@ import { registerHealthRoutes, type HealthSource } from './api/health.ts';
 import { registerMembershipRoutes } from './api/membership.ts';
 import { registerPurgeRoutes, type PurgeFanout } from './api/purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
+import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
 import { registerVersionRoutes } from './api/version.ts';
@@ -32,6 +33,8 @@ export interface ControlApiOptions {
   readonly health?: HealthSource;
   /** Applies purges in the POP's edge workers (POST /service/{sid}/purge_all, …/purge/{key}). */
   readonly purge?: PurgeFanout;
+  /** Sums the POP's edge workers' counts for a service (GET /service/{sid}/stats). */
+  readonly stats?: StatsSource;
   /** Prometheus text for GET /metrics. */
   readonly metrics?: () => Promise<{ contentType: string; text: string }>;
 }
@@ -80,6 +83,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerTokenRoutes(routes, deps);
   if (opts.health !== undefined) registerHealthRoutes(routes, deps, opts.health);
   if (opts.purge !== undefined) registerPurgeRoutes(routes, deps, opts.pop, opts.purge);
+  if (opts.stats !== undefined) registerStatsRoutes(routes, deps, opts.pop, opts.stats);
   const metrics = opts.metrics;
   if (metrics !== undefined) {
     routes.add({ method: 'GET', url: '/metrics', summary: 'Prometheus metrics', tag: 'meta', access: 'read' }, async ({ reply }) => {

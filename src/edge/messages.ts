@@ -3,6 +3,7 @@
 
 import type { PurgeCommand } from './cache/index.ts';
 import type { PurgeResult } from './purge.ts';
+import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 
 export type ToWorker =
@@ -17,18 +18,28 @@ export type ToWorker =
   | { readonly type: 'purge'; readonly command: PurgeCommand }
   /** The primary's answer to a worker's `purge-request`. */
   | { readonly type: 'purge-result'; readonly requestId: number; readonly result: PurgeResult }
+  /** Answer `stats` with this worker's counts for the service (GET /service/{sid}/stats). */
+  | { readonly type: 'stats-request'; readonly requestId: number; readonly serviceId: string }
   | { readonly type: 'drain' };
 
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'compile-failed'; readonly serviceId: string; readonly version: number; readonly message: string }
   | { readonly type: 'purged'; readonly id: string }
+  /** This worker's answer to a `stats-request`. */
+  | { readonly type: 'stats'; readonly requestId: number; readonly stats: StatsSnapshot }
   /** `PURGE <url>` arrived at this worker: authenticate the token and purge in every worker. */
   | { readonly type: 'purge-request'; readonly requestId: number; readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand };
 
-const TO_WORKER_TYPES: ReadonlySet<string> = new Set(['services', 'service', 'service-removed', 'health', 'purge', 'purge-result', 'drain']);
+// Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
+const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
+  services: true, service: true, 'service-removed': true, health: true, purge: true, 'purge-result': true,
+  'stats-request': true, drain: true,
+};
 
 /** True for lacquer's own messages (a worker also receives prom-client's metric requests). */
 export function isToWorker(m: unknown): m is ToWorker {
-  return typeof m === 'object' && m !== null && TO_WORKER_TYPES.has(String((m as { type?: unknown }).type));
+  if (typeof m !== 'object' || m === null) return false;
+  const type = (m as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(TO_WORKER_TYPES, type);
 }

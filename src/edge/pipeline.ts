@@ -33,6 +33,7 @@ import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
 import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
+import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream.ts';
 
 export const MAX_RESTARTS = 3;
@@ -51,6 +52,8 @@ export interface PipelineOptions {
   readonly cdnId: string;
   readonly logger: Logger;
   readonly metrics: EdgeMetrics;
+  /** Counts for GET /service/{sid}/stats: requests by cache outcome, origin requests by backend. */
+  readonly stats: EdgeStats;
   readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
@@ -91,7 +94,7 @@ export class Pipeline {
     const d: Delivery = { body: null, upstream: null, store: null };
     try {
       await this.#run(ctx, 'recv', req, abort.signal, d);
-      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, logger: o.logger, pop: o.server.pop });
+      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, pop: o.server.pop });
     } finally {
       // A fetch whose object will be stored releases its waiters when storing ends (respond);
       // every other path wakes them now so they fetch on their own.
@@ -304,6 +307,7 @@ export class Pipeline {
         if (selection !== null) continue;
         return this.#failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
       }
+      this.#o.stats.originRequest(service.serviceId, backend.name);
       try {
         const upstream = await this.#o.upstream.fetch(backend, {
           method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { EdgeCache, ObjectHead } from './cache/index.ts';
 import type { RequestContext } from './context.ts';
 import type { EdgeMetrics } from './metrics.ts';
+import type { EdgeStats } from './stats.ts';
 import type { UpstreamResponse } from './response.ts';
 
 /** What the response to the client is made of, once decided. */
@@ -23,6 +24,7 @@ export interface Delivery {
 export interface RespondDeps {
   readonly cache: EdgeCache;
   readonly metrics: EdgeMetrics;
+  readonly stats: EdgeStats;
   readonly logger: Logger;
   readonly pop: string;
 }
@@ -36,6 +38,7 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
   const finish = (bytes: number): void => {
     ctx.service.run('log', ctx);
     deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
+    deps.stats.request(ctx.service.serviceId, ctx.cacheState);
     deps.logger.info({
       service: ctx.service.serviceId, backend: ctx.backend, pop: deps.pop, method: ctx.req.method, url: ctx.req.url,
       status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,

@@ -17,6 +17,7 @@ import type { Purger } from './purge.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
+import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
 import { ServiceTable } from './service-table.ts';
 import { UpstreamPools } from './upstream.ts';
@@ -40,6 +41,7 @@ export class EdgeRuntime {
   readonly health = new HealthView();
   readonly upstream: UpstreamPools;
   readonly metrics = new EdgeMetrics();
+  readonly stats = new EdgeStats();
   readonly cache: EdgeCache;
   readonly server: EdgeServer;
   readonly #o: EdgeRuntimeOptions;
@@ -60,6 +62,7 @@ export class EdgeRuntime {
       cdnId,
       logger: options.logger,
       metrics: this.metrics,
+      stats: this.stats,
       ready: () => this.#ready,
     });
     this.server = new EdgeServer({ host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs });
@@ -91,6 +94,7 @@ export class EdgeRuntime {
         break;
       case 'service-removed':
         this.table.remove(message.serviceId);
+        this.stats.remove(message.serviceId);
         break;
       case 'health':
         this.health.apply(message);
@@ -101,6 +105,9 @@ export class EdgeRuntime {
         this.#o.report?.({ type: 'purged', id: message.command.id });
         return;
       case 'purge-result':
+        return;
+      case 'stats-request':
+        this.#o.report?.({ type: 'stats', requestId: message.requestId, stats: this.stats.snapshot(message.serviceId) });
         return;
       case 'drain':
         void this.drain();

@@ -128,9 +128,10 @@ function phaseCode(config: VersionConfig, hasAuto: boolean): Record<Phase, strin
   code.fetch.push('if (!beresp.http.Cache-Control && !beresp.http.Surrogate-Control && !beresp.http.Expires) {');
   code.fetch.push(`  set beresp.ttl = ${msToRtime(Number(s['general.default_ttl'] ?? 3600) * 1000)};`);
   code.fetch.push('}');
-  if (s['general.stale_if_error'] !== false) {
-    code.fetch.push(`set beresp.stale_if_error = ${msToRtime(Number(s['general.stale_if_error_ttl'] ?? 43_200) * 1000)};`);
-  }
+  // general.stale_if_error(_ttl) is not generated as `set beresp.stale_if_error`: that would
+  // override the response's own stale-if-error and the no-cache/must-revalidate rule (issue 6
+  // §2: "the object's stale-if-error, or else the service's"). The edge's cache policy applies
+  // the setting from the compiled service's settings, before vcl_fetch, where VCL can change it.
   return code;
 }
 

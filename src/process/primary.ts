@@ -22,6 +22,7 @@ import { activeSources, serviceSource } from '../control/sources.ts';
 import type { PurgeCommand } from '../edge/cache/index.ts';
 import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
+import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
 import { HealthMetrics, HealthRegistry, healthMessage, type HealthTarget } from '../health/index.ts';
 import { openSqliteStore, type StoreEvent } from '../store/index.ts';
@@ -38,6 +39,11 @@ export interface Running {
   readonly edgePort: number | null;
   readonly adminToken: string | null;
   readonly health: HealthRegistry | null;
+  /**
+   * The version of a service last handed to the edge (null: none). With `--workers 0` the edge
+   * already routes by it; cluster workers get it over IPC a moment later.
+   */
+  published(serviceId: string): number | null;
   /** Drains the edge, stops probes, closes the API and the store. */
   stop(): Promise<void>;
 }
@@ -110,7 +116,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
       ...(health === null ? {} : { health }),
-      ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command) }),
+      ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command), stats: (serviceId: string) => edge.stats(serviceId) }),
       metrics: async () => ({
         contentType: metrics.contentType,
         text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
@@ -125,6 +131,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     edgePort: edge?.port ?? null,
     adminToken,
     health,
+    published: (serviceId) => sources.get(serviceId)?.version ?? null,
     async stop() {
       store.events.off('event', onEvent);
       await edge?.stop();
@@ -142,6 +149,8 @@ interface EdgeHandle {
   purge(command: PurgeCommand): Promise<void>;
   /** The edge's Prometheus text, summed over workers. */
   metrics(): Promise<string>;
+  /** Every worker's counts for a service, summed; resolves when all answered (or exited). */
+  stats(serviceId: string): Promise<StatsSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -161,7 +170,10 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     });
     health.on('health', (e) => runtime.apply(healthMessage(e.identity, e.healthy)));
     const { port } = await runtime.start();
-    return { port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(), stop: () => runtime.drain() };
+    return {
+      port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
+      stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
+    };
   }
 
   const aggregator = new AggregatorRegistry();
@@ -188,6 +200,25 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     for (const w of waiting) sendTo(w, { type: 'purge', command });
   });
   const purger = makePurger(purgeAll);
+  // Stats requests in flight: request id → the workers that have not answered, and the answers.
+  let nextStatsId = 1;
+  const statsRequests = new Map<number, { waiting: Set<Worker>; answers: StatsSnapshot[]; done: (s: StatsSnapshot) => void }>();
+  const statsAnswered = (requestId: number, w: Worker, answer: StatsSnapshot | null): void => {
+    const r = statsRequests.get(requestId);
+    if (r === undefined || !r.waiting.delete(w)) return;
+    if (answer !== null) r.answers.push(answer);
+    if (r.waiting.size === 0) {
+      statsRequests.delete(requestId);
+      r.done(sumStats(r.answers));
+    }
+  };
+  const statsAll = (serviceId: string): Promise<StatsSnapshot> => new Promise((resolve) => {
+    const waiting = new Set([...workers].filter((w) => w.isConnected()));
+    if (waiting.size === 0) return resolve(sumStats([]));
+    const requestId = nextStatsId++;
+    statsRequests.set(requestId, { waiting, answers: [], done: resolve });
+    for (const w of waiting) sendTo(w, { type: 'stats-request', requestId, serviceId });
+  });
   let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
 
   const fork = (): Promise<number> => new Promise((resolve, reject) => {
@@ -198,6 +229,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     w.on('message', (m: FromWorker) => {
       if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
       else if (m.type === 'purged') acknowledged(m.id, w);
+      else if (m.type === 'stats') statsAnswered(m.requestId, w, m.stats);
       else if (m.type === 'purge-request') {
         void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
       }
@@ -210,6 +242,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     w.once('exit', (code, signal) => {
       workers.delete(w);
       for (const id of [...purges.keys()]) acknowledged(id, w);
+      for (const id of [...statsRequests.keys()]) statsAnswered(id, w, null);
       if (stopping) return;
       logger.error({ code, signal, worker: w.process.pid }, 'edge worker exited; starting another');
       reject(new Error(`edge worker exited with ${code ?? signal}`));
@@ -229,6 +262,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     },
     purge: purgeAll,
     metrics: () => aggregator.clusterMetrics(),
+    stats: statsAll,
     async stop() {
       stopping = true;
       await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {

@@ -150,9 +150,14 @@ export function compileProbe(o: ObjectValue, backend: string, host: string, sour
   const p = new Props(o.properties, `backend ${backend} .probe`, source, diagnostics);
   const threshold = p.integer('threshold') ?? PROBE_DEFAULTS.threshold;
   const window = p.integer('window') ?? (p.has('threshold') ? Math.min(threshold + 1, 64) : PROBE_DEFAULTS.window);
-  const initial = Math.min(p.integer('initial') ?? Math.max(threshold - 1, 0), threshold);
+  const dummy = p.bool('dummy') ?? false;
+  // A `.dummy` probe only resolves the name (Fastly), so there is no first probe worth waiting
+  // for: it starts healthy unless `.initial` says otherwise. With Varnish's threshold − 1 every
+  // API backend without a healthcheck (generated as a dummy probe) answered `503 Backend is
+  // unhealthy` from activation until its first lookup, up to one interval later.
+  const initial = Math.min(p.integer('initial') ?? (dummy ? threshold : Math.max(threshold - 1, 0)), threshold);
   return {
-    dummy: p.bool('dummy') ?? false,
+    dummy,
     request: p.strings('request') ?? defaultProbeRequest(p.string('url') ?? '/', host),
     expectedResponse: p.integer('expected_response') ?? PROBE_DEFAULTS.expectedResponse,
     intervalMs: p.rtime('interval') ?? PROBE_DEFAULTS.intervalMs,

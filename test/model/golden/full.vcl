@@ -96,7 +96,6 @@ sub vcl_fetch {
   if (!beresp.http.Cache-Control && !beresp.http.Surrogate-Control && !beresp.http.Expires) {
     set beresp.ttl = 1h;
   }
-  set beresp.stale_if_error = 12h;
   #--FASTLY FETCH END
   return(deliver);
 }

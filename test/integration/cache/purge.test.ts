@@ -1,0 +1,121 @@
+// Purge (issue 6 §3): PURGE <url> with the service's token, purge by Surrogate-Key, purge_all,
+// and soft purges that keep a copy to serve stale while the origin is down.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startEdgeStack, TOKEN, type EdgeReply, type Lacquer } from '../harness.ts';
+import { origin, send, type Origin } from './origin.ts';
+
+/** An origin whose pages stay fresh for an hour, tagged by the `keys` table. */
+async function taggedOrigin(t: Parameters<typeof origin>[0], keys: Record<string, string> = {}): Promise<Origin> {
+  return origin(t, (req, res, n) => {
+    const url = req.url ?? '';
+    send(res, { 'cache-control': 'max-age=3600', ...(keys[url] === undefined ? {} : { 'surrogate-key': keys[url] }) }, `${url} #${n}`);
+  });
+}
+
+async function cacheStates(lq: Lacquer, host: string, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) out.push(String((await lq.edge(host, { path })).headers['x-cache']));
+  return out;
+}
+
+function purgeUrl(lq: Lacquer, host: string, path: string, headers: Record<string, string>): Promise<EdgeReply> {
+  return lq.edge(host, { method: 'PURGE', path, headers });
+}
+
+test('PURGE without a valid Fastly-Key is 401 and removes nothing; with the token it answers {"status":"ok"} and the next request misses', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  await lq.createService({ domains: ['u.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  assert.deepEqual(await cacheStates(lq, 'u.example', ['/a', '/a']), ['MISS', 'HIT']);
+
+  for (const headers of [{}, { 'fastly-key': 'not-a-token' }] as Array<Record<string, string>>) {
+    const denied = await purgeUrl(lq, 'u.example', '/a', headers);
+    assert.equal(denied.statusLine, 'HTTP/1.1 401 Unauthorized');
+    assert.deepEqual(JSON.parse(denied.body), { msg: 'Provided credentials are missing or invalid' });
+  }
+  assert.deepEqual(await cacheStates(lq, 'u.example', ['/a']), ['HIT']);
+
+  const ok = await purgeUrl(lq, 'u.example', '/a', { 'fastly-key': TOKEN });
+  assert.equal(ok.status, 200);
+  const body = JSON.parse(ok.body) as { status: string; id: string };
+  assert.equal(body.status, 'ok');
+  assert.match(body.id, /^scn-\d+-[0-9a-f]{8}$/);
+  assert.deepEqual(await cacheStates(lq, 'u.example', ['/a', '/a']), ['MISS', 'HIT']);
+  assert.equal(o.count('/a'), 2);
+});
+
+test('soft purge then origin down: the copy is served STALE; hard purge then origin down: 503', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  await lq.createService({ domains: ['sp.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  assert.deepEqual(await cacheStates(lq, 'sp.example', ['/soft', '/hard', '/soft', '/hard']), ['MISS', 'MISS', 'HIT', 'HIT']);
+
+  assert.equal((await purgeUrl(lq, 'sp.example', '/soft', { 'fastly-key': TOKEN, 'fastly-soft-purge': '1' })).status, 200);
+  assert.equal((await purgeUrl(lq, 'sp.example', '/hard', { 'fastly-key': TOKEN })).status, 200);
+  await o.kill();
+
+  const soft = await lq.edge('sp.example', { path: '/soft' });
+  assert.equal(soft.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(soft.headers['x-cache'], 'STALE');
+  assert.equal(soft.body, '/soft #1');
+  const hard = await lq.edge('sp.example', { path: '/hard' });
+  assert.equal(hard.statusLine, 'HTTP/1.1 503 Connection refused');
+});
+
+test('a soft purge_all (Fastly-Soft-Purge: 1) makes the next request fetch anew while the origin is up', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  const sid = await lq.createService({ domains: ['sp2.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  assert.deepEqual(await cacheStates(lq, 'sp2.example', ['/x', '/x']), ['MISS', 'HIT']);
+  const soft = await fetch(`${lq.apiUrl}/service/${sid}/purge_all`, { method: 'POST', headers: { 'fastly-key': TOKEN, 'fastly-soft-purge': '1' } });
+  assert.equal(soft.status, 200);
+  assert.equal((await soft.json() as { status: string }).status, 'ok');
+  const after = await lq.edge('sp2.example', { path: '/x' });
+  assert.equal(after.headers['x-cache'], 'MISS');
+  assert.equal(after.body, '/x #2');
+  assert.deepEqual(await cacheStates(lq, 'sp2.example', ['/x']), ['HIT']);
+});
+
+test('purge by Surrogate-Key removes exactly the objects tagged with that key, of that service only', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t, { '/a': 'product-1 catalogue', '/b': 'product-2   catalogue', '/c': 'product-10' });
+  const backends = [{ name: 'o', address: '127.0.0.1', port: o.port }];
+  const sid = await lq.createService({ domains: ['k.example'], backends });
+  await lq.createService({ domains: ['other.example'], backends });
+  const paths = ['/a', '/b', '/c', '/d'];
+  assert.deepEqual(await cacheStates(lq, 'k.example', paths), ['MISS', 'MISS', 'MISS', 'MISS']);
+  assert.deepEqual(await cacheStates(lq, 'other.example', ['/a']), ['MISS']);
+
+  const one = await lq.api('POST', `/service/${sid}/purge/product-1`);
+  assert.equal(one.status, 200);
+  assert.equal((one.body as { status: string }).status, 'ok');
+  assert.deepEqual(await cacheStates(lq, 'k.example', paths), ['MISS', 'HIT', 'HIT', 'HIT']);
+
+  await lq.apiOk('POST', `/service/${sid}/purge/catalogue`);
+  assert.deepEqual(await cacheStates(lq, 'k.example', paths), ['MISS', 'MISS', 'HIT', 'HIT']);
+  // The other service's object with the same keys was not touched.
+  assert.deepEqual(await cacheStates(lq, 'other.example', ['/a']), ['HIT']);
+  // The key is removed before delivery, on misses and hits alike.
+  const delivered = await lq.edge('k.example', { path: '/a' });
+  assert.equal(delivered.headers['surrogate-key'], undefined);
+});
+
+test('purge_all removes every object of the service and no other; without a token it is 401', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  const backends = [{ name: 'o', address: '127.0.0.1', port: o.port }];
+  const sid = await lq.createService({ domains: ['all.example'], backends });
+  await lq.createService({ domains: ['keep.example'], backends });
+  await cacheStates(lq, 'all.example', ['/1', '/2', '/3']);
+  await cacheStates(lq, 'keep.example', ['/1']);
+
+  const anonymous = await fetch(`${lq.apiUrl}/service/${sid}/purge_all`, { method: 'POST' });
+  assert.equal(anonymous.status, 401);
+  assert.deepEqual(await cacheStates(lq, 'all.example', ['/1', '/2', '/3']), ['HIT', 'HIT', 'HIT']);
+
+  const purged = await lq.apiOk('POST', `/service/${sid}/purge_all`) as { status: string; id: string };
+  assert.equal(purged.status, 'ok');
+  assert.deepEqual(await cacheStates(lq, 'all.example', ['/1', '/2', '/3']), ['MISS', 'MISS', 'MISS']);
+  assert.deepEqual(await cacheStates(lq, 'keep.example', ['/1']), ['HIT']);
+});

@@ -1,0 +1,90 @@
+// Several edge workers (issue 6 §1, §3): each holds its own cache, and a purge reaches every
+// worker before it is answered — so right after the answer, a fresh connection to any worker
+// misses. Run as `lacquer serve --workers 2` in a child process.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TOKEN } from '../harness.ts';
+import { startChild, type ChildLacquer } from './child.ts';
+import { origin } from './origin.ts';
+
+const VCL = `
+sub vcl_deliver {
+  #FASTLY deliver
+  set resp.http.X-Worker = server.identity;
+  return(deliver);
+}
+`;
+
+/** Requests `path` on fresh connections until every worker answered once; each worker's first X-Cache. */
+async function firstPerWorker(lq: ChildLacquer, host: string, path: string): Promise<Map<string, string>> {
+  const first = new Map<string, string>();
+  for (let i = 0; first.size < lq.workers; i++) {
+    assert.ok(i < 20, `only ${first.size} of ${lq.workers} workers answered in 20 requests`);
+    const r = await lq.edge(host, { path });
+    const worker = String(r.headers['x-worker']);
+    if (!first.has(worker)) first.set(worker, String(r.headers['x-cache']));
+  }
+  return first;
+}
+
+/** Requests until every worker has answered HIT: the object is then cached in each. */
+async function warm(lq: ChildLacquer, host: string, path: string): Promise<void> {
+  const hit = new Set<string>();
+  for (let i = 0; hit.size < lq.workers; i++) {
+    assert.ok(i < 20, `the object was not cached by every worker within 20 requests`);
+    const r = await lq.edge(host, { path });
+    if (r.headers['x-cache'] === 'HIT') hit.add(String(r.headers['x-worker']));
+  }
+}
+
+test('with --workers 2, every purge (surrogate key, PURGE url, purge_all) reached both workers before it answered', async (t) => {
+  const lq = await startChild(t, { workers: 2 });
+  const o = await origin(t, (req, res, n) => {
+    const body = `${req.url ?? ''} #${n}`;
+    res.writeHead(200, { 'cache-control': 'max-age=3600', 'surrogate-key': 'everything', 'content-length': String(body.length) });
+    res.end(body);
+  });
+  const sid = await lq.createService('w.example', o.port, VCL);
+  const gets = (): number => o.count('/obj', 'GET');
+
+  await warm(lq, 'w.example', '/obj');
+  assert.equal(gets(), 2, 'each worker fetched the object once: the caches are per worker');
+
+  const purges: Array<[string, () => Promise<unknown>]> = [
+    ['surrogate key', () => lq.apiOk('POST', `/service/${sid}/purge/everything`)],
+    ['PURGE url', async () => {
+      const r = await lq.edge('w.example', { method: 'PURGE', path: '/obj', headers: { 'fastly-key': TOKEN } });
+      assert.equal(r.status, 200, r.body);
+      return JSON.parse(r.body) as unknown;
+    }],
+    ['purge_all', () => lq.apiOk('POST', `/service/${sid}/purge_all`)],
+  ];
+  for (const [name, purge] of purges) {
+    await warm(lq, 'w.example', '/obj');
+    const before = gets();
+    const answer = await purge() as { status: string };
+    assert.equal(answer.status, 'ok', name);
+    const first = await firstPerWorker(lq, 'w.example', '/obj');
+    assert.deepEqual([...first.values()], ['MISS', 'MISS'], `${name}: first answer of each worker after the purge`);
+    assert.equal(gets(), before + 2, `${name}: one fetch per worker`);
+  }
+});
+
+test('GET /service/{sid}/stats sums the counts of every worker', async (t) => {
+  const lq = await startChild(t, { workers: 2 });
+  const o = await origin(t, (req, res) => {
+    res.writeHead(200, { 'cache-control': 'max-age=3600', 'content-length': '2' });
+    res.end('ok');
+  });
+  const sid = await lq.createService('st.example', o.port, VCL);
+  for (let i = 0; i < 10; i++) await lq.edge('st.example', { path: '/s' });
+
+  const stats = await lq.apiOk('GET', `/service/${sid}/stats`) as { minute: Record<string, unknown>; pop: string };
+  // createService's routing probes were OPTIONS requests: passed to the origin.
+  const passes = o.count(undefined, 'OPTIONS');
+  assert.equal(stats.pop, 'child');
+  assert.deepEqual(stats.minute, {
+    requests: 10 + passes, hits: 8, misses: 2, passes, stale: 0, hit_ratio: 0.8,
+    origin_requests: { F_o: 2 + passes },
+  });
+});
