@@ -66,10 +66,12 @@ export function csrfOf(page: string): string {
   return m[1];
 }
 
-/** The text of the element with this id (no nested tags), or null. */
+/** The text of the paragraph with this id, tags stripped, or null. */
 export function textOf(page: string, id: string): string | null {
-  const m = new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(page);
-  return m === null ? null : m[1].replace(/<[^>]+>/g, '').trim();
+  const m = new RegExp(`<p[^>]* id="${id}"[^>]*>([\\s\\S]*?)</p>`).exec(page);
+  if (m === null) return null;
+  const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+  return m[1].replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e]).trim();
 }
 
 export async function signedIn(t: TestContext, token = ADMIN): Promise<{ api: Api; browser: Browserless }> {

@@ -71,7 +71,7 @@ function formPage(ctx: Ctx, f: FormPage): Html {
     ${fieldErrors.length === 0 ? '' : html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
       <h3>Nothing was saved: ${fieldErrors.length === 1 ? 'one field needs' : `${fieldErrors.length} fields need`} fixing</h3>
       <ul>${fieldErrors.map(([k, msg]) => html`<li><a href="#f-${k}">${BACKEND_FIELDS.find((x) => x.name === k)?.label ?? k}: ${msg}</a></li>`)}</ul></div>`}
-    ${f.sharedWith.length > 1 ? html`<p class="banner banner-shared">This backend is shared: saving changes it in ${f.sharedWith.map((s) => names.get(s) ?? s).join(', ')} (each in its own draft).</p>` : ''}
+    ${f.sharedWith.length > 1 ? html`<p class="banner banner-shared">This backend is shared: saving changes it in ${f.sharedWith.map((s) => names.get(s) ?? s).sort().join(', ')} (each in its own draft).</p>` : ''}
     <form method="post" action="${action}" class="backend-form" novalidate>
       ${csrfField(ctx.session)}
       <fieldset><legend>Origin</legend><div class="grid">${basic.filter((x) => x.object === 'backend').map((x) => input(x, f.values, f.errors))}</div></fieldset>

@@ -90,7 +90,7 @@ async function activatePage(ctx: Ctx, refused: ApiFailure | null = null): Promis
       <h3>Backends</h3>${diffView(diff)}
       ${refused === null ? '' : html`<div class="diagnostics" role="alert"><h3>Activation refused: ${refused.msg}</h3>
         ${refused.errors.length === 0 ? html`<p>${refused.detail ?? ''}</p>` : html`<ul>${refused.errors.map((e) => html`<li><code>${e}</code></li>`)}</ul>`}
-        <p>Nothing changed: version ${active?.number ?? 'none'} is still the active one.</p></div>`}
+        <p>Nothing changed: ${active === null ? 'no version is active' : `version ${active.number} is still the active one`}.</p></div>`}
       ${validation.warnings.length === 0 ? '' : html`<h3>Warnings</h3><ul class="warnings">${validation.warnings.map((w) => html`<li><code>${w}</code></li>`)}</ul>`}
       ${ctx.session.readOnly ? html`<p class="muted">Read-only token: activation is not available.</p>` : html`
       <form method="post" action="${serviceHref(s.id, 'activate')}">${csrfField(ctx.session)}<input type="hidden" name="version" value="${draft.number}">
