@@ -12,6 +12,7 @@ import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
 import { registerVersionRoutes } from './api/version.ts';
+import { registerDashboard } from './dashboard/index.ts';
 import { ensureAdminToken } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { parseEgress, popAddresses } from './ipranges.ts';
@@ -91,6 +92,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
       return reply.type(m.contentType).send(m.text);
     });
   }
+  registerDashboard(app, deps);
   routes.add({ method: 'GET', url: '/openapi.json', summary: 'This description', tag: 'meta', access: 'public' }, async () => buildOpenApi(routes.specs, API_VERSION));
   return app;
 }
