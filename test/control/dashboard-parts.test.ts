@@ -14,7 +14,8 @@ import { SessionStore } from '../../src/control/dashboard/sessions.ts';
 import type { HealthEvent } from '../../src/health/index.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { Browserless } from './dashboard-helpers.ts';
-import { ADMIN, minimalValidator } from './helpers.ts';
+import { ADMIN } from './helpers.ts';
+import { vclValidator } from '../../src/vcl/validate.ts';
 
 test('html escapes every interpolation except Html values', () => {
   const name = `<a href="x">'&'</a>`;
@@ -94,7 +95,7 @@ class FakeHealth extends EventEmitter<{ health: [HealthEvent] }> {
 test('/dashboard/events relays the API\'s health events to a signed-in browser and stops listening when it leaves', async (t) => {
   const store = openSqliteStore(':memory:');
   const health = new FakeHealth();
-  const app = buildControlApi({ store, validator: minimalValidator, pop: 'test', egress: [], logger: pino({ level: 'silent' }), adminToken: ADMIN, health });
+  const app = buildControlApi({ store, validator: vclValidator, pop: 'test', egress: [], logger: pino({ level: 'silent' }), adminToken: ADMIN, health });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.after(async () => {
     await app.close();
