@@ -58,7 +58,7 @@ test('every example in docs/cli.md runs and exits as documented', async (t) => {
     LACQUER_API_URL: cli.api.base, LACQUER_TOKEN: ADMIN,
   };
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('bash', ['-c', script], { env, cwd: cli.home, timeout: 120_000 }, (err, out, stderr) => {
+    execFile('bash', ['-c', script], { env, cwd: cli.home, timeout: 300_000 }, (err, out, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${out}\n${stderr}`));
       else resolve(out);
     });

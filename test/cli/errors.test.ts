@@ -31,11 +31,13 @@ test('an unknown object prints Record not found with the API\'s detail', async (
 test('activation refused by the compiler lists each diagnostic', async (t) => {
   const cli = await startCli(t);
   const sid = String((await cli.json('service', 'create', '--name', 'www')).id);
-  await cli.ok('vcl', 'create', '-s', sid, '-n', 'main', '--main', '--content', 'sub vcl_recv {\n  BROKEN\n}\n');
+  await cli.ok('vcl', 'create', '-s', sid, '-n', 'main', '--main', '--content', 'sub vcl_recv {\n  set req.backend = F_gone;\n  set req.http.X = nope();\n}\n');
   const r = await cli.run(['version', 'activate', '-s', sid]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^error: Version failed to activate \(HTTP 400\)\n {2}main:\d+:3 error syntax: unexpected BROKEN\n$/);
+  assert.match(r.stderr, new RegExp('^error: Version failed to activate \\(HTTP 400\\)\n'
+    + ' {2}main:\\d+:21 error ref/unknown-backend: F_gone is not a declared backend or director\n'
+    + ' {2}main:\\d+:\\d+ error fn/unknown: [^\n]+\n$'));
 });
 
 test('an API that is not listening exits 1 naming the URL', async (t) => {

@@ -32,7 +32,7 @@ export interface Cli {
 export function runLacquer(args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<CliResult> {
   const clean = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: clean, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: clean, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       resolve({ code, stdout, stderr });
     });

@@ -11,7 +11,7 @@ interface Run { readonly code: number; readonly stdout: string; readonly stderr:
 /** Runs `node bin/lacquer.ts vcl lint …` from the repository root, as a user would. */
 function lint(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/lacquer.ts', 'vcl', 'lint', ...args], { cwd: root, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['bin/lacquer.ts', 'vcl', 'lint', ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       resolve({ code, stdout, stderr });
     });

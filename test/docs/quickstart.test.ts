@@ -80,7 +80,7 @@ function script(blocks: readonly string[], ports: { edge: number; api: number; o
   return { text: ['set -eu -o pipefail', ...out].join('\n'), checks };
 }
 
-test('every command in docs/quickstart.md runs and prints what the doc says', { timeout: 120_000 }, async (t) => {
+test('every command in docs/quickstart.md runs and prints what the doc says', { timeout: 300_000 }, async (t) => {
   for (const tool of ['npm', 'curl', 'jq', 'bash']) requireTool(tool);
   const blocks = [...DOC.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert.equal(blocks[0].trim(), START, 'the first block starts lacquer');
