@@ -1,11 +1,16 @@
-// Runs every example in docs/api.md, in order, against a real server (STYLE.md habit 10).
+// Runs every example in docs/api.md, in order, against a whole lacquer (control API, health
+// checks and edge in one process), as an operator would (STYLE.md habit 10).
 // A line ending in `# → STATUS` must answer that status; other lines (setup) must succeed.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { ADMIN, startApi } from './helpers.ts';
+import pino from 'pino';
+import { resolveServeOptions } from '../../src/process/options.ts';
+import { startLacquer } from '../../src/process/primary.ts';
+import { ADMIN } from './helpers.ts';
 
 const DOC = join(import.meta.dirname, '../../docs/api.md');
 
@@ -34,7 +39,15 @@ function examplesScript(markdown: string): { script: string; checks: number } {
 test('every curl example in docs/api.md answers the status it documents', async (t) => {
   requireTool('curl');
   requireTool('jq');
-  const api = await startApi(t);
+  const dir = mkdtempSync(join(tmpdir(), 'lacquer-api-doc-'));
+  const running = await startLacquer(resolveServeOptions({
+    workers: '0', edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db.sqlite`, token: ADMIN, egress: '192.0.2.0/24,2001:db8::/32',
+  }, {}), pino({ level: 'silent' }));
+  t.after(async () => {
+    await running.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const api = { base: running.apiUrl ?? '' };
   const { script, checks } = examplesScript(readFileSync(DOC, 'utf8'));
   assert.ok(checks >= 20, `only ${checks} checked examples`);
   const stdout = await new Promise<string>((resolve, reject) => {
