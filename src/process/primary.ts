@@ -107,7 +107,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
-    stopApi = () => app.close();
+    stopApi = () => closeBounded(app);
   }
 
   return {
@@ -124,6 +124,23 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       await store.close();
     },
   };
+}
+
+/** How long API requests in flight get to finish when the process stops. */
+const API_CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Closes the control API, bounded: fastify's close waits for every open connection, and a
+ * `GET /health/events` stream never ends by itself, so one open dashboard kept SIGTERM from
+ * ever exiting. After the grace period the remaining connections are closed.
+ */
+async function closeBounded(app: ReturnType<typeof buildControlApi>): Promise<void> {
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'grace'>((resolve) => { timer = setTimeout(() => resolve('grace'), API_CLOSE_GRACE_MS); });
+  if (await Promise.race([closed.then(() => 'closed' as const), grace]) === 'grace') app.server.closeAllConnections();
+  clearTimeout(timer);
+  await closed;
 }
 
 interface EdgeHandle {
