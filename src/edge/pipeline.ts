@@ -249,16 +249,17 @@ export class Pipeline {
       finish(typeof body === 'string' ? Buffer.byteLength(body) : 0);
       return;
     }
-    body.pipe(res);
+    // Fastly delivers what arrived before between_bytes_timeout, but a body that ended early
+    // must not look complete to the client (RFC 9112 §8): the connection is closed instead of
+    // ending the message — ending it would leave a Content-Length unmet (the client waits) or
+    // send a chunked body's last-chunk (the client takes the truncated body for the whole).
     const upstream = d.upstream;
-    if (upstream !== null) {
-      void upstream.completed.then((outcome) => {
-        // Fastly delivers what arrived before between_bytes_timeout; a promised length that was
-        // not met must not look complete to the client, so the connection is closed.
-        if (outcome.truncated && res.getHeader('content-length') !== undefined) res.destroy();
-        finish(outcome.bytes);
-      });
-    }
+    body.pipe(res, { end: false });
+    body.once('end', () => {
+      if (upstream?.truncated === true) res.destroy();
+      else res.end();
+    });
+    if (upstream !== null) void upstream.completed.then((outcome) => finish(outcome.bytes));
   }
 
   #noService(req: http.IncomingMessage, res: http.ServerResponse): void {
