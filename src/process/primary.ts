@@ -58,7 +58,14 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
 
   const metrics = new Registry();
   const health = runsEdge
-    ? new HealthRegistry({ pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics) })
+    ? new HealthRegistry({
+      pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics),
+      // A new probed backend starts sick (initial < threshold) until its first good probe, so
+      // spreading first probes over the interval kept the n-th of N new backends sick for
+      // (n/N) × interval after activation — up to a minute of 503s. Probe new ones at once,
+      // as Varnish does when a VCL loads.
+      spread: false,
+    })
     : null;
   const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry) : null;
   const sources = new Map<string, ServiceSource>();
