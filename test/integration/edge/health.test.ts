@@ -113,3 +113,24 @@ test('/health/events streams a flip to sick when the origin dies', async (t) => 
   assert.equal((await lq.edge(HOST)).statusLine, 'HTTP/1.1 503 Backend is unhealthy');
   stream.destroy();
 });
+
+test('every newly activated probed backend is probed at once, not spread over its interval', async (t) => {
+  const probes: string[] = [];
+  const origin = async (name: string) => (await httpOrigin(t, (req, res) => {
+    if (req.url === '/health') probes.push(name);
+    res.end(name);
+  })).port;
+  const ports = [await origin('a'), await origin('b'), await origin('c')];
+  const lq = await startEdgeStack(t);
+  // Fastly's API defaults (threshold 3, initial 2): a new backend is sick until its first good probe.
+  const sid = await lq.createService({
+    domains: [HOST], healthchecks: [{ ...PROBE, check_interval: 30_000 }],
+    backends: ports.map((port, i) => ({ name: `o${i}`, address: '127.0.0.1', port, healthcheck: 'hc' })),
+  });
+  await waitFor(async () => {
+    const snap = await lq.apiOk('GET', `/service/${sid}/health`) as { backends: Entry[] };
+    return snap.backends.length === 3 && snap.backends.every((b) => b.healthy);
+  }, 3000, 'all three backends are healthy');
+  assert.deepEqual(probes.sort(), ['a', 'b', 'c']);
+  assert.equal((await lq.edge(HOST)).statusLine, 'HTTP/1.1 200 OK');
+});
