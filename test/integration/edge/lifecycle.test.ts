@@ -132,3 +132,49 @@ test('a request without a Host header (HTTP/1.0) is 404 Domain Not Found', async
   for await (const c of socket) raw += String(c);
   assert.equal(raw.split('\r\n')[0], 'HTTP/1.1 404 Domain Not Found');
 });
+
+test('a keep-alive connection carries on after a 503 that left the request body unread', async (t) => {
+  const { port } = await httpOrigin(t, (req, res) => {
+    req.resume();
+    req.on('end', () => res.end(`${req.method ?? ''} ok`));
+  });
+  const lq = await startEdgeStack(t);
+  const sid = await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const send = (method: string, body?: Buffer) => new Promise<string>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: lq.edgePort, method, path: '/', agent, headers: { host: HOST } }, (res) => {
+      const localPort = res.socket.localPort;
+      let text = '';
+      res.on('data', (c: Buffer) => { text += String(c); });
+      res.on('end', () => resolve(`${res.statusCode ?? 0} ${res.statusMessage ?? ''} | ${text.trim()} | ${localPort ?? 0}`));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+  const first = await send('GET');
+  const socketPort = first.split(' | ')[2];
+  await lq.apiOk('PUT', `/service/${sid}/health/F_origin`, { state: 'sick' });
+  const refused = await send('POST', Buffer.alloc(1_000_000, 'u'));
+  await lq.apiOk('PUT', `/service/${sid}/health/F_origin`, { state: 'auto' });
+  const after = await send('POST', Buffer.from('small'));
+  assert.deepEqual([first, refused, after], [
+    `200 OK | GET ok | ${socketPort}`,
+    `503 Backend is unhealthy | 503 Backend is unhealthy | ${socketPort}`,
+    `200 OK | POST ok | ${socketPort}`,
+  ]);
+});
+
+test('204 and 304 answers pass through without a body', async (t) => {
+  const { port } = await httpOrigin(t, (req, res) => {
+    if (req.url === '/304') res.writeHead(304, { etag: '"v7"' }).end();
+    else res.writeHead(204, { 'x-origin': 'yes' }).end();
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+  const notModified = await lq.edge(HOST, { path: '/304', headers: { 'if-none-match': '"v7"' } });
+  assert.deepEqual([notModified.statusLine, notModified.headers.etag, notModified.body, notModified.complete], ['HTTP/1.1 304 Not Modified', '"v7"', '', true]);
+  const noContent = await lq.edge(HOST, { path: '/204' });
+  assert.deepEqual([noContent.statusLine, noContent.headers['x-origin'], noContent.body, noContent.complete], ['HTTP/1.1 204 No Content', 'yes', '', true]);
+});
