@@ -37,6 +37,17 @@ test('an origin that accepts and never answers: 503 first byte timeout', async (
   assert.equal(requests, 1);
 });
 
+test('a sub-second first_byte_timeout is kept: an origin answering after 900 ms exceeds 300 ms', async (t) => {
+  const timers: NodeJS.Timeout[] = [];
+  t.after(() => timers.forEach(clearTimeout));
+  const { port } = await httpOrigin(t, (_req, res) => {
+    timers.push(setTimeout(() => res.end('too late'), 900));
+  });
+  const lq = await oneBackend(t, { port, first_byte_timeout: 300 });
+  const r = await lq.edge(HOST);
+  assert.equal(r.statusLine, 'HTTP/1.1 503 first byte timeout');
+});
+
 test('an origin that resets the connection before the headers: 503 backend read error', async (t) => {
   const port = await tcpOrigin(t, (s) => s.once('data', () => s.resetAndDestroy()));
   const lq = await oneBackend(t, { port });
