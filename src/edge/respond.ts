@@ -63,15 +63,24 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
       if (!outcome.stored) deps.logger.debug({ service: ctx.service.serviceId, url: ctx.req.url, reason: outcome.reason }, 'response not stored');
     });
   }
-  if (head) body.resume();
-  else body.pipe(res);
-  void upstream.completed.then((outcome) => {
-    if (head) res.end();
-    // Fastly delivers what arrived before between_bytes_timeout; a promised length that was
-    // not met must not look complete to the client, so the connection is closed.
-    else if (outcome.truncated && res.getHeader('content-length') !== undefined) res.destroy();
-    finish(head ? 0 : outcome.bytes);
+  if (head) {
+    body.resume();
+    void upstream.completed.then(() => {
+      res.end();
+      finish(0);
+    });
+    return;
+  }
+  // Fastly delivers what arrived before between_bytes_timeout, but a body that ended early
+  // must not look complete to the client (RFC 9112 §8): the connection is closed instead of
+  // ending the message — ending it would leave a Content-Length unmet (the client waits) or
+  // send a chunked body's last-chunk (the client takes the truncated body for the whole).
+  body.pipe(res, { end: false });
+  body.once('end', () => {
+    if (upstream.truncated) res.destroy();
+    else res.end();
   });
+  void upstream.completed.then((outcome) => finish(outcome.bytes));
 }
 
 function round(ms: number): number {

@@ -51,6 +51,12 @@ class UpstreamBody extends Readable {
 export interface ExchangeOptions {
   readonly backend: string;
   readonly signal?: AbortSignal;
+  /**
+   * Fastly first_byte_timeout, timed here from the moment the request is written on a connected
+   * socket: undici's own headersTimeout runs on its 1 s-resolution fast timers, which turned a
+   * 200 ms first_byte_timeout into about 1.1 s. undici's stays set as a backstop.
+   */
+  readonly firstByteTimeoutMs?: number;
   /** Called exactly once, when nothing more will be read for this exchange. */
   readonly onSettled: (outcome: { ok: boolean; error: EdgeError | null }) => void;
 }
@@ -68,6 +74,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #truncated = false;
   #settled = false;
   #onAbort: (() => void) | null = null;
+  #firstByteTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: ExchangeOptions) {
     this.#opts = opts;
@@ -87,7 +94,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
     else this.onResponseError(null, err);
   }
 
+  #clearFirstByteTimer(): void {
+    if (this.#firstByteTimer === null) return;
+    clearTimeout(this.#firstByteTimer);
+    this.#firstByteTimer = null;
+  }
+
   #settle(ok: boolean, error: EdgeError | null): void {
+    this.#clearFirstByteTimer();
     if (this.#settled) return;
     this.#settled = true;
     if (this.#onAbort !== null) this.#opts.signal?.removeEventListener('abort', this.#onAbort);
@@ -96,11 +110,19 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    if (this.#opts.signal?.aborted === true) controller.abort(new EdgeError('CLIENT_ABORTED', { backend: this.#opts.backend }));
+    if (this.#opts.signal?.aborted === true) return controller.abort(new EdgeError('CLIENT_ABORTED', { backend: this.#opts.backend }));
+    const ms = this.#opts.firstByteTimeoutMs;
+    if (ms !== undefined && ms > 0 && this.#firstByteTimer === null) {
+      this.#firstByteTimer = setTimeout(() => {
+        this.#firstByteTimer = null;
+        if (!controller.aborted) controller.abort(new EdgeError('FIRST_BYTE_TIMEOUT', { backend: this.#opts.backend }));
+      }, ms);
+    }
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusText?: string): void {
     if (statusCode < 200) return; // 1xx interim responses are not forwarded (RFC 9110 §15.2).
+    this.#clearFirstByteTimer();
     const body = new UpstreamBody({ highWaterMark: 64 * 1024 });
     body.controller = controller;
     this.#body = body;

@@ -117,6 +117,7 @@ export class UpstreamPools {
     const exchange = new Exchange({
       backend: backend.name,
       signal: options.signal,
+      firstByteTimeoutMs: backend.firstByteTimeoutMs,
       onSettled: ({ ok, error }) => {
         entry.inFlight -= 1;
         if (error?.source !== 'downstream') this.passive.outcome(backend, !ok && error !== null && error.originFailure);

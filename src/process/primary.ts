@@ -62,7 +62,14 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
 
   const metrics = new Registry();
   const health = runsEdge
-    ? new HealthRegistry({ pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics) })
+    ? new HealthRegistry({
+      pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics),
+      // A new probed backend starts sick (initial < threshold) until its first good probe, so
+      // spreading first probes over the interval kept the n-th of N new backends sick for
+      // (n/N) × interval after activation — up to a minute of 503s. Probe new ones at once,
+      // as Varnish does when a VCL loads.
+      spread: false,
+    })
     : null;
   // PURGE <url> at the edge: the token is checked against the store here, then the purge is
   // applied in every worker before the edge answers.
@@ -123,7 +130,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
-    stopApi = () => app.close();
+    stopApi = () => closeBounded(app);
   }
 
   return {
@@ -140,6 +147,23 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       await store.close();
     },
   };
+}
+
+/** How long API requests in flight get to finish when the process stops. */
+const API_CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Closes the control API, bounded: fastify's close waits for every open connection, and a
+ * `GET /health/events` stream never ends by itself, so one open dashboard kept SIGTERM from
+ * ever exiting. After the grace period the remaining connections are closed.
+ */
+async function closeBounded(app: ReturnType<typeof buildControlApi>): Promise<void> {
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'grace'>((resolve) => { timer = setTimeout(() => resolve('grace'), API_CLOSE_GRACE_MS); });
+  if (await Promise.race([closed.then(() => 'closed' as const), grace]) === 'grace') app.server.closeAllConnections();
+  clearTimeout(timer);
+  await closed;
 }
 
 interface EdgeHandle {

@@ -25,6 +25,9 @@ export const BACKEND_PROPERTIES: Readonly<Record<string, PropertyKind | 'probe'>
   connect_timeout: 'RTIME', first_byte_timeout: 'RTIME', between_bytes_timeout: 'RTIME',
   max_connections: 'INTEGER', host_header: 'STRING', always_use_host_header: 'BOOL',
   keepalive_time: 'RTIME', prefer_ipv6: 'BOOL', probe: 'probe',
+  // Fastly's API backend field (passive health), which Fastly's VCL has no spelling for; the
+  // compiler reads it (vcl/backends.ts) but the checker refused it, so it could never be set.
+  error_threshold: 'INTEGER',
 };
 
 export const PROBE_PROPERTIES: Readonly<Record<string, PropertyKind>> = {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpOrigin } from '../../edge/helpers.ts';
-import { startEdgeStack } from '../harness.ts';
+import { startEdgeStack, waitFor } from '../harness.ts';
 
 /** An origin that names itself and echoes the URL it was asked for. */
 async function namedOrigin(t: Parameters<typeof httpOrigin>[0], name: string): Promise<number> {
@@ -72,4 +72,19 @@ sub vcl_deliver {
   const r2 = await lq.edge('shop.example', { path: '/index.html' });
   assert.equal(r2.body, 'web /index.html');
   assert.equal(r2.headers['x-backend-chosen'], 'web');
+});
+
+test('deactivating the active version takes the domain off the edge; activating another moves it', async (t) => {
+  const one = await namedOrigin(t, 'one');
+  const two = await namedOrigin(t, 'two');
+  const lq = await startEdgeStack(t);
+  const first = await lq.createService({ domains: ['move.example'], backends: [{ name: 'one', address: '127.0.0.1', port: one }] });
+  assert.equal((await lq.edge('move.example')).body, 'one /');
+
+  await lq.apiOk('PUT', `/service/${first}/version/1/deactivate`);
+  await waitFor(() => lq.running.published(first) === null, 5000, 'the edge dropped the service');
+  assert.equal((await lq.edge('move.example')).statusLine, 'HTTP/1.1 404 Domain Not Found');
+
+  await lq.createService({ domains: ['move.example'], backends: [{ name: 'two', address: '127.0.0.1', port: two }] });
+  assert.equal((await lq.edge('move.example')).body, 'two /');
 });

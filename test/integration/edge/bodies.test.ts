@@ -1,0 +1,126 @@
+// Bodies through the edge: streamed both ways without buffering whole payloads, HEAD, and an
+// origin that stalls mid-body (Fastly between_bytes_timeout: deliver what arrived, close).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { PassThrough } from 'node:stream';
+import { httpOrigin } from '../../edge/helpers.ts';
+import { startEdgeStack, waitFor } from '../harness.ts';
+
+const HOST = 'body.example';
+
+test('a POST body is streamed to the origin as it arrives, not after it ended', async (t) => {
+  let received = 0;
+  const { port } = await httpOrigin(t, (req, res) => {
+    const sha = createHash('sha256');
+    req.on('data', (c: Buffer) => { received += c.length; sha.update(c); });
+    req.on('end', () => res.end(`${req.method ?? ''} ${req.headers['content-type'] ?? ''} ${received} ${sha.digest('hex').slice(0, 16)}`));
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+
+  const body = new PassThrough();
+  const first = Buffer.alloc(10_000, 'a');
+  const last = Buffer.alloc(5_000, 'b');
+  const reply = lq.edge(HOST, { method: 'POST', path: '/upload', headers: { 'content-type': 'text/plain' }, body });
+  body.write(first);
+  // The rest is only sent once the origin has the first part: an edge that buffers the whole
+  // request body would wait here forever (and the request times out).
+  await waitFor(() => received === first.length, 5000, 'the origin received the first part');
+  body.end(last);
+  const r = await reply;
+  const expected = createHash('sha256').update(first).update(last).digest('hex').slice(0, 16);
+  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(r.body, `POST text/plain 15000 ${expected}`);
+});
+
+test('HEAD is passed on as HEAD and answered with the origin\'s headers and no body', async (t) => {
+  const methods: string[] = [];
+  const { port } = await httpOrigin(t, (req, res) => {
+    methods.push(req.method ?? '');
+    res.writeHead(200, { 'content-type': 'text/html', 'content-length': '1234', etag: '"v1"' });
+    res.end(req.method === 'HEAD' ? undefined : 'x'.repeat(1234));
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+  const r = await lq.edge(HOST, { method: 'HEAD', path: '/page' });
+  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(r.headers['content-length'], '1234');
+  assert.equal(r.headers.etag, '"v1"');
+  assert.equal(r.body, '');
+  assert.equal(r.complete, true);
+  assert.deepEqual(methods, ['HEAD']);
+});
+
+test('a 50 MB response streams with backpressure: a paused client holds the origin back', async (t) => {
+  const TOTAL = 50 * 1024 * 1024;
+  const CHUNK = Buffer.alloc(64 * 1024, 'z');
+  let written = 0;
+  const { port } = await httpOrigin(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(TOTAL) });
+    const pump = (): void => {
+      while (written < TOTAL) {
+        written += CHUNK.length;
+        if (!res.write(CHUNK)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: lq.edgePort, path: '/big', headers: { host: HOST }, agent: false }, resolve).on('error', reject);
+  });
+  t.after(() => res.destroy());
+  assert.equal(res.statusCode, 200);
+  res.pause();
+  // While the client reads nothing, only socket buffers and stream high-water marks fill up.
+  await new Promise((r) => setTimeout(r, 300));
+  const writtenWhilePaused = written;
+  assert.ok(writtenWhilePaused < 24 * 1024 * 1024, `origin wrote ${writtenWhilePaused} bytes while the client was paused`);
+
+  // Reading, the origin is never further ahead of the client than those buffers: nothing in
+  // between holds the response whole.
+  let got = 0;
+  let ahead = 0;
+  res.on('data', (c: Buffer) => {
+    got += c.length;
+    ahead = Math.max(ahead, written - got);
+  });
+  res.resume();
+  await new Promise<void>((resolve, reject) => res.once('end', resolve).once('error', reject));
+  assert.equal(got, TOTAL);
+  assert.equal(res.complete, true);
+  assert.ok(ahead < 24 * 1024 * 1024, `the origin was ${ahead} bytes ahead of the client`);
+});
+
+test('an origin that stalls mid-body past between_bytes_timeout: the client gets what arrived, then the connection closes', async (t) => {
+  const { port } = await httpOrigin(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+    res.write('p'.repeat(400));
+    // …and never the remaining 600 bytes.
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port, between_bytes_timeout: 200 }] });
+  const r = await lq.edge(HOST, { path: '/partial' });
+  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(r.headers['content-length'], '1000');
+  assert.equal(r.body, 'p'.repeat(400));
+  assert.equal(r.complete, false);
+});
+
+test('a chunked origin that stalls mid-body: the client gets what arrived and sees the response end early', async (t) => {
+  const { port } = await httpOrigin(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('q'.repeat(300));
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port, between_bytes_timeout: 200 }] });
+  const r = await lq.edge(HOST, { path: '/partial-chunked' });
+  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(r.body, 'q'.repeat(300));
+  assert.equal(r.complete, false);
+});
