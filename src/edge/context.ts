@@ -72,6 +72,8 @@ export class RequestContext implements VclContext {
   leader: Leader | null = null;
   /** Waited once for another request's fetch of the key; never waits twice. */
   waited = false;
+  /** The request already passed this POP once (CDN-Loop): it must not wait behind a fetch. */
+  loopedBack = false;
   /** On the pass path: the response is never stored. */
   passing = false;
   /** The cache policy's verdict on the backend response, before vcl_fetch changed it. */

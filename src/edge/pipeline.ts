@@ -27,7 +27,7 @@ import { RequestContext, type ServerInfo } from './context.ts';
 import { DirectorSelection, directorHealthy } from './directors.ts';
 import { EdgeError, toEdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
-import { isLoop } from './headers.ts';
+import { cdnLoopCount, isLoop } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
@@ -87,6 +87,7 @@ export class Pipeline {
       return plain(res, 508, 'Loop Detected', `508 Loop Detected: this request already passed ${o.cdnId} twice (CDN-Loop)\n`);
     }
     const ctx = this.#context(service, req);
+    ctx.loopedBack = cdnLoopCount(req.headers, o.cdnId) > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
 
     const abort = new AbortController();
@@ -225,7 +226,9 @@ export class Pipeline {
       }
       if (found.state === 'stale-if-error-only') ctx.staleObject = found.object;
     }
-    if (!ctx.waited) {
+    // A request that already passed this POP (CDN-Loop names it) never waits behind a fetch:
+    // that fetch may be the very request that looped back here, and waiting would deadlock it.
+    if (!ctx.waited && !ctx.loopedBack) {
       const ticket = cache.collapser.acquire(key, method);
       if (ticket.role === 'leader') ctx.leader = ticket;
       if (ticket.role === 'waiter') {

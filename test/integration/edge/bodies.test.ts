@@ -35,7 +35,7 @@ test('a POST body is streamed to the origin as it arrives, not after it ended', 
   assert.equal(r.body, `POST text/plain 15000 ${expected}`);
 });
 
-test('HEAD is passed on as HEAD and answered with the origin\'s headers and no body', async (t) => {
+test('a HEAD miss is fetched as GET (so the whole object can be stored) and answered with the headers and no body', async (t) => {
   const methods: string[] = [];
   const { port } = await httpOrigin(t, (req, res) => {
     methods.push(req.method ?? '');
@@ -50,7 +50,10 @@ test('HEAD is passed on as HEAD and answered with the origin\'s headers and no b
   assert.equal(r.headers.etag, '"v1"');
   assert.equal(r.body, '');
   assert.equal(r.complete, true);
-  assert.deepEqual(methods, ['HEAD']);
+  assert.deepEqual(methods, ['GET']);
+  const again = await lq.edge(HOST, { method: 'HEAD', path: '/page' });
+  assert.deepEqual([again.headers['x-cache'], again.headers['content-length'], again.body], ['HIT', '1234', '']);
+  assert.deepEqual(methods, ['GET'], 'the second HEAD is a hit');
 });
 
 test('a 50 MB response streams with backpressure: a paused client holds the origin back', async (t) => {

@@ -11,6 +11,8 @@ async function named(t: TestContext, name: string): Promise<{ port: number; hits
   let hits = 0;
   const { port } = await httpOrigin(t, (_req, res) => {
     hits++;
+    // Uncacheable, so every request shows the director's choice rather than a cache hit.
+    res.setHeader('cache-control', 'no-store');
     res.end(name);
   });
   return { port, hits: () => hits };

@@ -35,7 +35,8 @@ test('a backend its probes find sick answers 503 Backend is unhealthy without to
 
 test('admin state sick via PUT /service/{sid}/health/{backend} takes a backend out; auto puts it back', async (t) => {
   let requests = 0;
-  const { port } = await httpOrigin(t, (_req, res) => { requests++; res.end('up'); });
+  // Uncacheable: every request must reach the routing decision, not a cached copy.
+  const { port } = await httpOrigin(t, (_req, res) => { requests++; res.writeHead(200, { 'cache-control': 'no-store' }).end('up'); });
   const lq = await startEdgeStack(t);
   const sid = await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
   assert.equal((await lq.edge(HOST)).statusLine, 'HTTP/1.1 200 OK');
@@ -78,7 +79,7 @@ test('GET /service/{sid}/health lists every backend right after activation', asy
 });
 
 test('/health/events streams a flip to sick when the origin dies', async (t) => {
-  const origin = await httpOrigin(t, (_req, res) => res.end('ok'));
+  const origin = await httpOrigin(t, (_req, res) => res.writeHead(200, { 'cache-control': 'no-store' }).end('ok'));
   const lq = await startEdgeStack(t);
   const sid = await lq.createService({
     domains: [HOST], healthchecks: [{ ...PROBE, window: 1, threshold: 1, initial: 1 }],

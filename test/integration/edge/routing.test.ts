@@ -24,7 +24,7 @@ test('the Host header selects the service; an unknown host is 404 Domain Not Fou
   assert.equal(ra.statusLine, 'HTTP/1.1 200 OK');
   assert.equal(ra.body, 'origin-a /one');
   assert.equal(ra.headers['x-served-by'], lq.pop);
-  assert.equal(ra.headers['x-cache'], 'PASS');
+  assert.equal(ra.headers['x-cache'], 'MISS');
 
   const rb = await lq.edge('WWW.B.Example:8080', { path: '/two?x=1' });
   assert.equal(rb.statusLine, 'HTTP/1.1 200 OK');
