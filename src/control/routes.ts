@@ -20,6 +20,8 @@ export interface RequestInfo {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string | undefined>>;
   readonly body: unknown;
+  /** Request header fields, names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
   /** null on public routes. */
   readonly token: TokenRow | null;
   readonly reply: FastifyReply;
@@ -50,7 +52,7 @@ export class RouteTable {
           token = await authenticate(store, presentedToken(request.headers));
           authorize(token, spec.access, params.service_id ?? null);
         }
-        return handler({ params, query: request.query as Record<string, string | undefined>, body: request.body, token, reply });
+        return handler({ params, query: request.query as Record<string, string | undefined>, body: request.body, headers: request.headers as Record<string, string | undefined>, token, reply });
       },
     });
   }

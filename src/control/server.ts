@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import { registerHealthRoutes, type HealthSource } from './api/health.ts';
 import { registerMembershipRoutes } from './api/membership.ts';
+import { registerPurgeRoutes, type PurgeFanout } from './api/purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
@@ -29,6 +30,8 @@ export interface ControlApiOptions {
   readonly adminToken?: string;
   /** The POP's health engine, when this process runs one (GET /service/{sid}/health, /health/events). */
   readonly health?: HealthSource;
+  /** Applies purges in the POP's edge workers (POST /service/{sid}/purge_all, …/purge/{key}). */
+  readonly purge?: PurgeFanout;
   /** Prometheus text for GET /metrics. */
   readonly metrics?: () => Promise<{ contentType: string; text: string }>;
 }
@@ -76,6 +79,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   if (opts.health !== undefined) registerHealthRoutes(routes, deps, opts.health);
+  if (opts.purge !== undefined) registerPurgeRoutes(routes, deps, opts.pop, opts.purge);
   const metrics = opts.metrics;
   if (metrics !== undefined) {
     routes.add({ method: 'GET', url: '/metrics', summary: 'Prometheus metrics', tag: 'meta', access: 'read' }, async ({ reply }) => {

@@ -3,6 +3,7 @@
 // Nothing is hung on Node's IncomingMessage.
 
 import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/compiled.ts';
+import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 
@@ -60,6 +61,21 @@ export class RequestContext implements VclContext {
   /** The backend (not director) the request was finally sent to. */
   backend: string | null = null;
   cacheState: CacheState = 'PASS';
+  // ── cache state of the current attempt (reset by restart) ──
+  /** Primary cache key after vcl_hash; null until hashed. */
+  cacheKey: string | null = null;
+  /** The object a hit (or a stale delivery) serves. */
+  cachedObject: CachedObject | null = null;
+  /** An expired object still inside its stale-if-error window: served if the fetch fails. */
+  staleObject: CachedObject | null = null;
+  /** Held while this request is the one fetching a key others wait for. */
+  leader: Leader | null = null;
+  /** Waited once for another request's fetch of the key; never waits twice. */
+  waited = false;
+  /** On the pass path: the response is never stored. */
+  passing = false;
+  /** The cache policy's verdict on the backend response, before vcl_fetch changed it. */
+  decision: PolicyDecision | null = null;
   upstreamFirstByteMs: number | null = null;
   readonly #isHealthy: (name: string) => boolean;
   readonly #log: (message: string) => void;
@@ -115,5 +131,18 @@ export class RequestContext implements VclContext {
     this.hashData.length = 0;
     this.reGroups = [];
     this.backend = null;
+    this.releaseLeader('failed');
+    this.cacheKey = null;
+    this.cachedObject = null;
+    this.staleObject = null;
+    this.waited = false;
+    this.passing = false;
+    this.decision = null;
+  }
+
+  /** Wakes requests waiting on this one's fetch (idempotent). */
+  releaseLeader(result: 'stored' | 'uncacheable' | 'failed'): void {
+    this.leader?.release(result);
+    this.leader = null;
   }
 }

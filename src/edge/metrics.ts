@@ -8,6 +8,9 @@ export class EdgeMetrics {
   readonly #requests: Counter<'service' | 'status'>;
   readonly #errors: Counter<'service' | 'reason'>;
   readonly #upstream: Histogram<'service' | 'backend'>;
+  readonly #cache: Counter<'service' | 'result'>;
+  readonly #collapsed: Counter<'service'>;
+  readonly #purges: Counter<'kind' | 'soft'>;
   readonly connections: Gauge<'backend'>;
   readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
 
@@ -26,6 +29,18 @@ export class EdgeMetrics {
       labelNames: ['service', 'backend'], registers: [registry],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
     });
+    this.#cache = new Counter({
+      name: 'lacquer_cache_requests_total', help: 'Requests by cache result (HIT, MISS, PASS, STALE), by service.',
+      labelNames: ['service', 'result'], registers: [registry],
+    });
+    this.#collapsed = new Counter({
+      name: 'lacquer_collapsed_requests_total', help: 'Requests that waited for another request\'s fetch of the same object.',
+      labelNames: ['service'], registers: [registry],
+    });
+    this.#purges = new Counter({
+      name: 'lacquer_purges_total', help: 'Purges applied to this cache, by kind (key, surrogate-key, all).',
+      labelNames: ['kind', 'soft'], registers: [registry],
+    });
     const connectionSources: Array<(set: (backend: string, n: number) => void) => void> = [];
     this.#connectionSources = connectionSources;
     this.connections = new Gauge({
@@ -43,9 +58,26 @@ export class EdgeMetrics {
     this.#connectionSources.push(source);
   }
 
-  request(service: string, status: number, reason: string | null): void {
+  /** Reports the cache's size when Prometheus scrapes: objects, bytes, evictions so far. */
+  cacheGauges(stats: () => { objects: number; bytes: number; evictions: number }): void {
+    const r = this.registry;
+    new Gauge({ name: 'lacquer_cache_objects', help: 'Objects stored in the cache.', registers: [r], collect() { this.set(stats().objects); } });
+    new Gauge({ name: 'lacquer_cache_bytes', help: 'Bytes the cache accounts for (bodies, headers, overhead).', registers: [r], collect() { this.set(stats().bytes); } });
+    new Gauge({ name: 'lacquer_cache_evictions', help: 'Objects evicted to stay within --cache-size, since start.', registers: [r], collect() { this.set(stats().evictions); } });
+  }
+
+  purged(kind: string, soft: boolean): void {
+    this.#purges.inc({ kind, soft: soft ? 'true' : 'false' });
+  }
+
+  request(service: string, status: number, reason: string | null, cache: string): void {
     this.#requests.inc({ service, status: String(status) });
+    this.#cache.inc({ service, result: cache });
     if (reason !== null) this.#errors.inc({ service, reason });
+  }
+
+  collapsed(service: string): void {
+    this.#collapsed.inc({ service });
   }
 
   upstreamLatency(service: string, backend: string, seconds: number): void {

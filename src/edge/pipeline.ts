@@ -2,55 +2,58 @@
 // (Varnish cache_req_fsm.c style). Each step returns the next; a VCL action a step does not
 // allow is a bug and fails loudly as an internal error, never silently.
 //
-//   recv ─lookup─▶ hash ─▶ lookup ─▶ miss ─fetch─▶ fetch ─▶ deliver ─▶ done
-//     │                                │              │         ▲
-//     └─pass─▶ pass ───────────────────┴──────────────┘         │
-//   any ─error─▶ error ─▶ synth ────────────────────────────────┘
+//   recv ─lookup─▶ hash ─▶ lookup ─fresh─▶ hit ─▶ serve ─────────────────────▶ done
+//     │                      │ miss/expired                                    ▲
+//     │                      ▼                                                 │
+//     │                     miss ─fetch─▶ fetch ─▶ deliver ────────────────────┤
+//     └─pass─▶ pass ──────────────────────┘  │ failure or 5xx with a stale copy │
+//                                            └─────────▶ stale ────────────────┤
+//   any ─error─▶ error ─▶ synth ───────────────────────────────────────────────┘
 //   any ─restart─▶ restart ─▶ recv   (at most MAX_RESTARTS times)
 //
-// There is no cache yet: lookup always misses, and responses say `X-Cache: PASS`.
-//
-// Ownership: the pipeline owns the RequestContext for the request's life; the VCL runtime only
-// touches it through VclContext; UpstreamPools owns connections.
+// Ownership: the pipeline owns the RequestContext for the request's life; the VCL runtime
+// only touches it through VclContext; UpstreamPools owns connections; EdgeCache owns objects.
+// A request that becomes a key's collapse leader must release it on every path: `#handle`
+// releases whatever is still held when the request ends.
 
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
+import type { HealthView } from '../health/ipc.ts';
 import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
-import type { BackendDefinition } from '../model/backend.ts';
+import { cachePolicy, finalize, hitForPassSeconds, primaryKey, seedBackendResponse, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { DirectorSelection, directorHealthy } from './directors.ts';
 import { EdgeError, toEdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import { isLoop } from './headers.ts';
-import { probeIdentity } from '../model/backend.ts';
-import type { HealthView } from '../health/ipc.ts';
 import type { EdgeMetrics } from './metrics.ts';
+import type { Purger } from './purge.ts';
+import { handlePurge } from './purge.ts';
+import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { UpstreamPools } from './upstream.ts';
-import type { UpstreamResponse } from './response.ts';
 
 export const MAX_RESTARTS = 3;
 
-type Step = 'recv' | 'hash' | 'lookup' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'error' | 'synth' | 'restart' | 'done';
+type Step =
+  | 'recv' | 'hash' | 'lookup' | 'hit' | 'serve' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'stale'
+  | 'error' | 'synth' | 'restart' | 'done';
 
 export interface PipelineOptions {
   readonly table: ServiceTable;
   readonly upstream: UpstreamPools;
+  readonly cache: EdgeCache;
   readonly health: HealthView;
   readonly server: ServerInfo;
   /** This POP's CDN-Loop identifier. */
   readonly cdnId: string;
   readonly logger: Logger;
   readonly metrics: EdgeMetrics;
+  readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
-}
-
-/** What the response to the client is made of, once decided. */
-interface Delivery {
-  body: Readable | string | null;
-  upstream: UpstreamResponse | null;
 }
 
 export class Pipeline {
@@ -80,8 +83,25 @@ export class Pipeline {
     if (isLoop(req.headers, o.cdnId)) {
       return plain(res, 508, 'Loop Detected', `508 Loop Detected: this request already passed ${o.cdnId} twice (CDN-Loop)\n`);
     }
+    const ctx = this.#context(service, req);
+    if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
 
-    const ctx = new RequestContext({
+    const abort = new AbortController();
+    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+    const d: Delivery = { body: null, upstream: null, store: null };
+    try {
+      await this.#run(ctx, 'recv', req, abort.signal, d);
+      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, logger: o.logger, pop: o.server.pop });
+    } finally {
+      // A fetch whose object will be stored releases its waiters when storing ends (respond);
+      // every other path wakes them now so they fetch on their own.
+      if (d.store === null) ctx.releaseLeader(ctx.error === null ? 'uncacheable' : 'failed');
+    }
+  }
+
+  #context(service: CompiledService, req: http.IncomingMessage): RequestContext {
+    const o = this.#o;
+    return new RequestContext({
       service,
       clientIp: normaliseIp(req.socket.remoteAddress ?? ''),
       server: o.server,
@@ -92,31 +112,55 @@ export class Pipeline {
       isHealthy: (name) => this.#nameHealthy(service, name),
       log: (message) => o.logger.info({ service: service.serviceId, vcl: true }, message),
     });
-    const abort = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
-
-    const delivery: Delivery = { body: null, upstream: null };
-    let step: Step = 'recv';
-    while (step !== 'done') {
-      step = await this.#step(step, ctx, req, abort.signal, delivery);
-    }
-    this.#respond(ctx, req, res, delivery);
   }
 
-  async #step(step: Step, ctx: RequestContext, req: http.IncomingMessage, signal: AbortSignal, d: Delivery): Promise<Step> {
+  /** Runs steps from `step` until the response is decided (`done`). */
+  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<void> {
+    while (step !== 'done') step = await this.#step(step, ctx, req, signal, d);
+  }
+
+  async #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<Step> {
     const service = ctx.service;
     switch (step) {
       case 'recv':
+        ctx.fastlyInfoState = 'RECV';
         return expect(step, run(service, 'recv', ctx), { lookup: 'hash', pass: 'pass', error: 'error', restart: 'restart' });
-      case 'hash':
-        return expect(step, run(service, 'hash', ctx), { hash: 'lookup', lookup: 'lookup' });
+      case 'hash': {
+        const next = expect(step, run(service, 'hash', ctx), { hash: 'lookup', lookup: 'lookup' });
+        ctx.cacheKey = primaryKey(service.serviceId, ctx.hashData);
+        return next;
+      }
       case 'lookup':
-        ctx.cacheState = 'PASS';
-        return 'miss';
-      case 'miss':
-        ctx.bereq = { method: ctx.req.method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
-        return expect(step, run(service, 'miss', ctx), { fetch: 'fetch', pass: 'fetch', deliver_stale: 'fetch', error: 'error' });
+        return this.#lookup(ctx);
+      case 'hit':
+        ctx.fastlyInfoState = 'HIT';
+        return expect(step, run(service, 'hit', ctx), { deliver: 'serve', pass: 'pass', error: 'error', restart: 'restart' });
+      case 'serve':
+      case 'stale': {
+        const object = step === 'stale' ? ctx.staleObject : ctx.cachedObject;
+        if (object === null) throw new Error(`${step} without an object`);
+        discard(d);
+        if (step === 'stale') ctx.cacheState = 'STALE';
+        const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
+        ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers) };
+        d.body = served.body;
+        return this.#deliverPhase(ctx, d);
+      }
+      case 'miss': {
+        ctx.fastlyInfoState = 'MISS';
+        ctx.cacheState = 'MISS';
+        // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
+        const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+        ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
+        const action = run(service, 'miss', ctx);
+        if (action === 'pass') ctx.passing = true;
+        if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
+        return expect(step, action, { fetch: 'fetch', pass: 'fetch', error: 'error' });
+      }
       case 'pass':
+        ctx.fastlyInfoState = 'PASS';
+        ctx.cacheState = 'PASS';
+        ctx.passing = true;
         ctx.bereq = { method: ctx.req.method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
         return expect(step, run(service, 'pass', ctx), { pass: 'fetch', fetch: 'fetch', error: 'error' });
       case 'fetch':
@@ -124,14 +168,17 @@ export class Pipeline {
       case 'deliver': {
         const beresp = ctx.beresp;
         if (beresp === null) throw new Error('deliver without a backend response');
+        stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
         return this.#deliverPhase(ctx, d);
       }
       case 'error': {
         discard(d);
-        if (ctx.obj === null) ctx.obj = ctx.syntheticObject(503, 'Service Unavailable');
         ctx.fastlyInfoState = 'ERROR';
-        return expect(step, run(service, 'error', ctx), { deliver: 'synth', deliver_stale: 'synth', restart: 'restart' });
+        if (ctx.obj === null) ctx.obj = ctx.syntheticObject(503, 'Service Unavailable');
+        const action = run(service, 'error', ctx);
+        if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
+        return expect(step, action, { deliver: 'synth', deliver_stale: 'synth', restart: 'restart' });
       }
       case 'synth': {
         const obj = ctx.obj;
@@ -157,6 +204,74 @@ export class Pipeline {
     }
   }
 
+  /** Cache lookup, collapsing concurrent misses for one key behind a single fetch. */
+  async #lookup(ctx: RequestContext): Promise<Step> {
+    const cache = this.#o.cache;
+    const key = ctx.cacheKey;
+    if (key === null) throw new Error('lookup before hash');
+    const method = ctx.req.method;
+    if (method !== 'GET' && method !== 'HEAD') return 'pass';
+    if (cache.hitForPass.active(key)) return 'pass';
+    const found = cache.store.lookup(key, ctx.req.http.fields);
+    if (found !== null) {
+      if (found.state === 'fresh' || found.state === 'stale-while-revalidate') {
+        ctx.cachedObject = found.object;
+        ctx.cacheState = 'HIT';
+        if (found.state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
+        return 'hit';
+      }
+      if (found.state === 'stale-if-error-only') ctx.staleObject = found.object;
+    }
+    if (!ctx.waited) {
+      const ticket = cache.collapser.acquire(key, method);
+      if (ticket.role === 'leader') ctx.leader = ticket;
+      if (ticket.role === 'waiter') {
+        ctx.waited = true;
+        this.#o.metrics.collapsed(ctx.service.serviceId);
+        const outcome = await ticket.outcome;
+        if (outcome.next === 'lookup') return 'lookup';
+      }
+    }
+    return 'miss';
+  }
+
+  /**
+   * stale-while-revalidate: the stale object was served; one request per key refreshes it,
+   * as a detached miss that stores what it fetches and answers nobody.
+   */
+  #refreshInBackground(ctx: RequestContext): void {
+    const key = ctx.cacheKey;
+    if (key === null) return;
+    const ticket = this.#o.cache.collapser.acquire(key, 'GET');
+    if (ticket.role !== 'leader') return;
+    const refresh = new RequestContext({
+      service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
+      headers: ctx.req.http.clone(), isHealthy: (name) => this.#nameHealthy(ctx.service, name), log: () => {},
+    });
+    refresh.cacheKey = key;
+    refresh.leader = ticket;
+    refresh.waited = true;
+    const d: Delivery = { body: null, upstream: null, store: null };
+    const abort = new AbortController();
+    void (async () => {
+      try {
+        let step: Step = 'miss';
+        while (step !== 'deliver' && step !== 'done' && step !== 'synth' && step !== 'stale' && step !== 'serve') {
+          step = await this.#step(step, refresh, null, abort.signal, d);
+        }
+        if (step === 'deliver' && d.store !== null && d.upstream !== null) {
+          const stored = this.#o.cache.storeWhenComplete(d.store.key, d.store.head, d.upstream.body, d.upstream.completed);
+          d.upstream.body.resume();
+          refresh.releaseLeader((await stored).stored ? 'stored' : 'failed');
+          return;
+        }
+        discard(d);
+      } finally {
+        refresh.releaseLeader('failed');
+      }
+    })().catch((err: unknown) => this.#o.logger.warn({ err, service: ctx.service.serviceId, url: ctx.req.url }, 'background refresh failed'));
+  }
+
   #deliverPhase(ctx: RequestContext, d: Delivery): Step {
     const action = run(ctx.service, 'deliver', ctx);
     if (action === 'restart') return 'restart';
@@ -166,7 +281,7 @@ export class Pipeline {
   }
 
   /** Sends bereq to the backend req.backend names (trying further director members on connection failures). */
-  async #fetch(ctx: RequestContext, req: http.IncomingMessage, signal: AbortSignal, d: Delivery): Promise<Step> {
+  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<Step> {
     const service = ctx.service;
     const bereq = ctx.bereq;
     if (bereq === null) throw new Error('fetch without bereq');
@@ -174,37 +289,30 @@ export class Pipeline {
     const director = target === null ? undefined : service.directors.get(target);
     const selection = director === undefined ? null : new DirectorSelection(director, {
       isHealthy: (name) => this.#nameHealthy(service, name),
-      hashKey: ctx.hashData.join('') || `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
-      clientIdentity: ctx.clientIp,
+      hashKey: ctx.cacheKey ?? `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
+      clientIdentity: ctx.clientIdentity ?? ctx.clientIp,
     });
-    const sendsBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const body: Readable | null = req !== null && ctx.req.restarts === 0
+      && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) ? req : null;
     for (;;) {
       const chosen = selection === null ? target : selection.next();
       if (chosen instanceof EdgeError) return this.#failed(ctx, chosen);
       const backend = chosen === null ? undefined : service.backends.get(chosen);
-      if (backend === undefined) {
-        return this.#failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
-      }
+      if (backend === undefined) return this.#failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
       ctx.backend = backend.name;
       if (!this.#backendHealthy(backend)) {
         if (selection !== null) continue;
         return this.#failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
       }
       try {
-        const started = performance.now();
         const upstream = await this.#o.upstream.fetch(backend, {
-          method: bereq.method,
-          path: bereq.url,
-          headers: bereq.http.fields,
-          body: sendsBody && ctx.req.restarts === 0 ? req : null,
+          method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,
         }, { clientIp: ctx.clientIp, signal });
         ctx.upstreamFirstByteMs = upstream.firstByteMs;
-        this.#o.metrics.upstreamLatency(ctx.service.serviceId, backend.name, (performance.now() - started) / 1000);
+        this.#o.metrics.upstreamLatency(service.serviceId, backend.name, upstream.firstByteMs / 1000);
         d.upstream = upstream;
         ctx.beresp = {
-          status: upstream.status,
-          response: upstream.statusText,
-          http: new HeaderMap(upstream.headers),
+          status: upstream.status, response: upstream.statusText, http: new HeaderMap(upstream.headers),
           ttl: 0, grace: 0, staleIfError: 0, staleWhileRevalidate: 0, cacheable: false,
         };
         break;
@@ -214,51 +322,63 @@ export class Pipeline {
         return this.#failed(ctx, e);
       }
     }
-    return expect('fetch', run(service, 'fetch', ctx), {
-      deliver: 'deliver', deliver_stale: 'deliver', pass: 'deliver', hit_for_pass: 'deliver', error: 'error', restart: 'restart',
-    });
+    const beresp = ctx.beresp;
+    // stale-if-error: an origin answering 5xx does not replace a usable stale copy.
+    if (beresp.status >= 500 && ctx.staleObject !== null) {
+      ctx.releaseLeader('failed');
+      return 'stale';
+    }
+    if (!ctx.passing) {
+      ctx.decision = cachePolicy({ method: bereq.method, url: bereq.url, headers: ctx.req.http.fields }, { status: beresp.status, headers: beresp.http.fields }, service.settings);
+      seedBackendResponse(beresp, ctx.decision);
+    }
+    ctx.fastlyInfoState = ctx.passing ? 'PASS' : 'MISS';
+    const action = run(service, 'fetch', ctx);
+    switch (action) {
+      case 'deliver':
+      case 'deliver_stale':
+        if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
+        this.#decideStorage(ctx, d);
+        return 'deliver';
+      case 'pass':
+      case 'hit_for_pass':
+        if (ctx.cacheKey !== null && !ctx.passing) this.#o.cache.hitForPass.remember(ctx.cacheKey, hitForPassSeconds(beresp.ttl));
+        return 'deliver';
+      case 'error':
+        return 'error';
+      case 'restart':
+        return 'restart';
+      default:
+        throw illegal('fetch', action);
+    }
   }
 
-  #failed(ctx: RequestContext, e: EdgeError): Step {
-    ctx.error = e;
-    ctx.obj = ctx.syntheticObject(e.status, e.reason);
-    ctx.fastlyError = e.code;
-    return 'error';
-  }
-
-  #respond(ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, d: Delivery): void {
-    const resp = ctx.resp;
-    if (resp === null) throw new Error('respond without resp');
-    const o = this.#o;
-    resp.http.set('x-served-by', o.server.pop);
-    resp.http.set('x-cache', ctx.cacheState);
-    res.writeHead(resp.status, resp.response, resp.http.fields);
-    const finish = (bytes: number) => {
-      run(ctx.service, 'log', ctx);
-      o.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null);
-      o.logger.info({
-        service: ctx.service.serviceId, backend: ctx.backend, pop: o.server.pop, method: ctx.req.method, url: ctx.req.url,
-        status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,
-        ms: round(performance.now() - ctx.startedAt), firstByteMs: ctx.upstreamFirstByteMs === null ? null : round(ctx.upstreamFirstByteMs),
-      }, 'request');
-    };
-    const body = d.body;
-    if (req.method === 'HEAD' || body === null || typeof body === 'string') {
-      if (typeof body !== 'string' && body !== null) body.resume();
-      res.end(req.method === 'HEAD' || body === null ? undefined : body);
-      finish(typeof body === 'string' ? Buffer.byteLength(body) : 0);
+  /** After vcl_fetch said deliver: store the object once its body is complete, or remember the key as uncacheable. */
+  #decideStorage(ctx: RequestContext, d: Delivery): void {
+    const beresp = ctx.beresp;
+    const key = ctx.cacheKey;
+    if (beresp === null || ctx.passing || ctx.decision === null || key === null) return;
+    const lifetimes = finalize(beresp, ctx.decision, beresp.http.fields);
+    if (!lifetimes.store) {
+      this.#o.cache.hitForPass.remember(key, hitForPassSeconds(lifetimes.ttl));
       return;
     }
-    body.pipe(res);
-    const upstream = d.upstream;
-    if (upstream !== null) {
-      void upstream.completed.then((outcome) => {
-        // Fastly delivers what arrived before between_bytes_timeout; a promised length that was
-        // not met must not look complete to the client, so the connection is closed.
-        if (outcome.truncated && res.getHeader('content-length') !== undefined) res.destroy();
-        finish(outcome.bytes);
-      });
-    }
+    d.store = {
+      key,
+      head: {
+        serviceId: ctx.service.serviceId, status: beresp.status, reason: beresp.response,
+        headers: beresp.http.fields, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
+      },
+    };
+  }
+
+  /** A fetch failed: serve the stale copy if there is one, else go to vcl_error with Fastly's reason. */
+  #failed(ctx: RequestContext, e: EdgeError): Step {
+    ctx.error = e;
+    ctx.fastlyError = e.code;
+    if (ctx.staleObject !== null) return 'stale';
+    ctx.obj = ctx.syntheticObject(e.status, e.reason);
+    return 'error';
   }
 
   #noService(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -309,13 +429,15 @@ function illegal(step: string, action: Action): Error {
   return new Error(`illegal transition: return(${action}) in vcl_${step}`);
 }
 
+/** Drops a backend response that will not be delivered (its connection slot is freed). */
 function discard(d: Delivery): void {
   if (d.upstream !== null) d.upstream.body.destroy();
   d.upstream = null;
   d.body = null;
+  d.store = null;
 }
 
-function plain(res: http.ServerResponse, status: number, reason: string, body: string): void {
+export function plain(res: http.ServerResponse, status: number, reason: string, body: string): void {
   res.writeHead(status, reason, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -323,8 +445,4 @@ function plain(res: http.ServerResponse, status: number, reason: string, body: s
 /** `::ffff:127.0.0.1` → `127.0.0.1`, as Fastly shows IPv4 clients. */
 function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -12,6 +12,8 @@ import { poolIdentity } from '../model/backend.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 import { HealthView } from '../health/ipc.ts';
+import { EdgeCache } from './cache/index.ts';
+import type { Purger } from './purge.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
@@ -24,8 +26,12 @@ export interface EdgeRuntimeOptions {
   readonly port: number;
   readonly pop: string;
   readonly logger: Logger;
-  /** Reports back to the primary (compile failures, readiness). */
+  /** Reports back to the primary (compile failures, readiness, purge acknowledgements). */
   readonly report?: (message: FromWorker) => void;
+  /** Authenticates and fans out `PURGE <url>` (the primary does both). */
+  readonly purger: Purger;
+  readonly cacheSizeBytes?: number;
+  readonly cacheMaxObjectBytes?: number;
   readonly drainTimeoutMs?: number;
 }
 
@@ -34,6 +40,7 @@ export class EdgeRuntime {
   readonly health = new HealthView();
   readonly upstream: UpstreamPools;
   readonly metrics = new EdgeMetrics();
+  readonly cache: EdgeCache;
   readonly server: EdgeServer;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
@@ -42,9 +49,12 @@ export class EdgeRuntime {
     this.#o = options;
     const cdnId = `lacquer-${options.pop}`;
     this.upstream = new UpstreamPools({ cdnId });
+    this.cache = new EdgeCache({ maxBytes: options.cacheSizeBytes, maxObjectBytes: options.cacheMaxObjectBytes });
     const pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
+      cache: this.cache,
+      purger: options.purger,
       health: this.health,
       server: { hostname: os.hostname(), identity: `${os.hostname()}-${process.pid}`, ip: options.host, port: options.port, pop: options.pop },
       cdnId,
@@ -53,6 +63,7 @@ export class EdgeRuntime {
       ready: () => this.#ready,
     });
     this.server = new EdgeServer({ host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs });
+    this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
       for (const s of this.table.services()) {
         for (const b of s.backends.values()) set(b.name, this.upstream.inFlight(b));
@@ -83,6 +94,13 @@ export class EdgeRuntime {
         break;
       case 'health':
         this.health.apply(message);
+        return;
+      case 'purge':
+        this.cache.purge(message.command);
+        this.metrics.purged(message.command.kind, message.command.soft);
+        this.#o.report?.({ type: 'purged', id: message.command.id });
+        return;
+      case 'purge-result':
         return;
       case 'drain':
         void this.drain();

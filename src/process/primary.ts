@@ -17,7 +17,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildControlApi, bootstrapAdminToken, listen } from '../control/index.ts';
+import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources, serviceSource } from '../control/sources.ts';
+import type { PurgeCommand } from '../edge/cache/index.ts';
+import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
 import { HealthMetrics, HealthRegistry, healthMessage, type HealthTarget } from '../health/index.ts';
@@ -25,7 +28,7 @@ import { openSqliteStore, type StoreEvent } from '../store/index.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
-import { Registry } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
 
 export interface Running {
@@ -55,7 +58,15 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
   const health = runsEdge
     ? new HealthRegistry({ pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics) })
     : null;
-  const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry) : null;
+  // PURGE <url> at the edge: the token is checked against the store here, then the purge is
+  // applied in every worker before the edge answers.
+  const authorizedPurge = (purgeAll: (c: PurgeCommand) => Promise<void>): Purger => async ({ serviceId, token, command }) => {
+    const verdict = await authorizePurge(store, token, serviceId);
+    if (verdict !== 'ok') return { status: verdict };
+    await purgeAll(command);
+    return { status: 'ok', id: command.id };
+  };
+  const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry, authorizedPurge) : null;
   const sources = new Map<string, ServiceSource>();
 
   const publish = (source: ServiceSource): void => {
@@ -99,7 +110,11 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
       ...(health === null ? {} : { health }),
-      metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
+      ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command) }),
+      metrics: async () => ({
+        contentType: metrics.contentType,
+        text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
+      }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
     stopApi = () => app.close();
@@ -123,32 +138,69 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
 interface EdgeHandle {
   readonly port: number;
   send(message: ToWorker): void;
+  /** Applies a purge in every worker; resolves when all acknowledged it. */
+  purge(command: PurgeCommand): Promise<void>;
+  /** The edge's Prometheus text, summed over workers. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
 }
 
+type PurgerFactory = (purgeAll: (command: PurgeCommand) => Promise<void>) => Purger;
+
+const CACHE_ENV = (o: ServeOptions) => ({
+  LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
+});
+
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
-async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry): Promise<EdgeHandle> {
+async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry, makePurger: PurgerFactory): Promise<EdgeHandle> {
   if (options.workers === 0) {
-    const runtime = new EdgeRuntime({ host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }) });
+    const purge = async (command: PurgeCommand): Promise<void> => { runtime.apply({ type: 'purge', command }); };
+    const runtime: EdgeRuntime = new EdgeRuntime({
+      host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
+      purger: makePurger(purge), cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
+    });
     health.on('health', (e) => runtime.apply(healthMessage(e.identity, e.healthy)));
     const { port } = await runtime.start();
-    return { port, send: (m) => runtime.apply(m), stop: () => runtime.drain() };
+    return { port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(), stop: () => runtime.drain() };
   }
 
+  const aggregator = new AggregatorRegistry();
   cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: process.execArgv, silent: false });
   const workers = new Set<Worker>();
   let stopping = false;
   const sendTo = (w: Worker, m: ToWorker) => { if (w.isConnected()) w.send(m); };
   const broadcast = (m: ToWorker) => { for (const w of workers) sendTo(w, m); };
+  // Purges in flight: id → the workers that have not acknowledged yet.
+  const purges = new Map<string, { waiting: Set<Worker>; done: () => void }>();
+  const acknowledged = (id: string, w: Worker): void => {
+    const p = purges.get(id);
+    if (p === undefined) return;
+    p.waiting.delete(w);
+    if (p.waiting.size === 0) {
+      purges.delete(id);
+      p.done();
+    }
+  };
+  const purgeAll = (command: PurgeCommand): Promise<void> => new Promise((resolve) => {
+    const waiting = new Set([...workers].filter((w) => w.isConnected()));
+    if (waiting.size === 0) return resolve();
+    purges.set(command.id, { waiting, done: resolve });
+    for (const w of waiting) sendTo(w, { type: 'purge', command });
+  });
+  const purger = makePurger(purgeAll);
   let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
 
   const fork = (): Promise<number> => new Promise((resolve, reject) => {
     const w = cluster.fork({
-      LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop,
+      LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
     });
     workers.add(w);
     w.on('message', (m: FromWorker) => {
       if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
+      else if (m.type === 'purged') acknowledged(m.id, w);
+      else if (m.type === 'purge-request') {
+        void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
+      }
     });
     w.once('listening', (address) => {
       for (const h of health.messages()) sendTo(w, h);
@@ -157,6 +209,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     });
     w.once('exit', (code, signal) => {
       workers.delete(w);
+      for (const id of [...purges.keys()]) acknowledged(id, w);
       if (stopping) return;
       logger.error({ code, signal, worker: w.process.pid }, 'edge worker exited; starting another');
       reject(new Error(`edge worker exited with ${code ?? signal}`));
@@ -174,6 +227,8 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
       else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
       broadcast(m);
     },
+    purge: purgeAll,
+    metrics: () => aggregator.clusterMetrics(),
     async stop() {
       stopping = true;
       await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {

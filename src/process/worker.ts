@@ -3,18 +3,37 @@
 // store, never probes, never compiles anything it was not sent.
 
 import pino from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
+import type { PurgeResult } from '../edge/purge.ts';
 
 const env = process.env;
 const logger = pino({ base: { pop: env.LACQUER_POP, worker: process.pid } });
+
+// PURGE <url> needs the store (tokens) and every worker: the primary does it and answers.
+let nextRequestId = 1;
+const pendingPurges = new Map<number, (r: PurgeResult) => void>();
+const report = (m: FromWorker): void => { process.send?.(m); };
+
 const runtime = new EdgeRuntime({
   host: env.LACQUER_EDGE_HOST ?? '127.0.0.1',
   port: Number(env.LACQUER_EDGE_PORT ?? '8080'),
   pop: env.LACQUER_POP ?? 'local',
   logger,
-  report: (m: FromWorker) => process.send?.(m),
+  report,
+  purger: ({ serviceId, token, command }) => new Promise<PurgeResult>((resolve) => {
+    const requestId = nextRequestId++;
+    pendingPurges.set(requestId, resolve);
+    report({ type: 'purge-request', requestId, serviceId, token, command });
+  }),
+  cacheSizeBytes: Number(env.LACQUER_CACHE_SIZE_BYTES ?? String(256 * 1024 * 1024)),
+  cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
 });
+
+// The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).
+new AggregatorRegistry();
+AggregatorRegistry.setRegistries([runtime.metrics.registry]);
 
 let draining = false;
 async function drainAndExit(): Promise<void> {
@@ -27,6 +46,11 @@ async function drainAndExit(): Promise<void> {
 process.on('message', (m: unknown) => {
   if (!isToWorker(m)) return;
   if (m.type === 'drain') return void drainAndExit();
+  if (m.type === 'purge-result') {
+    pendingPurges.get(m.requestId)?.(m.result);
+    pendingPurges.delete(m.requestId);
+    return;
+  }
   runtime.apply(m);
 });
 process.on('SIGTERM', () => void drainAndExit());

@@ -50,15 +50,15 @@ test('activation is refused with the diagnostics when the VCL has errors, and no
   const events: StoreEvent[] = [];
   api.store.events.on('event', (e) => events.push(e));
   const sid = await serviceWithBackend(api, 'one', 'www.one.example');
-  await api.call('POST', `/service/${sid}/version/1/vcl`, { name: 'main', main: true, content: 'sub vcl_recv {\n#FASTLY recv\n  BROKEN\n}\n' });
+  await api.call('POST', `/service/${sid}/version/1/vcl`, { name: 'main', main: true, content: 'sub vcl_recv {\n#FASTLY recv\n  set req.backend = F_nowhere;\n}\n' });
   const validate = await api.call('GET', `/service/${sid}/version/1/validate`);
-  const line = ((validate.body as { errors: string[] }).errors[0] ?? '').match(/^main:(\d+):3 error syntax: unexpected BROKEN$/);
+  const line = ((validate.body as { errors: string[] }).errors[0] ?? '').match(/^main:(\d+):21 error ref\/unknown-backend: F_nowhere is not a declared backend or director$/);
   assert.ok(line, validate.text);
   assert.deepEqual([(validate.body as { status: string }).status, (validate.body as { msg: string }).msg], ['error', '1 error in the generated VCL']);
   const act = await api.call('PUT', `/service/${sid}/version/1/activate`);
   assert.equal(act.status, 400);
   assert.equal((act.body as { msg: string }).msg, 'Version failed to activate');
-  assert.equal((act.body as { detail: string }).detail, `main:${line[1]}:3 error syntax: unexpected BROKEN`);
+  assert.equal((act.body as { detail: string }).detail, `main:${line[1]}:21 error ref/unknown-backend: F_nowhere is not a declared backend or director`);
   assert.deepEqual(await versions(api, sid), [[1, false, false]]);
   assert.deepEqual(events, []);
 });
