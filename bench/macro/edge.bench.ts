@@ -5,8 +5,12 @@
 // lacquer to each baseline; asserts nothing and exits 0 (STYLE.md habit 9).
 //
 //   node bench/macro/edge.bench.ts [--seconds 10] [--warmup 2] [--workers 1]
-//                                  [--connections 50] [--threads 2] [--scenarios pass-1k,hit-1k,…]
-//                                  [--keep-tmp]
+//                                  [--connections 50] [--threads 2] [--rounds 1]
+//                                  [--scenarios pass-1k,hit-1k,hit-100k,mix-1k] [--keep-tmp]
+//
+// With --rounds N every scenario × server run is repeated N times (interleaved, so a burst of
+// other work on the machine hits one round of each, not all rounds of one) and the medians
+// are printed.
 //
 // Every process listens on 127.0.0.1 only, keeps its files in one temp dir, and is stopped at
 // the end, on an error, or on Ctrl-C. How to read the numbers: docs/benchmarks.md.
@@ -17,8 +21,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   Cleanup, LACQUER_CACHE_HOST, LACQUER_PASS_HOST, SCENARIOS, SERVERS, describeMachine, formatResults,
-  groupCpuSeconds, loadAverage, missingTools, runWrk, startLacquer, startNginx, startOrigin, startVarnish,
-  writeWrkScripts, type Measurement, type Mode, type Results, type Server, type ServerName, type Target, type Varnish,
+  loadAverage, measure, missingTools, runWrk, startLacquer, startNginx, startOrigin, startVarnish,
+  writeWrkScripts, type Measurement, type Mode, type Results, type Server, type ServerName, type Target, type Varnish, type WrkRun,
 } from './lib/index.ts';
 
 function positive(name: string, text: string, min: number): number {
@@ -35,6 +39,7 @@ async function main(cleanup: Cleanup): Promise<void> {
       workers: { type: 'string', default: '1' },
       connections: { type: 'string', default: '50' },
       threads: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '1' },
       scenarios: { type: 'string' },
       'keep-tmp': { type: 'boolean', default: false },
     },
@@ -44,6 +49,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   const workers = positive('workers', values.workers, 1);
   const connections = positive('connections', values.connections, 1);
   const threads = positive('threads', values.threads, 1);
+  const rounds = positive('rounds', values.rounds, 1);
   const wanted = values.scenarios?.split(',').map((s) => s.trim());
   const scenarios = wanted === undefined ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.id));
   if (scenarios.length === 0) throw new Error(`--scenarios: none of ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -57,8 +63,8 @@ async function main(cleanup: Cleanup): Promise<void> {
   });
 
   console.log(describeMachine());
-  console.log(`run      wrk ${threads} threads, ${connections} connections, ${seconds} s per run after ${warmup} s warm-up; ` +
-    `${workers} worker(s) per server; load average before ${loadAverage()}`);
+  console.log(`run      wrk ${threads} threads, ${connections} connections, ${seconds} s per run after ${warmup} s warm-up, ` +
+    `${rounds} round(s); ${workers} worker(s) per server; load average before ${loadAverage()}`);
 
   const origin = await startOrigin(cleanup, dir, workers);
   const lacquer = await startLacquer(cleanup, dir, workers, origin.port);
@@ -82,24 +88,22 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   const results: Results = new Map();
   let run = 0;
-  for (const s of scenarios) {
-    const byServer = new Map<ServerName, Measurement>();
-    results.set(s.id, byServer);
-    for (const name of SERVERS) {
-      const t = target(name, s.mode);
-      const wrk = (secs: number) => runWrk(cleanup, dir, {
-        url: t.url, host: t.host, path: s.mix ? '/' : s.path, seconds: secs, connections, threads,
-        script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
-      });
-      // The warm-up fills the caches (and the mix's hot set) and opens upstream connections.
-      await wrk(warmup);
-      const originBefore = await origin.requests();
-      const cpuBefore = groupCpuSeconds(t.server.pid);
-      const measured = await wrk(seconds);
-      const cores = (groupCpuSeconds(t.server.pid) - cpuBefore) / measured.seconds;
-      const originShare = name === 'node' ? null : (await origin.requests() - originBefore) / Math.max(measured.requests, 1);
-      byServer.set(name, { wrk: measured, originShare, serverCores: cores });
-      console.error(`  ${s.title} · ${name}: ${Math.round(measured.requestsPerSecond)} req/s, p99 ${measured.p99Ms.toFixed(2)} ms`);
+  for (let round = 1; round <= rounds; round++) {
+    for (const s of scenarios) {
+      const byServer = results.get(s.id) ?? new Map<ServerName, Measurement[]>();
+      results.set(s.id, byServer);
+      for (const name of SERVERS) {
+        const t = target(name, s.mode);
+        const wrkRun = (secs: number): WrkRun => ({
+          url: t.url, host: t.host, path: s.mix ? '/' : s.path, seconds: secs, connections, threads,
+          script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
+        });
+        // The warm-up fills the caches (and the mix's hot set) and opens upstream connections.
+        await runWrk(cleanup, dir, wrkRun(warmup));
+        const m = await measure({ cleanup, dir, origin, serverPid: t.server.pid, proxied: name !== 'node', run: wrkRun(seconds) });
+        byServer.set(name, [...(byServer.get(name) ?? []), m]);
+        console.error(`  round ${round} · ${s.title} · ${name}: ${Math.round(m.requestsPerSecond)} req/s, p99 ${m.p99Ms.toFixed(2)} ms`);
+      }
     }
   }
   console.log(`load average after ${loadAverage()}\n`);

@@ -25,3 +25,13 @@ export function groupCpuSeconds(pgid: number): number {
   }
   return ticks / TICKS;
 }
+
+/**
+ * CPU seconds the whole machine spent busy (every state but idle and iowait, steal included:
+ * time a hypervisor gave to other guests is time this run did not get) (proc(5), /proc/stat).
+ */
+export function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return (user + nice + system + irq + softirq + steal) / TICKS;
+}

@@ -20,6 +20,8 @@ export interface WrkResult {
   readonly maxMs: number;
   /** Socket errors (connect, read, write, timeout) plus responses that were not 2xx/3xx. */
   readonly errors: number;
+  /** CPU seconds wrk itself used (it shares the cores with the servers). */
+  readonly cpuSeconds: number;
 }
 
 export interface WrkRun {
@@ -101,11 +103,15 @@ export async function runWrk(cleanup: Cleanup, dir: string, run: WrkRun): Promis
   if (run.host !== null) args.push('-H', `Host: ${run.host}`);
   args.push(`${run.url}${run.path}`);
   if (run.scriptArgs.length > 0) args.push('--', ...run.scriptArgs);
-  const wrk = startProcess(cleanup, 'wrk', WRK, args, { logFile });
+  // Through sh so that its `times` builtin reports wrk's CPU once wrk has been reaped (the
+  // last line it prints: children's user and system time).
+  const wrk = startProcess(cleanup, 'wrk', '/bin/sh', ['-c', '"$@"; rc=$?; times; exit $rc', 'sh', WRK, ...args], { logFile });
   const exit = await wrk.exited;
-  const out = readFileSync(logFile, 'utf8');
-  const line = out.split('\n').find((l) => l.startsWith(MARK));
+  const lines = readFileSync(logFile, 'utf8').split('\n');
+  const line = lines.find((l) => l.startsWith(MARK));
   if (exit !== 0 || line === undefined) throw new Error(`wrk ${args.join(' ')} failed (${exit}):\n${logTail(wrk)}`);
+  const times = lines.map((l) => /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(l.trim())).filter((m) => m !== null).at(-1);
+  const cpuSeconds = times === undefined ? NaN : Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]);
   const r = JSON.parse(line.slice(MARK.length)) as Record<string, number>;
   const seconds = r.duration_us / 1e6;
   return {
@@ -117,5 +123,6 @@ export async function runWrk(cleanup: Cleanup, dir: string, run: WrkRun): Promis
     p99Ms: r.p99_us / 1000,
     maxMs: r.max_us / 1000,
     errors: r.connect + r.read + r.write + r.timeout + r.status,
+    cpuSeconds,
   };
 }
