@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   Cleanup, LACQUER_CACHE_HOST, LACQUER_PASS_HOST, SCENARIOS, SERVERS, describeMachine, formatResults,
-  loadAverage, measure, missingTools, runWrk, startLacquer, startNginx, startOrigin, startVarnish,
+  loadAverage, logTail, measure, missingTools, runWrk, startLacquer, startNginx, startOrigin, startVarnish,
   writeWrkScripts, type Measurement, type Mode, type Results, type Server, type ServerName, type Target, type Varnish, type WrkRun,
 } from './lib/index.ts';
 
@@ -29,6 +29,12 @@ function positive(name: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: must be an integer ≥ ${min}, got "${text}"`);
   return n;
+}
+
+/** For a failed run: is the server still up, and how does its log end. */
+function serverState(server: Server): string {
+  const exit = server.exitStatus();
+  return `${server.name} ${exit === null ? 'is running' : `exited (${exit})`}; its log ends:\n${logTail(server, 8)}\n`;
 }
 
 async function main(cleanup: Cleanup): Promise<void> {
@@ -58,7 +64,8 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-edge-bench-'));
   cleanup.add('temp dir', () => {
-    if (values['keep-tmp']) console.error(`kept ${dir}`);
+    // A failed run keeps its logs (servers', wrk's) for a look.
+    if (values['keep-tmp'] || failed) console.error(`kept ${dir} (logs of every server and wrk run)`);
     else rmSync(dir, { recursive: true, force: true });
   });
 
@@ -98,9 +105,16 @@ async function main(cleanup: Cleanup): Promise<void> {
           url: t.url, host: t.host, path: s.mix ? '/' : s.path, seconds: secs, connections, threads,
           script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
         });
-        // The warm-up fills the caches (and the mix's hot set) and opens upstream connections.
-        await runWrk(cleanup, dir, wrkRun(warmup));
-        const m = await measure({ cleanup, dir, origin, serverPid: t.server.pid, proxied: name !== 'node', run: wrkRun(seconds) });
+        let m: Measurement;
+        try {
+          // The warm-up fills the caches (and the mix's hot set) and opens upstream connections.
+          await runWrk(cleanup, dir, wrkRun(warmup));
+          m = await measure({ cleanup, dir, origin, serverPid: t.server.pid, proxied: name !== 'node', run: wrkRun(seconds) });
+          // wrk counts a dead server as socket errors and carries on: that run means nothing.
+          if (t.server.exitStatus() !== null || origin.server.exitStatus() !== null) throw new Error('a server exited during the run');
+        } catch (err) {
+          throw new Error(`${s.title} against ${name}: ${(err as Error).message}\n${serverState(t.server)}${serverState(origin.server)}`);
+        }
         byServer.set(name, [...(byServer.get(name) ?? []), m]);
         console.error(`  round ${round} · ${s.title} · ${name}: ${Math.round(m.requestsPerSecond)} req/s, p99 ${m.p99Ms.toFixed(2)} ms`);
       }
@@ -112,9 +126,11 @@ async function main(cleanup: Cleanup): Promise<void> {
 
 const cleanup = new Cleanup();
 cleanup.installSignalHandlers();
+let failed = false;
 try {
   await main(cleanup);
 } catch (err) {
+  failed = true;
   if (!cleanup.interrupted) console.error(`edge bench failed: ${(err as Error).message}`);
   process.exitCode = 1;
 } finally {

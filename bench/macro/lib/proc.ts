@@ -15,6 +15,8 @@ export interface Server {
   readonly logFile: string;
   /** Resolves with the exit code (or signal name) when the process group leader exits. */
   readonly exited: Promise<number | string>;
+  /** The exit code or signal once the leader exited, null while it runs. */
+  exitStatus(): number | string | null;
   /** SIGTERM to the group, SIGKILL after `graceMs`. */
   stop(): Promise<void>;
 }
@@ -37,12 +39,11 @@ export function startProcess(cleanup: Cleanup, name: string, command: string, ar
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name}: could not start ${command}`);
   cleanup.trackGroup(pid);
+  let status: number | string | null = null;
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve(code ?? signal ?? 'unknown');
-    });
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (err) => resolve(err.message));
-  });
+  }).then((s) => (status = s));
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {
       process.kill(-pid, signal);
@@ -64,7 +65,7 @@ export function startProcess(cleanup: Cleanup, name: string, command: string, ar
     return stopping;
   };
   cleanup.add(name, stop);
-  return { name, pid, logFile: o.logFile, exited, stop };
+  return { name, pid, logFile: o.logFile, exited, exitStatus: () => status, stop };
 }
 
 /** The last lines of a server's log, for error messages. */
@@ -96,9 +97,8 @@ export async function waitReady(server: Server, url: string, host: string | null
   ready: (status: number) => boolean = (s) => s === 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
-  let exit: number | string | null = null;
-  void server.exited.then((code) => { exit = code; });
   while (Date.now() < deadline) {
+    const exit = server.exitStatus();
     if (exit !== null) throw new Error(`${server.name} exited (${exit}) before it was ready:\n${logTail(server)}`);
     try {
       // undici's request, not fetch: fetch drops a Host header (a forbidden header name).
