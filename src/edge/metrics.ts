@@ -11,6 +11,7 @@ export class EdgeMetrics {
   readonly #cache: Counter<'service' | 'result'>;
   readonly #collapsed: Counter<'service'>;
   readonly #purges: Counter<'kind' | 'soft'>;
+  readonly #perRequest = new Map<string, [{ inc(): void }, { inc(): void }]>();
   readonly connections: Gauge<'backend'>;
   readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
 
@@ -70,9 +71,16 @@ export class EdgeMetrics {
     this.#purges.inc({ kind, soft: soft ? 'true' : 'false' });
   }
 
+  /** Per-request counters; the labelled children are looked up once per label set, not per request. */
   request(service: string, status: number, reason: string | null, cache: string): void {
-    this.#requests.inc({ service, status: String(status) });
-    this.#cache.inc({ service, result: cache });
+    const key = `${service}\u0000${status}\u0000${cache}`;
+    let children = this.#perRequest.get(key);
+    if (children === undefined) {
+      children = [this.#requests.labels({ service, status: String(status) }), this.#cache.labels({ service, result: cache })];
+      this.#perRequest.set(key, children);
+    }
+    children[0].inc();
+    children[1].inc();
     if (reason !== null) this.#errors.inc({ service, reason });
   }
 

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
 import type { HealthView } from '../health/ipc.ts';
 import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
+import { AccessLog } from './access-log.ts';
 import { cachePolicy, finalize, hitForPassSeconds, primaryKey, seedBackendResponse, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { DirectorSelection, directorHealthy } from './directors.ts';
@@ -61,9 +62,11 @@ export interface PipelineOptions {
 
 export class Pipeline {
   readonly #o: PipelineOptions;
+  readonly #accessLog: AccessLog;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
+    this.#accessLog = new AccessLog(options.logger);
   }
 
   /** The node:http request listener. */
@@ -90,12 +93,10 @@ export class Pipeline {
     ctx.loopedBack = cdnLoopCount(req.headers, o.cdnId) > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
 
-    const abort = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
     const d: Delivery = { body: null, upstream: null, store: null };
     try {
-      await this.#run(ctx, 'recv', req, abort.signal, d);
-      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, pop: o.server.pop });
+      await this.#run(ctx, 'recv', req, () => clientGone(res), d);
+      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
     } finally {
       // A fetch whose object will be stored releases its waiters when storing ends (respond);
       // every other path wakes them now so they fetch on their own.
@@ -118,12 +119,19 @@ export class Pipeline {
     });
   }
 
-  /** Runs steps from `step` until the response is decided (`done`). */
-  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<void> {
-    while (step !== 'done') step = await this.#step(step, ctx, req, signal, d);
+  /**
+   * Runs steps from `step` until the response is decided (`done`). Most steps are synchronous;
+   * only a fetch or a wait behind another request's fetch returns a promise, and only those
+   * are awaited (a cache hit runs without a single microtask hop).
+   */
+  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Promise<void> {
+    while (step !== 'done') {
+      const next = this.#step(step, ctx, req, signal, d);
+      step = typeof next === 'string' ? next : await next;
+    }
   }
 
-  async #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<Step> {
+  #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Step | Promise<Step> {
     const service = ctx.service;
     switch (step) {
       case 'recv':
@@ -209,7 +217,7 @@ export class Pipeline {
   }
 
   /** Cache lookup, collapsing concurrent misses for one key behind a single fetch. */
-  async #lookup(ctx: RequestContext): Promise<Step> {
+  #lookup(ctx: RequestContext): Step | Promise<Step> {
     const cache = this.#o.cache;
     const key = ctx.cacheKey;
     if (key === null) throw new Error('lookup before hash');
@@ -234,8 +242,7 @@ export class Pipeline {
       if (ticket.role === 'waiter') {
         ctx.waited = true;
         this.#o.metrics.collapsed(ctx.service.serviceId);
-        const outcome = await ticket.outcome;
-        if (outcome.next === 'lookup') return 'lookup';
+        return ticket.outcome.then((outcome) => (outcome.next === 'lookup' ? 'lookup' : 'miss'));
       }
     }
     return 'miss';
@@ -258,12 +265,12 @@ export class Pipeline {
     refresh.leader = ticket;
     refresh.waited = true;
     const d: Delivery = { body: null, upstream: null, store: null };
-    const abort = new AbortController();
+    const detached = new AbortController().signal;
     void (async () => {
       try {
         let step: Step = 'miss';
         while (step !== 'deliver' && step !== 'done' && step !== 'synth' && step !== 'stale' && step !== 'serve') {
-          step = await this.#step(step, refresh, null, abort.signal, d);
+          step = await this.#step(step, refresh, null, () => detached, d);
         }
         if (step === 'deliver' && d.store !== null && d.upstream !== null) {
           const stored = this.#o.cache.storeWhenComplete(d.store.key, d.store.head, d.upstream.body, d.upstream.completed);
@@ -287,7 +294,7 @@ export class Pipeline {
   }
 
   /** Sends bereq to the backend req.backend names (trying further director members on connection failures). */
-  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: AbortSignal, d: Delivery): Promise<Step> {
+  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Promise<Step> {
     const service = ctx.service;
     const bereq = ctx.bereq;
     if (bereq === null) throw new Error('fetch without bereq');
@@ -314,7 +321,7 @@ export class Pipeline {
       try {
         const upstream = await this.#o.upstream.fetch(backend, {
           method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,
-        }, { clientIp: ctx.clientIp, signal });
+        }, { clientIp: ctx.clientIp, signal: signal() });
         ctx.upstreamFirstByteMs = upstream.firstByteMs;
         this.#o.metrics.upstreamLatency(service.serviceId, backend.name, upstream.firstByteMs / 1000);
         d.upstream = upstream;
@@ -442,6 +449,24 @@ function discard(d: Delivery): void {
   d.upstream = null;
   d.body = null;
   d.store = null;
+}
+
+const clientSignals = new WeakMap<http.ServerResponse, AbortSignal>();
+
+/**
+ * Aborted when the client goes away before its response is complete. Made on first use —
+ * only requests that go to an origin need one — and shared by every fetch of the request.
+ */
+function clientGone(res: http.ServerResponse): AbortSignal {
+  let signal = clientSignals.get(res);
+  if (signal === undefined) {
+    const abort = new AbortController();
+    if (res.destroyed) abort.abort();
+    else res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+    signal = abort.signal;
+    clientSignals.set(res, signal);
+  }
+  return signal;
 }
 
 export function plain(res: http.ServerResponse, status: number, reason: string, body: string): void {

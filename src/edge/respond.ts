@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import type { AccessLog } from './access-log.ts';
 import type { EdgeCache, ObjectHead } from './cache/index.ts';
 import type { RequestContext } from './context.ts';
 import type { EdgeMetrics } from './metrics.ts';
@@ -26,6 +27,7 @@ export interface RespondDeps {
   readonly metrics: EdgeMetrics;
   readonly stats: EdgeStats;
   readonly logger: Logger;
+  readonly accessLog: AccessLog;
   readonly pop: string;
 }
 
@@ -39,11 +41,11 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
     ctx.service.run('log', ctx);
     deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
     deps.stats.request(ctx.service.serviceId, ctx.cacheState);
-    deps.logger.info({
-      service: ctx.service.serviceId, backend: ctx.backend, pop: deps.pop, method: ctx.req.method, url: ctx.req.url,
+    deps.accessLog.write({
+      service: ctx.service.serviceId, backend: ctx.backend, method: ctx.req.method, url: ctx.req.url,
       status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,
       ms: round(performance.now() - ctx.startedAt), firstByteMs: ctx.upstreamFirstByteMs === null ? null : round(ctx.upstreamFirstByteMs),
-    }, 'request');
+    });
   };
 
   const body = d.body;

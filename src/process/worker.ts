@@ -2,14 +2,14 @@
 // in the environment and everything else as ToWorker messages; the worker never opens the
 // store, never probes, never compiles anything it was not sent.
 
-import pino from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { EdgeRuntime } from '../edge/runtime.ts';
+import { createLogger, flushLogs } from './logger.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
 import type { PurgeResult } from '../edge/purge.ts';
 
 const env = process.env;
-const logger = pino({ base: { pop: env.LACQUER_POP, worker: process.pid } });
+const logger = createLogger({ pop: env.LACQUER_POP, worker: process.pid });
 
 // PURGE <url> needs the store (tokens) and every worker: the primary does it and answers.
 let nextRequestId = 1;
@@ -40,6 +40,7 @@ async function drainAndExit(): Promise<void> {
   if (draining) return;
   draining = true;
   await runtime.drain();
+  flushLogs();
   process.exit(0);
 }
 

@@ -30,8 +30,8 @@ export function registerServe(program: Command): void {
         throw err;
       }
       // Loaded here so that every other command starts without the whole server.
-      const [{ default: pino }, { startLacquer }] = await Promise.all([import('pino'), import('../../process/primary.ts')]);
-      const logger = pino({ base: { pop: options.pop } });
+      const [{ createLogger, flushLogs }, { startLacquer }] = await Promise.all([import('../../process/logger.ts'), import('../../process/primary.ts')]);
+      const logger = createLogger({ pop: options.pop });
       const running = await startLacquer(options, logger);
       if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
       if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
@@ -40,8 +40,12 @@ export function registerServe(program: Command): void {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'draining');
-        running.stop().then(() => process.exit(0), (err: unknown) => {
+        running.stop().then(() => {
+          flushLogs();
+          process.exit(0);
+        }, (err: unknown) => {
           logger.error({ err }, 'drain failed');
+          flushLogs();
           process.exit(1);
         });
       };
