@@ -65,9 +65,14 @@ class Parser {
     this.#src = source;
     this.#text = source.text;
     this.#diags = diagnostics;
-    for (const t of tokens) {
-      if (t.kind === 'comment') this.#comments.push({ kind: 'Comment', start: t.start, end: t.end, text: this.#text.slice(t.start, t.end) });
-      else this.#toks.push(t);
+    // Local arrays: pushing through private fields in this loop was a measurable share of parsing.
+    const toks = this.#toks;
+    const comments = this.#comments;
+    const text = this.#text;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.kind === 'comment') comments.push({ kind: 'Comment', start: t.start, end: t.end, text: text.slice(t.start, t.end) });
+      else toks.push(t);
     }
   }
 
