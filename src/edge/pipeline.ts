@@ -19,13 +19,14 @@
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
 import type { HealthView } from '../health/ipc.ts';
 import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
 import { AccessLog } from './access-log.ts';
+import { clientGone, normaliseIp, plain } from './client.ts';
 import { cachePolicy, finalize, hitForPassSeconds, primaryKey, seedBackendResponse, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
-import { DirectorSelection, directorHealthy } from './directors.ts';
+import { BackendHealth } from './backend-health.ts';
+import { DirectorSelection } from './directors.ts';
 import { EdgeError, toEdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import { cdnLoopCount, isLoop } from './headers.ts';
@@ -63,10 +64,12 @@ export interface PipelineOptions {
 export class Pipeline {
   readonly #o: PipelineOptions;
   readonly #accessLog: AccessLog;
+  readonly #health: BackendHealth;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#accessLog = new AccessLog(options.logger);
+    this.#health = new BackendHealth(options.health, options.upstream.passive);
   }
 
   /** The node:http request listener. */
@@ -114,7 +117,7 @@ export class Pipeline {
       url: req.url ?? '/',
       proto: `HTTP/${req.httpVersion}`,
       headers: HeaderMap.from(req.headers),
-      isHealthy: (name) => this.#nameHealthy(service, name),
+      isHealthy: (name) => this.#health.named(service, name),
       log: (message) => o.logger.info({ service: service.serviceId, vcl: true }, message),
     });
   }
@@ -259,7 +262,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), isHealthy: (name) => this.#nameHealthy(ctx.service, name), log: () => {},
+      headers: ctx.req.http.clone(), isHealthy: (name) => this.#health.named(ctx.service, name), log: () => {},
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;
@@ -301,7 +304,7 @@ export class Pipeline {
     const target = ctx.req.backend ?? service.defaultBackend;
     const director = target === null ? undefined : service.directors.get(target);
     const selection = director === undefined ? null : new DirectorSelection(director, {
-      isHealthy: (name) => this.#nameHealthy(service, name),
+      isHealthy: (name) => this.#health.named(service, name),
       hashKey: ctx.cacheKey ?? `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
       clientIdentity: ctx.clientIdentity ?? ctx.clientIp,
     });
@@ -313,7 +316,7 @@ export class Pipeline {
       const backend = chosen === null ? undefined : service.backends.get(chosen);
       if (backend === undefined) return this.#failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
       ctx.backend = backend.name;
-      if (!this.#backendHealthy(backend)) {
+      if (!this.#health.backend(backend)) {
         if (selection !== null) continue;
         return this.#failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
       }
@@ -402,31 +405,6 @@ export class Pipeline {
     }
     plain(res, 404, 'Domain Not Found', `404 Domain Not Found: no service has the domain "${req.headers.host ?? ''}"\n`);
   }
-
-  #backendHealthy(b: BackendDefinition): boolean {
-    return this.#o.health.isHealthy(identityOf(b)) && !this.#o.upstream.passive.isSick(b);
-  }
-
-  /** Health of a backend or director by VCL name (`req.backend.healthy`, `backend.F_x.healthy`). */
-  #nameHealthy(service: CompiledService, name: string): boolean {
-    const b = service.backends.get(name);
-    if (b !== undefined) return this.#backendHealthy(b);
-    const d = service.directors.get(name);
-    if (d !== undefined) return directorHealthy(d, (member) => this.#nameHealthy(service, member));
-    return false;
-  }
-}
-
-const identities = new WeakMap<BackendDefinition, string>();
-
-/** The health identity of a backend, computed once per compiled definition. */
-function identityOf(b: BackendDefinition): string {
-  let id = identities.get(b);
-  if (id === undefined) {
-    id = probeIdentity(b);
-    identities.set(b, id);
-  }
-  return id;
 }
 
 function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
@@ -449,32 +427,4 @@ function discard(d: Delivery): void {
   d.upstream = null;
   d.body = null;
   d.store = null;
-}
-
-const clientSignals = new WeakMap<http.ServerResponse, AbortSignal>();
-
-/**
- * Aborted when the client goes away before its response is complete. Made on first use —
- * only requests that go to an origin need one — and shared by every fetch of the request.
- */
-function clientGone(res: http.ServerResponse): AbortSignal {
-  let signal = clientSignals.get(res);
-  if (signal === undefined) {
-    const abort = new AbortController();
-    if (res.destroyed) abort.abort();
-    else res.once('close', () => { if (!res.writableFinished) abort.abort(); });
-    signal = abort.signal;
-    clientSignals.set(res, signal);
-  }
-  return signal;
-}
-
-export function plain(res: http.ServerResponse, status: number, reason: string, body: string): void {
-  res.writeHead(status, reason, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-/** `::ffff:127.0.0.1` → `127.0.0.1`, as Fastly shows IPv4 clients. */
-function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }

@@ -37,14 +37,5 @@ export function object(spec: ObjectSpec = {}): CachedObject {
   }, body, spec.at ?? T0);
 }
 
-/** A deterministic PRNG (mulberry32), so a failing size test can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG, so a failing size test can be replayed (the one the directors use). */
+export { seededRandom as prng } from '../../../src/edge/directors.ts';

@@ -1,0 +1,43 @@
+// Whether this worker may send a request to a backend: the POP's health engine says so (probe
+// and admin state, learnt over IPC) and passive health has not taken it out (error_threshold).
+// A director is healthy as directorHealthy judges its members (quorum included).
+import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
+import type { HealthView } from '../health/ipc.ts';
+import type { CompiledService } from '../vcl/compiled.ts';
+import { directorHealthy } from './directors.ts';
+import type { PassiveHealth } from './passive.ts';
+
+const identities = new WeakMap<BackendDefinition, string>();
+
+/** The health identity of a backend, computed once per compiled definition. */
+function identityOf(b: BackendDefinition): string {
+  let id = identities.get(b);
+  if (id === undefined) {
+    id = probeIdentity(b);
+    identities.set(b, id);
+  }
+  return id;
+}
+
+export class BackendHealth {
+  readonly #view: HealthView;
+  readonly #passive: PassiveHealth;
+
+  constructor(view: HealthView, passive: PassiveHealth) {
+    this.#view = view;
+    this.#passive = passive;
+  }
+
+  backend(b: BackendDefinition): boolean {
+    return this.#view.isHealthy(identityOf(b)) && !this.#passive.isSick(b);
+  }
+
+  /** A backend or director by VCL name (`req.backend.healthy`, `backend.F_x.healthy`); unknown names are sick. */
+  named(service: CompiledService, name: string): boolean {
+    const b = service.backends.get(name);
+    if (b !== undefined) return this.backend(b);
+    const d = service.directors.get(name);
+    if (d !== undefined) return directorHealthy(d, (member) => this.named(service, member));
+    return false;
+  }
+}
