@@ -180,6 +180,9 @@ function backendDeclaration(b: ApiRecord, hc: ApiRecord | null, serviceId: strin
   prop('max_connections', String(b.max_conn));
   if (b.keepalive_time !== null) prop('keepalive_time', msToRtime(Number(b.keepalive_time)));
   if (b.prefer_ipv6 === true) prop('prefer_ipv6', 'true');
+  // Passive health (Fastly's error_threshold): lacquer's one backend property beyond Fastly's
+  // VCL list, written only when set so generated VCL stays Fastly's otherwise (docs/vcl.md).
+  if (Number(b.error_threshold ?? 0) > 0) prop('error_threshold', String(b.error_threshold));
   if (b.override_host !== null) {
     prop('host_header', vclString(String(b.override_host)));
     prop('always_use_host_header', 'true');

@@ -29,3 +29,28 @@ for (const name of ['full.vcl', 'custom.vcl']) {
     assert.deepEqual(withoutOffsets(second.ast), withoutOffsets(first.ast));
   });
 }
+
+test('an API backend\'s error_threshold reaches the edge as .error_threshold (passive health)', async () => {
+  const { parseRecord, backend, settings } = await import('../../src/model/api/index.ts');
+  const { generateVcl } = await import('../../src/model/generate.ts');
+  const { compileService } = await import('../../src/vcl/compile.ts');
+  const rec = (r: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
+    const out = parseRecord(r, body, null);
+    assert.ok(out.ok);
+    return out.record;
+  };
+  const config = {
+    serviceId: 'SVC', version: 1, healthchecks: [], directors: [], vcls: [], settings: rec(settings, {}),
+    backends: [rec(backend, { name: 'a', address: '192.0.2.1', error_threshold: 3 }), rec(backend, { name: 'b', address: '192.0.2.2' })],
+  };
+  const { files } = generateVcl(config);
+  assert.match(files[0].content, /backend F_a \{[^}]*\n {2}\.error_threshold = 3;\n/);
+  assert.doesNotMatch(files[0].content, /backend F_b \{[^}]*error_threshold/);
+  const { service, diagnostics } = compileService({
+    serviceId: 'SVC', version: 1, domains: [], main: files[0].name, files,
+    settings: { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43200 },
+  });
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(service?.backends.get('F_a')?.errorThreshold, 3);
+  assert.equal(service?.backends.get('F_b')?.errorThreshold, 0);
+});
