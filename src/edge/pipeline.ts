@@ -29,7 +29,7 @@ import { BackendHealth } from './backend-health.ts';
 import { DirectorSelection } from './directors.ts';
 import { EdgeError, toEdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
-import { cdnLoopCount, isLoop } from './headers.ts';
+import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
@@ -89,11 +89,13 @@ export class Pipeline {
     const o = this.#o;
     const service = o.table.lookup(req.headers.host);
     if (service === null) return this.#noService(req, res);
-    if (isLoop(req.headers, o.cdnId)) {
+    // RFC 8586: a request that already passed this POP twice is looping.
+    const passes = req.headers['cdn-loop'] === undefined ? 0 : cdnLoopCount(req.headers, o.cdnId);
+    if (passes >= 2) {
       return plain(res, 508, 'Loop Detected', `508 Loop Detected: this request already passed ${o.cdnId} twice (CDN-Loop)\n`);
     }
     const ctx = this.#context(service, req);
-    ctx.loopedBack = cdnLoopCount(req.headers, o.cdnId) > 0;
+    ctx.loopedBack = passes > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
 
     const d: Delivery = { body: null, upstream: null, store: null };

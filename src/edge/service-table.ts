@@ -14,7 +14,8 @@ export class ServiceTable {
   /** The service for a request's Host header value (port and case ignored), or null. */
   lookup(host: string | undefined): CompiledService | null {
     if (host === undefined) return null;
-    return this.#byHost.get(normaliseHost(host)) ?? null;
+    // Most clients send the domain exactly as configured: try it before normalising.
+    return this.#byHost.get(host) ?? this.#byHost.get(normaliseHost(host)) ?? null;
   }
 
   get(serviceId: string): CompiledService | null {
