@@ -149,6 +149,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     const body = this.#body;
     if (body === null) return;
+    // The exchange is over: destroying the body later (autoDestroy) has nothing to abort.
+    body.controller = null;
     this.#settle(true, null);
     body.push(null);
     this.#completed({ bytes: this.#bytes, truncated: false, error: null });
@@ -163,6 +165,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     // After the headers: deliver what arrived (Fastly between_bytes_timeout semantics).
+    body.controller = null;
     const consumerGone = body.destroyed;
     this.#truncated = true;
     this.#settle(true, null);
