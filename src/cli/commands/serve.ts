@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { OptionError, resolveServeOptions, type ServeFlags } from '../../process/options.ts';
+import { dataDir, OptionError, resolveServeOptions, type ServeFlags } from '../../process/options.ts';
 
 // `lacquer serve`: the edge, the control API and the POP's health checks in one process tree
 // (DESIGN.md §4.1). SIGTERM drains: stop accepting, finish in-flight requests, close pools, exit 0.
@@ -32,8 +34,15 @@ export function registerServe(program: Command): void {
       // Loaded here so that every other command starts without the whole server.
       const [{ createLogger, flushLogs }, { startLacquer }] = await Promise.all([import('../../process/logger.ts'), import('../../process/primary.ts')]);
       const logger = createLogger({ pop: options.pop });
+      // DESIGN §4.1: with no --token, the first start creates an admin token, prints it once and
+      // writes it to <data dir>/admin-token (mode 0600); later starts read that file.
+      const tokenFile = path.join(dataDir(options.db), 'admin-token');
+      const firstStart = options.token === null && options.role !== 'edge' && !existsSync(tokenFile);
       const running = await startLacquer(options, logger);
-      if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
+      if (firstStart && running.adminToken !== null) {
+        console.log(`admin token (shown once; also in ${tokenFile}, mode 0600): ${running.adminToken}`);
+      }
+      if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl} (dashboard: ${running.apiUrl}/dashboard)`);
       if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
       let stopping = false;
       const stop = (signal: string) => {
