@@ -6,10 +6,13 @@
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
 //                                    [--origins 16] [--baseline-seconds 5]
 //
-// The origins run in a child process so their CPU is not counted; they listen on several
-// ports of 127.0.0.1 so 10,000 connections a second do not run out of source ports.
+// The origins run in a child process so their CPU is not counted as lacquer's; it is printed
+// on its own line, because on a small machine the origins share the cores with the prober and
+// can be what holds it back. They listen on several ports of 127.0.0.1 so 10,000 connections
+// a second do not run out of source ports.
 
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -21,17 +24,26 @@ import type { BackendDefinition } from '../../src/model/backend.ts';
 
 const ORIGIN_CHILD = '--origin-child';
 
+interface CpuQuery { readonly cpu: true }
+interface CpuAnswer { readonly cpu: NodeJS.CpuUsage }
+
 async function runOrigins(count: number): Promise<void> {
   const ports: number[] = [];
+  // Lean on purpose: one prebuilt answer, one listener per connection besides 'error'.
+  const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
+  const ignore = (): void => {};
   for (let i = 0; i < count; i++) {
     const server = net.createServer((socket) => {
-      socket.on('error', () => {});
-      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+      socket.on('error', ignore);
+      socket.once('data', () => socket.end(answer));
     });
     await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     ports.push((server.address() as net.AddressInfo).port);
   }
   process.send?.({ ports });
+  process.on('message', (m: CpuQuery) => {
+    if (m.cpu) process.send?.({ cpu: process.cpuUsage() } satisfies CpuAnswer);
+  });
   process.on('disconnect', () => process.exit(0));
 }
 
@@ -57,10 +69,26 @@ interface Outcome {
   happy: number;
   late: number[];
   cpuMs: number;
+  originCpuMs: number;
   wallMs: number;
 }
 
-async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number): Promise<Outcome> {
+/** CPU ms (user + system) the origin child has used so far. */
+type OriginCpu = () => Promise<number>;
+
+function originCpu(child: ChildProcess): OriginCpu {
+  return () => new Promise((resolve) => {
+    const onMessage = (m: CpuAnswer): void => {
+      if (m.cpu === undefined) return;
+      child.off('message', onMessage);
+      resolve((m.cpu.user + m.cpu.system) / 1000);
+    };
+    child.on('message', onMessage);
+    child.send({ cpu: true } satisfies CpuQuery);
+  });
+}
+
+async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number, origin: OriginCpu): Promise<Outcome> {
   const late: number[] = [];
   let done = 0;
   let happy = 0;
@@ -79,6 +107,7 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number)
     pop: 'bench', probe: counted, metrics: new HealthMetrics(new Registry()),
     scheduler: { onStart: (ms) => counting && late.push(ms) },
   });
+  const origin0 = await origin();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   registry.sync(targets);
@@ -87,8 +116,9 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number)
   counting = false;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const originCpuMs = (await origin()) - origin0;
   registry.close();
-  return { syncMs, outcomes, done, happy, late, cpuMs: (cpu.user + cpu.system) / 1000, wallMs };
+  return { syncMs, outcomes, done, happy, late, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, wallMs };
 }
 
 function report(label: string, o: Outcome, due: number): void {
@@ -99,7 +129,9 @@ function report(label: string, o: Outcome, due: number): void {
   console.log(`${label}   (sync of all backends took ${o.syncMs.toFixed(0)} ms)`);
   console.log(`  probes done / due      ${o.done} / ${due} = ${(o.done / due * 100).toFixed(1)} %  (happy ${o.happy})`);
   console.log(`  starts within 50 ms    ${(onTime * 100).toFixed(2)} %   p99 lateness ${p99.toFixed(1)} ms   (${sorted.length} starts)`);
-  console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core`);
+  const perProbe = o.done === 0 ? 0 : (o.cpuMs * 1000) / o.done;
+  console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core   (${perProbe.toFixed(1)} µs per probe)`);
+  console.log(`  origins' CPU           ${(o.originCpuMs / o.wallMs * 100).toFixed(1)} % of one core (not lacquer's)`);
   const failures = [...o.outcomes].filter(([text]) => text !== 'HTTP/1.1 200 OK').sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
 }
@@ -132,9 +164,10 @@ async function main(): Promise<void> {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;
   };
-  const baseline = await measure(targets, noIo, baselineSeconds);
+  const origin = originCpu(child);
+  const baseline = await measure(targets, noIo, baselineSeconds, origin);
   report('baseline (scheduler + registry, probe without I/O)', baseline, due(baselineSeconds));
-  const real = await measure(targets, runProbe, seconds);
+  const real = await measure(targets, runProbe, seconds, origin);
   report('probes on the wire', real, due(seconds));
   const cpu = (o: Outcome) => o.cpuMs / o.wallMs;
   console.log(`CPU ratio wire / baseline: ${(cpu(real) / Math.max(cpu(baseline), 1e-9)).toFixed(1)}x`);
