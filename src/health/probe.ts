@@ -111,18 +111,18 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
     let kept: Buffer | null = null;
     let received = 0;
 
-    const finish = (outcome: ProbeOutcome, response: string, rttMs = 0): void => {
+    const finish = (outcome: ProbeOutcome, response: string, rttMs = 0, at?: number): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket?.destroy();
-      const end = now();
+      const end = at ?? now();
       resolve({ outcome, bits, rttMs, response, startedAt: started, durationMs: end - started });
     };
 
     /** Varnish computes `tmo = round((t_end - t_now) * 1e3)` and gives up when it is ≤ 0. */
-    const overdue = (): number | null => {
-      const left = deadline - now();
+    const overdue = (at: number = now()): number | null => {
+      const left = deadline - at;
       return Math.round(left) <= 0 ? -left : null;
     };
 
@@ -170,17 +170,19 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
 
     const onEnd = (): void => {
       if (settled) return;
-      const late = overdue();
+      // One clock reading judges the deadline, gives the rtt and ends the probe.
+      const at = now();
+      const late = overdue(at);
       if (late !== null) return pollTimeout(late);
-      if (received === 0 || kept === null) return finish('empty', 'Empty response');
+      if (received === 0 || kept === null) return finish('empty', 'Empty response', 0, at);
       bits.R = true;
-      const rtt = now() - started;
+      const rtt = at - started;
       const line = statusLine(kept.subarray(0, Math.min(received, KEPT_RESPONSE_BYTES + 1)));
       if (statusMatches(line, probe.expectedResponse)) {
         bits.H = true;
-        return finish('happy', line, rtt);
+        return finish('happy', line, rtt, at);
       }
-      return finish('bad_status', line, rtt);
+      return finish('bad_status', line, rtt, at);
     };
 
     const onWritten = (err?: Error | null): void => {
