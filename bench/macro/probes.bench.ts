@@ -4,12 +4,23 @@
 // same run: the same scheduler and registry with a probe that does no I/O.
 //
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
-//                                    [--origins 16] [--baseline-seconds 5]
+//                                    [--origins 16] [--baseline-seconds 5] [--floor-probes 20000]
 //
-// The origins run in a child process so their CPU is not counted; they listen on several
-// ports of 127.0.0.1 so 10,000 connections a second do not run out of source ports.
+// The floor is what bare TCP costs here: a closed loop of connect, write the same request,
+// read to the origin's close, close — no scheduler, deadline or state — against the same
+// origins. Its µs per probe × probes per second is the least CPU any Node prober could use.
+// On loopback the kernel work of the handshake and of closing is charged to the process that
+// makes the syscall, so part of what a remote origin's host would pay shows up as ours.
+// Probes done fall short of due by each probe's own time: as in Varnish (vbp_task), the next
+// probe of a backend is due one interval after the previous one finished.
+//
+// The origins run in a child process so their CPU is not counted as lacquer's; it is printed
+// on its own line, because on a small machine the origins share the cores with the prober and
+// can be what holds it back. They listen on several ports of 127.0.0.1 so 10,000 connections
+// a second do not run out of source ports.
 
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -21,17 +32,26 @@ import type { BackendDefinition } from '../../src/model/backend.ts';
 
 const ORIGIN_CHILD = '--origin-child';
 
+interface CpuQuery { readonly cpu: true }
+interface CpuAnswer { readonly cpu: NodeJS.CpuUsage }
+
 async function runOrigins(count: number): Promise<void> {
   const ports: number[] = [];
+  // Lean on purpose: one prebuilt answer, one listener per connection besides 'error'.
+  const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
+  const ignore = (): void => {};
   for (let i = 0; i < count; i++) {
     const server = net.createServer((socket) => {
-      socket.on('error', () => {});
-      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+      socket.on('error', ignore);
+      socket.once('data', () => socket.end(answer));
     });
     await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     ports.push((server.address() as net.AddressInfo).port);
   }
   process.send?.({ ports });
+  process.on('message', (m: CpuQuery) => {
+    if (m.cpu) process.send?.({ cpu: process.cpuUsage() } satisfies CpuAnswer);
+  });
   process.on('disconnect', () => process.exit(0));
 }
 
@@ -56,12 +76,30 @@ interface Outcome {
   done: number;
   happy: number;
   late: number[];
+  durations: number[];
   cpuMs: number;
+  originCpuMs: number;
   wallMs: number;
 }
 
-async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number): Promise<Outcome> {
+/** CPU ms (user + system) the origin child has used so far. */
+type OriginCpu = () => Promise<number>;
+
+function originCpu(child: ChildProcess): OriginCpu {
+  return () => new Promise((resolve) => {
+    const onMessage = (m: CpuAnswer): void => {
+      if (m.cpu === undefined) return;
+      child.off('message', onMessage);
+      resolve((m.cpu.user + m.cpu.system) / 1000);
+    };
+    child.on('message', onMessage);
+    child.send({ cpu: true } satisfies CpuQuery);
+  });
+}
+
+async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number, origin: OriginCpu): Promise<Outcome> {
   const late: number[] = [];
+  const durations: number[] = [];
   let done = 0;
   let happy = 0;
   let counting = true;
@@ -72,6 +110,7 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number)
       done++;
       outcomes.set(r.response, (outcomes.get(r.response) ?? 0) + 1);
       if (r.outcome === 'happy') happy++;
+      durations.push(r.durationMs);
     }
     return r;
   };
@@ -79,6 +118,7 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number)
     pop: 'bench', probe: counted, metrics: new HealthMetrics(new Registry()),
     scheduler: { onStart: (ms) => counting && late.push(ms) },
   });
+  const origin0 = await origin();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   registry.sync(targets);
@@ -87,21 +127,69 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number)
   counting = false;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const originCpuMs = (await origin()) - origin0;
   registry.close();
-  return { syncMs, outcomes, done, happy, late, cpuMs: (cpu.user + cpu.system) / 1000, wallMs };
+  return { syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, wallMs };
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 }
 
 function report(label: string, o: Outcome, due: number): void {
   const sorted = Float64Array.from(o.late).sort();
-  const p99 = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+  const p99 = percentile(sorted, 0.99);
+  const durations = Float64Array.from(o.durations).sort();
   const onTime = sorted.length === 0 ? 0 : sorted.filter((ms) => ms <= 50).length / sorted.length;
   const cpuShare = o.cpuMs / o.wallMs;
   console.log(`${label}   (sync of all backends took ${o.syncMs.toFixed(0)} ms)`);
   console.log(`  probes done / due      ${o.done} / ${due} = ${(o.done / due * 100).toFixed(1)} %  (happy ${o.happy})`);
+  console.log(`  probe time             p50 ${percentile(durations, 0.5).toFixed(1)} ms   p99 ${percentile(durations, 0.99).toFixed(1)} ms`);
   console.log(`  starts within 50 ms    ${(onTime * 100).toFixed(2)} %   p99 lateness ${p99.toFixed(1)} ms   (${sorted.length} starts)`);
-  console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core`);
+  const perProbe = o.done === 0 ? 0 : (o.cpuMs * 1000) / o.done;
+  console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core   (${perProbe.toFixed(1)} µs per probe)`);
+  console.log(`  origins' CPU           ${(o.originCpuMs / o.wallMs * 100).toFixed(1)} % of one core (not lacquer's)`);
   const failures = [...o.outcomes].filter(([text]) => text !== 'HTTP/1.1 200 OK').sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
+}
+
+const FLOOR_REQUEST = Buffer.from(defaultProbeRequest('/health/0', 'bench.test').map((l) => `${l}\r\n`).join('') + '\r\n', 'latin1');
+
+/** One bare TCP exchange, as little as Node's net allows: no deadline, no parsing. */
+function bareExchange(port: number, readInto: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    let got = false;
+    const s = net.connect({ host: '127.0.0.1', port, onread: { buffer: readInto, callback: () => (got = true) } });
+    s.on('error', () => resolve(false));
+    s.on('connect', () => s.write(FLOOR_REQUEST));
+    s.on('end', () => {
+      s.destroy();
+      resolve(got);
+    });
+  });
+}
+
+async function floor(ports: number[], probes: number, origin: OriginCpu): Promise<void> {
+  const readInto = Buffer.allocUnsafe(16 * 1024);
+  const concurrency = 64;
+  let started = 0;
+  let ok = 0;
+  const origin0 = await origin();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const worker = async (): Promise<void> => {
+    while (started < probes) {
+      const i = started++;
+      if (await bareExchange(ports[i % ports.length], readInto)) ok++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const originMs = (await origin()) - origin0;
+  const us = (cpu.user + cpu.system) / probes;
+  console.log(`bare TCP floor (${probes} exchanges, ${concurrency} at a time, ${ok} answered, ${(probes / wallMs * 1000).toFixed(0)}/s)`);
+  console.log(`  CPU                    ${us.toFixed(1)} µs per exchange (user ${(cpu.user / probes).toFixed(1)}, system ${(cpu.system / probes).toFixed(1)}); origins ${(originMs * 1000 / probes).toFixed(1)} µs`);
 }
 
 async function main(): Promise<void> {
@@ -112,6 +200,7 @@ async function main(): Promise<void> {
       'interval-ms': { type: 'string', default: '1000' },
       origins: { type: 'string', default: '16' },
       'baseline-seconds': { type: 'string', default: '5' },
+      'floor-probes': { type: 'string', default: '20000' },
     },
   });
   const seconds = Number(values.seconds);
@@ -132,12 +221,15 @@ async function main(): Promise<void> {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;
   };
-  const baseline = await measure(targets, noIo, baselineSeconds);
+  const origin = originCpu(child);
+  const baseline = await measure(targets, noIo, baselineSeconds, origin);
   report('baseline (scheduler + registry, probe without I/O)', baseline, due(baselineSeconds));
-  const real = await measure(targets, runProbe, seconds);
+  const real = await measure(targets, runProbe, seconds, origin);
   report('probes on the wire', real, due(seconds));
   const cpu = (o: Outcome) => o.cpuMs / o.wallMs;
   console.log(`CPU ratio wire / baseline: ${(cpu(real) / Math.max(cpu(baseline), 1e-9)).toFixed(1)}x`);
+  const floorProbes = Number(values['floor-probes']);
+  if (floorProbes > 0) await floor(ports, floorProbes, origin);
   child.disconnect();
 }
 

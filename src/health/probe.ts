@@ -11,7 +11,6 @@ import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import type { BackendDefinition, ProbeDefinition } from '../model/backend.ts';
-import { probeBits } from './state.ts';
 import type { BitLetter, ProbeOutcome, ProbeResult } from './state.ts';
 import { KEPT_RESPONSE_BYTES, statusLine, statusMatches } from './statusline.ts';
 import { errnoText } from './errno.ts';
@@ -86,6 +85,13 @@ function errCode(err: unknown): string {
 
 type Phase = 'dns' | 'open' | 'tls' | 'xmit' | 'recv';
 
+/**
+ * Plain-TCP probes read into this one buffer (net.connect `onread`): the bytes are looked at
+ * inside the callback and only the first 127 are copied out, so a probe allocates no chunk per
+ * read. Sharing it is safe because each callback runs to completion before the next read.
+ */
+const readBuffer = Buffer.allocUnsafe(16 * 1024);
+
 /** Probes `backend` once. Never rejects: every failure is a ProbeResult. */
 export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const probe = backend.probe;
@@ -96,25 +102,27 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
   const deadline = started + probe.timeoutMs;
 
   return new Promise<ProbeResult>((resolve) => {
-    const bits: BitLetter[] = [];
+    // The bits this probe sets, as one object filled in place (Varnish sets them one by one too).
+    const bits: Record<BitLetter, boolean> = { '4': false, '6': false, U: false, x: false, X: false, r: false, R: false, H: false };
     let phase: Phase = 'dns';
     let socket: net.Socket | null = null;
     let settled = false;
-    const kept = Buffer.alloc(KEPT_RESPONSE_BYTES + 1);
+    // Allocated at the first byte: most failures never read one.
+    let kept: Buffer | null = null;
     let received = 0;
 
-    const finish = (outcome: ProbeOutcome, response: string, rttMs = 0): void => {
+    const finish = (outcome: ProbeOutcome, response: string, rttMs = 0, at?: number): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket?.destroy();
-      const end = now();
-      resolve({ outcome, bits: probeBits(bits), rttMs, response, startedAt: started, durationMs: end - started });
+      const end = at ?? now();
+      resolve({ outcome, bits, rttMs, response, startedAt: started, durationMs: end - started });
     };
 
     /** Varnish computes `tmo = round((t_end - t_now) * 1e3)` and gives up when it is ≤ 0. */
-    const overdue = (): number | null => {
-      const left = deadline - now();
+    const overdue = (at: number = now()): number | null => {
+      const left = deadline - at;
       return Math.round(left) <= 0 ? -left : null;
     };
 
@@ -123,10 +131,10 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
         case 'dns': return finish('dns_error', 'DNS lookup failed (timeout)');
         // VTCP_connect's poll() ran out: errno = ETIMEDOUT.
         case 'open': return finish('open_timeout', `Open error ${errnoText('ETIMEDOUT')}`);
-        case 'tls': bits.push('x'); return finish('tls_error', `SSL handshake error ${errnoText('ETIMEDOUT')}`);
+        case 'tls': bits.x = true; return finish('tls_error', `SSL handshake error ${errnoText('ETIMEDOUT')}`);
         // The read loop's poll() returned 0: errno = ETIMEDOUT, err_recv.
         case 'xmit':
-        case 'recv': bits.push('r'); return finish('recv_timeout', `Poll error ${errnoText('ETIMEDOUT')}`);
+        case 'recv': bits.r = true; return finish('recv_timeout', `Poll error ${errnoText('ETIMEDOUT')}`);
       }
     };
     const timer = setTimeout(onDeadline, Math.max(0, probe.timeoutMs));
@@ -135,67 +143,86 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
       const code = errCode(err);
       switch (phase) {
         case 'open': return finish('open_error', `Open error ${errnoText(code)}`);
-        case 'tls': bits.push('x'); return finish('tls_error', `SSL handshake error (${code})`);
-        case 'xmit': bits.push('x'); return finish('xmit_error', `Write error ${errnoText(code)}`);
-        default: bits.push('r'); return finish('recv_error', `Read error ${errnoText(code)}`);
+        case 'tls': bits.x = true; return finish('tls_error', `SSL handshake error (${code})`);
+        case 'xmit': bits.x = true; return finish('xmit_error', `Write error ${errnoText(code)}`);
+        default: bits.r = true; return finish('recv_error', `Read error ${errnoText(code)}`);
       }
+    };
+
+    const pollTimeout = (late: number): void => {
+      bits.r = true;
+      finish('recv_timeout', `Poll timeout ${seconds(probe.timeoutMs)}s exceeded by ${seconds(late)}s`);
+    };
+
+    /** Keeps the first bytes of the answer; false once the deadline has passed. */
+    const onBytes = (chunk: Buffer, length: number): boolean => {
+      if (settled) return false;
+      if (received < KEPT_RESPONSE_BYTES + 1) {
+        kept ??= Buffer.allocUnsafe(KEPT_RESPONSE_BYTES + 1);
+        chunk.copy(kept, received, 0, Math.min(length, KEPT_RESPONSE_BYTES + 1 - received));
+      }
+      received += length;
+      const late = overdue();
+      if (late === null) return true;
+      pollTimeout(late);
+      return false;
     };
 
     const onEnd = (): void => {
-      const late = overdue();
-      if (late !== null) {
-        bits.push('r');
-        return finish('recv_timeout', `Poll timeout ${seconds(probe.timeoutMs)}s exceeded by ${seconds(late)}s`);
-      }
-      if (received === 0) return finish('empty', 'Empty response');
-      bits.push('R');
-      const rtt = now() - started;
-      const line = statusLine(kept.subarray(0, Math.min(received, kept.length)));
+      if (settled) return;
+      // One clock reading judges the deadline, gives the rtt and ends the probe.
+      const at = now();
+      const late = overdue(at);
+      if (late !== null) return pollTimeout(late);
+      if (received === 0 || kept === null) return finish('empty', 'Empty response', 0, at);
+      bits.R = true;
+      const rtt = at - started;
+      const line = statusLine(kept.subarray(0, Math.min(received, KEPT_RESPONSE_BYTES + 1)));
       if (statusMatches(line, probe.expectedResponse)) {
-        bits.push('H');
-        return finish('happy', line, rtt);
+        bits.H = true;
+        return finish('happy', line, rtt, at);
       }
-      return finish('bad_status', line, rtt);
+      return finish('bad_status', line, rtt, at);
     };
 
+    const onWritten = (err?: Error | null): void => {
+      if (settled || err) return;
+      bits.X = true;
+      if (phase === 'xmit') phase = 'recv';
+    };
+
+    /** Sends the request; the answer arrives through onBytes and onEnd. */
     const converse = (s: net.Socket): void => {
       phase = 'xmit';
-      s.on('data', (chunk: Buffer) => {
-        if (received < kept.length) chunk.copy(kept, received, 0, kept.length - received);
-        received += chunk.length;
-        const late = overdue();
-        if (late !== null) {
-          bits.push('r');
-          finish('recv_timeout', `Poll timeout ${seconds(probe.timeoutMs)}s exceeded by ${seconds(late)}s`);
-        }
-      });
       s.on('end', onEnd);
-      s.write(probeRequestBytes(probe), (err) => {
-        if (settled || err) return;
-        bits.push('X');
-        if (phase === 'xmit') phase = 'recv';
-      });
+      s.write(probeRequestBytes(probe), onWritten);
     };
 
     const open = (targets: LookupAddress[], lastError: string): void => {
       const target = targets.shift();
       if (target === undefined) return finish('open_error', `Open error ${errnoText(lastError)}`);
       phase = 'open';
-      const tcp = net.connect({ host: target.address, port: backend.port, family: target.family });
+      const tcp = net.connect({
+        host: target.address, port: backend.port, family: target.family,
+        // Plain TCP reads straight into the shared buffer; TLS needs the socket's own stream.
+        onread: backend.ssl ? undefined : { buffer: readBuffer, callback: (n: number, buf: Uint8Array) => onBytes(buf as Buffer, n) },
+      });
       socket = tcp;
-      tcp.once('error', (err) => {
-        if (settled || phase !== 'open') return;
-        tcp.destroy();
-        // Like Varnish's connection pool, fall back to the other address family.
-        if (targets.length > 0) return open(targets, errCode(err));
+      // One 'error' listener for the socket's whole life: the phase says what failed.
+      tcp.on('error', (err) => {
+        if (settled) return;
+        if (phase === 'open') {
+          tcp.destroy();
+          // Like Varnish's connection pool, fall back to the other address family.
+          if (targets.length > 0) return open(targets, errCode(err));
+        }
         onError(err);
       });
-      tcp.once('connect', () => {
+      tcp.on('connect', () => {
         if (settled) return;
-        bits.push(target.family === 6 ? '6' : '4');
+        bits[target.family === 6 ? '6' : '4'] = true;
         const late = overdue();
         if (late !== null) return finish('open_timeout', `Open timeout ${seconds(probe.timeoutMs)}s exceeded by ${seconds(late)}s`);
-        tcp.on('error', onError);
         if (!backend.ssl) return converse(tcp);
         startTls(tcp);
       });
@@ -222,15 +249,21 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
             ? tls.checkServerIdentity(certHost, secure.getPeerCertificate())
             : secure.authorizationError;
           if (failure !== undefined) {
-            bits.push('x');
+            bits.x = true;
             return finish('tls_error', `Certificate verification failed (${errCode(failure)})`);
           }
         }
+        secure.on('data', (chunk: Buffer) => onBytes(chunk, chunk.length));
         converse(secure);
       });
     };
 
     const family = net.isIP(backend.host);
+    if (family !== 0 && !probe.dummy) {
+      // An address literal needs no lookup: connect now rather than a promise turn later.
+      open([{ address: backend.host, family: family === 6 ? 6 : 4 }], 'ECONNREFUSED');
+      return;
+    }
     const resolved: Promise<readonly LookupAddress[]> = family !== 0
       ? Promise.resolve([{ address: backend.host, family: family === 6 ? 6 : 4 }])
       : lookup(backend.host);
@@ -239,7 +272,8 @@ export function runProbe(backend: BackendDefinition, opts: ProbeOptions = {}): P
       const targets = candidates(addresses, backend.preferIpv6);
       if (targets.length === 0) return finish('dns_error', 'DNS lookup failed (ENODATA)');
       if (probe.dummy) {
-        bits.push(targets[0].family === 6 ? '6' : '4', 'H');
+        bits[targets[0].family === 6 ? '6' : '4'] = true;
+        bits.H = true;
         return finish('happy', `DNS OK ${targets[0].address}`, now() - started);
       }
       open(targets, 'ECONNREFUSED');

@@ -86,24 +86,41 @@ function effective(admin: AdminState, sick: boolean): boolean {
   return admin === 'auto' ? !sick : admin === 'healthy';
 }
 
+const MASK32 = 0xffffffffn;
+
+/** Set bits of a 32-bit number (every probe counts its window, so no BigInt loop here). */
+function popcount32(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 function countGood(happy: bigint, window: number): number {
-  let good = 0;
-  let u = happy;
-  for (let i = 0; i < window && i < 64; i++) {
-    if (u & 1n) good++;
-    u >>= 1n;
-  }
-  return good;
+  if (happy === 0n || window <= 0) return 0;
+  const w = Math.min(window, 64);
+  const lo = Number(happy & MASK32);
+  if (w <= 32) return popcount32(w === 32 ? lo : lo & ((1 << w) - 1));
+  const hi = Number((happy >> 32n) & MASK32);
+  return popcount32(lo) + popcount32(w === 64 ? hi : hi & ((1 << (w - 32)) - 1));
+}
+
+/** One register shifted by one probe. Registers that stay zero (most of them) allocate nothing. */
+function shift(register: bigint, bit: boolean): bigint {
+  if (register === 0n) return bit ? 1n : 0n;
+  const next = (register << 1n) & MASK64;
+  return bit ? next | 1n : next;
 }
 
 interface Poke { registers: Registers; good: number; avgRttMs: number; rate: number }
 
 /** vbp_start_poke + the probe's bits + vbp_has_poked: one shift, then the window count. */
 function poke(prev: Poke, window: number, bits: ProbeBits, rttMs: number): Poke {
-  const registers = { ...prev.registers };
-  for (const letter of BIT_LETTERS) {
-    registers[letter] = ((registers[letter] << 1n) | (bits[letter] ? 1n : 0n)) & MASK64;
-  }
+  const r = prev.registers;
+  // Spelled out, not looped over BIT_LETTERS: one object of a fixed shape per probe.
+  const registers: Registers = {
+    '4': shift(r['4'], bits['4']), '6': shift(r['6'], bits['6']), U: shift(r.U, bits.U), x: shift(r.x, bits.x),
+    X: shift(r.X, bits.X), r: shift(r.r, bits.r), R: shift(r.R, bits.R), H: shift(r.H, bits.H),
+  };
   let { avgRttMs, rate } = prev;
   if (bits.H) {
     if (rate < AVG_RATE) rate += 1;

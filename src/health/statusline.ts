@@ -115,7 +115,18 @@ export function scanStatus(line: string): number | null {
   return Number(value & 0xffffffffn);
 }
 
+// Origins answer the same few status lines probe after probe: remember what they scan to.
+// Bounded so that origins sending ever-changing lines cannot grow it.
+const scanned = new Map<string, number | null>();
+const SCANNED_MAX = 256;
+
 /** Whether Varnish would call this status line happy for `expected`. */
 export function statusMatches(line: string, expected: number): boolean {
-  return scanStatus(line) === expected;
+  let status = scanned.get(line);
+  if (status === undefined) {
+    status = scanStatus(line);
+    if (scanned.size >= SCANNED_MAX) scanned.clear();
+    scanned.set(line, status);
+  }
+  return status === expected;
 }

@@ -137,3 +137,17 @@ test('last change moves on a flip and stays on a steady probe', () => {
   assert.equal(went.lastResponse, 'HTTP/1.1 200 OK');
   assert.equal(went.probes, 1);
 });
+
+test('good counts the happy bits of exactly the last window probes, for every window size', () => {
+  // A fixed pseudo-random good/bad sequence, longer than the 64-bit registers.
+  let seed = 7;
+  const seq = Array.from({ length: 150 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) & 4) !== 0);
+  for (let window = 1; window <= 64; window++) {
+    let s = createHealthState(probeDef({ window, threshold: 1, initial: 0 }), 0);
+    seq.forEach((good, i) => {
+      s = recordProbe(s, good ? GOOD : BAD).state;
+      const expected = seq.slice(Math.max(0, i + 1 - window), i + 1).filter(Boolean).length;
+      assert.equal(s.good, expected, `window ${window} after probe ${i}`);
+    });
+  }
+});
