@@ -83,18 +83,70 @@ export function expectedText(kind: PropertyKind): string {
   }
 }
 
+/**
+ * The first occurrence of each property name of one block, in source order. A block has a
+ * handful of properties, so lookups scan the list (cheaper than a Map per backend and per
+ * probe, which the 1,000-backend bench of issue 2 §7 made a visible cost); past 16 names an
+ * index keeps lookups constant-time.
+ */
+export class FirstProperties {
+  readonly #list: A.Property[] = [];
+  #index: Map<string, A.Property> | null = null;
+
+  get(name: string): A.Property | undefined {
+    if (this.#index !== null) return this.#index.get(name);
+    for (const p of this.#list) if (p.name.name === name) return p;
+    return undefined;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  /** In source order. */
+  values(): readonly A.Property[] {
+    return this.#list;
+  }
+  add(p: A.Property): void {
+    this.#list.push(p);
+    if (this.#index !== null) this.#index.set(p.name.name, p);
+    else if (this.#list.length > 16) this.#index = new Map(this.#list.map((q) => [q.name.name, q]));
+  }
+}
+
 /** Reports properties given twice; returns the first occurrence of each. */
 export function firstProperties(
   src: SourceFile, props: readonly A.Property[], out: Diagnostic[],
   dup: (s: SourceFile, at: C.Ranged, name: string, line: number) => Diagnostic,
-): Map<string, A.Property> {
-  const seen = new Map<string, A.Property>();
+): FirstProperties {
+  const seen = new FirstProperties();
   for (const p of props) {
     const first = seen.get(p.name.name);
-    if (first === undefined) seen.set(p.name.name, p);
+    if (first === undefined) seen.add(p);
     else out.push(dup(src, p.name, p.name.name, src.position(first.start).line));
   }
   return seen;
+}
+
+/**
+ * Whether a property's value fits a kind: `fits(kind, propertyValue(node))` without making
+ * the PropertyValue (the checker asks this of every property of every backend).
+ */
+export function fitsValue(kind: PropertyKind, node: A.Expression | A.ObjectValue): boolean {
+  let v = node;
+  while (v.kind === 'Group') v = v.expression;
+  switch (v.kind) {
+    case 'String': return kind === 'STRING';
+    case 'Integer': return kind === 'INTEGER';
+    case 'Rtime': return kind === 'RTIME';
+    case 'Percent': return kind === 'PERCENT';
+    case 'Boolean': return kind === 'BOOL';
+    case 'Identifier':
+      if (kind === 'always|never') return v.name === 'always' || v.name === 'never';
+      if (kind === 'object|client') return v.name === 'object' || v.name === 'client';
+      return kind === 'BACKEND';
+    case 'Concat': return kind === 'STRING' && v.parts.every((p) => p.kind === 'String');
+    case 'Unary': return kind === 'INTEGER' && v.operator === '-' && v.operand.kind === 'Integer';
+    default: return false;
+  }
 }
 
 export function checkBackend(decl: A.BackendDeclaration, src: SourceFile, out: Diagnostic[]): void {
@@ -109,9 +161,8 @@ export function checkBackend(decl: A.BackendDeclaration, src: SourceFile, out: D
       else out.push(C.backendWrongType(src, p.value, 'probe', 'an object { … }', describeValue(propertyValue(p.value))));
       continue;
     }
-    const v = propertyValue(p.value);
-    if (v.kind === 'object') out.push(C.backendObjectValue(src, p.value, p.name.name));
-    else if (!fits(kind, v)) out.push(C.backendWrongType(src, p.value, p.name.name, expectedText(kind), describeValue(v)));
+    if (p.value.kind === 'Object') out.push(C.backendObjectValue(src, p.value, p.name.name));
+    else if (!fitsValue(kind, p.value)) out.push(C.backendWrongType(src, p.value, p.name.name, expectedText(kind), describeValue(propertyValue(p.value))));
   }
   if (!props.has('host')) out.push(C.missingHost(src, decl.name, name));
   const dynamic = props.get('dynamic');
@@ -125,10 +176,14 @@ export function checkBackend(decl: A.BackendDeclaration, src: SourceFile, out: D
   }
 }
 
+/** The INTEGER a property gives (as propertyValue reads it), else null. */
 function integerOf(p: A.Property | undefined): number | null {
   if (p === undefined) return null;
-  const v = propertyValue(p.value);
-  return v.kind === 'integer' ? v.value : null;
+  let v = p.value;
+  while (v.kind === 'Group') v = v.expression;
+  if (v.kind === 'Integer') return v.value;
+  if (v.kind === 'Unary' && v.operator === '-' && v.operand.kind === 'Integer') return -v.operand.value;
+  return null;
 }
 
 export function checkProbe(probe: A.ObjectValue, src: SourceFile, out: Diagnostic[]): void {
@@ -136,8 +191,7 @@ export function checkProbe(probe: A.ObjectValue, src: SourceFile, out: Diagnosti
   for (const p of props.values()) {
     const kind = PROBE_PROPERTIES[p.name.name];
     if (kind === undefined) { out.push(C.unknownProbeProperty(src, p.name, p.name.name)); continue; }
-    const v = propertyValue(p.value);
-    if (!fits(kind, v)) out.push(C.probeWrongType(src, p.value, p.name.name, expectedText(kind), describeValue(v)));
+    if (!fitsValue(kind, p.value)) out.push(C.probeWrongType(src, p.value, p.name.name, expectedText(kind), describeValue(propertyValue(p.value))));
   }
   const window = integerOf(props.get('window'));
   const threshold = integerOf(props.get('threshold'));

@@ -118,6 +118,36 @@ export function programDeclarations(input: CheckInput): readonly Sourced[] {
   return files.flatMap((f) => f.ast.declarations.filter((d) => d.kind !== 'Include').map((declaration) => ({ declaration, source: f.source })));
 }
 
+/**
+ * A backend's summary. Its property maps are made on first read: the checker reads only the
+ * names, and a generated service has a thousand backends of twenty properties each.
+ */
+class Backend implements BackendSummary {
+  readonly name: string;
+  readonly node: A.BackendDeclaration;
+  readonly source: SourceFile;
+  #properties: ReadonlyMap<string, PropertyValue> | null = null;
+  #probe: ReadonlyMap<string, PropertyValue> | null | undefined = undefined;
+
+  constructor(name: string, node: A.BackendDeclaration, source: SourceFile) {
+    this.name = name;
+    this.node = node;
+    this.source = source;
+  }
+
+  get properties(): ReadonlyMap<string, PropertyValue> {
+    return this.#properties ??= propertyMap(this.node.properties.filter((p) => p.name.name !== 'probe'));
+  }
+
+  get probe(): ReadonlyMap<string, PropertyValue> | null {
+    if (this.#probe === undefined) {
+      const probeProp = this.node.properties.find((p) => p.name.name === 'probe');
+      this.#probe = probeProp !== undefined && probeProp.value.kind === 'Object' ? propertyMap(probeProp.value.properties) : null;
+    }
+    return this.#probe;
+  }
+}
+
 export function summarize(input: CheckInput): ProgramSummary {
   const backends = new Map<string, BackendSummary>();
   const directors = new Map<string, DirectorSummary>();
@@ -129,10 +159,7 @@ export function summarize(input: CheckInput): ProgramSummary {
       case 'Backend': {
         const name = decl.name.name;
         if (backends.has(name) || directors.has(name)) break;
-        const probeProp = decl.properties.find((p) => p.name.name === 'probe');
-        const probe = probeProp !== undefined && probeProp.value.kind === 'Object' ? propertyMap(probeProp.value.properties) : null;
-        const properties = propertyMap(decl.properties.filter((p) => p.name.name !== 'probe'));
-        backends.set(name, { name, node: decl, source, properties, probe });
+        backends.set(name, new Backend(name, decl, source));
         break;
       }
       case 'Director': {

@@ -8,7 +8,6 @@
 // warn about declarations nothing uses. Diagnostics come back in file order, then by offset.
 import type * as A from './ast.ts';
 import type { Diagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
 import * as C from './check-catalogue.ts';
 import { checkBackend } from './check-backend.ts';
 import { checkDirector } from './check-director.ts';
@@ -31,27 +30,33 @@ export interface CheckResult {
 
 type Kind = 'backend' | 'director' | 'table' | 'acl' | 'subroutine';
 
-/** Reports a second declaration of a name; backends and directors share one namespace. */
+/**
+ * Reports a second declaration of a name; backends and directors share one namespace.
+ * The first declaration's line is looked up only when there is a duplicate to report.
+ */
 function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
-  const first = new Map<string, { kind: Kind; at: string }>();
-  const at = (src: SourceFile, node: A.Identifier): string => `${src.name}:${src.position(node.start).line}`;
-  for (const { declaration: decl, source } of decls) {
+  const spaces = { backend: new Map<string, Sourced>(), table: new Map<string, Sourced>(), acl: new Map<string, Sourced>(), sub: new Map<string, Sourced>() };
+  for (const sourced of decls) {
+    const { declaration: decl, source } = sourced;
     let kind: Kind;
-    let space: string;
+    let space: Map<string, Sourced>;
     switch (decl.kind) {
-      case 'Backend': kind = 'backend'; space = 'backend'; break;
-      case 'Director': kind = 'director'; space = 'backend'; break;
-      case 'Table': kind = 'table'; space = 'table'; break;
-      case 'Acl': kind = 'acl'; space = 'acl'; break;
-      case 'Sub': kind = 'subroutine'; space = 'sub'; break;
+      case 'Backend': kind = 'backend'; space = spaces.backend; break;
+      case 'Director': kind = 'director'; space = spaces.backend; break;
+      case 'Table': kind = 'table'; space = spaces.table; break;
+      case 'Acl': kind = 'acl'; space = spaces.acl; break;
+      case 'Sub': kind = 'subroutine'; space = spaces.sub; break;
       default: continue;
     }
-    const key = `${space}:${decl.name.name}`;
-    const prev = first.get(key);
-    if (prev === undefined) { first.set(key, { kind, at: at(source, decl.name) }); continue; }
-    if (kind === 'backend') out.push(C.duplicateBackend(source, decl.name, decl.name.name, prev.kind, prev.at));
-    else if (kind === 'director') out.push(C.duplicateDirector(source, decl.name, decl.name.name, prev.kind, prev.at));
-    else out.push(C.duplicateDeclaration(source, decl.name, kind, decl.name.name, prev.at));
+    const name = decl.name.name;
+    const prev = space.get(name);
+    if (prev === undefined) { space.set(name, sourced); continue; }
+    const first = prev.declaration as A.BackendDeclaration | A.DirectorDeclaration | A.TableDeclaration | A.AclDeclaration | A.SubDeclaration;
+    const at = `${prev.source.name}:${prev.source.position(first.name.start).line}`;
+    const prevKind: Kind = first.kind === 'Backend' ? 'backend' : 'director';
+    if (kind === 'backend') out.push(C.duplicateBackend(source, decl.name, name, prevKind, at));
+    else if (kind === 'director') out.push(C.duplicateDirector(source, decl.name, name, prevKind, at));
+    else out.push(C.duplicateDeclaration(source, decl.name, kind, name, at));
   }
 }
 

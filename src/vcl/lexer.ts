@@ -9,13 +9,20 @@
 //   ms s m h d w y is an RTIME, by `%` a percentage;
 // - comments (#, //, /* */) are tokens, so the parser can attach them for the printer.
 // Errors become diagnostics and scanning goes on after them.
+//
+// Representation: `scan` fills a TokenStream of parallel typed arrays (kind code, start,
+// end, numeric value) with comments in their own lists, the layout of the TypeScript and
+// esbuild scanners' cursors. A generated service is ~120k tokens; one object per token
+// made the lexer and the garbage collector the largest costs of parsing (issue 2 §7 bench).
+// `lex()` builds Token objects from the stream for callers that want them.
 import type { Diagnostic } from './diagnostics.ts';
 import {
   invalidNumber, unexpectedCharacter, unterminatedComment, unterminatedLongString, unterminatedString,
 } from './diagnostics.ts';
 import { RTIME_UNITS } from './rtime.ts';
 import { SourceFile } from './source.ts';
-import type { Token, TokenKind } from './token.ts';
+import type { Token } from './token.ts';
+import { T, TOKEN_KINDS } from './token.ts';
 
 export interface LexResult {
   /** All tokens in order, comments included, ending with one `eof` token. */
@@ -23,151 +30,298 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** The scanner's output: token i is `kinds[i]` (a `T` code) over `starts[i]..ends[i]`. */
+export interface TokenStream {
+  readonly source: SourceFile;
+  /** Number of tokens, the final `eof` included; the arrays may be longer. */
+  readonly count: number;
+  readonly kinds: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** integer, float, rtime (ms), percent: the number; string, macro, directive: an index into `strings`. */
+  readonly values: Float64Array;
+  readonly strings: readonly string[];
+  /** Comments, in source order, apart from the tokens. */
+  readonly commentStarts: readonly number[];
+  readonly commentEnds: readonly number[];
+  readonly diagnostics: Diagnostic[];
+}
+
 // Char codes, as module constants so the optimiser folds them into comparisons.
 const TAB = 9, LF = 10, VT = 11, FF = 12, CR = 13, SPACE = 32;
-const BANG = 33, QUOTE = 34, HASH = 35, PERCENT = 37, LPAREN = 40, RPAREN = 41;
+const BANG = 33, QUOTE = 34, HASH = 35, PERCENT = 37, AMP = 38, LPAREN = 40, RPAREN = 41;
 const STAR = 42, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46, SLASH = 47;
-const ZERO = 48, NINE = 57, COLON = 58, SEMI = 59, EQ = 61, UPPER_A = 65;
-const UPPER_C = 67, UPPER_W = 87, UPPER_Z = 90, UNDERSCORE = 95, LOWER_A = 97, LOWER_Z = 122;
-const LBRACE = 123, RBRACE = 125, BOM = 0xfeff, LOWER_X = 120, UPPER_X = 88, LOWER_E = 101;
-const UPPER_E = 69;
+const ZERO = 48, NINE = 57, COLON = 58, SEMI = 59, LT = 60, EQ = 61, GT = 62, UPPER_A = 65;
+const UPPER_C = 67, UPPER_W = 87, UPPER_Z = 90, CARET = 94, UNDERSCORE = 95, LOWER_A = 97, LOWER_Z = 122;
+const LBRACE = 123, PIPE = 124, RBRACE = 125, TILDE = 126, BOM = 0xfeff, LOWER_X = 120, UPPER_X = 88;
+const LOWER_E = 101, UPPER_E = 69, LOWER_D = 100, LOWER_H = 104, LOWER_L = 108, LOWER_M = 109;
+const LOWER_O = 111, LOWER_R = 114, LOWER_S = 115, LOWER_W = 119, LOWER_Y = 121;
 
-const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
-const isLetter = (c: number): boolean => (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
-const isIdentStart = (c: number): boolean => isLetter(c) || c === UNDERSCORE;
-const isIdentPart = (c: number): boolean =>
-  isLetter(c) || isDigit(c) || c === UNDERSCORE || c === DOT || c === MINUS || c === COLON;
-const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-const isSpace = (c: number): boolean =>
-  c === SPACE || c === TAB || c === LF || c === CR || c === VT || c === FF || c === BOM;
-const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === UNDERSCORE;
+// Character classes as bits of one table lookup instead of a chain of comparisons.
+const IDENT_START = 1, IDENT_PART = 2, DIGIT = 4, WHITE = 8, WORD = 16, HEX = 32, LETTER = 64;
+const CLASSES = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= LOWER_A && c <= LOWER_Z) || (c >= UPPER_A && c <= UPPER_Z);
+  const digit = c >= ZERO && c <= NINE;
+  let k = 0;
+  if (letter) k |= LETTER | IDENT_START | IDENT_PART | WORD;
+  if (digit) k |= DIGIT | IDENT_PART | WORD | HEX;
+  if (c === UNDERSCORE) k |= IDENT_START | IDENT_PART | WORD;
+  if (c === DOT || c === MINUS || c === COLON) k |= IDENT_PART;
+  if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k |= HEX;
+  if (c === SPACE || c === TAB || c === LF || c === CR || c === VT || c === FF) k |= WHITE;
+  CLASSES[c] = k;
+}
+/** The class bits of a char code; NaN (past the end) and non-ASCII other than BOM have none. */
+const cls = (c: number): number => (c < 128 ? CLASSES[c] : c === BOM ? WHITE : 0);
+const isSpace = (c: number): boolean => (cls(c) & WHITE) !== 0;
+const isHex = (c: number): boolean => (cls(c) & HEX) !== 0;
 
-/** Multi-character operators by first char, longest first. Single chars are handled inline. */
-const OPERATOR_TABLE: Readonly<Record<string, readonly TokenKind[]>> = {
-  '=': ['==', '='],
-  '!': ['!=', '!~', '!'],
-  '<': ['<<=', '<=', '<'],
-  '>': ['>>=', '>=', '>'],
-  '&': ['&&=', '&&', '&='],
-  '|': ['||=', '||', '|='],
-  '+': ['+=', '+'],
-  '-': ['-=', '-'],
-  '*': ['*='],
-  '%': ['%='],
-  '^': ['^='],
-  '/': ['/=', '/'],
-  '~': ['~'],
-};
+const K_EOF = T.eof, K_IDENT = T.ident, K_STRING = T.string, K_INTEGER = T.integer, K_FLOAT = T.float;
+const K_RTIME = T.rtime, K_PERCENT = T.percent, K_MACRO = T.macro, K_DIRECTIVE = T.directive;
 
-export function lex(input: string | SourceFile): LexResult {
+/** Scans a whole source into a TokenStream. Never throws. */
+export function scan(input: string | SourceFile): TokenStream {
   const source = typeof input === 'string' ? new SourceFile('<input>', input) : input;
-  const text = source.text;
-  const n = text.length;
+  const s = new Scanner(source);
+  s.run();
+  return s;
+}
+
+/** The tokens of a source as objects, comments included (for highlighting and tests). */
+export function lex(input: string | SourceFile): LexResult {
+  const s = scan(input);
+  const text = s.source.text;
   const tokens: Token[] = [];
-  const diagnostics: Diagnostic[] = [];
-  let i = 0;
-
-  const push = (kind: TokenKind, start: number, end: number, value?: string | number): void => {
-    tokens.push({ kind, start, end, value });
-  };
-
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isSpace(c)) { i++; continue; }
-    const start = i;
-
-    if (isIdentStart(c)) {
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      // `C!` / `W!` alone on a line: Fastly's generated-VCL directives.
-      if (i === start + 1 && (c === UPPER_C || c === UPPER_W) && text.charCodeAt(i) === BANG
-        && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && atLineStart(text, start)) {
-        i++;
-        push('directive', start, i, text.slice(start, i));
-        continue;
-      }
-      // `rol=` / `ror=`: the rotate assignment operators are spelt like identifiers.
-      if (i === start + 3 && text.charCodeAt(i) === EQ && text.charCodeAt(i + 1) !== EQ) {
-        const word = text.slice(start, i);
-        if (word === 'rol' || word === 'ror') { i++; push(word === 'rol' ? 'rol=' : 'ror=', start, i); continue; }
-      }
-      push('ident', start, i, text.slice(start, i));
-      continue;
+  let c = 0;
+  for (let i = 0; i < s.count; i++) {
+    const start = s.starts[i];
+    for (; c < s.commentStarts.length && s.commentStarts[c] < start; c++) {
+      tokens.push({ kind: 'comment', start: s.commentStarts[c], end: s.commentEnds[c], value: undefined });
     }
+    const code = s.kinds[i];
+    const end = s.ends[i];
+    let value: string | number | undefined;
+    switch (code) {
+      case K_IDENT: value = text.slice(start, end); break;
+      case K_STRING: case K_MACRO: case K_DIRECTIVE: value = s.strings[s.values[i]]; break;
+      case K_INTEGER: case K_FLOAT: case K_RTIME: case K_PERCENT: value = s.values[i]; break;
+    }
+    tokens.push({ kind: TOKEN_KINDS[code], start, end, value });
+  }
+  return { tokens, diagnostics: s.diagnostics };
+}
 
-    if (isDigit(c)) { i = scanNumber(start); continue; }
+/** Milliseconds of the RTIME unit spelt by `text[u..w)`, or 0 when it is not a unit. */
+function unitMs(text: string, u: number, w: number): number {
+  const a = text.charCodeAt(u);
+  if (w - u === 2) return a === LOWER_M && text.charCodeAt(u + 1) === LOWER_S ? RTIME_UNITS.ms : 0;
+  if (w - u !== 1) return 0;
+  switch (a) {
+    case LOWER_S: return RTIME_UNITS.s;
+    case LOWER_M: return RTIME_UNITS.m;
+    case LOWER_H: return RTIME_UNITS.h;
+    case LOWER_D: return RTIME_UNITS.d;
+    case LOWER_W: return RTIME_UNITS.w;
+    case LOWER_Y: return RTIME_UNITS.y;
+    default: return 0;
+  }
+}
 
-    switch (c) {
-      case QUOTE: i = scanString(start); continue;
-      case HASH: i = scanLineComment(start, true); continue;
-      case LBRACE: {
-        const long = scanLongString(start);
-        if (long >= 0) { i = long; continue; }
-        i++; push('{', start, i); continue;
+class Scanner implements TokenStream {
+  readonly source: SourceFile;
+  readonly text: string;
+  readonly n: number;
+  count = 0;
+  kinds: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  values: Float64Array;
+  readonly strings: string[] = [];
+  readonly commentStarts: number[] = [];
+  readonly commentEnds: number[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(source: SourceFile) {
+    this.source = source;
+    this.text = source.text;
+    this.n = this.text.length;
+    // Generated VCL averages ~6 chars a token; start near that and double when needed.
+    const cap = (this.n >> 2) + 64;
+    this.kinds = new Uint8Array(cap);
+    this.starts = new Int32Array(cap);
+    this.ends = new Int32Array(cap);
+    this.values = new Float64Array(cap);
+  }
+
+  #grow(): void {
+    const cap = this.kinds.length * 2;
+    const kinds = new Uint8Array(cap); kinds.set(this.kinds); this.kinds = kinds;
+    const starts = new Int32Array(cap); starts.set(this.starts); this.starts = starts;
+    const ends = new Int32Array(cap); ends.set(this.ends); this.ends = ends;
+    const values = new Float64Array(cap); values.set(this.values); this.values = values;
+  }
+
+  #emit(kind: number, start: number, end: number, value = 0): void {
+    const i = this.count;
+    if (i === this.kinds.length) this.#grow();
+    this.kinds[i] = kind;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.values[i] = value;
+    this.count = i + 1;
+  }
+
+  #emitString(kind: number, start: number, end: number, value: string): void {
+    this.#emit(kind, start, end, this.strings.push(value) - 1);
+  }
+
+  #comment(start: number, end: number): void {
+    this.commentStarts.push(start);
+    this.commentEnds.push(end);
+  }
+
+  run(): void {
+    const text = this.text;
+    const n = this.n;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      const k = cls(c);
+      if ((k & WHITE) !== 0) { i++; continue; }
+      if ((k & IDENT_START) !== 0) { i = this.#ident(i, c); continue; }
+      if ((k & DIGIT) !== 0) { i = this.#number(i); continue; }
+      i = this.#punctuation(i, c);
+    }
+    this.#emit(K_EOF, n, n);
+  }
+
+  #ident(start: number, c: number): number {
+    const text = this.text;
+    const n = this.n;
+    let i = start + 1;
+    while (i < n && (cls(text.charCodeAt(i)) & IDENT_PART) !== 0) i++;
+    // `C!` / `W!` alone on a line: Fastly's generated-VCL directives.
+    if (i === start + 1 && (c === UPPER_C || c === UPPER_W) && text.charCodeAt(i) === BANG
+      && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && atLineStart(text, start)) {
+      this.#emitString(K_DIRECTIVE, start, i + 1, text.slice(start, i + 1));
+      return i + 1;
+    }
+    // `rol=` / `ror=`: the rotate assignment operators are spelt like identifiers.
+    if (i === start + 3 && c === LOWER_R && text.charCodeAt(start + 1) === LOWER_O
+      && text.charCodeAt(i) === EQ && text.charCodeAt(i + 1) !== EQ) {
+      const third = text.charCodeAt(start + 2);
+      if (third === LOWER_L || third === LOWER_R) {
+        this.#emit(third === LOWER_L ? T['rol='] : T['ror='], start, i + 1);
+        return i + 1;
       }
-      case SLASH: {
-        const next = text.charCodeAt(i + 1);
-        if (next === SLASH) { i = scanLineComment(start, false); continue; }
-        if (next === STAR) { i = scanBlockComment(start); continue; }
+    }
+    this.#emit(K_IDENT, start, i);
+    return i;
+  }
+
+  /** Single and multi-character operators and punctuation, strings, comments; else an error. */
+  #punctuation(start: number, c: number): number {
+    const text = this.text;
+    const next = text.charCodeAt(start + 1);
+    let kind = -1;
+    let len = 1;
+    switch (c) {
+      case QUOTE: return this.#string(start);
+      case HASH: return this.#lineComment(start, true);
+      case LBRACE: {
+        const long = this.#longString(start);
+        if (long >= 0) return long;
+        kind = T['{'];
         break;
       }
-      case RBRACE: i++; push('}', start, i); continue;
-      case LPAREN: i++; push('(', start, i); continue;
-      case RPAREN: i++; push(')', start, i); continue;
-      case SEMI: i++; push(';', start, i); continue;
-      case COMMA: i++; push(',', start, i); continue;
-      case COLON: i++; push(':', start, i); continue;
-      case DOT: i++; push('.', start, i); continue;
-    }
-
-    const candidates = OPERATOR_TABLE[text[i]];
-    if (candidates !== undefined) {
-      let matched = false;
-      for (const op of candidates) {
-        if (text.startsWith(op, i)) { i += op.length; push(op, start, i); matched = true; break; }
+      case SLASH:
+        if (next === SLASH) return this.#lineComment(start, false);
+        if (next === STAR) return this.#blockComment(start);
+        if (next === EQ) { kind = T['/=']; len = 2; } else kind = T['/'];
+        break;
+      case RBRACE: kind = T['}']; break;
+      case LPAREN: kind = T['(']; break;
+      case RPAREN: kind = T[')']; break;
+      case SEMI: kind = T[';']; break;
+      case COMMA: kind = T[',']; break;
+      case COLON: kind = T[':']; break;
+      case DOT: kind = T['.']; break;
+      case TILDE: kind = T['~']; break;
+      case EQ:
+        if (next === EQ) { kind = T['==']; len = 2; } else kind = T['='];
+        break;
+      case BANG:
+        if (next === EQ) { kind = T['!=']; len = 2; } else if (next === TILDE) { kind = T['!~']; len = 2; } else kind = T['!'];
+        break;
+      case LT: case GT: {
+        const lt = c === LT;
+        if (next === c && text.charCodeAt(start + 2) === EQ) { kind = lt ? T['<<='] : T['>>=']; len = 3; } else if (next === EQ) { kind = lt ? T['<='] : T['>=']; len = 2; } else kind = lt ? T['<'] : T['>'];
+        break;
       }
-      if (matched) continue;
+      case AMP: case PIPE: {
+        const amp = c === AMP;
+        if (next === c && text.charCodeAt(start + 2) === EQ) { kind = amp ? T['&&='] : T['||=']; len = 3; } else if (next === c) { kind = amp ? T['&&'] : T['||']; len = 2; } else if (next === EQ) { kind = amp ? T['&='] : T['|=']; len = 2; }
+        break;
+      }
+      case PLUS:
+        if (next === EQ) { kind = T['+=']; len = 2; } else kind = T['+'];
+        break;
+      case MINUS:
+        if (next === EQ) { kind = T['-=']; len = 2; } else kind = T['-'];
+        break;
+      case STAR: if (next === EQ) { kind = T['*=']; len = 2; } break;
+      case PERCENT: if (next === EQ) { kind = T['%=']; len = 2; } break;
+      case CARET: if (next === EQ) { kind = T['^=']; len = 2; } break;
     }
-
+    if (kind >= 0) {
+      this.#emit(kind, start, start + len);
+      return start + len;
+    }
     // Anything else: report it once, skip the whole code point, go on.
-    const cp = text.codePointAt(i) ?? c;
-    i += cp > 0xffff ? 2 : 1;
-    diagnostics.push(unexpectedCharacter(source, start, i, String.fromCodePoint(cp)));
+    const cp = text.codePointAt(start) ?? c;
+    const end = start + (cp > 0xffff ? 2 : 1);
+    this.diagnostics.push(unexpectedCharacter(this.source, start, end, String.fromCodePoint(cp)));
+    return end;
   }
-  push('eof', n, n);
-  return { tokens, diagnostics };
 
-  function scanNumber(start: number): number {
+  #number(start: number): number {
+    const text = this.text;
+    const n = this.n;
     let j = start;
-    let kind: 'integer' | 'float' = 'integer';
+    let kind = K_INTEGER;
     if (text.charCodeAt(j) === ZERO && (text.charCodeAt(j + 1) === LOWER_X || text.charCodeAt(j + 1) === UPPER_X)) {
       j += 2;
       const digits = j;
       while (j < n && isHex(text.charCodeAt(j))) j++;
-      if (j === digits) return badNumber(start, j);
-      if (isIdentPart(text.charCodeAt(j)) && text.charCodeAt(j) !== DOT && text.charCodeAt(j) !== COLON) return badNumber(start, j);
-      push('integer', start, j, parseInt(text.slice(digits, j), 16));
+      if (j === digits) return this.#badNumber(start, j);
+      const after = text.charCodeAt(j);
+      if ((cls(after) & IDENT_PART) !== 0 && after !== DOT && after !== COLON) return this.#badNumber(start, j);
+      this.#emit(K_INTEGER, start, j, parseInt(text.slice(digits, j), 16));
       return j;
     }
-    while (j < n && isDigit(text.charCodeAt(j))) j++;
-    if (text.charCodeAt(j) === DOT && isDigit(text.charCodeAt(j + 1))) {
-      kind = 'float';
+    // Plain decimal integers (nearly every number in VCL) are summed while scanning; only
+    // floats and long digit runs go through Number(text).
+    let sum = 0;
+    for (let d = text.charCodeAt(j); j < n && (cls(d) & DIGIT) !== 0; d = text.charCodeAt(++j)) sum = sum * 10 + (d - ZERO);
+    if (text.charCodeAt(j) === DOT && (cls(text.charCodeAt(j + 1)) & DIGIT) !== 0) {
+      kind = K_FLOAT;
       j++;
-      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      while (j < n && (cls(text.charCodeAt(j)) & DIGIT) !== 0) j++;
     }
     const ec = text.charCodeAt(j);
-    if ((ec === LOWER_E || ec === UPPER_E)) {
+    if (ec === LOWER_E || ec === UPPER_E) {
       let k = j + 1;
       if (text.charCodeAt(k) === PLUS || text.charCodeAt(k) === MINUS) k++;
-      if (isDigit(text.charCodeAt(k))) {
-        kind = 'float';
-        while (k < n && isDigit(text.charCodeAt(k))) k++;
+      if ((cls(text.charCodeAt(k)) & DIGIT) !== 0) {
+        kind = K_FLOAT;
+        while (k < n && (cls(text.charCodeAt(k)) & DIGIT) !== 0) k++;
         j = k;
       }
     }
-    const value = Number(text.slice(start, j));
+    const value = kind === K_INTEGER && j - start <= 15 ? sum : Number(text.slice(start, j));
     if (text.charCodeAt(j) === PERCENT && text.charCodeAt(j + 1) !== EQ) {
-      push('percent', start, j + 1, value);
+      this.#emit(K_PERCENT, start, j + 1, value);
       return j + 1;
     }
     // RTIME unit, possibly after whitespace. Line breaks count as whitespace too, so that
@@ -175,87 +329,93 @@ export function lex(input: string | SourceFile): LexResult {
     let u = j;
     while (u < n && isSpace(text.charCodeAt(u))) u++;
     let w = u;
-    while (w < n && isWordChar(text.charCodeAt(w))) w++;
-    if (w > u && !isIdentPart(text.charCodeAt(w))) {
-      const unit = text.slice(u, w);
-      if (Object.hasOwn(RTIME_UNITS, unit)) {
-        push('rtime', start, w, value * RTIME_UNITS[unit as keyof typeof RTIME_UNITS]);
+    while (w < n && (cls(text.charCodeAt(w)) & WORD) !== 0) w++;
+    if (w > u && (cls(text.charCodeAt(w)) & IDENT_PART) === 0) {
+      const ms = unitMs(text, u, w);
+      if (ms !== 0) {
+        this.#emit(K_RTIME, start, w, value * ms);
         return w;
       }
     }
-    if (u === j && (isLetter(text.charCodeAt(j)) || text.charCodeAt(j) === UNDERSCORE)) {
+    const after = text.charCodeAt(j);
+    if (u === j && (cls(after) & (LETTER | IDENT_START)) !== 0) {
       let k = j;
-      while (k < n && isIdentPart(text.charCodeAt(k))) k++;
-      return badNumber(start, k);
+      while (k < n && (cls(text.charCodeAt(k)) & IDENT_PART) !== 0) k++;
+      return this.#badNumber(start, k);
     }
-    push(kind, start, j, value);
+    this.#emit(kind, start, j, value);
     return j;
   }
 
-  function badNumber(start: number, end: number): number {
-    diagnostics.push(invalidNumber(source, start, end, text.slice(start, end)));
-    push('integer', start, end, 0);
+  #badNumber(start: number, end: number): number {
+    this.diagnostics.push(invalidNumber(this.source, start, end, this.text.slice(start, end)));
+    this.#emit(K_INTEGER, start, end, 0);
     return end;
   }
 
-  function scanString(start: number): number {
+  #string(start: number): number {
+    const text = this.text;
+    const n = this.n;
     let j = start + 1;
     let hasEscape = false;
     while (j < n) {
       const c = text.charCodeAt(j);
       if (c === QUOTE) {
         const body = text.slice(start + 1, j);
-        push('string', start, j + 1, hasEscape ? decodePercentEscapes(body) : body);
+        this.#emitString(K_STRING, start, j + 1, hasEscape ? decodePercentEscapes(body) : body);
         return j + 1;
       }
       if (c === LF || c === CR) break;
       if (c === PERCENT) hasEscape = true;
       j++;
     }
-    diagnostics.push(unterminatedString(source, start, j));
+    this.diagnostics.push(unterminatedString(this.source, start, j));
     const body = text.slice(start + 1, j);
-    push('string', start, j, hasEscape ? decodePercentEscapes(body) : body);
+    this.#emitString(K_STRING, start, j, hasEscape ? decodePercentEscapes(body) : body);
     return j;
   }
 
   /** Returns the end of a long string starting at `{`, or -1 when `{` is just a brace. */
-  function scanLongString(start: number): number {
+  #longString(start: number): number {
+    const text = this.text;
+    const n = this.n;
     let j = start + 1;
-    while (j < n && isWordChar(text.charCodeAt(j))) j++;
+    while (j < n && (cls(text.charCodeAt(j)) & WORD) !== 0) j++;
     if (text.charCodeAt(j) !== QUOTE) return -1;
     const delim = text.slice(start + 1, j);
     const close = `"${delim}}`;
     const bodyStart = j + 1;
     const at = text.indexOf(close, bodyStart);
     if (at < 0) {
-      diagnostics.push(unterminatedLongString(source, start, n, close));
-      push('string', start, n, text.slice(bodyStart));
+      this.diagnostics.push(unterminatedLongString(this.source, start, n, close));
+      this.#emitString(K_STRING, start, n, text.slice(bodyStart));
       return n;
     }
-    push('string', start, at + close.length, text.slice(bodyStart, at));
+    this.#emitString(K_STRING, start, at + close.length, text.slice(bodyStart, at));
     return at + close.length;
   }
 
-  function scanLineComment(start: number, hash: boolean): number {
+  #lineComment(start: number, hash: boolean): number {
+    const text = this.text;
+    const n = this.n;
     let j = start;
     while (j < n && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR) j++;
     if (hash && text.startsWith('#FASTLY', start) && (start + 7 === j || isSpace(text.charCodeAt(start + 7)))) {
-      const phase = text.slice(start + 7, j).trim();
-      push('macro', start, j, phase);
+      this.#emitString(K_MACRO, start, j, text.slice(start + 7, j).trim());
       return j;
     }
-    push('comment', start, j);
+    this.#comment(start, j);
     return j;
   }
 
-  function scanBlockComment(start: number): number {
-    const at = text.indexOf('*/', start + 2);
+  #blockComment(start: number): number {
+    const at = this.text.indexOf('*/', start + 2);
     if (at < 0) {
-      diagnostics.push(unterminatedComment(source, start, n));
-      push('comment', start, n);
-      return n;
+      this.diagnostics.push(unterminatedComment(this.source, start, this.n));
+      this.#comment(start, this.n);
+      return this.n;
     }
-    push('comment', start, at + 2);
+    this.#comment(start, at + 2);
     return at + 2;
   }
 }

@@ -11,15 +11,17 @@
 // - Comments are held apart from the token stream and claimed in source order (see ast.ts):
 //   a comment-bearing node claims those before its first token as leading, those inside it
 //   that no child claimed, and one comment on its last line as trailing.
+// - Tokens are read by index from the scanner's typed arrays (lexer.ts TokenStream): a token
+//   is a number here, and text is sliced only where a node keeps it (names, raw literals).
 import type * as A from './ast.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import {
   macroOutsideSub, missingSemicolon, unclosedBlock, unexpectedToken, unknownDeclaration,
 } from './diagnostics.ts';
-import { lex } from './lexer.ts';
+import { scan } from './lexer.ts';
+import type { TokenStream } from './lexer.ts';
 import { SourceFile } from './source.ts';
-import type { Token, TokenKind } from './token.ts';
-import { describeKind } from './token.ts';
+import { describeKind, T, TOKEN_KINDS } from './token.ts';
 
 export interface ParseResult {
   readonly ast: A.VclFile;
@@ -29,22 +31,33 @@ export interface ParseResult {
 
 export function parse(text: string, file = '<input>'): ParseResult {
   const source = new SourceFile(file, text);
-  const { tokens, diagnostics } = lex(source);
-  const parser = new Parser(source, tokens, diagnostics);
-  return { ast: parser.parseFile(), source, diagnostics };
+  const stream = scan(source);
+  const parser = new Parser(stream);
+  return { ast: parser.parseFile(), source, diagnostics: stream.diagnostics };
 }
 
 const NO_COMMENTS: A.NodeComments = Object.freeze({ leading: Object.freeze([]) as readonly A.Comment[], trailing: null });
+/** Shared by every block without inner comments; AST arrays are read-only (ast.ts). */
+const NO_INNER: readonly A.Comment[] = NO_COMMENTS.leading;
 const BAIL: unique symbol = Symbol('bail');
 
-const BINARY_PRECEDENCE: Partial<Record<TokenKind, number>> = {
-  '||': 1, '&&': 2, '~': 3, '!~': 3, '==': 4, '!=': 4, '<': 5, '>': 5, '<=': 5, '>=': 5,
-};
+const K_EOF = T.eof, K_IDENT = T.ident, K_STRING = T.string, K_INTEGER = T.integer, K_FLOAT = T.float;
+const K_RTIME = T.rtime, K_PERCENT = T.percent, K_MACRO = T.macro, K_DIRECTIVE = T.directive;
+const K_LBRACE = T['{'], K_RBRACE = T['}'], K_LPAREN = T['('], K_RPAREN = T[')'], K_SEMI = T[';'];
+const K_COMMA = T[','], K_COLON = T[':'], K_DOT = T['.'], K_SLASH = T['/'], K_BANG = T['!'];
+const K_MINUS = T['-'], K_PLUS = T['+'], K_ASSIGN = T['='];
+
+/** Binary operator precedence by token code; 0 for tokens that are not binary operators. */
+const BINARY_PRECEDENCE = new Uint8Array(TOKEN_KINDS.length);
+for (const [op, prec] of [['||', 1], ['&&', 2], ['~', 3], ['!~', 3], ['==', 4], ['!=', 4], ['<', 5], ['>', 5], ['<=', 5], ['>=', 5]] as const) {
+  BINARY_PRECEDENCE[T[op]] = prec;
+}
 const CONCAT_PRECEDENCE = 6;
 
-const ASSIGNMENT_OPERATORS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  '=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '<<=', '>>=', 'rol=', 'ror=', '&&=', '||=',
-]);
+const ASSIGNMENT_OPERATORS = new Uint8Array(TOKEN_KINDS.length);
+for (const op of ['=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '<<=', '>>=', 'rol=', 'ror=', '&&=', '||='] as const) {
+  ASSIGNMENT_OPERATORS[T[op]] = 1;
+}
 
 /** Words that begin a statement; on a new line they end a juxtaposition concatenation. */
 const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
@@ -55,61 +68,80 @@ const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
 class Parser {
   readonly #src: SourceFile;
   readonly #text: string;
-  readonly #toks: Token[] = [];
+  readonly #kinds: Uint8Array;
+  readonly #starts: Int32Array;
+  readonly #ends: Int32Array;
+  readonly #values: Float64Array;
+  readonly #strings: readonly string[];
+  /** Index of the `eof` token: the cursor stops there. */
+  readonly #last: number;
   readonly #comments: A.Comment[] = [];
   readonly #diags: Diagnostic[];
   #pos = 0;
   #nextComment = 0;
 
-  constructor(source: SourceFile, tokens: readonly Token[], diagnostics: Diagnostic[]) {
-    this.#src = source;
-    this.#text = source.text;
-    this.#diags = diagnostics;
-    // Local arrays: pushing through private fields in this loop was a measurable share of parsing.
-    const toks = this.#toks;
-    const comments = this.#comments;
+  constructor(stream: TokenStream) {
+    this.#src = stream.source;
+    this.#text = stream.source.text;
+    this.#kinds = stream.kinds;
+    this.#starts = stream.starts;
+    this.#ends = stream.ends;
+    this.#values = stream.values;
+    this.#strings = stream.strings;
+    this.#last = stream.count - 1;
+    this.#diags = stream.diagnostics;
     const text = this.#text;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (t.kind === 'comment') comments.push({ kind: 'Comment', start: t.start, end: t.end, text: text.slice(t.start, t.end) });
-      else toks.push(t);
+    for (let i = 0; i < stream.commentStarts.length; i++) {
+      const start = stream.commentStarts[i];
+      const end = stream.commentEnds[i];
+      this.#comments.push({ kind: 'Comment', start, end, text: text.slice(start, end) });
     }
   }
 
   // ─── Cursor ──────────────────────────────────────────────────────────────────────────
 
-  #peek(ahead = 0): Token {
-    return this.#toks[Math.min(this.#pos + ahead, this.#toks.length - 1)];
+  /** Kind code of the current token. */
+  #kind(): number {
+    return this.#kinds[this.#pos];
   }
-  #next(): Token {
-    const t = this.#toks[this.#pos];
-    if (this.#pos < this.#toks.length - 1) this.#pos++;
-    return t;
+  #kindAhead(ahead: number): number {
+    return this.#kinds[Math.min(this.#pos + ahead, this.#last)];
+  }
+  /** Consumes the current token (never past `eof`) and returns its index. */
+  #next(): number {
+    const i = this.#pos;
+    if (i < this.#last) this.#pos = i + 1;
+    return i;
   }
   #prevEnd(): number {
-    return this.#pos > 0 ? this.#toks[this.#pos - 1].end : 0;
+    return this.#pos > 0 ? this.#ends[this.#pos - 1] : 0;
   }
-  #textOf(t: Token): string {
-    return this.#text.slice(t.start, t.end);
+  #textOf(i: number): string {
+    return this.#text.slice(this.#starts[i], this.#ends[i]);
   }
-  #isWord(t: Token, word: string): boolean {
-    return t.kind === 'ident' && t.value === word;
+  /** The decoded value of a string, macro or directive token. */
+  #stringOf(i: number): string {
+    return this.#strings[this.#values[i]];
   }
-  #describe(t: Token): string {
-    if (t.kind === 'eof') return 'end of file';
-    const text = this.#textOf(t);
+  #isWord(i: number, word: string): boolean {
+    const start = this.#starts[i];
+    return this.#kinds[i] === K_IDENT && this.#ends[i] - start === word.length && this.#text.startsWith(word, start);
+  }
+  #describe(i: number): string {
+    if (this.#kinds[i] === K_EOF) return 'end of file';
+    const text = this.#textOf(i);
     return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   }
-  #fail(expected: string, t: Token = this.#peek()): never {
-    this.#diags.push(unexpectedToken(this.#src, t.start, t.end, expected, this.#describe(t)));
+  #fail(expected: string, i: number = this.#pos): never {
+    this.#diags.push(unexpectedToken(this.#src, this.#starts[i], this.#ends[i], expected, this.#describe(i)));
     throw BAIL;
   }
-  #expect(kind: TokenKind, expected: string = describeKind(kind)): Token {
-    if (this.#peek().kind !== kind) this.#fail(expected);
+  #expect(kind: number, expected?: string): number {
+    if (this.#kinds[this.#pos] !== kind) this.#fail(expected ?? describeKind(TOKEN_KINDS[kind]));
     return this.#next();
   }
   #expectSemicolon(after: string): void {
-    if (this.#peek().kind === ';') { this.#next(); return; }
+    if (this.#kinds[this.#pos] === K_SEMI) { this.#next(); return; }
     this.#diags.push(missingSemicolon(this.#src, this.#prevEnd(), after));
   }
 
@@ -121,56 +153,64 @@ class Parser {
   #resync(): void {
     let depth = 0;
     for (;;) {
-      const t = this.#peek();
-      if (t.kind === 'eof') return;
-      if (t.kind === '{') depth++;
-      else if (t.kind === '}') {
+      const k = this.#kind();
+      if (k === K_EOF) return;
+      if (k === K_LBRACE) depth++;
+      else if (k === K_RBRACE) {
         if (depth === 0) return;
         depth--;
         if (depth === 0) { this.#next(); return; }
-      } else if (t.kind === ';' && depth === 0) { this.#next(); return; }
+      } else if (k === K_SEMI && depth === 0) { this.#next(); return; }
       this.#next();
     }
   }
 
-  /** Runs one production; on a syntax error resynchronises and returns null. */
-  #attempt<T>(production: () => T): T | null {
-    const before = this.#pos;
-    try {
-      return production();
-    } catch (e) {
-      if (e !== BAIL) throw e;
-      this.#resync();
-      if (this.#pos === before && this.#peek().kind !== '}' && this.#peek().kind !== 'eof') this.#next();
-      return null;
-    }
+  /**
+   * After a production that started at token `before` threw: rethrows anything but BAIL,
+   * resynchronises, and makes sure the loop that called it moves on.
+   */
+  #recover(e: unknown, before: number): void {
+    if (e !== BAIL) throw e;
+    this.#resync();
+    const k = this.#kind();
+    if (this.#pos === before && k !== K_RBRACE && k !== K_EOF) this.#next();
+  }
+  /** Whether a `{ … }` loop goes on: not at its `}` nor at the end of the file. */
+  #inBlock(): boolean {
+    const k = this.#kinds[this.#pos];
+    return k !== K_RBRACE && k !== K_EOF;
   }
 
   // ─── Comments ────────────────────────────────────────────────────────────────────────
 
-  /** Claims the unclaimed comments that end at or before `offset`. */
-  #claimBefore(offset: number): A.Comment[] {
+  /** Claims the unclaimed comments that end at or before `offset`; null when there are none. */
+  #claimBefore(offset: number): A.Comment[] | null {
+    const comments = this.#comments;
+    if (this.#nextComment >= comments.length || comments[this.#nextComment].end > offset) return null;
     const out: A.Comment[] = [];
-    while (this.#nextComment < this.#comments.length && this.#comments[this.#nextComment].end <= offset) {
-      out.push(this.#comments[this.#nextComment++]);
+    while (this.#nextComment < comments.length && comments[this.#nextComment].end <= offset) {
+      out.push(comments[this.#nextComment++]);
     }
     return out;
   }
-  #leading(): A.Comment[] {
-    return this.#claimBefore(this.#peek().start);
+  #leading(): A.Comment[] | null {
+    return this.#claimBefore(this.#starts[this.#pos]);
   }
   /** Completes a comment-bearing node that ends at `end`: mid-node comments, then trailing. */
-  #finishComments(leading: A.Comment[], end: number): A.NodeComments {
-    while (this.#nextComment < this.#comments.length && this.#comments[this.#nextComment].start < end) {
-      leading.push(this.#comments[this.#nextComment++]);
+  #finishComments(lead: A.Comment[] | null, end: number): A.NodeComments {
+    const comments = this.#comments;
+    if (this.#nextComment >= comments.length) return lead === null ? NO_COMMENTS : { leading: lead, trailing: null };
+    let leading = lead;
+    while (this.#nextComment < comments.length && comments[this.#nextComment].start < end) {
+      (leading ??= []).push(comments[this.#nextComment++]);
     }
     let trailing: A.Comment | null = null;
-    const c = this.#comments[this.#nextComment];
+    const c = comments[this.#nextComment];
     if (c !== undefined && this.#sameLine(end, c.start)) {
       trailing = c;
       this.#nextComment++;
     }
-    return leading.length === 0 && trailing === null ? NO_COMMENTS : { leading, trailing };
+    return leading === null && trailing === null ? NO_COMMENTS : { leading: leading ?? [], trailing };
   }
   #sameLine(from: number, to: number): boolean {
     for (let i = from; i < to; i++) {
@@ -184,34 +224,39 @@ class Parser {
 
   parseFile(): A.VclFile {
     const declarations: A.Declaration[] = [];
-    while (this.#peek().kind !== 'eof') {
+    while (this.#kind() !== K_EOF) {
       const before = this.#pos;
-      const d = this.#attempt(() => this.#declaration());
-      if (d !== null) declarations.push(d);
-      else if (this.#pos === before) this.#next(); // a stray `}` at top level
+      try {
+        declarations.push(this.#declaration());
+      } catch (e) {
+        this.#recover(e, before);
+        if (this.#pos === before) this.#next(); // a stray `}` at top level
+      }
     }
-    const endComments = this.#claimBefore(Infinity);
+    const endComments = this.#claimBefore(Infinity) ?? [];
     return { kind: 'File', start: 0, end: this.#text.length, comments: NO_COMMENTS, file: this.#src.name, declarations, endComments };
   }
 
   #declaration(): A.Declaration {
     const lead = this.#leading();
-    const t = this.#peek();
-    const start = t.start;
-    if (t.kind === 'directive') {
+    const t = this.#pos;
+    const k = this.#kinds[t];
+    const start = this.#starts[t];
+    const tEnd = this.#ends[t];
+    if (k === K_DIRECTIVE) {
       this.#next();
-      return { kind: 'Directive', start, end: t.end, name: t.value === 'W!' ? 'W!' : 'C!', comments: this.#finishComments(lead, t.end) };
+      return { kind: 'Directive', start, end: tEnd, name: this.#stringOf(t) === 'W!' ? 'W!' : 'C!', comments: this.#finishComments(lead, tEnd) };
     }
-    if (t.kind === 'macro') {
+    if (k === K_MACRO) {
       this.#next();
-      this.#diags.push(macroOutsideSub(this.#src, t.start, t.end, String(t.value)));
+      this.#diags.push(macroOutsideSub(this.#src, start, tEnd, this.#stringOf(t)));
       throw BAIL;
     }
-    if (t.kind !== 'ident') {
-      this.#diags.push(unknownDeclaration(this.#src, t.start, t.end, this.#describe(t)));
+    if (k !== K_IDENT) {
+      this.#diags.push(unknownDeclaration(this.#src, start, tEnd, this.#describe(t)));
       throw BAIL;
     }
-    switch (t.value) {
+    switch (this.#textOf(t)) {
       case 'backend': {
         this.#next();
         const name = this.#identifier('backend name');
@@ -224,7 +269,7 @@ class Parser {
       case 'sub': {
         this.#next();
         const name = this.#identifier('subroutine name');
-        const returnType = this.#peek().kind === 'ident' ? this.#identifier('return type') : null;
+        const returnType = this.#kind() === K_IDENT ? this.#identifier('return type') : null;
         const body = this.#block('subroutine');
         return { kind: 'Sub', start, end: body.end, name, returnType, body, comments: this.#finishComments(lead, body.end) };
       }
@@ -247,7 +292,7 @@ class Parser {
         const words: string[] = [];
         // A pragma is one line (Fastly writes one per line); a missing `;` is reported at
         // its end instead of swallowing the next line.
-        for (let t = this.#peek(); t.kind !== ';' && t.kind !== 'eof' && this.#sameLineAsPrevious(t); t = this.#peek()) {
+        for (let w = this.#pos; this.#kinds[w] !== K_SEMI && this.#kinds[w] !== K_EOF && this.#sameLineAsPrevious(w); w = this.#pos) {
           words.push(this.#textOf(this.#next()));
         }
         this.#expectSemicolon('pragma');
@@ -255,25 +300,25 @@ class Parser {
         return { kind: 'Pragma', start, end, words, comments: this.#finishComments(lead, end) };
       }
       default:
-        this.#diags.push(unknownDeclaration(this.#src, t.start, t.end, this.#describe(t)));
+        this.#diags.push(unknownDeclaration(this.#src, start, tEnd, this.#describe(t)));
         throw BAIL;
     }
   }
 
-  #director(lead: A.Comment[]): A.DirectorDeclaration {
-    const start = this.#next().start;
+  #director(lead: A.Comment[] | null): A.DirectorDeclaration {
+    const start = this.#starts[this.#next()];
     const name = this.#identifier('director name');
     const type = this.#identifier('director type (random, fallback, hash, client or chash)');
-    const open = this.#expect('{');
+    const open = this.#expect(K_LBRACE);
     const properties: A.Property[] = [];
     const members: A.DirectorMember[] = [];
-    while (this.#peek().kind !== '}' && this.#peek().kind !== 'eof') {
-      if (this.#peek().kind === '{') {
-        const m = this.#attempt(() => this.#directorMember());
-        if (m !== null) members.push(m);
-      } else {
-        const p = this.#attempt(() => this.#property());
-        if (p !== null) properties.push(p);
+    while (this.#inBlock()) {
+      const before = this.#pos;
+      try {
+        if (this.#kind() === K_LBRACE) members.push(this.#directorMember());
+        else properties.push(this.#property());
+      } catch (e) {
+        this.#recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, 'director');
@@ -282,267 +327,299 @@ class Parser {
 
   #directorMember(): A.DirectorMember {
     const lead = this.#leading();
-    const start = this.#peek().start;
+    const start = this.#starts[this.#pos];
     const { properties, innerComments, end } = this.#propertyBlock('director member');
     return { kind: 'DirectorMember', start, end, properties, innerComments, comments: this.#finishComments(lead, end) };
   }
 
-  #table(lead: A.Comment[]): A.TableDeclaration {
-    const start = this.#next().start;
+  #table(lead: A.Comment[] | null): A.TableDeclaration {
+    const start = this.#starts[this.#next()];
     const name = this.#identifier('table name');
-    const type = this.#peek().kind === 'ident' ? this.#identifier('table type') : null;
-    const open = this.#expect('{');
+    const type = this.#kind() === K_IDENT ? this.#identifier('table type') : null;
+    const open = this.#expect(K_LBRACE);
     const entries: A.TableEntry[] = [];
-    while (this.#peek().kind !== '}' && this.#peek().kind !== 'eof') {
-      const e = this.#attempt(() => {
-        const elead = this.#leading();
-        const key = this.#stringLiteral('table key string');
-        this.#expect(':');
-        // Table values are single literals or names; no concatenation, so a missing comma
-        // is reported at the next key rather than swallowed into the value.
-        const value = this.#expression(CONCAT_PRECEDENCE + 1);
-        if (this.#peek().kind === ',') this.#next();
-        else if (this.#peek().kind !== '}') this.#fail('"," or "}" after a table entry');
-        const entry: A.TableEntry = { kind: 'TableEntry', start: key.start, end: value.end, key, value, comments: this.#finishComments(elead, value.end) };
-        return entry;
-      });
-      if (e !== null) entries.push(e);
+    while (this.#inBlock()) {
+      const before = this.#pos;
+      try {
+        entries.push(this.#tableEntry());
+      } catch (e) {
+        this.#recover(e, before);
+      }
     }
     const { end, innerComments } = this.#close(open, 'table');
     return { kind: 'Table', start, end, name, type, entries, innerComments, comments: this.#finishComments(lead, end) };
   }
 
-  #acl(lead: A.Comment[]): A.AclDeclaration {
-    const start = this.#next().start;
+  #tableEntry(): A.TableEntry {
+    const lead = this.#leading();
+    const key = this.#stringLiteral('table key string');
+    this.#expect(K_COLON);
+    // Table values are single literals or names; no concatenation, so a missing comma
+    // is reported at the next key rather than swallowed into the value.
+    const value = this.#expression(CONCAT_PRECEDENCE + 1);
+    if (this.#kind() === K_COMMA) this.#next();
+    else if (this.#kind() !== K_RBRACE) this.#fail('"," or "}" after a table entry');
+    return { kind: 'TableEntry', start: key.start, end: value.end, key, value, comments: this.#finishComments(lead, value.end) };
+  }
+
+  #acl(lead: A.Comment[] | null): A.AclDeclaration {
+    const start = this.#starts[this.#next()];
     const name = this.#identifier('ACL name');
-    const open = this.#expect('{');
+    const open = this.#expect(K_LBRACE);
     const entries: A.AclEntry[] = [];
-    while (this.#peek().kind !== '}' && this.#peek().kind !== 'eof') {
-      const e = this.#attempt(() => {
-        const elead = this.#leading();
-        const estart = this.#peek().start;
-        const negated = this.#peek().kind === '!';
-        if (negated) this.#next();
-        const address = this.#stringLiteral('address string');
-        let mask: number | null = null;
-        if (this.#peek().kind === '/') {
-          this.#next();
-          mask = Number(this.#expect('integer', 'prefix length').value);
-        }
-        this.#expectSemicolon('ACL entry');
-        const end = this.#prevEnd();
-        const entry: A.AclEntry = { kind: 'AclEntry', start: estart, end, negated, address, mask, comments: this.#finishComments(elead, end) };
-        return entry;
-      });
-      if (e !== null) entries.push(e);
+    while (this.#inBlock()) {
+      const before = this.#pos;
+      try {
+        entries.push(this.#aclEntry());
+      } catch (e) {
+        this.#recover(e, before);
+      }
     }
     const { end, innerComments } = this.#close(open, 'ACL');
     return { kind: 'Acl', start, end, name, entries, innerComments, comments: this.#finishComments(lead, end) };
   }
 
+  #aclEntry(): A.AclEntry {
+    const lead = this.#leading();
+    const estart = this.#starts[this.#pos];
+    const negated = this.#kind() === K_BANG;
+    if (negated) this.#next();
+    const address = this.#stringLiteral('address string');
+    let mask: number | null = null;
+    if (this.#kind() === K_SLASH) {
+      this.#next();
+      mask = this.#values[this.#expect(K_INTEGER, 'prefix length')];
+    }
+    this.#expectSemicolon('ACL entry');
+    const end = this.#prevEnd();
+    return { kind: 'AclEntry', start: estart, end, negated, address, mask, comments: this.#finishComments(lead, end) };
+  }
+
   /** `{ .a = 1; .b = { … } }`: a backend, director member or object body. */
-  #propertyBlock(what: string): { properties: A.Property[]; innerComments: A.Comment[]; start: number; end: number } {
-    const open = this.#expect('{');
+  #propertyBlock(what: string): { properties: A.Property[]; innerComments: readonly A.Comment[]; start: number; end: number } {
+    const open = this.#expect(K_LBRACE);
     const properties: A.Property[] = [];
-    while (this.#peek().kind !== '}' && this.#peek().kind !== 'eof') {
-      const p = this.#attempt(() => this.#property());
-      if (p !== null) properties.push(p);
+    while (this.#inBlock()) {
+      const before = this.#pos;
+      try {
+        properties.push(this.#property());
+      } catch (e) {
+        this.#recover(e, before);
+      }
     }
     const { end, innerComments } = this.#close(open, what);
-    return { properties, innerComments, start: open.start, end };
+    return { properties, innerComments, start: this.#starts[open], end };
   }
 
   #property(): A.Property {
     const lead = this.#leading();
-    const dot = this.#expect('.', '"." and a property name');
-    const nameTok = this.#expect('ident', 'property name');
-    const name: A.Identifier = { kind: 'Identifier', start: dot.start, end: nameTok.end, name: String(nameTok.value), comments: NO_COMMENTS };
-    this.#expect('=');
+    const dot = this.#expect(K_DOT, '"." and a property name');
+    const nameTok = this.#expect(K_IDENT, 'property name');
+    const start = this.#starts[dot];
+    const name: A.Identifier = { kind: 'Identifier', start, end: this.#ends[nameTok], name: this.#textOf(nameTok), comments: NO_COMMENTS };
+    this.#expect(K_ASSIGN);
     let value: A.Expression | A.ObjectValue;
-    if (this.#peek().kind === '{') {
+    if (this.#kind() === K_LBRACE) {
       const block = this.#propertyBlock('object');
       value = { kind: 'Object', start: block.start, end: block.end, properties: block.properties, innerComments: block.innerComments, comments: NO_COMMENTS };
       // Fastly writes `.probe = { … }` without a semicolon; one is accepted.
-      if (this.#peek().kind === ';') this.#next();
+      if (this.#kind() === K_SEMI) this.#next();
     } else {
       value = this.#expression();
       this.#expectSemicolon(`property .${name.name}`);
     }
     const end = this.#prevEnd();
-    return { kind: 'Property', start: dot.start, end, name, value, comments: this.#finishComments(lead, end) };
+    return { kind: 'Property', start, end, name, value, comments: this.#finishComments(lead, end) };
   }
 
   /** Consumes the `}` matching `open`, or reports the block unclosed at end of file. */
-  #close(open: Token, what: string): { end: number; innerComments: A.Comment[] } {
-    const t = this.#peek();
-    if (t.kind === '}') {
-      const innerComments = this.#claimBefore(t.start);
+  #close(open: number, what: string): { end: number; innerComments: readonly A.Comment[] } {
+    const t = this.#pos;
+    if (this.#kinds[t] === K_RBRACE) {
+      const innerComments = this.#claimBefore(this.#starts[t]) ?? NO_INNER;
       this.#next();
-      return { end: t.end, innerComments };
+      return { end: this.#ends[t], innerComments };
     }
-    this.#diags.push(unclosedBlock(this.#src, open.start, open.end, what));
-    return { end: this.#prevEnd(), innerComments: this.#claimBefore(this.#text.length) };
+    this.#diags.push(unclosedBlock(this.#src, this.#starts[open], this.#ends[open], what));
+    return { end: this.#prevEnd(), innerComments: this.#claimBefore(this.#text.length) ?? NO_INNER };
   }
 
   // ─── Statements ──────────────────────────────────────────────────────────────────────
 
   #block(what: string): A.Block {
-    const open = this.#expect('{');
+    const open = this.#expect(K_LBRACE);
     const statements: A.Statement[] = [];
-    while (this.#peek().kind !== '}' && this.#peek().kind !== 'eof') {
-      const s = this.#attempt(() => this.#statement());
-      if (s !== null) statements.push(s);
+    while (this.#inBlock()) {
+      const before = this.#pos;
+      try {
+        statements.push(this.#statement());
+      } catch (e) {
+        this.#recover(e, before);
+      }
     }
     const { end, innerComments } = this.#close(open, what);
-    return { kind: 'Block', start: open.start, end, statements, innerComments, comments: NO_COMMENTS };
+    return { kind: 'Block', start: this.#starts[open], end, statements, innerComments, comments: NO_COMMENTS };
   }
 
   #statement(): A.Statement {
     const lead = this.#leading();
-    const t = this.#peek();
-    const start = t.start;
-    const done = <S extends A.Statement>(node: Omit<S, 'comments' | 'start' | 'end'>): S => {
-      const end = this.#prevEnd();
-      return { ...node, start, end, comments: this.#finishComments(lead, end) } as S;
-    };
-    if (t.kind === 'macro') {
+    const t = this.#pos;
+    const k = this.#kinds[t];
+    const start = this.#starts[t];
+    if (k === K_MACRO) {
       this.#next();
-      return done<A.FastlyMacro>({ kind: 'FastlyMacro', phase: String(t.value) });
+      const end = this.#prevEnd();
+      return { kind: 'FastlyMacro', phase: this.#stringOf(t), start, end, comments: this.#finishComments(lead, end) };
     }
-    if (t.kind === '{') {
+    if (k === K_LBRACE) {
       const b = this.#block('block');
-      return { ...b, comments: this.#finishComments(lead, b.end) };
+      return { kind: 'Block', start: b.start, end: b.end, statements: b.statements, innerComments: b.innerComments, comments: this.#finishComments(lead, b.end) };
     }
-    if (t.kind !== 'ident') this.#fail('a statement');
-    const word = String(t.value);
+    if (k !== K_IDENT) this.#fail('a statement');
+    const word = this.#textOf(t);
     switch (word) {
       case 'set':
       case 'add': {
         this.#next();
         const target = this.#identifier('variable name');
-        const op = this.#peek();
-        if (!ASSIGNMENT_OPERATORS.has(op.kind)) this.#fail('an assignment operator ("=", "+=", …)');
+        const op = this.#kind();
+        if (ASSIGNMENT_OPERATORS[op] === 0) this.#fail('an assignment operator ("=", "+=", …)');
         this.#next();
         const value = this.#expression();
         this.#expectSemicolon(`${word} statement`);
-        const operator = op.kind as A.AssignmentOperator;
+        const operator = TOKEN_KINDS[op] as A.AssignmentOperator;
+        const end = this.#prevEnd();
+        const comments = this.#finishComments(lead, end);
         return word === 'set'
-          ? done<A.SetStatement>({ kind: 'Set', target, operator, value })
-          : done<A.AddStatement>({ kind: 'Add', target, operator, value });
+          ? { kind: 'Set', target, operator, value, start, end, comments }
+          : { kind: 'Add', target, operator, value, start, end, comments };
       }
       case 'unset':
       case 'remove': {
         this.#next();
         const target = this.#identifier('variable name');
         this.#expectSemicolon(`${word} statement`);
-        return done<A.UnsetStatement>({ kind: 'Unset', keyword: word, target });
+        const end = this.#prevEnd();
+        return { kind: 'Unset', keyword: word, target, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'if': return this.#if(lead);
       case 'return': {
         this.#next();
         let value: A.Expression | null = null;
         let parenthesized = false;
-        if (this.#peek().kind === '(') {
+        if (this.#kind() === K_LPAREN) {
           this.#next();
           parenthesized = true;
           value = this.#expression();
-          this.#expect(')');
-        } else if (this.#peek().kind !== ';') {
+          this.#expect(K_RPAREN);
+        } else if (this.#kind() !== K_SEMI) {
           value = this.#expression();
         }
         this.#expectSemicolon('return');
-        return done<A.ReturnStatement>({ kind: 'Return', value, parenthesized });
+        const end = this.#prevEnd();
+        return { kind: 'Return', value, parenthesized, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'error': {
         this.#next();
         let status: A.Expression | null = null;
         let message: A.Expression | null = null;
-        if (this.#peek().kind !== ';') {
+        if (this.#kind() !== K_SEMI) {
           status = this.#expression(CONCAT_PRECEDENCE + 1);
-          if (this.#peek().kind !== ';') message = this.#expression();
+          if (this.#kind() !== K_SEMI) message = this.#expression();
         }
         this.#expectSemicolon('error statement');
-        return done<A.ErrorStatement>({ kind: 'Error', status, message });
+        const end = this.#prevEnd();
+        return { kind: 'Error', status, message, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'synthetic':
       case 'synthetic.base64': {
         this.#next();
         const value = this.#expression();
         this.#expectSemicolon(`${word} statement`);
-        return done<A.SyntheticStatement>({ kind: 'Synthetic', base64: word === 'synthetic.base64', value });
+        const end = this.#prevEnd();
+        return { kind: 'Synthetic', base64: word === 'synthetic.base64', value, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'declare': {
         this.#next();
-        if (!this.#isWord(this.#peek(), 'local')) this.#fail('"local"');
+        if (!this.#isWord(this.#pos, 'local')) this.#fail('"local"');
         this.#next();
         const name = this.#identifier('variable name (var.…)');
         const type = this.#identifier('type (STRING, INTEGER, BOOL, …)');
         this.#expectSemicolon('declare statement');
-        return done<A.DeclareStatement>({ kind: 'Declare', name, type });
+        const end = this.#prevEnd();
+        return { kind: 'Declare', name, type, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'call': {
         this.#next();
         const subroutine = this.#identifier('subroutine name');
         this.#expectSemicolon('call statement');
-        return done<A.CallStatement>({ kind: 'Call', subroutine });
+        const end = this.#prevEnd();
+        return { kind: 'Call', subroutine, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'log': {
         this.#next();
         const value = this.#expression();
         this.#expectSemicolon('log statement');
-        return done<A.LogStatement>({ kind: 'Log', value });
+        const end = this.#prevEnd();
+        return { kind: 'Log', value, start, end, comments: this.#finishComments(lead, end) };
       }
       case 'restart':
       case 'esi': {
         this.#next();
         this.#expectSemicolon(`${word} statement`);
-        return word === 'restart' ? done<A.RestartStatement>({ kind: 'Restart' }) : done<A.EsiStatement>({ kind: 'Esi' });
+        const end = this.#prevEnd();
+        const comments = this.#finishComments(lead, end);
+        return word === 'restart' ? { kind: 'Restart', start, end, comments } : { kind: 'Esi', start, end, comments };
       }
       case 'goto': {
         this.#next();
         const label = this.#identifier('label name');
         this.#expectSemicolon('goto statement');
-        return done<A.GotoStatement>({ kind: 'Goto', label });
+        const end = this.#prevEnd();
+        return { kind: 'Goto', label, start, end, comments: this.#finishComments(lead, end) };
       }
     }
     if (word.length > 1 && word.endsWith(':')) {
       this.#next();
-      return done<A.LabelStatement>({ kind: 'Label', name: word.slice(0, -1) });
+      const end = this.#prevEnd();
+      return { kind: 'Label', name: word.slice(0, -1), start, end, comments: this.#finishComments(lead, end) };
     }
-    if (this.#peek(1).kind === '(') {
+    if (this.#kindAhead(1) === K_LPAREN) {
       const call = this.#expression(CONCAT_PRECEDENCE + 1);
       if (call.kind !== 'FunctionCall') this.#fail('a statement', t);
       this.#expectSemicolon('function call');
-      return done<A.FunctionCallStatement>({ kind: 'FunctionCallStatement', call });
+      const end = this.#prevEnd();
+      return { kind: 'FunctionCallStatement', call, start, end, comments: this.#finishComments(lead, end) };
     }
     return this.#fail('a statement (set, unset, if, return, error, …)');
   }
 
-  #if(lead: A.Comment[]): A.IfStatement {
-    const start = this.#next().start;
+  #if(lead: A.Comment[] | null): A.IfStatement {
+    const start = this.#starts[this.#next()];
     const condition = this.#condition();
     const consequent = this.#block('if block');
     const elseIfs: A.ElseIfClause[] = [];
     let alternate: A.ElseClause | null = null;
     for (;;) {
-      const t = this.#peek();
-      if (t.kind !== 'ident') break;
-      const isElse = t.value === 'else';
-      if (t.value === 'elsif' || t.value === 'elseif' || (isElse && this.#isWord(this.#peek(1), 'if'))) {
+      const t = this.#pos;
+      if (this.#kinds[t] !== K_IDENT) break;
+      const word = this.#textOf(t);
+      const isElse = word === 'else';
+      if (word === 'elsif' || word === 'elseif' || (isElse && this.#isWord(Math.min(t + 1, this.#last), 'if'))) {
         const clead = this.#leading();
         this.#next();
         if (isElse) this.#next();
-        const keyword = isElse ? 'else if' : (t.value as 'elsif' | 'elseif');
+        const keyword = isElse ? 'else if' : word as 'elsif' | 'elseif';
         const cond = this.#condition();
         const body = this.#block(`${keyword} block`);
-        elseIfs.push({ kind: 'ElseIf', start: t.start, end: body.end, keyword, condition: cond, body, comments: this.#finishComments(clead, body.end) });
+        elseIfs.push({ kind: 'ElseIf', start: this.#starts[t], end: body.end, keyword, condition: cond, body, comments: this.#finishComments(clead, body.end) });
         continue;
       }
       if (isElse) {
         const clead = this.#leading();
         this.#next();
         const body = this.#block('else block');
-        alternate = { kind: 'Else', start: t.start, end: body.end, body, comments: this.#finishComments(clead, body.end) };
+        alternate = { kind: 'Else', start: this.#starts[t], end: body.end, body, comments: this.#finishComments(clead, body.end) };
       }
       break;
     }
@@ -551,9 +628,9 @@ class Parser {
   }
 
   #condition(): A.Expression {
-    this.#expect('(', '"(" before the condition');
+    this.#expect(K_LPAREN, '"(" before the condition');
     const c = this.#expression();
-    this.#expect(')', '")" after the condition');
+    this.#expect(K_RPAREN, '")" after the condition');
     return c;
   }
 
@@ -562,13 +639,13 @@ class Parser {
   #expression(minPrecedence = 1): A.Expression {
     let left = this.#prefix();
     for (;;) {
-      const t = this.#peek();
-      const prec = BINARY_PRECEDENCE[t.kind];
-      if (prec !== undefined) {
+      const k = this.#kind();
+      const prec = BINARY_PRECEDENCE[k];
+      if (prec !== 0) {
         if (prec < minPrecedence) break;
         this.#next();
         const right = this.#expression(prec + 1);
-        left = { kind: 'Binary', start: left.start, end: right.end, operator: t.kind as A.BinaryOperator, left, right, comments: NO_COMMENTS };
+        left = { kind: 'Binary', start: left.start, end: right.end, operator: TOKEN_KINDS[k] as A.BinaryOperator, left, right, comments: NO_COMMENTS };
         continue;
       }
       if (CONCAT_PRECEDENCE < minPrecedence || this.#concatSeparator() === null) break;
@@ -586,93 +663,97 @@ class Parser {
 
   /** `+`, or ' ' when the next token can start a juxtaposed operand, or null. */
   #concatSeparator(): A.ConcatSeparator | null {
-    const t = this.#peek();
-    switch (t.kind) {
-      case '+': return '+';
-      case 'string': case 'integer': case 'float': case 'rtime': case 'percent': return ' ';
-      case 'ident': {
-        if (STATEMENT_KEYWORDS.has(String(t.value)) && !this.#sameLineAsPrevious(t)) return null;
+    const t = this.#pos;
+    switch (this.#kinds[t]) {
+      case K_PLUS: return '+';
+      case K_STRING: case K_INTEGER: case K_FLOAT: case K_RTIME: case K_PERCENT: return ' ';
+      case K_IDENT:
+        if (!this.#sameLineAsPrevious(t) && STATEMENT_KEYWORDS.has(this.#textOf(t))) return null;
         return ' ';
-      }
       default: return null;
     }
   }
-  #sameLineAsPrevious(t: Token): boolean {
-    for (let i = this.#prevEnd(); i < t.start; i++) {
-      const c = this.#text.charCodeAt(i);
+  #sameLineAsPrevious(t: number): boolean {
+    const text = this.#text;
+    for (let i = this.#prevEnd(), end = this.#starts[t]; i < end; i++) {
+      const c = text.charCodeAt(i);
       if (c === 10 || c === 13) return false;
     }
     return true;
   }
 
   #prefix(): A.Expression {
-    const t = this.#peek();
-    if (t.kind === '!' || t.kind === '-') {
+    const t = this.#pos;
+    const k = this.#kinds[t];
+    if (k === K_BANG || k === K_MINUS) {
       this.#next();
       const operand = this.#prefix();
-      return { kind: 'Unary', start: t.start, end: operand.end, operator: t.kind, operand, comments: NO_COMMENTS };
+      return { kind: 'Unary', start: this.#starts[t], end: operand.end, operator: k === K_BANG ? '!' : '-', operand, comments: NO_COMMENTS };
     }
     return this.#primary();
   }
 
   #primary(): A.Expression {
-    const t = this.#peek();
-    const raw = (): string => this.#textOf(t);
-    switch (t.kind) {
-      case 'string': this.#next(); return { kind: 'String', start: t.start, end: t.end, value: String(t.value), raw: raw(), comments: NO_COMMENTS };
-      case 'integer': this.#next(); return { kind: 'Integer', start: t.start, end: t.end, value: Number(t.value), raw: raw(), comments: NO_COMMENTS };
-      case 'float': this.#next(); return { kind: 'Float', start: t.start, end: t.end, value: Number(t.value), raw: raw(), comments: NO_COMMENTS };
-      case 'rtime': this.#next(); return { kind: 'Rtime', start: t.start, end: t.end, ms: Number(t.value), raw: raw(), comments: NO_COMMENTS };
-      case 'percent': this.#next(); return { kind: 'Percent', start: t.start, end: t.end, value: Number(t.value), raw: raw(), comments: NO_COMMENTS };
-      case '(': {
+    const t = this.#pos;
+    const start = this.#starts[t];
+    const end = this.#ends[t];
+    switch (this.#kinds[t]) {
+      case K_STRING: this.#next(); return { kind: 'String', start, end, value: this.#stringOf(t), raw: this.#textOf(t), comments: NO_COMMENTS };
+      case K_INTEGER: this.#next(); return { kind: 'Integer', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
+      case K_FLOAT: this.#next(); return { kind: 'Float', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
+      case K_RTIME: this.#next(); return { kind: 'Rtime', start, end, ms: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
+      case K_PERCENT: this.#next(); return { kind: 'Percent', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
+      case K_LPAREN: {
         this.#next();
         const expression = this.#expression();
-        const close = this.#expect(')');
-        return { kind: 'Group', start: t.start, end: close.end, expression, comments: NO_COMMENTS };
+        const close = this.#expect(K_RPAREN);
+        return { kind: 'Group', start, end: this.#ends[close], expression, comments: NO_COMMENTS };
       }
-      case 'ident': {
+      case K_IDENT: {
         this.#next();
-        const name = String(t.value);
-        if (this.#peek().kind === '(') return this.#call(t, name);
-        if (name === 'true' || name === 'false') return { kind: 'Boolean', start: t.start, end: t.end, value: name === 'true', comments: NO_COMMENTS };
-        return { kind: 'Identifier', start: t.start, end: t.end, name, comments: NO_COMMENTS };
+        const name = this.#textOf(t);
+        if (this.#kind() === K_LPAREN) return this.#call(t, name);
+        if (name === 'true' || name === 'false') return { kind: 'Boolean', start, end, value: name === 'true', comments: NO_COMMENTS };
+        return { kind: 'Identifier', start, end, name, comments: NO_COMMENTS };
       }
       default:
         return this.#fail('an expression');
     }
   }
 
-  #call(t: Token, name: string): A.Expression {
+  #call(t: number, name: string): A.Expression {
     this.#next();
     const args: A.Expression[] = [];
-    if (this.#peek().kind !== ')') {
+    if (this.#kind() !== K_RPAREN) {
       for (;;) {
         args.push(this.#expression());
-        if (this.#peek().kind !== ',') break;
+        if (this.#kind() !== K_COMMA) break;
         this.#next();
       }
     }
-    const close = this.#expect(')', '"," or ")" in the argument list');
+    const close = this.#expect(K_RPAREN, '"," or ")" in the argument list');
+    const start = this.#starts[t];
+    const end = this.#ends[close];
     if (name === 'if') {
       if (args.length !== 3) {
-        this.#diags.push(unexpectedToken(this.#src, t.start, close.end, 'if(condition, then, else) with 3 arguments', `${args.length} argument${args.length === 1 ? '' : 's'}`));
+        this.#diags.push(unexpectedToken(this.#src, start, end, 'if(condition, then, else) with 3 arguments', `${args.length} argument${args.length === 1 ? '' : 's'}`));
         throw BAIL;
       }
-      return { kind: 'IfExpression', start: t.start, end: close.end, condition: args[0], then: args[1], otherwise: args[2], comments: NO_COMMENTS };
+      return { kind: 'IfExpression', start, end, condition: args[0], then: args[1], otherwise: args[2], comments: NO_COMMENTS };
     }
-    const callee: A.Identifier = { kind: 'Identifier', start: t.start, end: t.end, name, comments: NO_COMMENTS };
-    return { kind: 'FunctionCall', start: t.start, end: close.end, callee, arguments: args, comments: NO_COMMENTS };
+    const callee: A.Identifier = { kind: 'Identifier', start, end: this.#ends[t], name, comments: NO_COMMENTS };
+    return { kind: 'FunctionCall', start, end, callee, arguments: args, comments: NO_COMMENTS };
   }
 
   // ─── Leaves ──────────────────────────────────────────────────────────────────────────
 
   #identifier(expected: string): A.Identifier {
-    const t = this.#expect('ident', expected);
-    return { kind: 'Identifier', start: t.start, end: t.end, name: String(t.value), comments: NO_COMMENTS };
+    const t = this.#expect(K_IDENT, expected);
+    return { kind: 'Identifier', start: this.#starts[t], end: this.#ends[t], name: this.#textOf(t), comments: NO_COMMENTS };
   }
 
   #stringLiteral(expected: string): A.StringLiteral {
-    const t = this.#expect('string', expected);
-    return { kind: 'String', start: t.start, end: t.end, value: String(t.value), raw: this.#textOf(t), comments: NO_COMMENTS };
+    const t = this.#expect(K_STRING, expected);
+    return { kind: 'String', start: this.#starts[t], end: this.#ends[t], value: this.#stringOf(t), raw: this.#textOf(t), comments: NO_COMMENTS };
   }
 }

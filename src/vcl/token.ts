@@ -57,3 +57,16 @@ export function describeKind(kind: TokenKind): string {
     default: return `"${kind}"`;
   }
 }
+
+/**
+ * Every token kind, in the order of its numeric code. The scanner records kinds as these
+ * codes in a Uint8Array (see `TokenStream` in lexer.ts) so that a 100k-token file costs no
+ * object per token; `lex()` turns codes back into these names for its callers.
+ */
+export const TOKEN_KINDS: readonly TokenKind[] = [
+  'eof', 'ident', 'string', 'integer', 'float', 'rtime', 'percent', 'comment', 'macro', 'directive',
+  ...OPERATORS, ...PUNCTUATION,
+];
+
+/** The numeric code of each token kind: `T.ident`, `T['==']`. */
+export const T: Readonly<Record<TokenKind, number>> = Object.fromEntries(TOKEN_KINDS.map((k, i) => [k, i])) as Record<TokenKind, number>;

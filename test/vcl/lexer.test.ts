@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lex, decodePercentEscapes } from '../../src/vcl/lexer.ts';
+import { lex, decodePercentEscapes, scan } from '../../src/vcl/lexer.ts';
+import { T, TOKEN_KINDS } from '../../src/vcl/token.ts';
 import { expectTokens, formatShort } from './golden.ts';
 import { SourceFile } from '../../src/vcl/source.ts';
 
@@ -39,6 +40,29 @@ for (const [name, input, expected] of cases) {
 test('tokens carry offsets into the source', () => {
   const { tokens } = lex('set  x');
   assert.deepEqual(tokens.map((t) => [t.kind, t.start, t.end]), [['ident', 0, 3], ['ident', 5, 6], ['eof', 6, 6]]);
+});
+
+test('token kind codes name each kind once, in TOKEN_KINDS order', () => {
+  assert.equal(new Set(TOKEN_KINDS).size, TOKEN_KINDS.length);
+  assert.deepEqual(TOKEN_KINDS.map((k) => T[k]), TOKEN_KINDS.map((_, i) => i));
+});
+
+test('scan keeps comments apart and records kinds, offsets and values in typed arrays', () => {
+  const s = scan('set x = 10ms; # c\n/* d */ "a%20b"');
+  const rows = [];
+  for (let i = 0; i < s.count; i++) rows.push([TOKEN_KINDS[s.kinds[i]], s.starts[i], s.ends[i], s.values[i]]);
+  assert.deepEqual(rows, [
+    ['ident', 0, 3, 0], ['ident', 4, 5, 0], ['=', 6, 7, 0], ['rtime', 8, 12, 10], [';', 12, 13, 0],
+    ['string', 26, 33, 0], ['eof', 33, 33, 0],
+  ]);
+  assert.deepEqual(s.strings, ['a b']);
+  assert.deepEqual([s.commentStarts, s.commentEnds], [[14, 18], [17, 25]]);
+});
+
+test('a scanner grows past its first guess of the token count', () => {
+  const s = scan('a '.repeat(5000));
+  assert.equal(s.count, 5001);
+  assert.equal(s.starts[4999], 9998);
 });
 
 const diagnosticCases: Array<[string, string, string[]]> = [
