@@ -1,4 +1,4 @@
-// Public surface of the edge's upstream layer: errors, header rules, directors, pools.
+// Public surface of the edge: errors, header rules, directors, pools, and the worker runtime.
 export { EDGE_ERRORS, EdgeError, toEdgeError, type EdgeErrorCode, type ErrorSource, type ErrorContext } from './errors.ts';
 export {
   buildUpstreamHeaders, buildDownstreamHeaders, stripHopByHop, cdnLoopCount, isLoop,
@@ -10,3 +10,9 @@ export { PassiveHealth, type PassiveHealthOptions } from './passive.ts';
 export { UpstreamPools, type UpstreamRequest, type FetchOptions, type UpstreamPoolsOptions } from './upstream.ts';
 export type { UpstreamResponse, BodyOutcome } from './response.ts';
 export { tlsOptions, sniHostname, certHostname } from './tls.ts';
+// The worker runtime and the request path.
+export { EdgeRuntime, type EdgeRuntimeOptions } from './runtime.ts';
+export { Pipeline, MAX_RESTARTS, type PipelineOptions } from './pipeline.ts';
+export { ServiceTable, normaliseHost } from './service-table.ts';
+export { EdgeServer, type EdgeServerOptions } from './server.ts';
+export { isToWorker, type ToWorker, type FromWorker } from './messages.ts';
