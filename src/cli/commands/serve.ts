@@ -42,8 +42,9 @@ export function registerServe(program: Command): void {
       if (firstStart && running.adminToken !== null) {
         console.log(`admin token (shown once; also in ${tokenFile}, mode 0600): ${running.adminToken}`);
       }
-      if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl} (dashboard: ${running.apiUrl}/dashboard)`);
+      if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
       if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
+      if (running.apiUrl !== null) console.log(`dashboard on ${running.apiUrl}/dashboard`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
