@@ -258,3 +258,22 @@ test('retain lets a request in flight on a dropped pool finish', async (t) => {
   await closing;
   assert.deepEqual(p.identities(), []);
 });
+
+test('destroying the body (client gone) stops the origin read and frees the slot', async (t) => {
+  let originClosed = false;
+  const { port } = await httpOrigin(t, (req, res) => {
+    res.writeHead(200, { 'content-length': '1000000' });
+    res.write('x'.repeat(1000));
+    req.socket.on('close', () => { originClosed = true; });
+  });
+  const p = pools(t);
+  const b = backend({ port, maxConnections: 1 });
+  const res = await p.fetch(b, GET, client);
+  assert.equal(p.inFlight(b), 1);
+  res.body.destroy();
+  const outcome = await res.completed;
+  assert.equal(outcome.truncated, true);
+  assert.equal(outcome.error, null);
+  assert.equal(p.inFlight(b), 0);
+  while (!originClosed) await new Promise((r) => setTimeout(r, 10));
+});
