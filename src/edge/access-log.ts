@@ -14,6 +14,7 @@ export interface AccessLogEntry {
   readonly bytes: number;
   readonly cache: string;
   readonly ms: number;
+  readonly connectMs: number | null;
   readonly firstByteMs: number | null;
 }
 
@@ -38,7 +39,7 @@ export class AccessLog {
       `{"level":30,"time":${Date.now()}${this.#bindings},"service":${JSON.stringify(e.service)},"backend":${e.backend === null ? 'null' : JSON.stringify(e.backend)}`
       + `,"method":${JSON.stringify(e.method)},"url":${JSON.stringify(e.url)},"status":${e.status}`
       + `,"reason":${e.reason === null ? 'null' : JSON.stringify(e.reason)},"bytes":${e.bytes},"cache":"${e.cache}","ms":${e.ms}`
-      + `,"firstByteMs":${e.firstByteMs === null ? 'null' : e.firstByteMs},"msg":"request"}\n`,
+      + `,"connectMs":${e.connectMs === null ? 'null' : e.connectMs},"firstByteMs":${e.firstByteMs === null ? 'null' : e.firstByteMs},"msg":"request"}\n`,
     );
   }
 }

@@ -78,6 +78,7 @@ export class RequestContext implements VclContext {
   passing = false;
   /** The cache policy's verdict on the backend response, before vcl_fetch changed it. */
   decision: PolicyDecision | null = null;
+  upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
   readonly #isHealthy: (name: string) => boolean;
   readonly #log: (message: string) => void;

@@ -327,6 +327,7 @@ export class Pipeline {
         const upstream = await this.#o.upstream.fetch(backend, {
           method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,
         }, { clientIp: ctx.clientIp, signal: signal() });
+        ctx.upstreamConnectMs = upstream.connectMs;
         ctx.upstreamFirstByteMs = upstream.firstByteMs;
         this.#o.metrics.upstreamLatency(service.serviceId, backend.name, upstream.firstByteMs / 1000);
         d.upstream = upstream;

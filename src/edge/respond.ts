@@ -44,7 +44,7 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
     deps.accessLog.write({
       service: ctx.service.serviceId, backend: ctx.backend, method: ctx.req.method, url: ctx.req.url,
       status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,
-      ms: round(performance.now() - ctx.startedAt), firstByteMs: ctx.upstreamFirstByteMs === null ? null : round(ctx.upstreamFirstByteMs),
+      ms: round(performance.now() - ctx.startedAt), connectMs: ctx.upstreamConnectMs === null ? null : round(ctx.upstreamConnectMs), firstByteMs: ctx.upstreamFirstByteMs === null ? null : round(ctx.upstreamFirstByteMs),
     });
   };
 

@@ -29,6 +29,11 @@ export interface UpstreamResponse {
   readonly body: Readable;
   /** Settles when the body is finished, for the cache's store-or-not decision and the access log. */
   readonly completed: Promise<BodyOutcome>;
+  /**
+   * Milliseconds from dispatch until the request was written on a connected socket: the
+   * connect (TCP and TLS) for a new connection, next to nothing for a reused keep-alive one.
+   */
+  readonly connectMs: number;
   /** Milliseconds from dispatch to the response headers (connect included). */
   readonly firstByteMs: number;
   /** Known once `completed` settled; until then false. */
@@ -68,6 +73,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #completed!: (o: BodyOutcome) => void;
   readonly #opts: ExchangeOptions;
   readonly #start = performance.now();
+  #connectedAt = 0;
   #controller: Dispatcher.DispatchController | null = null;
   #body: UpstreamBody | null = null;
   #bytes = 0;
@@ -110,6 +116,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    this.#connectedAt = performance.now();
     if (this.#opts.signal?.aborted === true) return controller.abort(new EdgeError('CLIENT_ABORTED', { backend: this.#opts.backend }));
     const ms = this.#opts.firstByteTimeoutMs;
     if (ms !== undefined && ms > 0 && this.#firstByteTimer === null) {
@@ -134,6 +141,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       headers: buildDownstreamHeaders(headers),
       body,
       completed,
+      connectMs: (this.#connectedAt || this.#start) - this.#start,
       firstByteMs: performance.now() - this.#start,
       get truncated() { return isTruncated(); },
     });

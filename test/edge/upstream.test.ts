@@ -277,3 +277,12 @@ test('destroying the body (client gone) stops the origin read and frees the slot
   assert.equal(p.inFlight(b), 0);
   while (!originClosed) await new Promise((r) => setTimeout(r, 10));
 });
+
+test('connectMs is the wait for a connected socket: part of firstByteMs, and the origin\'s think time is not in it', async (t) => {
+  const { port } = await httpOrigin(t, (_req, res) => { setTimeout(() => res.end('ok'), 60); });
+  const p = pools(t);
+  const first = await p.fetch(backend({ port }), GET, client);
+  await readAll(first.body);
+  assert.ok(first.connectMs >= 0 && first.connectMs <= first.firstByteMs, `${first.connectMs} ≤ ${first.firstByteMs}`);
+  assert.ok(first.firstByteMs - first.connectMs >= 50, `the 60 ms the origin thinks is after the connect (${first.connectMs} / ${first.firstByteMs})`);
+});

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { AccessLog } from '../../src/edge/access-log.ts';
+
+function capture(level = 'info'): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+  const logger = pino({ level, base: { pop: 'ams' } }, stream).child({ component: 'edge' });
+  return { logger, lines };
+}
+
+const entry = {
+  service: 'svc"1', backend: 'F_origin', method: 'GET', url: '/a?q="x"\n', status: 503, reason: 'first byte timeout',
+  bytes: 27, cache: 'MISS', ms: 15.2, connectMs: 0.41, firstByteMs: null,
+} as const;
+
+test('an access-log line is the JSON pino would write, with the logger\'s bindings and every field', () => {
+  const { logger, lines } = capture();
+  new AccessLog(logger).write(entry);
+  assert.equal(lines.length, 1);
+  assert.ok(lines[0].endsWith('\n'));
+  const line = JSON.parse(lines[0]) as Record<string, unknown>;
+  assert.equal(typeof line.time, 'number');
+  delete line.time;
+  assert.deepEqual(line, { level: 30, pop: 'ams', component: 'edge', ...entry, msg: 'request' });
+});
+
+test('no access-log line when the logger is above info', () => {
+  const { logger, lines } = capture('warn');
+  new AccessLog(logger).write(entry);
+  assert.deepEqual(lines, []);
+});
