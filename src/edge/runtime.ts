@@ -43,6 +43,7 @@ export class EdgeRuntime {
   readonly metrics = new EdgeMetrics();
   readonly stats = new EdgeStats();
   readonly cache: EdgeCache;
+  readonly pipeline: Pipeline;
   readonly server: EdgeServer;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
@@ -52,7 +53,7 @@ export class EdgeRuntime {
     const cdnId = `lacquer-${options.pop}`;
     this.upstream = new UpstreamPools({ cdnId });
     this.cache = new EdgeCache({ maxBytes: options.cacheSizeBytes, maxObjectBytes: options.cacheMaxObjectBytes });
-    const pipeline = new Pipeline({
+    const pipeline = this.pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
       cache: this.cache,

@@ -34,8 +34,9 @@ export function stripEdgeFields(headers: StoredHeaders): void {
 /** The response to `req` from `object` at `now` (epoch ms); counts one hit on the object. */
 export function serveObject(object: CachedObject, req: ServeRequest, now: number = Date.now()): ServedResponse {
   object.hits++;
-  const headers = Object.assign(Object.create(null) as StoredHeaders, object.headers);
-  stripEdgeFields(headers);
+  const entries = deliveredEntries(object);
+  const headers = Object.create(null) as StoredHeaders;
+  for (let i = 0; i < entries.length; i++) headers[entries[i][0]] = entries[i][1];
   headers.age = String(ageOf(object, now));
   headers['x-cache-hits'] = String(object.hits);
   const head = req.method.toUpperCase() === 'HEAD';
@@ -64,6 +65,24 @@ export function serveObject(object: CachedObject, req: ServeRequest, now: number
   }
   headers['content-length'] = String(size);
   return { status: object.status, reason: object.reason, headers, body: head ? EMPTY : object.body };
+}
+
+const entryCache = new WeakMap<CachedObject, ReadonlyArray<readonly [string, string | string[]]>>();
+
+/**
+ * The stored header fields a hit delivers (CDN-only fields left out), listed once per object:
+ * copying a dictionary-mode object with Object.assign cost more than the rest of serving a hit.
+ * Repeated fields are arrays shared with the object: HeaderMap replaces values, never edits them.
+ */
+function deliveredEntries(object: CachedObject): ReadonlyArray<readonly [string, string | string[]]> {
+  let entries = entryCache.get(object);
+  if (entries === undefined) {
+    entries = Object.keys(object.headers)
+      .filter((name) => !EDGE_ONLY_FIELDS.includes(name))
+      .map((name) => [name, object.headers[name]] as const);
+    entryCache.set(object, entries);
+  }
+  return entries;
 }
 
 /** Seconds the response has existed: the origin's Age plus time in this cache (RFC 9111 §4.2.3). */
