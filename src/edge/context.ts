@@ -7,6 +7,15 @@ import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 
+/** Health of a backend or director by VCL name, as this worker sees it (BackendHealth). */
+export interface NamedHealth {
+  named(service: CompiledService, name: string): boolean;
+}
+
+export interface VclLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
 export type CacheState = 'HIT' | 'MISS' | 'PASS' | 'STALE';
 
 export interface ServerInfo {
@@ -80,8 +89,8 @@ export class RequestContext implements VclContext {
   decision: PolicyDecision | null = null;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
-  readonly #isHealthy: (name: string) => boolean;
-  readonly #log: (message: string) => void;
+  readonly #health: NamedHealth;
+  readonly #logger: VclLogger | null;
 
   constructor(init: {
     service: CompiledService;
@@ -91,8 +100,10 @@ export class RequestContext implements VclContext {
     url: string;
     proto: string;
     headers: HeaderMap;
-    isHealthy: (name: string) => boolean;
-    log: (message: string) => void;
+    /** Judges `req.backend.healthy` / `backend.NAME.healthy`. */
+    health: NamedHealth;
+    /** Where VCL's `log` statement writes; null discards (background refreshes). */
+    logger: VclLogger | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -102,16 +113,16 @@ export class RequestContext implements VclContext {
       backend: init.service.defaultBackend, restarts: 0,
     };
     this.startedAt = performance.now();
-    this.#isHealthy = init.isHealthy;
-    this.#log = init.log;
+    this.#health = init.health;
+    this.#logger = init.logger;
   }
 
   isHealthy(name: string): boolean {
-    return this.#isHealthy(name);
+    return this.#health.named(this.service, name);
   }
 
   log(message: string): void {
-    this.#log(message);
+    this.#logger?.info({ service: this.service.serviceId, vcl: true }, message);
   }
 
   newHeaders(): HeaderMap {

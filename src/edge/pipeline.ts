@@ -119,8 +119,8 @@ export class Pipeline {
       url: req.url ?? '/',
       proto: `HTTP/${req.httpVersion}`,
       headers: HeaderMap.from(req.headers),
-      isHealthy: (name) => this.#health.named(service, name),
-      log: (message) => o.logger.info({ service: service.serviceId, vcl: true }, message),
+      health: this.#health,
+      logger: o.logger,
     });
   }
 
@@ -264,7 +264,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), isHealthy: (name) => this.#health.named(ctx.service, name), log: () => {},
+      headers: ctx.req.http.clone(), health: this.#health, logger: null,
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;
