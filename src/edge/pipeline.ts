@@ -72,6 +72,11 @@ export class Pipeline {
     this.#health = new BackendHealth(options.health, options.upstream.passive);
   }
 
+  /** Writes out access-log lines still buffered (before the process exits). */
+  flushLog(): void {
+    this.#accessLog.flush();
+  }
+
   /** The node:http request listener. */
   readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     this.#handle(req, res).catch((err: unknown) => {

@@ -121,6 +121,7 @@ export class EdgeRuntime {
     this.#ready = false;
     await this.server.drain();
     await this.upstream.close();
+    this.pipeline.flushLog();
   }
 
   #install(source: ServiceSource): void {

@@ -18,7 +18,9 @@ const entry = {
 
 test('an access-log line is the JSON pino would write, with the logger\'s bindings and every field', () => {
   const { logger, lines } = capture();
-  new AccessLog(logger).write(entry);
+  const log = new AccessLog(logger);
+  log.write(entry);
+  log.flush();
   assert.equal(lines.length, 1);
   assert.ok(lines[0].endsWith('\n'));
   const line = JSON.parse(lines[0]) as Record<string, unknown>;
@@ -29,6 +31,19 @@ test('an access-log line is the JSON pino would write, with the logger\'s bindin
 
 test('no access-log line when the logger is above info', () => {
   const { logger, lines } = capture('warn');
-  new AccessLog(logger).write(entry);
+  const log = new AccessLog(logger);
+  log.write(entry);
+  log.flush();
   assert.deepEqual(lines, []);
+});
+
+test('lines written in one turn reach the stream together, in order, by the next turn', async () => {
+  const { logger, lines } = capture();
+  const log = new AccessLog(logger);
+  log.write({ ...entry, url: '/1' });
+  log.write({ ...entry, url: '/2' });
+  assert.deepEqual(lines, [], 'nothing is written synchronously');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(lines.length, 1);
+  assert.deepEqual(lines[0].trimEnd().split('\n').map((l) => (JSON.parse(l) as { url: string }).url), ['/1', '/2']);
 });
