@@ -29,6 +29,7 @@ import { HealthMetrics, HealthRegistry, probeBits, runProbe } from '../../src/he
 import type { HealthTarget, ProbeFn, ProbeResult } from '../../src/health/index.ts';
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
+import { measureVarnishProbes } from './lib/varnish-probes.ts';
 
 const ORIGIN_CHILD = '--origin-child';
 
@@ -201,6 +202,7 @@ async function main(): Promise<void> {
       origins: { type: 'string', default: '16' },
       'baseline-seconds': { type: 'string', default: '5' },
       'floor-probes': { type: 'string', default: '20000' },
+      'varnish-backends': { type: 'string', default: '500' },
     },
   });
   const seconds = Number(values.seconds);
@@ -230,6 +232,15 @@ async function main(): Promise<void> {
   console.log(`CPU ratio wire / baseline: ${(cpu(real) / Math.max(cpu(baseline), 1e-9)).toFixed(1)}x`);
   const floorProbes = Number(values['floor-probes']);
   if (floorProbes > 0) await floor(ports, floorProbes, origin);
+  const varnishBackends = Number(values['varnish-backends']);
+  if (varnishBackends > 0) {
+    // Fewer backends than lacquer's run: varnishd compiles every backend into C (2,000 took 80 s here).
+    const v = await measureVarnishProbes(ports, varnishBackends, intervalMs, Math.min(seconds, 15));
+    const ours = real.cpuMs * 1000 / Math.max(real.done, 1);
+    console.log(`varnishd 7.1, ${v.backends} backends, same origins and interval (VCL compiled in ${v.compileSeconds.toFixed(0)} s)`);
+    console.log(`  CPU                    ${v.usPerProbe.toFixed(1)} µs per probe (cache child)`);
+    console.log(`CPU per probe, lacquer ÷ Varnish: ${(ours / v.usPerProbe).toFixed(2)}x`);
+  }
   child.disconnect();
 }
 
