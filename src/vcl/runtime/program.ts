@@ -117,10 +117,11 @@ function compileSequence(parts: readonly ReturnType<typeof compileBlock>[]): Ret
   };
 }
 
-function collectLabels(b: Block, into: Set<string>): void {
+/** Visits every statement of a block, descending into bare blocks and every if branch. */
+function forEachStatement(b: Block, fn: (st: Statement) => void): void {
   const visit = (st: Statement): void => {
-    if (st.kind === 'Label') into.add(st.name);
-    else if (st.kind === 'Block') st.statements.forEach(visit);
+    fn(st);
+    if (st.kind === 'Block') st.statements.forEach(visit);
     else if (st.kind === 'If') {
       st.consequent.statements.forEach(visit);
       st.elseIfs.forEach((e) => e.body.statements.forEach(visit));
@@ -130,18 +131,13 @@ function collectLabels(b: Block, into: Set<string>): void {
   b.statements.forEach(visit);
 }
 
+function collectLabels(b: Block, into: Set<string>): void {
+  forEachStatement(b, (st) => { if (st.kind === 'Label') into.add(st.name); });
+}
+
 function callsOf(b: Block): string[] {
   const out: string[] = [];
-  const visit = (st: Statement): void => {
-    if (st.kind === 'Call') out.push(st.subroutine.name);
-    else if (st.kind === 'Block') st.statements.forEach(visit);
-    else if (st.kind === 'If') {
-      st.consequent.statements.forEach(visit);
-      st.elseIfs.forEach((e) => e.body.statements.forEach(visit));
-      st.alternate?.body.statements.forEach(visit);
-    }
-  };
-  b.statements.forEach(visit);
+  forEachStatement(b, (st) => { if (st.kind === 'Call') out.push(st.subroutine.name); });
   return out;
 }
 
