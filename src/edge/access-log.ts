@@ -2,8 +2,10 @@
 // on the logger's own stream, but formatted here with a fixed schema. Serialising a generic
 // object through pino cost more than serving a cache hit; a template over known fields costs
 // a few string concatenations. Lines are identical in shape to `logger.info(fields, 'request')`.
-// Lines are handed to the stream once per event-loop turn, joined: sonic-boom measures the
-// UTF-8 length of its pending buffer on every write, which per line grew with the buffer.
+// Lines are joined and handed to the stream at most every FLUSH_MS (or at 64 KB): every hand-over
+// is a write(2) on pino's asynchronous destination, and one per event-loop turn cost a pass
+// request ~3 µs of CPU at a few thousand requests a second. A line is never older than FLUSH_MS
+// when it reaches the stream; `flush()` runs before the process exits.
 import pino, { type Logger } from 'pino';
 
 export interface AccessLogEntry {
@@ -22,6 +24,9 @@ export interface AccessLogEntry {
 
 interface Stream { write(line: string): unknown }
 
+/** How long a line may wait to be batched with others. */
+export const FLUSH_MS = 50;
+
 export class AccessLog {
   readonly #logger: Logger;
   readonly #stream: Stream;
@@ -29,7 +34,7 @@ export class AccessLog {
   readonly #bindings: string;
   #pending: string[] = [];
   #pendingBytes = 0;
-  #scheduled = false;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(logger: Logger) {
     this.#logger = logger;
@@ -47,19 +52,20 @@ export class AccessLog {
     this.#pending.push(line);
     this.#pendingBytes += line.length;
     if (this.#pendingBytes >= 64 * 1024) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flushSoon);
-    }
+    else if (this.#timer === null) this.#timer = setTimeout(this.#flushSoon, FLUSH_MS).unref();
   }
 
   readonly #flushSoon = (): void => {
-    this.#scheduled = false;
+    this.#timer = null;
     this.flush();
   };
 
   /** Hands every pending line to the stream (also before the process exits). */
   flush(): void {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     if (this.#pending.length === 0) return;
     const batch = this.#pending.length === 1 ? this.#pending[0] : this.#pending.join('');
     this.#pending = [];

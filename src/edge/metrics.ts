@@ -7,6 +7,8 @@ export class EdgeMetrics {
   readonly registry: Registry;
   readonly #errors: Counter<'service' | 'reason'>;
   readonly #upstream: Histogram<'service' | 'backend'>;
+  /** Labelled children looked up once: observe() with labels hashes them on every call. */
+  readonly #upstreamChildren = new Map<string, Histogram.Internal<'service' | 'backend'>>();
   readonly #collapsed: Counter<'service'>;
   readonly #purges: Counter<'kind' | 'soft'>;
   /**
@@ -96,6 +98,12 @@ export class EdgeMetrics {
   }
 
   upstreamLatency(service: string, backend: string, seconds: number): void {
-    this.#upstream.observe({ service, backend }, seconds);
+    const key = `${service}\u0000${backend}`;
+    let child = this.#upstreamChildren.get(key);
+    if (child === undefined) {
+      child = this.#upstream.labels({ service, backend });
+      this.#upstreamChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 }

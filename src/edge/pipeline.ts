@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
 import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
 import { AccessLog } from './access-log.ts';
-import { clientGone, normaliseIp, plain } from './client.ts';
+import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { cachePolicy, finalize, hitForPassSeconds, primaryKey, seedBackendResponse, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
@@ -105,7 +105,8 @@ export class Pipeline {
 
     const d: Delivery = { body: null, upstream: null, store: null };
     try {
-      await this.#run(ctx, 'recv', req, () => clientGone(res), d);
+      let gone: CancelSignal | null = null;
+      await this.#run(ctx, 'recv', req, () => (gone ??= clientGone(res)), d);
       respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
     } finally {
       // A fetch whose object will be stored releases its waiters when storing ends (respond);
@@ -134,14 +135,14 @@ export class Pipeline {
    * only a fetch or a wait behind another request's fetch returns a promise, and only those
    * are awaited (a cache hit runs without a single microtask hop).
    */
-  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Promise<void> {
+  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
     while (step !== 'done') {
       const next = this.#step(step, ctx, req, signal, d);
       step = typeof next === 'string' ? next : await next;
     }
   }
 
-  #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Step | Promise<Step> {
+  #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Step | Promise<Step> {
     const service = ctx.service;
     switch (step) {
       case 'recv':
@@ -275,12 +276,11 @@ export class Pipeline {
     refresh.leader = ticket;
     refresh.waited = true;
     const d: Delivery = { body: null, upstream: null, store: null };
-    const detached = new AbortController().signal;
     void (async () => {
       try {
         let step: Step = 'miss';
         while (step !== 'deliver' && step !== 'done' && step !== 'synth' && step !== 'stale' && step !== 'serve') {
-          step = await this.#step(step, refresh, null, () => detached, d);
+          step = await this.#step(step, refresh, null, () => NEVER, d);
         }
         if (step === 'deliver' && d.store !== null && d.upstream !== null) {
           const stored = this.#o.cache.storeWhenComplete(d.store.key, d.store.head, d.upstream.body, d.upstream.completed);
@@ -304,7 +304,7 @@ export class Pipeline {
   }
 
   /** Sends bereq to the backend req.backend names (trying further director members on connection failures). */
-  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: () => AbortSignal, d: Delivery): Promise<Step> {
+  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<Step> {
     const service = ctx.service;
     const bereq = ctx.bereq;
     if (bereq === null) throw new Error('fetch without bereq');

@@ -73,6 +73,16 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
     });
     return;
   }
+  if (upstream.received) {
+    // The whole body is already here: one res.end() writes head and body in a single write and
+    // skips pipe()'s listeners. Each read() also emits 'data' for the cache copier; draining
+    // the buffer ends `body`. (In flowing mode read() hands out one buffered chunk per call.)
+    const parts: Buffer[] = [];
+    for (let c = body.read() as Buffer | null; c !== null; c = body.read() as Buffer | null) parts.push(c);
+    res.end(parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    void upstream.completed.then((outcome) => finish(outcome.bytes));
+    return;
+  }
   // Fastly delivers what arrived before between_bytes_timeout, but a body that ended early
   // must not look complete to the client (RFC 9112 §8): the connection is closed instead of
   // ending the message — ending it would leave a Content-Length unmet (the client waits) or

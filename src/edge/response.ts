@@ -9,6 +9,7 @@
 
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { CancelSignal } from './client.ts';
 import { EdgeError, toEdgeError } from './errors.ts';
 import { buildDownstreamHeaders, type OutHeaders } from './headers.ts';
 
@@ -38,6 +39,11 @@ export interface UpstreamResponse {
   readonly firstByteMs: number;
   /** Known once `completed` settled; until then false. */
   readonly truncated: boolean;
+  /**
+   * The whole body arrived, untruncated, and waits in `body`'s buffer (typical for small
+   * responses: undici parses headers and body from one read).
+   */
+  readonly received: boolean;
 }
 
 class UpstreamBody extends Readable {
@@ -55,7 +61,7 @@ class UpstreamBody extends Readable {
 
 export interface ExchangeOptions {
   readonly backend: string;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /**
    * Fastly first_byte_timeout, timed here from the moment the request is written on a connected
    * socket: undici's own headersTimeout runs on its 1 s-resolution fast timers, which turned a
@@ -78,6 +84,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #body: UpstreamBody | null = null;
   #bytes = 0;
   #truncated = false;
+  #received = false;
   #settled = false;
   #onAbort: (() => void) | null = null;
   #firstByteTimer: NodeJS.Timeout | null = null;
@@ -134,6 +141,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     body.controller = controller;
     this.#body = body;
     const isTruncated = (): boolean => this.#truncated;
+    const isReceived = (): boolean => this.#received;
     const completed = new Promise<BodyOutcome>((resolve) => { this.#completed = resolve; });
     this.#resolve({
       status: statusCode,
@@ -144,6 +152,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       connectMs: (this.#connectedAt || this.#start) - this.#start,
       firstByteMs: performance.now() - this.#start,
       get truncated() { return isTruncated(); },
+      get received() { return isReceived(); },
     });
   }
 
@@ -160,6 +169,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // The exchange is over: destroying the body later (autoDestroy) has nothing to abort.
     body.controller = null;
     this.#settle(true, null);
+    this.#received = true;
     body.push(null);
     this.#completed({ bytes: this.#bytes, truncated: false, error: null });
   }

@@ -20,6 +20,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { poolIdentity, type BackendDefinition } from '../model/backend.ts';
 import { backendConnector } from './connector.ts';
 import { Resolver } from './dns.ts';
+import type { CancelSignal } from './client.ts';
 import { EdgeError } from './errors.ts';
 import { buildUpstreamHeaders, type InHeaders } from './headers.ts';
 import { PassiveHealth } from './passive.ts';
@@ -39,7 +40,7 @@ export interface FetchOptions {
   /** The connecting client's socket address. */
   readonly clientIp: string;
   /** Aborted when the client goes away: the upstream exchange is abandoned. */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 export interface UpstreamPoolsOptions {
