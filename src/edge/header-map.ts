@@ -31,8 +31,10 @@ export class HeaderMap implements HeaderBag {
 
   get(name: string): string | null {
     const v = this.fields[name.toLowerCase()];
-    if (v === undefined) return null;
-    return typeof v === 'string' ? v : v.join(', ');
+    if (typeof v === 'string') return v;
+    // The type test, not `=== undefined`, also answers null for names an object with a
+    // prototype inherits (`constructor`, `toString`): backend response headers arrive that way.
+    return Array.isArray(v) ? v.join(', ') : null;
   }
 
   set(name: string, value: string): void {
@@ -43,7 +45,7 @@ export class HeaderMap implements HeaderBag {
   add(name: string, value: string): void {
     const key = name.toLowerCase();
     const v = this.fields[key];
-    this.fields[key] = v === undefined ? value : typeof v === 'string' ? [v, value] : [...v, value];
+    this.fields[key] = typeof v === 'string' ? [v, value] : Array.isArray(v) ? [...v, value] : value;
   }
 
   unset(name: string): void {

@@ -15,22 +15,33 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection', 'proxy-connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'expect',
 ]);
 
+/** `Connection` values that name no other field: the usual `keep-alive` and `close`. */
+const ONLY_HOP_BY_HOP = /^\s*(?:keep-alive|close)\s*$/i;
+
 function listTokens(value: HeaderValue | undefined): string[] {
   if (value === undefined) return [];
   const joined = typeof value === 'string' ? value : value.join(',');
   return joined.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
 }
 
-/** A copy without hop-by-hop fields, including every field the `Connection` header names. */
+/**
+ * A copy without hop-by-hop fields, including every field the `Connection` header names.
+ * Names are taken as they are: every caller holds lower-case names (Node's parser, undici and
+ * HeaderMap all lower-case them). This runs twice per proxied request, so the common case — no
+ * `Connection` header, or one naming only hop-by-hop fields — builds no token set.
+ */
 export function stripHopByHop(headers: InHeaders): OutHeaders {
-  const named = new Set(listTokens(headers['connection']));
+  const connection = headers['connection'];
+  let named: ReadonlySet<string> | null = null;
+  if (connection !== undefined && !(typeof connection === 'string' && ONLY_HOP_BY_HOP.test(connection))) {
+    const extra = listTokens(connection).filter((t) => !HOP_BY_HOP.has(t));
+    if (extra.length > 0) named = new Set(extra);
+  }
   const out: OutHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
-    out[lower] = typeof value === 'string' ? value : [...value];
+    if (value === undefined || HOP_BY_HOP.has(name) || (named !== null && named.has(name))) continue;
+    out[name] = typeof value === 'string' ? value : [...value];
   }
   return out;
 }

@@ -72,6 +72,29 @@ export interface ExchangeOptions {
   readonly onSettled: (outcome: { ok: boolean; error: EdgeError | null }) => void;
 }
 
+/** The exchange writes `truncated` and `received` as the body ends; consumers only read them. */
+class ExchangeResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: OutHeaders;
+  readonly body: Readable;
+  readonly completed: Promise<BodyOutcome>;
+  readonly connectMs: number;
+  readonly firstByteMs: number;
+  truncated = false;
+  received = false;
+
+  constructor(status: number, statusText: string, headers: OutHeaders, body: Readable, completed: Promise<BodyOutcome>, connectMs: number, firstByteMs: number) {
+    this.status = status;
+    this.statusText = statusText;
+    this.headers = headers;
+    this.body = body;
+    this.completed = completed;
+    this.connectMs = connectMs;
+    this.firstByteMs = firstByteMs;
+  }
+}
+
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly response: Promise<UpstreamResponse>;
   #resolve!: (r: UpstreamResponse) => void;
@@ -83,8 +106,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | null = null;
   #body: UpstreamBody | null = null;
   #bytes = 0;
-  #truncated = false;
-  #received = false;
+  /** Set with the response head; the body's end is recorded on it. */
+  #response: ExchangeResponse | null = null;
   #settled = false;
   #onAbort: (() => void) | null = null;
   #firstByteTimer: NodeJS.Timeout | null = null;
@@ -140,20 +163,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const body = new UpstreamBody({ highWaterMark: 64 * 1024 });
     body.controller = controller;
     this.#body = body;
-    const isTruncated = (): boolean => this.#truncated;
-    const isReceived = (): boolean => this.#received;
     const completed = new Promise<BodyOutcome>((resolve) => { this.#completed = resolve; });
-    this.#resolve({
-      status: statusCode,
-      statusText: statusText ?? '',
-      headers: buildDownstreamHeaders(headers),
-      body,
-      completed,
-      connectMs: (this.#connectedAt || this.#start) - this.#start,
-      firstByteMs: performance.now() - this.#start,
-      get truncated() { return isTruncated(); },
-      get received() { return isReceived(); },
-    });
+    const now = performance.now();
+    const response = new ExchangeResponse(statusCode, statusText ?? '', buildDownstreamHeaders(headers), body, completed,
+      (this.#connectedAt || this.#start) - this.#start, now - this.#start);
+    this.#response = response;
+    this.#resolve(response);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -169,7 +184,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // The exchange is over: destroying the body later (autoDestroy) has nothing to abort.
     body.controller = null;
     this.#settle(true, null);
-    this.#received = true;
+    if (this.#response !== null) this.#response.received = true;
     body.push(null);
     this.#completed({ bytes: this.#bytes, truncated: false, error: null });
   }
@@ -185,7 +200,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     // After the headers: deliver what arrived (Fastly between_bytes_timeout semantics).
     body.controller = null;
     const consumerGone = body.destroyed;
-    this.#truncated = true;
+    if (this.#response !== null) this.#response.truncated = true;
     this.#settle(true, null);
     if (!consumerGone) body.push(null);
     this.#completed({ bytes: this.#bytes, truncated: true, error: consumerGone ? null : error });

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HeaderMap } from '../../src/edge/header-map.ts';
+
+test('names are case-insensitive and repeated fields read as one comma-joined value', () => {
+  const h = HeaderMap.from({ 'Set-Cookie': ['a=1', 'b=2'], host: 'x.test' });
+  assert.equal(h.get('set-cookie'), 'a=1, b=2');
+  assert.equal(h.get('HOST'), 'x.test');
+  h.add('Set-Cookie', 'c=3');
+  assert.deepEqual(h.fields['set-cookie'], ['a=1', 'b=2', 'c=3']);
+  h.unset('Host');
+  assert.equal(h.get('host'), null);
+});
+
+test('on a plain object (backend response headers), names the prototype has are absent, not a crash', () => {
+  const h = new HeaderMap({ 'content-type': 'text/plain' });
+  assert.equal(h.get('constructor'), null);
+  assert.equal(h.get('toString'), null);
+  assert.equal(h.get('hasOwnProperty'), null);
+  h.add('toString', 'v');
+  assert.equal(h.get('toString'), 'v');
+});
