@@ -1,14 +1,13 @@
 // The edge's Prometheus metrics (issue 5 §5). Each worker has its own registry; the API's
 // `/metrics` aggregates the workers through prom-client's cluster support.
 
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { FastHistogram } from './histogram.ts';
 
 export class EdgeMetrics {
   readonly registry: Registry;
   readonly #errors: Counter<'service' | 'reason'>;
-  readonly #upstream: Histogram<'service' | 'backend'>;
-  /** Labelled children looked up once: observe() with labels hashes them on every call. */
-  readonly #upstreamChildren = new Map<string, Histogram.Internal<'service' | 'backend'>>();
+  readonly #upstream: FastHistogram<'service' | 'backend'>;
   readonly #collapsed: Counter<'service'>;
   readonly #purges: Counter<'kind' | 'soft'>;
   /**
@@ -34,9 +33,9 @@ export class EdgeMetrics {
       name: 'lacquer_synthetic_errors_total', help: 'Synthetic error responses (503s and others), by reason.',
       labelNames: ['service', 'reason'], registers: [registry],
     });
-    this.#upstream = new Histogram({
+    this.#upstream = new FastHistogram({
       name: 'lacquer_upstream_first_byte_seconds', help: 'Time from sending a request to a backend to its response headers.',
-      labelNames: ['service', 'backend'], registers: [registry],
+      registers: [registry],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
     });
     new Counter({
@@ -98,12 +97,6 @@ export class EdgeMetrics {
   }
 
   upstreamLatency(service: string, backend: string, seconds: number): void {
-    const key = `${service}\u0000${backend}`;
-    let child = this.#upstreamChildren.get(key);
-    if (child === undefined) {
-      child = this.#upstream.labels({ service, backend });
-      this.#upstreamChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.#upstream.observe(`${service}\u0000${backend}`, () => ({ service, backend }), seconds);
   }
 }
