@@ -40,7 +40,8 @@ export function stripHopByHop(headers: InHeaders): OutHeaders {
   const out: OutHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || (named !== null && named.has(name))) continue;
+    // `__proto__` would set the plain object's prototype instead of adding a field.
+    if (value === undefined || HOP_BY_HOP.has(name) || (named !== null && named.has(name)) || name === '__proto__') continue;
     out[name] = typeof value === 'string' ? value : [...value];
   }
   return out;

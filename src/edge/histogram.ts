@@ -22,30 +22,36 @@ interface Series {
   count: number;
 }
 
-export class FastHistogram<L extends string> {
+/** A histogram over exactly two labels (all the edge needs), e.g. service and backend. */
+export class FastHistogram {
   readonly name: string;
   readonly help: string;
   readonly type = 'histogram' as const;
   readonly aggregator = 'sum' as const;
   readonly #buckets: readonly number[];
-  readonly #series = new Map<string, Series>();
+  readonly #labelNames: readonly [string, string];
+  /** First label value → second label value → series: keyed by the strings themselves, whose hashes are cached. */
+  readonly #series = new Map<string, Map<string, Series>>();
 
-  constructor(opts: { name: string; help: string; buckets: readonly number[]; registers: readonly Registry[] }) {
+  constructor(opts: { name: string; help: string; labelNames: readonly [string, string]; buckets: readonly number[]; registers: readonly Registry[] }) {
     if (opts.buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= opts.buckets[i - 1]))) {
       throw new TypeError(`${opts.name}: buckets must be finite and increasing`);
     }
     this.name = opts.name;
     this.help = opts.help;
     this.#buckets = opts.buckets;
+    this.#labelNames = opts.labelNames;
     for (const r of opts.registers) r.registerMetric(this as unknown as Metric);
   }
 
-  /** `key` identifies the label set (the caller builds it once per request, cheaply). */
-  observe(key: string, labels: () => Record<L, string>, value: number): void {
-    let s = this.#series.get(key);
+  observe(first: string, second: string, value: number): void {
+    let inner = this.#series.get(first);
+    if (inner === undefined) this.#series.set(first, inner = new Map());
+    let s = inner.get(second);
     if (s === undefined) {
-      s = { labels: labels(), counts: new Array<number>(this.#buckets.length + 1).fill(0), sum: 0, count: 0 };
-      this.#series.set(key, s);
+      const [a, b] = this.#labelNames;
+      s = { labels: { [a]: first, [b]: second }, counts: new Array<number>(this.#buckets.length + 1).fill(0), sum: 0, count: 0 };
+      inner.set(second, s);
     }
     const b = this.#buckets;
     let i = 0;
@@ -61,7 +67,7 @@ export class FastHistogram<L extends string> {
 
   get(): HistogramSnapshot {
     const values: HistogramSnapshot['values'] = [];
-    for (const s of this.#series.values()) {
+    for (const s of [...this.#series.values()].flatMap((inner) => [...inner.values()])) {
       let cumulative = 0;
       for (let i = 0; i <= this.#buckets.length; i++) {
         cumulative += s.counts[i];

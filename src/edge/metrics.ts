@@ -4,17 +4,24 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram } from './histogram.ts';
 
+interface RequestCount { readonly service: string; readonly status: string; readonly cache: string; n: number }
+
+/** Every count in service → cache state → status maps. */
+function* allCounts(counts: Map<string, Map<string, Map<number, RequestCount>>>): Generator<RequestCount> {
+  for (const byCache of counts.values()) for (const byStatus of byCache.values()) yield* byStatus.values();
+}
+
 export class EdgeMetrics {
   readonly registry: Registry;
   readonly #errors: Counter<'service' | 'reason'>;
-  readonly #upstream: FastHistogram<'service' | 'backend'>;
+  readonly #upstream: FastHistogram;
   readonly #collapsed: Counter<'service'>;
   readonly #purges: Counter<'kind' | 'soft'>;
   /**
    * Per-request counts kept as plain numbers and handed to prom-client only when it scrapes:
    * a labelled inc() hashes its labels on every call, which cost a measurable share of a hit.
    */
-  readonly #counts = new Map<string, { service: string; status: string; cache: string; n: number }>();
+  readonly #counts = new Map<string, Map<string, Map<number, RequestCount>>>();
   readonly connections: Gauge<'backend'>;
   readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
 
@@ -26,7 +33,7 @@ export class EdgeMetrics {
       labelNames: ['service', 'status'], registers: [registry],
       collect() {
         this.reset();
-        for (const c of counts.values()) this.inc({ service: c.service, status: c.status }, c.n);
+        for (const c of allCounts(counts)) this.inc({ service: c.service, status: c.status }, c.n);
       },
     });
     this.#errors = new Counter({
@@ -35,7 +42,7 @@ export class EdgeMetrics {
     });
     this.#upstream = new FastHistogram({
       name: 'lacquer_upstream_first_byte_seconds', help: 'Time from sending a request to a backend to its response headers.',
-      registers: [registry],
+      labelNames: ['service', 'backend'], registers: [registry],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
     });
     new Counter({
@@ -43,7 +50,7 @@ export class EdgeMetrics {
       labelNames: ['service', 'result'], registers: [registry],
       collect() {
         this.reset();
-        for (const c of counts.values()) this.inc({ service: c.service, result: c.cache }, c.n);
+        for (const c of allCounts(counts)) this.inc({ service: c.service, result: c.cache }, c.n);
       },
     });
     this.#collapsed = new Counter({
@@ -84,9 +91,13 @@ export class EdgeMetrics {
   }
 
   request(service: string, status: number, reason: string | null, cache: string): void {
-    const key = `${service}\u0000${status}\u0000${cache}`;
-    const c = this.#counts.get(key);
-    if (c === undefined) this.#counts.set(key, { service, status: String(status), cache, n: 1 });
+    // Nested maps keyed by the values themselves: a joined string key was hashed anew per request.
+    let byCache = this.#counts.get(service);
+    if (byCache === undefined) this.#counts.set(service, byCache = new Map());
+    let byStatus = byCache.get(cache);
+    if (byStatus === undefined) byCache.set(cache, byStatus = new Map());
+    const c = byStatus.get(status);
+    if (c === undefined) byStatus.set(status, { service, status: String(status), cache, n: 1 });
     else c.n++;
     if (reason !== null) this.#errors.inc({ service, reason });
   }
@@ -97,6 +108,6 @@ export class EdgeMetrics {
   }
 
   upstreamLatency(service: string, backend: string, seconds: number): void {
-    this.#upstream.observe(`${service}\u0000${backend}`, () => ({ service, backend }), seconds);
+    this.#upstream.observe(service, backend, seconds);
   }
 }

@@ -12,10 +12,10 @@ test('the exposition is exactly what prom-client\'s Histogram writes for the sam
   const theirs = new Registry();
   const ours = new Registry();
   const h = new Histogram({ name: 'x_seconds', help: 'h', labelNames: ['service', 'backend'], buckets: BUCKETS, registers: [theirs] });
-  const f = new FastHistogram<'service' | 'backend'>({ name: 'x_seconds', help: 'h', buckets: BUCKETS, registers: [ours] });
+  const f = new FastHistogram({ name: 'x_seconds', help: 'h', labelNames: ['service', 'backend'], buckets: BUCKETS, registers: [ours] });
   for (const [service, backend, v] of OBSERVED) {
     h.observe({ service, backend }, v);
-    f.observe(`${service}/${backend}`, () => ({ service, backend }), v);
+    f.observe(service, backend, v);
   }
   assert.equal(await ours.metrics(), await theirs.metrics());
 });
@@ -23,23 +23,23 @@ test('the exposition is exactly what prom-client\'s Histogram writes for the sam
 test('cluster aggregation sums the workers\' buckets, sums and counts', async () => {
   const worker = async (values: number[]) => {
     const r = new Registry();
-    const f = new FastHistogram<'backend'>({ name: 'y_seconds', help: 'h', buckets: BUCKETS, registers: [r] });
-    for (const v of values) f.observe('F_a', () => ({ backend: 'F_a' }), v);
+    const f = new FastHistogram({ name: 'y_seconds', help: 'h', labelNames: ['service', 'backend'], buckets: BUCKETS, registers: [r] });
+    for (const v of values) f.observe('s1', 'F_a', v);
     return r.getMetricsAsJSON();
   };
   const merged = AggregatorRegistry.aggregate([await worker([0.005, 0.5]), await worker([0.005])]);
   const text = await merged.metrics();
-  assert.match(text, /^y_seconds_bucket\{le="0.01",backend="F_a"\} 2$/m);
-  assert.match(text, /^y_seconds_bucket\{le="\+Inf",backend="F_a"\} 3$/m);
-  assert.match(text, /^y_seconds_count\{backend="F_a"\} 3$/m);
-  assert.match(text, /^y_seconds_sum\{backend="F_a"\} 0.51$/m);
+  assert.match(text, /^y_seconds_bucket\{le="0.01",service="s1",backend="F_a"\} 2$/m);
+  assert.match(text, /^y_seconds_bucket\{le="\+Inf",service="s1",backend="F_a"\} 3$/m);
+  assert.match(text, /^y_seconds_count\{service="s1",backend="F_a"\} 3$/m);
+  assert.match(text, /^y_seconds_sum\{service="s1",backend="F_a"\} 0.51$/m);
 });
 
 test('reset forgets every series; buckets must increase', () => {
   const r = new Registry();
-  const f = new FastHistogram<'backend'>({ name: 'z_seconds', help: 'h', buckets: BUCKETS, registers: [r] });
-  f.observe('a', () => ({ backend: 'a' }), 1);
+  const f = new FastHistogram({ name: 'z_seconds', help: 'h', labelNames: ['service', 'backend'], buckets: BUCKETS, registers: [r] });
+  f.observe('s', 'a', 1);
   r.resetMetrics();
   assert.deepEqual(f.get().values, []);
-  assert.throws(() => new FastHistogram({ name: 'bad', help: 'h', buckets: [1, 1], registers: [] }), /increasing/);
+  assert.throws(() => new FastHistogram({ name: 'bad', help: 'h', labelNames: ['a', 'b'], buckets: [1, 1], registers: [] }), /increasing/);
 });
