@@ -79,40 +79,62 @@ export class Pipeline {
 
   /** The node:http request listener. */
   readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    this.#handle(req, res).catch((err: unknown) => {
-      this.#o.logger.error({ err }, 'edge pipeline failed');
-      if (!res.headersSent) {
-        res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('500 Internal Server Error\n');
-      } else {
-        res.destroy();
-      }
-    });
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#handle(req, res);
+    } catch (err) {
+      this.#crashed(err, res);
+      return;
+    }
+    pending?.catch((err: unknown) => this.#crashed(err, res));
   };
 
-  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  #crashed(err: unknown, res: http.ServerResponse): void {
+    this.#o.logger.error({ err }, 'edge pipeline failed');
+    if (!res.headersSent) {
+      res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('500 Internal Server Error\n');
+    } else {
+      res.destroy();
+    }
+  }
+
+  /**
+   * Runs the request. Synchronous until a step has to wait (a fetch, or another request's
+   * fetch of the same object): a cache hit is answered without creating a single promise.
+   */
+  #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> | undefined {
     const o = this.#o;
     const service = o.table.lookup(req.headers.host);
-    if (service === null) return this.#noService(req, res);
+    if (service === null) {
+      this.#noService(req, res);
+      return undefined;
+    }
     // RFC 8586: a request that already passed this POP twice is looping.
     const passes = req.headers['cdn-loop'] === undefined ? 0 : cdnLoopCount(req.headers, o.cdnId);
     if (passes >= 2) {
-      return plain(res, 508, 'Loop Detected', `508 Loop Detected: this request already passed ${o.cdnId} twice (CDN-Loop)\n`);
+      plain(res, 508, 'Loop Detected', `508 Loop Detected: this request already passed ${o.cdnId} twice (CDN-Loop)\n`);
+      return undefined;
     }
     const ctx = this.#context(service, req);
     ctx.loopedBack = passes > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
 
     const d: Delivery = { body: null, upstream: null, store: null };
+    let gone: CancelSignal | null = null;
+    let running: Promise<void> | undefined;
     try {
-      let gone: CancelSignal | null = null;
-      await this.#run(ctx, 'recv', req, () => (gone ??= clientGone(res)), d);
-      respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
+      running = this.#run(ctx, 'recv', req, () => (gone ??= clientGone(res)), d);
+      if (running === undefined) this.#respond(ctx, req, res, d);
     } finally {
-      // A fetch whose object will be stored releases its waiters when storing ends (respond);
-      // every other path wakes them now so they fetch on their own.
-      if (d.store === null) ctx.releaseLeader(ctx.error === null ? 'uncacheable' : 'failed');
+      if (running === undefined) release(ctx, d);
     }
+    return running?.then(() => this.#respond(ctx, req, res, d)).finally(() => release(ctx, d));
+  }
+
+  #respond(ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, d: Delivery): void {
+    const o = this.#o;
+    respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
   }
 
   #context(service: CompiledService, req: http.IncomingMessage): RequestContext {
@@ -133,9 +155,21 @@ export class Pipeline {
   /**
    * Runs steps from `step` until the response is decided (`done`). Most steps are synchronous;
    * only a fetch or a wait behind another request's fetch returns a promise, and only those
-   * are awaited (a cache hit runs without a single microtask hop).
+   * are awaited (a cache hit runs without a single microtask hop). Returns undefined when
+   * every step was synchronous.
    */
-  async #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
+  #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
+    while (step !== 'done') {
+      const next = this.#step(step, ctx, req, signal, d);
+      if (typeof next !== 'string') return this.#runAfter(next, ctx, req, signal, d);
+      step = next;
+    }
+    return undefined;
+  }
+
+  /** The rest of #run once a step returned a promise. */
+  async #runAfter(pending: Promise<Step>, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
+    let step = await pending;
     while (step !== 'done') {
       const next = this.#step(step, ctx, req, signal, d);
       step = typeof next === 'string' ? next : await next;
@@ -413,6 +447,14 @@ export class Pipeline {
     }
     plain(res, 404, 'Domain Not Found', `404 Domain Not Found: no service has the domain "${req.headers.host ?? ''}"\n`);
   }
+}
+
+/**
+ * A fetch whose object will be stored releases its waiters when storing ends (respond); every
+ * other path wakes them once the response is decided, so they fetch on their own.
+ */
+function release(ctx: RequestContext, d: Delivery): void {
+  if (d.store === null) ctx.releaseLeader(ctx.error === null ? 'uncacheable' : 'failed');
 }
 
 function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
