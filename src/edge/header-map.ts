@@ -4,6 +4,12 @@
 // the edge hands it to the upstream and to `res.writeHead` without copying. Names are
 // case-insensitive (RFC 9110 §5.1); a field that arrived several times reads as one
 // comma-joined value, as Fastly shows it.
+//
+// Plain objects, not prototype-less ones: V8 keeps a plain object with a few fields in its fast
+// shape, where a prototype-less one is a hash table from the start, slower to build, copy and
+// read on every request. The price is that names Object.prototype has (`constructor`,
+// `toString`) are present on every object, so reads test the value's type (only strings and
+// arrays are fields) and `__proto__` is never copied in.
 
 import type { HeaderBag } from '../vcl/compiled.ts';
 import type { InHeaders, OutHeaders } from './headers.ts';
@@ -11,16 +17,17 @@ import type { InHeaders, OutHeaders } from './headers.ts';
 export class HeaderMap implements HeaderBag {
   readonly fields: OutHeaders;
 
-  constructor(fields: OutHeaders = Object.create(null) as OutHeaders) {
+  constructor(fields: OutHeaders = {}) {
     this.fields = fields;
   }
 
   /** A copy of incoming headers (Node's `req.headers` or an upstream response's). */
   static from(headers: InHeaders): HeaderMap {
-    const fields = Object.create(null) as OutHeaders;
+    const fields: OutHeaders = {};
     for (const name in headers) {
       const v = headers[name];
-      if (v !== undefined) fields[name.toLowerCase()] = typeof v === 'string' ? v : [...v];
+      // `__proto__` would set the copy's prototype instead of adding a field.
+      if (v !== undefined && name !== '__proto__') fields[name.toLowerCase()] = typeof v === 'string' ? v : [...v];
     }
     return new HeaderMap(fields);
   }

@@ -20,3 +20,11 @@ test('on a plain object (backend response headers), names the prototype has are 
   h.add('toString', 'v');
   assert.equal(h.get('toString'), 'v');
 });
+
+test('a field named __proto__ is not copied (it would replace the prototype) and other fields are kept', () => {
+  const incoming = JSON.parse('{"__proto__": ["a", "b"], "x-kept": "1"}') as Record<string, string | string[]>;
+  const h = HeaderMap.from(incoming);
+  assert.equal(Object.getPrototypeOf(h.fields), Object.prototype);
+  assert.deepEqual(Object.keys(h.fields), ['x-kept']);
+  assert.equal(h.get('0'), null);
+});

@@ -12,8 +12,9 @@ export type StoredHeaders = Record<string, string | string[]>;
 /** One field's value, several lines joined by ", ", or null when absent. */
 export function field(headers: HeaderFields, name: string): string | null {
   const v = headers[name];
-  if (v === undefined) return null;
-  return typeof v === 'string' ? v : v.join(', ');
+  if (typeof v === 'string') return v;
+  // The type test also answers null for a name a plain object inherits (`Vary: constructor`).
+  return Array.isArray(v) ? v.join(', ') : null;
 }
 
 /** A copy fit for storing: lower-case names, arrays copied, absent values dropped. */
