@@ -31,6 +31,7 @@ import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
+import { applyServeV8Flags, workerExecArgv } from './v8-flags.ts';
 
 export interface Running {
   /** `http://host:port` of the control API, when this node runs it. */
@@ -51,6 +52,7 @@ export interface Running {
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
+  applyServeV8Flags();
   if (!options.db.startsWith('sqlite:')) {
     throw new Error(`--db: ${options.db.split(':')[0]} is not supported by this build yet; use sqlite:<file>`);
   }
@@ -201,7 +203,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
   }
 
   const aggregator = new AggregatorRegistry();
-  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: process.execArgv, silent: false });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: workerExecArgv(), silent: false });
   const workers = new Set<Worker>();
   let stopping = false;
   const sendTo = (w: Worker, m: ToWorker) => { if (w.isConnected()) w.send(m); };
