@@ -29,6 +29,7 @@ import { HealthMetrics, HealthRegistry, probeBits } from '../../src/health/index
 import type { HealthTarget, ProbeFn, ProbeResult } from '../../src/health/index.ts';
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
+import { machineBusySeconds } from './lib/cpu.ts';
 import { measureVarnishProbes } from './lib/varnish-probes.ts';
 
 const ORIGIN_CHILD = '--origin-child';
@@ -89,6 +90,10 @@ interface Outcome {
   durations: number[];
   cpuMs: number;
   originCpuMs: number;
+  /** CPU ms the whole machine was busy (every process), to show what else ran. */
+  machineMs: number;
+  /** Share of the time lacquer's event loop was busy (performance.eventLoopUtilization). */
+  loopBusy: number;
   wallMs: number;
 }
 
@@ -128,6 +133,8 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
     durations.push(r.durationMs);
   });
   const origin0 = await origin();
+  const machine0 = machineBusySeconds();
+  const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   registry.sync(targets);
@@ -136,9 +143,13 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
   counting = false;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const loopBusy = performance.eventLoopUtilization(elu0).utilization;
+  const machineMs = (machineBusySeconds() - machine0) * 1000;
   const originCpuMs = (await origin()) - origin0;
   registry.close();
-  return { syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, wallMs };
+  return {
+    syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, machineMs, loopBusy, wallMs,
+  };
 }
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -158,6 +169,11 @@ function report(label: string, o: Outcome, due: number): void {
   const perProbe = o.done === 0 ? 0 : (o.cpuMs * 1000) / o.done;
   console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core   (${perProbe.toFixed(1)} µs per probe)`);
   console.log(`  origins' CPU           ${(o.originCpuMs / o.wallMs * 100).toFixed(1)} % of one core (not lacquer's)`);
+  // Lateness comes from the loop being busy or from the process waiting for a core: these
+  // two lines tell which (the machine line includes other users of the cores).
+  const others = Math.max(0, o.machineMs - o.cpuMs - o.originCpuMs);
+  console.log(`  event loop busy        ${(o.loopBusy * 100).toFixed(1)} % of the time`);
+  console.log(`  machine busy           ${(o.machineMs / o.wallMs * 100).toFixed(0)} % of one core over ${os.availableParallelism()} cores; everything but lacquer and its origins ${(others / o.wallMs * 100).toFixed(0)} %`);
   const failures = [...o.outcomes].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
 }
