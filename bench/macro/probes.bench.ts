@@ -194,7 +194,7 @@ function bareExchange(port: number, readInto: Buffer): Promise<boolean> {
   });
 }
 
-async function floor(ports: number[], probes: number, origin: OriginCpu): Promise<void> {
+async function floor(ports: number[], probes: number, origin: OriginCpu, backends: number, interval: number): Promise<void> {
   const readInto = Buffer.allocUnsafe(16 * 1024);
   const concurrency = 64;
   let started = 0;
@@ -215,6 +215,11 @@ async function floor(ports: number[], probes: number, origin: OriginCpu): Promis
   const us = (cpu.user + cpu.system) / probes;
   console.log(`bare TCP floor (${probes} exchanges, ${concurrency} at a time, ${ok} answered, ${(probes / wallMs * 1000).toFixed(0)}/s)`);
   console.log(`  CPU                    ${us.toFixed(1)} µs per exchange (user ${(cpu.user / probes).toFixed(1)}, system ${(cpu.system / probes).toFixed(1)}); origins ${(originMs * 1000 / probes).toFixed(1)} µs`);
+  // Node makes nearly the syscalls a blocking C client makes (socket, connect, write, two
+  // reads, close; plus an epoll_ctl and a getsockopt, strace -c), so the system time is about
+  // what the kernel charges any prober here, whatever it is written in.
+  const kernelShare = (cpu.system / probes) * (1_000_000 / interval) * backends / 1e6;
+  console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
 async function main(): Promise<void> {
@@ -255,7 +260,7 @@ async function main(): Promise<void> {
   const cpu = (o: Outcome) => o.cpuMs / o.wallMs;
   console.log(`CPU ratio wire / baseline: ${(cpu(real) / Math.max(cpu(baseline), 1e-9)).toFixed(1)}x`);
   const floorProbes = Number(values['floor-probes']);
-  if (floorProbes > 0) await floor(ports, floorProbes, origin);
+  if (floorProbes > 0) await floor(ports, floorProbes, origin, count, intervalMs);
   const varnishBackends = Number(values['varnish-backends']);
   if (varnishBackends > 0) {
     // Fewer backends than lacquer's run: varnishd compiles every backend into C (2,000 took 80 s here).
