@@ -218,7 +218,7 @@ async function floor(ports: number[], probes: number, origin: OriginCpu, backend
   // Node makes nearly the syscalls a blocking C client makes (socket, connect, write, two
   // reads, close; plus an epoll_ctl and a getsockopt, strace -c), so the system time is about
   // what the kernel charges any prober here, whatever it is written in.
-  const kernelShare = (cpu.system / probes) * (1_000_000 / interval) * backends / 1e6;
+  const kernelShare = (cpu.system / probes) * ((backends * 1000) / interval) / 1e6; // µs × probes/s → cores
   console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
