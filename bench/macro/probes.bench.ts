@@ -20,9 +20,11 @@
 // a second do not run out of source ports.
 
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { HealthMetrics, HealthRegistry, probeBits } from '../../src/health/index.ts';
@@ -94,7 +96,17 @@ interface Outcome {
   machineMs: number;
   /** Share of the time lacquer's event loop was busy (performance.eventLoopUtilization). */
   loopBusy: number;
+  /** Event-loop delay (perf_hooks.monitorEventLoopDelay), ms: p99 and max. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** ms the main thread spent runnable but waiting for a core (/proc/self/schedstat, field 2). */
+  runqueueMs: number;
   wallMs: number;
+}
+
+/** ms this process's main thread has waited on a run queue (sched(7) schedstat: run, wait, slices; in ns). */
+function runqueueWaitMs(): number {
+  return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
 }
 
 /** CPU ms (user + system) the origin child has used so far. */
@@ -135,6 +147,9 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
   const origin0 = await origin();
   const machine0 = machineBusySeconds();
   const elu0 = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const waited0 = runqueueWaitMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   registry.sync(targets);
@@ -144,11 +159,14 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const loopBusy = performance.eventLoopUtilization(elu0).utilization;
+  delay.disable();
+  const runqueueMs = runqueueWaitMs() - waited0;
   const machineMs = (machineBusySeconds() - machine0) * 1000;
   const originCpuMs = (await origin()) - origin0;
   registry.close();
   return {
     syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, machineMs, loopBusy, wallMs,
+    loopDelayP99: delay.percentile(99) / 1e6, loopDelayMax: delay.max / 1e6, runqueueMs,
   };
 }
 
@@ -172,7 +190,8 @@ function report(label: string, o: Outcome, due: number): void {
   // Lateness comes from the loop being busy or from the process waiting for a core: these
   // two lines tell which (the machine line includes other users of the cores).
   const others = Math.max(0, o.machineMs - o.cpuMs - o.originCpuMs);
-  console.log(`  event loop busy        ${(o.loopBusy * 100).toFixed(1)} % of the time`);
+  console.log(`  event loop busy        ${(o.loopBusy * 100).toFixed(1)} % of the time; delay p99 ${o.loopDelayP99.toFixed(1)} ms, max ${o.loopDelayMax.toFixed(0)} ms`);
+  console.log(`  waited for a core      ${(o.runqueueMs / o.wallMs * 100).toFixed(1)} % of the time (runnable, not running: /proc/self/schedstat)`);
   console.log(`  machine busy           ${(o.machineMs / o.wallMs * 100).toFixed(0)} % of one core over ${os.availableParallelism()} cores; everything but lacquer and its origins ${(others / o.wallMs * 100).toFixed(0)} %`);
   const failures = [...o.outcomes].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
