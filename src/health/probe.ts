@@ -179,9 +179,13 @@ class ProbeRun {
     this.finish('recv_timeout', `Poll timeout ${seconds(this.probe.timeoutMs)}s exceeded by ${seconds(late)}s`);
   }
 
-  /** A write that completed in the kernel sets X (Varnish: write() returned the whole request). */
+  /**
+   * A write that completed in the kernel sets X (Varnish: write() returned the whole request).
+   * A write that failed at once also leaves nothing buffered, but marks the stream errored
+   * before its 'error' event (a tick later) says "Write error".
+   */
   transmitted(s: net.Socket): void {
-    if (this.phase === 'xmit' && s.writableLength === 0) {
+    if (this.phase === 'xmit' && s.writableLength === 0 && s.errored === null) {
       this.bits |= BIT.X;
       this.phase = 'recv';
     }
