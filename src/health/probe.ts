@@ -111,7 +111,7 @@ class ProbeRun {
   targets: LookupAddress[] = [];
   /** The address family of the connection being opened. */
   family: 4 | 6 = 4;
-  /** The status line, once a terminator was seen in the first read (most probes). */
+  /** The status line, when the first read held all of it (a terminator, or 127 bytes): most probes. */
   line: string | null = null;
   /** The first bytes, when the first read did not hold the whole line. */
   kept: Buffer | null = null;
