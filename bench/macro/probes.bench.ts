@@ -20,15 +20,18 @@
 // a second do not run out of source ports.
 
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { HealthMetrics, HealthRegistry, probeBits, runProbe } from '../../src/health/index.ts';
+import { HealthMetrics, HealthRegistry, probeBits } from '../../src/health/index.ts';
 import type { HealthTarget, ProbeFn, ProbeResult } from '../../src/health/index.ts';
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
+import { machineBusySeconds } from './lib/cpu.ts';
 import { measureVarnishProbes } from './lib/varnish-probes.ts';
 
 const ORIGIN_CHILD = '--origin-child';
@@ -38,13 +41,22 @@ interface CpuAnswer { readonly cpu: NodeJS.CpuUsage }
 
 async function runOrigins(count: number): Promise<void> {
   const ports: number[] = [];
-  // Lean on purpose: one prebuilt answer, one listener per connection besides 'error'.
+  // Lean on purpose, because the origins share the cores with the prober: one prebuilt
+  // answer, shared listeners, and the socket closed as soon as the answer is in the kernel
+  // (an HTTP/1.1 origin told `Connection: close` may close after its response, RFC 9112 §9.6)
+  // rather than half-closed and then waiting for the prober's FIN, which costs a shutdown()
+  // and another turn of the event loop per probe. The request fits one read on loopback.
   const answer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
   const ignore = (): void => {};
+  function respond(this: net.Socket): void {
+    this.write(answer);
+    if (this.writableLength === 0) this.destroy();
+    else this.once('drain', this.destroy);
+  }
   for (let i = 0; i < count; i++) {
     const server = net.createServer((socket) => {
       socket.on('error', ignore);
-      socket.once('data', () => socket.end(answer));
+      socket.once('data', respond);
     });
     await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     ports.push((server.address() as net.AddressInfo).port);
@@ -80,7 +92,21 @@ interface Outcome {
   durations: number[];
   cpuMs: number;
   originCpuMs: number;
+  /** CPU ms the whole machine was busy (every process), to show what else ran. */
+  machineMs: number;
+  /** Share of the time lacquer's event loop was busy (performance.eventLoopUtilization). */
+  loopBusy: number;
+  /** Event-loop delay (perf_hooks.monitorEventLoopDelay), ms: p99 and max. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** ms the main thread spent runnable but waiting for a core (/proc/self/schedstat, field 2). */
+  runqueueMs: number;
   wallMs: number;
+}
+
+/** ms this process's main thread has waited on a run queue (sched(7) schedstat: run, wait, slices; in ns). */
+function runqueueWaitMs(): number {
+  return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
 }
 
 /** CPU ms (user + system) the origin child has used so far. */
@@ -98,28 +124,32 @@ function originCpu(child: ChildProcess): OriginCpu {
   });
 }
 
-async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number, origin: OriginCpu): Promise<Outcome> {
+async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seconds: number, origin: OriginCpu): Promise<Outcome> {
   const late: number[] = [];
   const durations: number[] = [];
   let done = 0;
   let happy = 0;
   let counting = true;
   const outcomes = new Map<string, number>();
-  const counted: ProbeFn = async (b, o) => {
-    const r = await probe(b, o);
-    if (counting) {
-      done++;
-      outcomes.set(r.response, (outcomes.get(r.response) ?? 0) + 1);
-      if (r.outcome === 'happy') happy++;
-      durations.push(r.durationMs);
-    }
-    return r;
-  };
+  // Counted from the registry's own 'probe' event, so the probe runs as in production (the
+  // registry's default probe when `probe` is undefined), not wrapped in another promise.
   const registry = new HealthRegistry({
-    pop: 'bench', probe: counted, metrics: new HealthMetrics(new Registry()),
+    pop: 'bench', probe, metrics: new HealthMetrics(new Registry()),
     scheduler: { onStart: (ms) => counting && late.push(ms) },
   });
+  registry.on('probe', (_identity, r) => {
+    if (!counting) return;
+    done++;
+    if (r.outcome === 'happy') happy++;
+    else outcomes.set(r.response, (outcomes.get(r.response) ?? 0) + 1);
+    durations.push(r.durationMs);
+  });
   const origin0 = await origin();
+  const machine0 = machineBusySeconds();
+  const elu0 = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const waited0 = runqueueWaitMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   registry.sync(targets);
@@ -128,9 +158,16 @@ async function measure(targets: HealthTarget[], probe: ProbeFn, seconds: number,
   counting = false;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const loopBusy = performance.eventLoopUtilization(elu0).utilization;
+  delay.disable();
+  const runqueueMs = runqueueWaitMs() - waited0;
+  const machineMs = (machineBusySeconds() - machine0) * 1000;
   const originCpuMs = (await origin()) - origin0;
   registry.close();
-  return { syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, wallMs };
+  return {
+    syncMs, outcomes, done, happy, late, durations, cpuMs: (cpu.user + cpu.system) / 1000, originCpuMs, machineMs, loopBusy, wallMs,
+    loopDelayP99: delay.percentile(99) / 1e6, loopDelayMax: delay.max / 1e6, runqueueMs,
+  };
 }
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -150,7 +187,13 @@ function report(label: string, o: Outcome, due: number): void {
   const perProbe = o.done === 0 ? 0 : (o.cpuMs * 1000) / o.done;
   console.log(`  CPU                    ${(cpuShare * 100).toFixed(1)} % of one core   (${perProbe.toFixed(1)} µs per probe)`);
   console.log(`  origins' CPU           ${(o.originCpuMs / o.wallMs * 100).toFixed(1)} % of one core (not lacquer's)`);
-  const failures = [...o.outcomes].filter(([text]) => text !== 'HTTP/1.1 200 OK').sort((a, b) => b[1] - a[1]).slice(0, 3);
+  // Lateness comes from the loop being busy or from the process waiting for a core: these
+  // two lines tell which (the machine line includes other users of the cores).
+  const others = Math.max(0, o.machineMs - o.cpuMs - o.originCpuMs);
+  console.log(`  event loop busy        ${(o.loopBusy * 100).toFixed(1)} % of the time; delay p99 ${o.loopDelayP99.toFixed(1)} ms, max ${o.loopDelayMax.toFixed(0)} ms`);
+  console.log(`  waited for a core      ${(o.runqueueMs / o.wallMs * 100).toFixed(1)} % of the time (runnable, not running: /proc/self/schedstat)`);
+  console.log(`  machine busy           ${(o.machineMs / o.wallMs * 100).toFixed(0)} % of one core over ${os.availableParallelism()} cores; everything but lacquer and its origins ${(others / o.wallMs * 100).toFixed(0)} %`);
+  const failures = [...o.outcomes].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
 }
 
@@ -170,7 +213,7 @@ function bareExchange(port: number, readInto: Buffer): Promise<boolean> {
   });
 }
 
-async function floor(ports: number[], probes: number, origin: OriginCpu): Promise<void> {
+async function floor(ports: number[], probes: number, origin: OriginCpu, backends: number, interval: number): Promise<void> {
   const readInto = Buffer.allocUnsafe(16 * 1024);
   const concurrency = 64;
   let started = 0;
@@ -191,6 +234,11 @@ async function floor(ports: number[], probes: number, origin: OriginCpu): Promis
   const us = (cpu.user + cpu.system) / probes;
   console.log(`bare TCP floor (${probes} exchanges, ${concurrency} at a time, ${ok} answered, ${(probes / wallMs * 1000).toFixed(0)}/s)`);
   console.log(`  CPU                    ${us.toFixed(1)} µs per exchange (user ${(cpu.user / probes).toFixed(1)}, system ${(cpu.system / probes).toFixed(1)}); origins ${(originMs * 1000 / probes).toFixed(1)} µs`);
+  // Node makes nearly the syscalls a blocking C client makes (socket, connect, write, two
+  // reads, close; plus an epoll_ctl and a getsockopt, strace -c), so the system time is about
+  // what the kernel charges any prober here, whatever it is written in.
+  const kernelShare = (cpu.system / probes) * ((backends * 1000) / interval) / 1e6; // µs × probes/s → cores
+  console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
 async function main(): Promise<void> {
@@ -226,12 +274,12 @@ async function main(): Promise<void> {
   const origin = originCpu(child);
   const baseline = await measure(targets, noIo, baselineSeconds, origin);
   report('baseline (scheduler + registry, probe without I/O)', baseline, due(baselineSeconds));
-  const real = await measure(targets, runProbe, seconds, origin);
+  const real = await measure(targets, undefined, seconds, origin);
   report('probes on the wire', real, due(seconds));
   const cpu = (o: Outcome) => o.cpuMs / o.wallMs;
   console.log(`CPU ratio wire / baseline: ${(cpu(real) / Math.max(cpu(baseline), 1e-9)).toFixed(1)}x`);
   const floorProbes = Number(values['floor-probes']);
-  if (floorProbes > 0) await floor(ports, floorProbes, origin);
+  if (floorProbes > 0) await floor(ports, floorProbes, origin, count, intervalMs);
   const varnishBackends = Number(values['varnish-backends']);
   if (varnishBackends > 0) {
     // Fewer backends than lacquer's run: varnishd compiles every backend into C (2,000 took 80 s here).

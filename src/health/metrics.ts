@@ -4,7 +4,7 @@
 
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { ProbeResult } from './state.ts';
+import type { ProbeOutcome, ProbeResult } from './state.ts';
 
 export interface BackendLabels {
   readonly service: string;
@@ -16,7 +16,8 @@ export class HealthMetrics {
   readonly healthy: Gauge<'service' | 'backend' | 'pop'>;
   readonly probes: Counter<'result'>;
   readonly duration: Histogram<'result'>;
-  readonly #byOutcome = new Map<string, { probes: { inc(): void }; duration: { observe(v: number): void } }>();
+  readonly #counts = new Map<ProbeOutcome, number>();
+  readonly #durations = new Map<ProbeOutcome, { observe(v: number): void }>();
 
   constructor(registry: Registry) {
     this.healthy = new Gauge({
@@ -25,11 +26,18 @@ export class HealthMetrics {
       labelNames: ['service', 'backend', 'pop'] as const,
       registers: [registry],
     });
+    // Counted in plain numbers and handed to prom-client when Prometheus scrapes: a labelled
+    // inc() hashes its labels, and this runs for every probe of the POP.
+    const counts = this.#counts;
     this.probes = new Counter({
       name: 'lacquer_probes_total',
       help: 'Health probes run, by result',
       labelNames: ['result'] as const,
       registers: [registry],
+      collect() {
+        this.reset();
+        for (const [result, n] of counts) this.inc({ result }, n);
+      },
     });
     this.duration = new Histogram({
       name: 'lacquer_probe_duration_seconds',
@@ -49,13 +57,11 @@ export class HealthMetrics {
   }
 
   observe(result: ProbeResult): void {
-    // Labelled children are looked up once per outcome: this runs for every probe of the POP.
-    let child = this.#byOutcome.get(result.outcome);
-    if (child === undefined) {
-      child = { probes: this.probes.labels(result.outcome), duration: this.duration.labels(result.outcome) };
-      this.#byOutcome.set(result.outcome, child);
-    }
-    child.probes.inc();
-    child.duration.observe(result.durationMs / 1000);
+    const outcome = result.outcome;
+    this.#counts.set(outcome, (this.#counts.get(outcome) ?? 0) + 1);
+    // The labelled child is looked up once per outcome.
+    let duration = this.#durations.get(outcome);
+    if (duration === undefined) this.#durations.set(outcome, (duration = this.duration.labels(outcome)));
+    duration.observe(result.durationMs / 1000);
   }
 }

@@ -11,10 +11,10 @@ import { probeIdentity } from '../model/backend.ts';
 import type { BackendDefinition } from '../model/backend.ts';
 import { bitStrings, createHealthState, recordProbe, setAdmin } from './state.ts';
 import type { AdminState, BitLetter, HealthState, ProbeResult, Transition } from './state.ts';
-import { runProbe, wallClock } from './probe.ts';
+import { startProbe, wallClock } from './probe.ts';
 import type { LookupFn, ProbeOptions } from './probe.ts';
 import { ProbeScheduler } from './scheduler.ts';
-import type { SchedulerOptions } from './scheduler.ts';
+import type { SchedulerOptions, TaskRun } from './scheduler.ts';
 import { logProbe } from './log.ts';
 import type { HealthMetrics } from './metrics.ts';
 import { healthMessage } from './ipc.ts';
@@ -91,7 +91,7 @@ interface Tracked {
   readonly backend: BackendDefinition;
   state: HealthState;
   members: Member[];
-  /** What #probeOnce passes to the probe, built once per identity rather than once per probe. */
+  /** What the probe is given, built once per identity rather than once per probe. */
   readonly probeOpts: ProbeOptions;
 }
 
@@ -107,6 +107,8 @@ function identityOf(backend: BackendDefinition): string {
   return identity;
 }
 
+const noop = (): void => {};
+
 const splitMemberKey = (key: string): [string, string] => {
   const at = key.lastIndexOf('\u0000');
   return [key.slice(0, at), key.slice(at + 1)];
@@ -120,7 +122,8 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
   readonly pop: string;
   readonly #logger: Logger;
   readonly #metrics: HealthMetrics | undefined;
-  readonly #probe: ProbeFn;
+  /** undefined: the wire probe, called without a promise (startProbe). */
+  readonly #probe: ProbeFn | undefined;
   readonly #lookup: LookupFn | undefined;
   readonly #now: () => number;
   readonly #spread: boolean;
@@ -136,7 +139,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     this.pop = opts.pop;
     this.#logger = opts.logger ?? pino({ level: 'silent' });
     this.#metrics = opts.metrics;
-    this.#probe = opts.probe ?? runProbe;
+    this.#probe = opts.probe;
     this.#lookup = opts.lookup;
     this.#now = opts.now ?? wallClock;
     this.#spread = opts.spread ?? true;
@@ -191,7 +194,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     probed.forEach((t, i) => {
       const interval = (t.backend.probe as NonNullable<BackendDefinition['probe']>).intervalMs;
       const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
-      this.#scheduler.add(t.identity, interval, () => this.#probeOnce(t), firstDelay);
+      this.#scheduler.addTask(t.identity, interval, this.#runner(t), firstDelay);
     });
     // A member that kept its identity has the right gauge value already.
     for (const t of next.values()) {
@@ -267,8 +270,36 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     this.#tracked = new Map();
   }
 
-  async #probeOnce(tracked: Tracked): Promise<void> {
-    const result = await this.#probe(tracked.backend, tracked.probeOpts);
+  /** One task's run, built once per identity: every probe of it reuses these functions. */
+  #runner(tracked: Tracked): TaskRun {
+    const probe = this.#probe;
+    if (probe !== undefined) {
+      return (done) => {
+        probe(tracked.backend, tracked.probeOpts).then((result) => {
+          try {
+            this.#record(tracked, result);
+          } finally {
+            done();
+          }
+        }, done);
+      };
+    }
+    let finished = noop;
+    const onResult = (result: ProbeResult): void => {
+      // A listener that throws must not stop this identity's probes.
+      try {
+        this.#record(tracked, result);
+      } finally {
+        finished();
+      }
+    };
+    return (done) => {
+      finished = done;
+      startProbe(tracked.backend, tracked.probeOpts, onResult);
+    };
+  }
+
+  #record(tracked: Tracked, result: ProbeResult): void {
     // Stopped while the probe ran (Varnish vbp_task: running < 0 → delete): drop the result.
     if (this.#tracked.get(tracked.identity) !== tracked) return;
     this.#metrics?.observe(result);

@@ -3,7 +3,9 @@
 // The next run of a task is due `intervalMs` after its previous run finished (vbp_task sets
 // `due = VTIM_real() + interval` when the poke is done), so a slow origin is never probed
 // by two overlapping runs. The scheduler owns the timer and the heap; what a run does is the
-// caller's (registry.ts passes a probe and a state update).
+// caller's (registry.ts passes a probe and a state update). A run says it is over by calling
+// the `done` it was given, the same function for every run of a task, so running a task
+// allocates nothing; `add` adapts a run that returns a promise.
 
 import { performance } from 'node:perf_hooks';
 import { TimerHeap } from './heap.ts';
@@ -16,10 +18,14 @@ export interface SchedulerOptions {
   readonly onStart?: (lateMs: number) => void;
 }
 
+/** A run of a task: calls `done` once when it is over. */
+export type TaskRun = (done: () => void) => void;
+
 interface Task extends HeapEntry {
   readonly key: string;
   readonly intervalMs: number;
-  readonly run: () => Promise<void>;
+  readonly run: TaskRun;
+  done: () => void;
   running: boolean;
   removed: boolean;
 }
@@ -48,9 +54,23 @@ export class ProbeScheduler {
 
   /** Schedules `run` every `intervalMs`, the first time after `firstDelayMs`. */
   add(key: string, intervalMs: number, run: () => Promise<void>, firstDelayMs = 0): void {
+    this.addTask(key, intervalMs, (done) => {
+      let pending: Promise<void>;
+      try {
+        pending = run();
+      } catch {
+        pending = Promise.resolve();
+      }
+      pending.then(done, done);
+    }, firstDelayMs);
+  }
+
+  /** Like `add`, for a run that calls `done` when it is over instead of returning a promise. */
+  addTask(key: string, intervalMs: number, run: TaskRun, firstDelayMs = 0): void {
     if (this.#closed) throw new Error('scheduler is closed');
     if (this.#tasks.has(key)) throw new Error(`task ${key} is already scheduled`);
-    const task: Task = { key, intervalMs, run, due: this.#clock() + firstDelayMs, heapIndex: -1, running: false, removed: false };
+    const task: Task = { key, intervalMs, run, done: noop, due: this.#clock() + firstDelayMs, heapIndex: -1, running: false, removed: false };
+    task.done = () => this.#finished(task);
     this.#tasks.set(key, task);
     this.#heap.push(task);
     this.#arm();
@@ -101,19 +121,23 @@ export class ProbeScheduler {
   #start(task: Task, now: number): void {
     task.running = true;
     this.#onStart?.(now - task.due);
-    const done = (): void => {
-      task.running = false;
-      if (task.removed || this.#closed) return;
-      task.due = this.#clock() + task.intervalMs;
-      this.#heap.push(task);
-      this.#arm();
-    };
-    let pending: Promise<void>;
     try {
-      pending = task.run();
+      task.run(task.done);
     } catch {
-      pending = Promise.resolve();
+      this.#finished(task);
     }
-    pending.then(done, done);
+  }
+
+  #finished(task: Task): void {
+    // A run that reports twice (or a throw after done) must not schedule the task twice.
+    if (!task.running) return;
+    task.running = false;
+    if (task.removed || this.#closed) return;
+    // At least 1 ms, so that a run that ends at once cannot be started again by the same #fire.
+    task.due = this.#clock() + Math.max(task.intervalMs, 1);
+    this.#heap.push(task);
+    this.#arm();
   }
 }
+
+const noop = (): void => {};

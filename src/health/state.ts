@@ -98,15 +98,19 @@ function popcount32(v: number): number {
 function countGood(happy: bigint, window: number): number {
   if (happy === 0n || window <= 0) return 0;
   const w = Math.min(window, 64);
+  // A backend that has been happy for 64 probes (the steady state) needs no BigInt work.
+  if (happy === MASK64) return w;
   const lo = Number(happy & MASK32);
   if (w <= 32) return popcount32(w === 32 ? lo : lo & ((1 << w) - 1));
   const hi = Number((happy >> 32n) & MASK32);
   return popcount32(lo) + popcount32(w === 64 ? hi : hi & ((1 << (w - 32)) - 1));
 }
 
-/** One register shifted by one probe. Registers that stay zero (most of them) allocate nothing. */
+/** One register shifted by one probe. Registers that stay zero or full (most of them) allocate nothing. */
 function shift(register: bigint, bit: boolean): bigint {
   if (register === 0n) return bit ? 1n : 0n;
+  // A register of 64 ones stays so when another one comes in: no BigInt is allocated.
+  if (bit && register === MASK64) return MASK64;
   const next = (register << 1n) & MASK64;
   return bit ? next | 1n : next;
 }
@@ -116,11 +120,12 @@ interface Poke { registers: Registers; good: number; avgRttMs: number; rate: num
 /** vbp_start_poke + the probe's bits + vbp_has_poked: one shift, then the window count. */
 function poke(prev: Poke, window: number, bits: ProbeBits, rttMs: number): Poke {
   const r = prev.registers;
-  // Spelled out, not looped over BIT_LETTERS: one object of a fixed shape per probe.
-  const registers: Registers = {
-    '4': shift(r['4'], bits['4']), '6': shift(r['6'], bits['6']), U: shift(r.U, bits.U), x: shift(r.x, bits.x),
-    X: shift(r.X, bits.X), r: shift(r.r, bits.r), R: shift(r.R, bits.R), H: shift(r.H, bits.H),
-  };
+  // Spelled out, not looped over BIT_LETTERS: one object of a fixed shape, or none.
+  const b4 = shift(r['4'], bits['4']), b6 = shift(r['6'], bits['6']), bU = shift(r.U, bits.U), bx = shift(r.x, bits.x);
+  const bX = shift(r.X, bits.X), br = shift(r.r, bits.r), bR = shift(r.R, bits.R), bH = shift(r.H, bits.H);
+  // A steady backend's registers do not change from one probe to the next: keep the object.
+  const same = b4 === r['4'] && b6 === r['6'] && bU === r.U && bx === r.x && bX === r.X && br === r.r && bR === r.R && bH === r.H;
+  const registers: Registers = same ? r : { '4': b4, '6': b6, U: bU, x: bx, X: bX, r: br, R: bR, H: bH };
   let { avgRttMs, rate } = prev;
   if (bits.H) {
     if (rate < AVG_RATE) rate += 1;
@@ -151,17 +156,13 @@ export function recordProbe(state: HealthState, result: ProbeResult, now: number
   const healthy = effective(state.admin, sick);
   const changed = sick !== state.sick;
   const flipped = healthy !== state.healthy;
-  return {
-    state: {
-      ...state, ...p, sick, healthy,
-      lastRttMs: result.rttMs,
-      lastResponse: result.response,
-      lastChange: changed || flipped ? now : state.lastChange,
-      probes: state.probes + 1,
-    },
-    changed,
-    flipped,
+  // Every field spelled out rather than spread: this runs for every probe of the POP.
+  const next: HealthState = {
+    probe, registers: p.registers, good: p.good, sick, admin: state.admin, healthy,
+    lastRttMs: result.rttMs, avgRttMs: p.avgRttMs, rate: p.rate, lastResponse: result.response,
+    lastChange: changed || flipped ? now : state.lastChange, probes: state.probes + 1,
   };
+  return { state: next, changed, flipped };
 }
 
 export function setAdmin(state: HealthState, admin: AdminState, now: number = Date.now()): Transition {

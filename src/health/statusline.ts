@@ -12,15 +12,18 @@
 /** Bytes of the answer that Varnish keeps: sizeof resp_buf − 1. */
 export const KEPT_RESPONSE_BYTES = 127;
 
-/** The status line as Varnish keeps it, from the first bytes the origin sent. */
-export function statusLine(first: Buffer): string {
-  let end = Math.min(first.length, KEPT_RESPONSE_BYTES);
-  for (const stop of [0x00, 0x0d, 0x0a]) {
-    const at = first.subarray(0, end).indexOf(stop);
-    if (at >= 0) end = at;
+/** The status line as Varnish keeps it, from the first `length` bytes the origin sent. */
+export function statusLine(first: Uint8Array, length: number = first.length): string {
+  // resp_buf is cut at the first NUL, then CR, then LF: at the first of any of them.
+  const limit = Math.min(length, KEPT_RESPONSE_BYTES);
+  let end = 0;
+  while (end < limit) {
+    const c = first[end];
+    if (c === 0x00 || c === 0x0d || c === 0x0a) break;
+    end++;
   }
   // latin1 maps each byte to one character, so nothing is lost or merged.
-  return first.subarray(0, end).toString('latin1');
+  return Buffer.from(first.buffer, first.byteOffset, end).toString('latin1');
 }
 
 /** C isspace in the "C" locale. */

@@ -104,3 +104,17 @@ test('prefer_ipv6 tries the IPv6 address first and falls back to IPv4, like Varn
   assert.deepEqual([v4.outcome, v4.bits['4']], ['happy', true]);
   assert.equal(origin.requests.length, 2);
 });
+
+test('an address literal is probed without a lookup; a .dummy one is "resolved" to itself', async (t) => {
+  const origin = await scriptedOrigin(answer(OK));
+  t.after(() => origin.close());
+  const lookups: string[] = [];
+  const lookup: LookupFn = async (host) => {
+    lookups.push(host);
+    return [];
+  };
+  const probe = probeDef({ timeoutMs: 500 });
+  const wire = await runProbe(backendDef({ host: '127.0.0.1', port: origin.port, probe }), { lookup });
+  const dummy = await runProbe(backendDef({ host: '127.0.0.1', port: origin.port, probe: { ...probe, dummy: true } }), { lookup });
+  assert.deepEqual([wire.outcome, dummy.outcome, dummy.response, lookups, origin.requests.length], ['happy', 'happy', 'DNS OK 127.0.0.1', [], 1]);
+});

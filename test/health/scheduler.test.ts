@@ -75,3 +75,23 @@ test('first delays, removal mid-run and lateness reports', async (t) => {
   assert.deepEqual(late, [1, 0, 0, 0, 0]);
   assert.equal(scheduler.size, 1);
 });
+
+test('a callback run is rescheduled one interval after it calls done, and only once however often it calls', async (t) => {
+  const clock = virtualClock(t);
+  const scheduler = new ProbeScheduler({ clock: Date.now });
+  t.after(() => scheduler.close());
+  const starts: number[] = [];
+  scheduler.addTask('sync', 100, (done) => {
+    starts.push(clock.now());
+    done();
+    done();
+  });
+  const later: number[] = [];
+  scheduler.addTask('async', 100, (done) => {
+    later.push(clock.now());
+    setTimeout(done, 30);
+  }, 10);
+  await clock.advance(250);
+  assert.deepEqual(starts, [1, 101, 201]);
+  assert.deepEqual(later, [10, 140]);
+});
