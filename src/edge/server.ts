@@ -39,7 +39,8 @@ export class EdgeServer {
     }, (req, res) => {
       this.#inFlight++;
       if (this.#draining) res.shouldKeepAlive = false;
-      res.once('close', () => this.#finished());
+      // A shared listener, not a `once` wrapper per request: 'close' is emitted once per response.
+      res.on('close', this.#onClose);
       opts.handler(req, res);
     });
     this.#listenArgs = [opts.port, opts.host];
@@ -82,6 +83,8 @@ export class EdgeServer {
     this.#server.closeAllConnections();
     await closed;
   }
+
+  readonly #onClose = (): void => this.#finished();
 
   #finished(): void {
     this.#inFlight--;
