@@ -51,13 +51,24 @@ const fixed = (n: number | null, digits: number) => (n === null || Number.isNaN(
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
 const label = (server: ServerName) => (server === 'node' ? 'bare node' : server);
 
+/**
+ * The server's CPU per response in µs (its process group's CPU time ÷ responses), the median
+ * over the rounds. Steadier than req/s on a machine whose speed drifts, and fair to Varnish,
+ * whose threads are not capped to the worker count.
+ */
+function usPerRequest(rounds: readonly Measurement[]): number {
+  return median(rounds.map((r) => (r.requestsPerSecond > 0 ? (r.serverCores * 1e6) / r.requestsPerSecond : NaN)));
+}
+
 export function formatResults(scenarios: readonly Scenario[], results: Results): string {
   const summary = new Map<string, Map<ServerName, Measurement>>();
+  const cpu = new Map<string, Map<ServerName, number>>();
   for (const [id, byServer] of results) {
     summary.set(id, new Map([...byServer].map(([server, rounds]) => [server, medianOf(rounds)])));
+    cpu.set(id, new Map([...byServer].map(([server, rounds]) => [server, usPerRequest(rounds)])));
   }
   const rows: string[][] = [
-    ['scenario', 'server', 'req/s', 'p99 ms', 'p50 ms', 'errors', 'origin/req', 'cpu server', 'cpu origin', 'cpu wrk', 'cpu other'],
+    ['scenario', 'server', 'req/s', 'p99 ms', 'p50 ms', 'errors', 'origin/req', 'cpu server', 'µs/req', 'cpu origin', 'cpu wrk', 'cpu other'],
   ];
   for (const s of scenarios) {
     let first = true;
@@ -67,14 +78,14 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
       rows.push([
         first ? s.title : '', label(server),
         fixed(m.requestsPerSecond, 0), fixed(m.p99Ms, 2), fixed(m.p50Ms, 2), String(m.errors), fixed(m.originShare, 2),
-        fixed(m.serverCores, 2), fixed(m.originCores, 2), fixed(m.wrkCores, 2), fixed(m.otherCores, 2),
+        fixed(m.serverCores, 2), fixed(cpu.get(s.id)?.get(server) ?? null, 1), fixed(m.originCores, 2), fixed(m.wrkCores, 2), fixed(m.otherCores, 2),
       ]);
       first = false;
     }
   }
   const ratios: string[][] = [
-    ['lacquer ÷', 'varnish', '', 'nginx', '', 'bare node', ''],
-    ['scenario', 'req/s', 'p99', 'req/s', 'p99', 'req/s', 'p99'],
+    ['lacquer ÷', 'varnish', '', '', 'nginx', '', '', 'bare node', '', ''],
+    ['scenario', 'req/s', 'p99', 'µs/req', 'req/s', 'p99', 'µs/req', 'req/s', 'p99', 'µs/req'],
   ];
   for (const s of scenarios) {
     const byServer = summary.get(s.id);
@@ -83,9 +94,10 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
     const row = [s.title];
     for (const other of ['varnish', 'nginx', 'node'] as const) {
       const o = byServer.get(other);
-      row.push(ratio(lacquer.requestsPerSecond, o?.requestsPerSecond), ratio(lacquer.p99Ms, o?.p99Ms));
+      const us = cpu.get(s.id);
+      row.push(ratio(lacquer.requestsPerSecond, o?.requestsPerSecond), ratio(lacquer.p99Ms, o?.p99Ms), ratio(us?.get('lacquer'), us?.get(other)));
     }
     ratios.push(row);
   }
-  return `${table(rows)}\n(cpu: cores used during the run; other = the rest of the machine)\n\nratios (req/s: higher is better for lacquer; p99: lower is better)\n${table(ratios)}`;
+  return `${table(rows)}\n(cpu: cores used during the run; µs/req: the server's CPU per response; other = the rest of the machine)\n\nratios (req/s: higher is better for lacquer; p99 and µs/req: lower is better)\n${table(ratios)}`;
 }
