@@ -7,17 +7,6 @@ import type { CompiledService } from '../vcl/compiled.ts';
 import { directorHealthy } from './directors.ts';
 import type { PassiveHealth } from './passive.ts';
 
-const identities = new WeakMap<BackendDefinition, string>();
-
-/** The health identity of a backend, computed once per compiled definition. */
-function identityOf(b: BackendDefinition): string {
-  let id = identities.get(b);
-  if (id === undefined) {
-    id = probeIdentity(b);
-    identities.set(b, id);
-  }
-  return id;
-}
 
 export class BackendHealth {
   readonly #view: HealthView;
@@ -29,7 +18,7 @@ export class BackendHealth {
   }
 
   backend(b: BackendDefinition): boolean {
-    return this.#view.isHealthy(identityOf(b)) && !this.#passive.isSick(b);
+    return this.#view.isHealthy(probeIdentity(b)) && !this.#passive.isSick(b);
   }
 
   /** A backend or director by VCL name (`req.backend.healthy`, `backend.F_x.healthy`); unknown names are sick. */

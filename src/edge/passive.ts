@@ -9,16 +9,6 @@
 
 import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
 
-const ids = new WeakMap<BackendDefinition, string>();
-
-function idOf(b: BackendDefinition): string {
-  let id = ids.get(b);
-  if (id === undefined) {
-    id = probeIdentity(b);
-    ids.set(b, id);
-  }
-  return id;
-}
 
 interface State {
   failures: number;
@@ -43,7 +33,7 @@ export class PassiveHealth {
   /** Record one request's outcome: `failed` = a connection or first-byte failure. */
   outcome(b: BackendDefinition, failed: boolean): void {
     if (b.errorThreshold <= 0) return;
-    const id = idOf(b);
+    const id = probeIdentity(b);
     let s = this.#states.get(id);
     if (!failed) {
       if (s !== undefined && s.sickSince === null) s.failures = 0;
@@ -59,7 +49,7 @@ export class PassiveHealth {
 
   isSick(b: BackendDefinition): boolean {
     if (b.errorThreshold <= 0) return false;
-    const id = idOf(b);
+    const id = probeIdentity(b);
     const s = this.#states.get(id);
     if (s === undefined || s.sickSince === null) return false;
     if (b.probe === null && this.#now() - s.sickSince >= this.#probelessRecoveryMs) {

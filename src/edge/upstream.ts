@@ -56,16 +56,6 @@ interface PoolEntry {
   readonly limit: number;
 }
 
-const identities = new WeakMap<BackendDefinition, string>();
-
-function identityOf(b: BackendDefinition): string {
-  let id = identities.get(b);
-  if (id === undefined) {
-    id = poolIdentity(b);
-    identities.set(b, id);
-  }
-  return id;
-}
 
 function originOf(b: BackendDefinition): string {
   const host = b.host.includes(':') ? `[${b.host}]` : b.host;
@@ -87,7 +77,7 @@ export class UpstreamPools {
   }
 
   #entry(b: BackendDefinition): PoolEntry {
-    const id = identityOf(b);
+    const id = poolIdentity(b);
     let e = this.#pools.get(id);
     if (e === undefined) {
       const limit = b.maxConnections > 0 ? b.maxConnections : Infinity;
@@ -149,7 +139,7 @@ export class UpstreamPools {
 
   /** Requests in flight to the backend's pool (for the connections-in-use gauge). */
   inFlight(backend: BackendDefinition): number {
-    return this.#pools.get(identityOf(backend))?.inFlight ?? 0;
+    return this.#pools.get(poolIdentity(backend))?.inFlight ?? 0;
   }
 
   /** Identities that currently have a pool. */

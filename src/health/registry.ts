@@ -98,14 +98,6 @@ interface Tracked {
 // VCL names never contain NUL (they are VCL identifiers), so the last NUL splits the key
 // unambiguously; cheaper than JSON for the 10,000 members of a large sync.
 const memberKey = (serviceId: string, name: string): string => `${serviceId}\u0000${name}`;
-// Definitions are immutable; one that is synced again (every activation re-syncs every active
-// config) keeps its identity string instead of serialising it again.
-const identities = new WeakMap<BackendDefinition, string>();
-function identityOf(backend: BackendDefinition): string {
-  let identity = identities.get(backend);
-  if (identity === undefined) identities.set(backend, (identity = probeIdentity(backend)));
-  return identity;
-}
 
 const noop = (): void => {};
 
@@ -157,7 +149,7 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     for (const { serviceId, backend } of targets) {
       const key = memberKey(serviceId, backend.name);
       if (byMember.has(key)) continue;
-      const identity = identityOf(backend);
+      const identity = probeIdentity(backend);
       byMember.set(key, identity);
       let list = services.get(serviceId);
       if (list === undefined) services.set(serviceId, (list = []));

@@ -84,15 +84,24 @@ function wireFields(b: BackendDefinition): unknown[] {
   ];
 }
 
+// Definitions are immutable, and the edge asks for a backend's identities on every request and
+// the registry on every sync: each is serialised once per definition object.
+const probeIdentities = new WeakMap<BackendDefinition, string>();
+const poolIdentities = new WeakMap<BackendDefinition, string>();
+
 /**
  * Health identity: backends with the same share key and the same normalised definition
  * (probe included) share one probe and one health state per POP, in whichever service they
  * are declared (DESIGN.md §4.5). The VCL name is not part of it.
  */
 export function probeIdentity(b: BackendDefinition): string {
-  const p = b.probe;
-  const probe = p === null ? null : [p.dummy, p.request, p.expectedResponse, p.intervalMs, p.timeoutMs, p.window, p.threshold, p.initial];
-  return JSON.stringify([b.shareKey, ...wireFields(b), probe]);
+  let id = probeIdentities.get(b);
+  if (id === undefined) {
+    const p = b.probe;
+    const probe = p === null ? null : [p.dummy, p.request, p.expectedResponse, p.intervalMs, p.timeoutMs, p.window, p.threshold, p.initial];
+    probeIdentities.set(b, (id = JSON.stringify([b.shareKey, ...wireFields(b), probe])));
+  }
+  return id;
 }
 
 /**
@@ -100,10 +109,14 @@ export function probeIdentity(b: BackendDefinition): string {
  * Everything that changes how a connection is made or how requests on it behave is in it.
  */
 export function poolIdentity(b: BackendDefinition): string {
-  return JSON.stringify([
-    b.shareKey, ...wireFields(b), b.connectTimeoutMs, b.firstByteTimeoutMs, b.betweenBytesTimeoutMs,
-    b.maxConnections, b.keepaliveTimeMs,
-  ]);
+  let id = poolIdentities.get(b);
+  if (id === undefined) {
+    poolIdentities.set(b, (id = JSON.stringify([
+      b.shareKey, ...wireFields(b), b.connectTimeoutMs, b.firstByteTimeoutMs, b.betweenBytesTimeoutMs,
+      b.maxConnections, b.keepaliveTimeMs,
+    ])));
+  }
+  return id;
 }
 
 export type ProbeCounts =
