@@ -14,20 +14,19 @@
 // Ownership: the pipeline owns the RequestContext for the request's life; the VCL runtime
 // only touches it through VclContext; UpstreamPools owns connections; EdgeCache owns objects.
 // A request that becomes a key's collapse leader must release it on every path: `#handle`
-// releases whatever is still held when the request ends.
+// releases whatever is still held when the request ends. The fetch step lives in fetch.ts,
+// the step names and the rules every step follows in steps.ts.
 
 import type http from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
-import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
+import type { CompiledService } from '../vcl/compiled.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
-import { cachePolicy, finalize, hitForPassSeconds, primaryKey, seedBackendResponse, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
-import { DirectorSelection } from './directors.ts';
-import { EdgeError, toEdgeError } from './errors.ts';
+import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
 import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
@@ -37,12 +36,9 @@ import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream.ts';
+import { discard, expect, illegal, MAX_RESTARTS, run, type Step } from './steps.ts';
 
-export const MAX_RESTARTS = 3;
-
-type Step =
-  | 'recv' | 'hash' | 'lookup' | 'hit' | 'serve' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'stale'
-  | 'error' | 'synth' | 'restart' | 'done';
+export { MAX_RESTARTS } from './steps.ts';
 
 export interface PipelineOptions {
   readonly table: ServiceTable;
@@ -65,11 +61,13 @@ export class Pipeline {
   readonly #o: PipelineOptions;
   readonly #accessLog: AccessLog;
   readonly #health: BackendHealth;
+  readonly #fetchDeps: FetchDeps;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#accessLog = new AccessLog(options.logger);
     this.#health = new BackendHealth(options.health, options.upstream.passive);
+    this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health };
   }
 
   /** Writes out access-log lines still buffered (before the process exits). */
@@ -221,7 +219,7 @@ export class Pipeline {
         ctx.bereq = { method: ctx.req.method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
         return expect(step, run(service, 'pass', ctx), { pass: 'fetch', fetch: 'fetch', error: 'error' });
       case 'fetch':
-        return this.#fetch(ctx, req, signal, d);
+        return fetchStep(ctx, req, signal, d, this.#fetchDeps);
       case 'deliver': {
         const beresp = ctx.beresp;
         if (beresp === null) throw new Error('deliver without a backend response');
@@ -337,109 +335,6 @@ export class Pipeline {
     return 'done';
   }
 
-  /** Sends bereq to the backend req.backend names (trying further director members on connection failures). */
-  async #fetch(ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<Step> {
-    const service = ctx.service;
-    const bereq = ctx.bereq;
-    if (bereq === null) throw new Error('fetch without bereq');
-    const target = ctx.req.backend ?? service.defaultBackend;
-    const director = target === null ? undefined : service.directors.get(target);
-    const selection = director === undefined ? null : new DirectorSelection(director, {
-      isHealthy: (name) => this.#health.named(service, name),
-      hashKey: ctx.cacheKey ?? `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
-      clientIdentity: ctx.clientIdentity ?? ctx.clientIp,
-    });
-    const body: Readable | null = req !== null && ctx.req.restarts === 0
-      && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) ? req : null;
-    for (;;) {
-      const chosen = selection === null ? target : selection.next();
-      if (chosen instanceof EdgeError) return this.#failed(ctx, chosen);
-      const backend = chosen === null ? undefined : service.backends.get(chosen);
-      if (backend === undefined) return this.#failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
-      ctx.backend = backend.name;
-      if (!this.#health.backend(backend)) {
-        if (selection !== null) continue;
-        return this.#failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
-      }
-      this.#o.stats.originRequest(service.serviceId, backend.name);
-      try {
-        const upstream = await this.#o.upstream.fetch(backend, {
-          method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,
-        }, { clientIp: ctx.clientIp, signal: signal() });
-        ctx.upstreamConnectMs = upstream.connectMs;
-        ctx.upstreamFirstByteMs = upstream.firstByteMs;
-        this.#o.metrics.upstreamLatency(service.serviceId, backend.name, upstream.firstByteMs / 1000);
-        d.upstream = upstream;
-        ctx.beresp = {
-          status: upstream.status, response: upstream.statusText, http: new HeaderMap(upstream.headers),
-          ttl: 0, grace: 0, staleIfError: 0, staleWhileRevalidate: 0, cacheable: false,
-        };
-        break;
-      } catch (err) {
-        const e = toEdgeError(err, { backend: backend.name });
-        if (selection !== null && e.retryable) continue;
-        return this.#failed(ctx, e);
-      }
-    }
-    const beresp = ctx.beresp;
-    // stale-if-error: an origin answering 5xx does not replace a usable stale copy.
-    if (beresp.status >= 500 && ctx.staleObject !== null) {
-      ctx.releaseLeader('failed');
-      return 'stale';
-    }
-    if (!ctx.passing) {
-      ctx.decision = cachePolicy({ method: bereq.method, url: bereq.url, headers: ctx.req.http.fields }, { status: beresp.status, headers: beresp.http.fields }, service.settings);
-      seedBackendResponse(beresp, ctx.decision);
-    }
-    ctx.fastlyInfoState = ctx.passing ? 'PASS' : 'MISS';
-    const action = run(service, 'fetch', ctx);
-    switch (action) {
-      case 'deliver':
-      case 'deliver_stale':
-        if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
-        this.#decideStorage(ctx, d);
-        return 'deliver';
-      case 'pass':
-      case 'hit_for_pass':
-        if (ctx.cacheKey !== null && !ctx.passing) this.#o.cache.hitForPass.remember(ctx.cacheKey, hitForPassSeconds(beresp.ttl));
-        return 'deliver';
-      case 'error':
-        return 'error';
-      case 'restart':
-        return 'restart';
-      default:
-        throw illegal('fetch', action);
-    }
-  }
-
-  /** After vcl_fetch said deliver: store the object once its body is complete, or remember the key as uncacheable. */
-  #decideStorage(ctx: RequestContext, d: Delivery): void {
-    const beresp = ctx.beresp;
-    const key = ctx.cacheKey;
-    if (beresp === null || ctx.passing || ctx.decision === null || key === null) return;
-    const lifetimes = finalize(beresp, ctx.decision, beresp.http.fields);
-    if (!lifetimes.store) {
-      this.#o.cache.hitForPass.remember(key, hitForPassSeconds(lifetimes.ttl));
-      return;
-    }
-    d.store = {
-      key,
-      head: {
-        serviceId: ctx.service.serviceId, status: beresp.status, reason: beresp.response,
-        headers: beresp.http.fields, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
-      },
-    };
-  }
-
-  /** A fetch failed: serve the stale copy if there is one, else go to vcl_error with Fastly's reason. */
-  #failed(ctx: RequestContext, e: EdgeError): Step {
-    ctx.error = e;
-    ctx.fastlyError = e.code;
-    if (ctx.staleObject !== null) return 'stale';
-    ctx.obj = ctx.syntheticObject(e.status, e.reason);
-    return 'error';
-  }
-
   #noService(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (req.url === '/ready' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ok = this.#o.ready();
@@ -455,26 +350,4 @@ export class Pipeline {
  */
 function release(ctx: RequestContext, d: Delivery): void {
   if (d.store === null) ctx.releaseLeader(ctx.error === null ? 'uncacheable' : 'failed');
-}
-
-function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
-  return service.run(phase, ctx);
-}
-
-function expect<T extends Partial<Record<Action, Step>>>(step: Step, action: Action, allowed: T): Step {
-  const next = allowed[action];
-  if (next === undefined) throw illegal(step, action);
-  return next;
-}
-
-function illegal(step: string, action: Action): Error {
-  return new Error(`illegal transition: return(${action}) in vcl_${step}`);
-}
-
-/** Drops a backend response that will not be delivered (its connection slot is freed). */
-function discard(d: Delivery): void {
-  if (d.upstream !== null) d.upstream.body.destroy();
-  d.upstream = null;
-  d.body = null;
-  d.store = null;
 }

@@ -1,0 +1,36 @@
+// The vocabulary of the request state machine (pipeline.ts): its step names and the small
+// rules every step follows — run one VCL phase, accept only the actions that phase may return
+// (anything else is a bug and fails loudly), and drop a backend response that will not be
+// delivered.
+import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
+import type { RequestContext } from './context.ts';
+import type { Delivery } from './respond.ts';
+
+export const MAX_RESTARTS = 3;
+
+export type Step =
+  | 'recv' | 'hash' | 'lookup' | 'hit' | 'serve' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'stale'
+  | 'error' | 'synth' | 'restart' | 'done';
+
+export function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
+  return service.run(phase, ctx);
+}
+
+/** The step `action` leads to from `step`, or a thrown error when `step` may not return it. */
+export function expect<T extends Partial<Record<Action, Step>>>(step: Step, action: Action, allowed: T): Step {
+  const next = allowed[action];
+  if (next === undefined) throw illegal(step, action);
+  return next;
+}
+
+export function illegal(step: string, action: Action): Error {
+  return new Error(`illegal transition: return(${action}) in vcl_${step}`);
+}
+
+/** Drops a backend response that will not be delivered (its connection slot is freed). */
+export function discard(d: Delivery): void {
+  if (d.upstream !== null) d.upstream.body.destroy();
+  d.upstream = null;
+  d.body = null;
+  d.store = null;
+}
