@@ -13,15 +13,18 @@
 //   that no child claimed, and one comment on its last line as trailing.
 // - Tokens are read by index from the scanner's typed arrays (lexer.ts TokenStream): a token
 //   is a number here, and text is sliced only where a node keeps it (names, raw literals).
+// - The cursor, error recovery and comment claiming live in parser-cursor.ts (TokenCursor),
+//   expressions in parser-expr.ts (ExpressionParser); this file is declarations and statements.
 import type * as A from './ast.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import {
-  macroOutsideSub, missingSemicolon, unclosedBlock, unexpectedToken, unknownDeclaration,
+  macroOutsideSub, unclosedBlock, unknownDeclaration,
 } from './diagnostics.ts';
 import { scan } from './lexer.ts';
-import type { TokenStream } from './lexer.ts';
+import { BAIL, NO_COMMENTS } from './parser-cursor.ts';
+import { CONCAT_PRECEDENCE, ExpressionParser } from './parser-expr.ts';
 import { SourceFile } from './source.ts';
-import { describeKind, T, TOKEN_KINDS } from './token.ts';
+import { T, TOKEN_KINDS } from './token.ts';
 
 export interface ParseResult {
   readonly ast: A.VclFile;
@@ -36,724 +39,432 @@ export function parse(text: string, file = '<input>'): ParseResult {
   return { ast: parser.parseFile(), source, diagnostics: stream.diagnostics };
 }
 
-const NO_COMMENTS: A.NodeComments = Object.freeze({ leading: Object.freeze([]) as readonly A.Comment[], trailing: null });
 /** Shared by every block without inner comments; AST arrays are read-only (ast.ts). */
 const NO_INNER: readonly A.Comment[] = NO_COMMENTS.leading;
-const BAIL: unique symbol = Symbol('bail');
 
-const K_EOF = T.eof, K_IDENT = T.ident, K_STRING = T.string, K_INTEGER = T.integer, K_FLOAT = T.float;
-const K_RTIME = T.rtime, K_PERCENT = T.percent, K_MACRO = T.macro, K_DIRECTIVE = T.directive;
+const K_EOF = T.eof, K_IDENT = T.ident, K_INTEGER = T.integer, K_MACRO = T.macro, K_DIRECTIVE = T.directive;
 const K_LBRACE = T['{'], K_RBRACE = T['}'], K_LPAREN = T['('], K_RPAREN = T[')'], K_SEMI = T[';'];
-const K_COMMA = T[','], K_COLON = T[':'], K_DOT = T['.'], K_SLASH = T['/'], K_BANG = T['!'];
-const K_MINUS = T['-'], K_PLUS = T['+'], K_ASSIGN = T['='];
+const K_COMMA = T[','], K_COLON = T[':'], K_DOT = T['.'], K_SLASH = T['/'], K_BANG = T['!'], K_ASSIGN = T['='];
 
-/** Binary operator precedence by token code; 0 for tokens that are not binary operators. */
-const BINARY_PRECEDENCE = new Uint8Array(TOKEN_KINDS.length);
-for (const [op, prec] of [['||', 1], ['&&', 2], ['~', 3], ['!~', 3], ['==', 4], ['!=', 4], ['<', 5], ['>', 5], ['<=', 5], ['>=', 5]] as const) {
-  BINARY_PRECEDENCE[T[op]] = prec;
-}
-const CONCAT_PRECEDENCE = 6;
 
 const ASSIGNMENT_OPERATORS = new Uint8Array(TOKEN_KINDS.length);
 for (const op of ['=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '<<=', '>>=', 'rol=', 'ror=', '&&=', '||='] as const) {
   ASSIGNMENT_OPERATORS[T[op]] = 1;
 }
 
-/** Words that begin a statement; on a new line they end a juxtaposition concatenation. */
-const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
-  'set', 'add', 'unset', 'remove', 'if', 'else', 'elsif', 'elseif', 'return', 'error', 'synthetic',
-  'synthetic.base64', 'declare', 'call', 'log', 'restart', 'esi', 'goto',
-]);
 
-class Parser {
-  readonly #src: SourceFile;
-  readonly #text: string;
-  readonly #kinds: Uint8Array;
-  readonly #starts: Int32Array;
-  readonly #ends: Int32Array;
-  readonly #values: Float64Array;
-  readonly #strings: readonly string[];
-  /** Index of the `eof` token: the cursor stops there. */
-  readonly #last: number;
-  readonly #comments: A.Comment[] = [];
-  readonly #diags: Diagnostic[];
-  #pos = 0;
-  #nextComment = 0;
-
-  constructor(stream: TokenStream) {
-    this.#src = stream.source;
-    this.#text = stream.source.text;
-    this.#kinds = stream.kinds;
-    this.#starts = stream.starts;
-    this.#ends = stream.ends;
-    this.#values = stream.values;
-    this.#strings = stream.strings;
-    this.#last = stream.count - 1;
-    this.#diags = stream.diagnostics;
-    const text = this.#text;
-    for (let i = 0; i < stream.commentStarts.length; i++) {
-      const start = stream.commentStarts[i];
-      const end = stream.commentEnds[i];
-      this.#comments.push({ kind: 'Comment', start, end, text: text.slice(start, end) });
-    }
-  }
-
-  // ─── Cursor ──────────────────────────────────────────────────────────────────────────
-
-  /** Kind code of the current token. */
-  #kind(): number {
-    return this.#kinds[this.#pos];
-  }
-  #kindAhead(ahead: number): number {
-    return this.#kinds[Math.min(this.#pos + ahead, this.#last)];
-  }
-  /** Consumes the current token (never past `eof`) and returns its index. */
-  #next(): number {
-    const i = this.#pos;
-    if (i < this.#last) this.#pos = i + 1;
-    return i;
-  }
-  #prevEnd(): number {
-    return this.#pos > 0 ? this.#ends[this.#pos - 1] : 0;
-  }
-  #textOf(i: number): string {
-    return this.#text.slice(this.#starts[i], this.#ends[i]);
-  }
-  /** The decoded value of a string, macro or directive token. */
-  #stringOf(i: number): string {
-    return this.#strings[this.#values[i]];
-  }
-  #isWord(i: number, word: string): boolean {
-    const start = this.#starts[i];
-    return this.#kinds[i] === K_IDENT && this.#ends[i] - start === word.length && this.#text.startsWith(word, start);
-  }
-  #describe(i: number): string {
-    if (this.#kinds[i] === K_EOF) return 'end of file';
-    const text = this.#textOf(i);
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  }
-  #fail(expected: string, i: number = this.#pos): never {
-    this.#diags.push(unexpectedToken(this.#src, this.#starts[i], this.#ends[i], expected, this.#describe(i)));
-    throw BAIL;
-  }
-  #expect(kind: number, expected?: string): number {
-    if (this.#kinds[this.#pos] !== kind) this.#fail(expected ?? describeKind(TOKEN_KINDS[kind]));
-    return this.#next();
-  }
-  #expectSemicolon(after: string): void {
-    if (this.#kinds[this.#pos] === K_SEMI) { this.#next(); return; }
-    this.#diags.push(missingSemicolon(this.#src, this.#prevEnd(), after));
-  }
-
-  /**
-   * Skips to the next `;` or the `}` that closes what was open when the error happened:
-   * a `;` at depth 0 is consumed, a `}` closing a brace opened while skipping is consumed,
-   * an unmatched `}` is left for the enclosing block.
-   */
-  #resync(): void {
-    let depth = 0;
-    for (;;) {
-      const k = this.#kind();
-      if (k === K_EOF) return;
-      if (k === K_LBRACE) depth++;
-      else if (k === K_RBRACE) {
-        if (depth === 0) return;
-        depth--;
-        if (depth === 0) { this.#next(); return; }
-      } else if (k === K_SEMI && depth === 0) { this.#next(); return; }
-      this.#next();
-    }
-  }
-
-  /**
-   * After a production that started at token `before` threw: rethrows anything but BAIL,
-   * resynchronises, and makes sure the loop that called it moves on.
-   */
-  #recover(e: unknown, before: number): void {
-    if (e !== BAIL) throw e;
-    this.#resync();
-    const k = this.#kind();
-    if (this.#pos === before && k !== K_RBRACE && k !== K_EOF) this.#next();
-  }
-  /** Whether a `{ … }` loop goes on: not at its `}` nor at the end of the file. */
-  #inBlock(): boolean {
-    const k = this.#kinds[this.#pos];
-    return k !== K_RBRACE && k !== K_EOF;
-  }
-
-  // ─── Comments ────────────────────────────────────────────────────────────────────────
-
-  /** Claims the unclaimed comments that end at or before `offset`; null when there are none. */
-  #claimBefore(offset: number): A.Comment[] | null {
-    const comments = this.#comments;
-    if (this.#nextComment >= comments.length || comments[this.#nextComment].end > offset) return null;
-    const out: A.Comment[] = [];
-    while (this.#nextComment < comments.length && comments[this.#nextComment].end <= offset) {
-      out.push(comments[this.#nextComment++]);
-    }
-    return out;
-  }
-  #leading(): A.Comment[] | null {
-    return this.#claimBefore(this.#starts[this.#pos]);
-  }
-  /** Completes a comment-bearing node that ends at `end`: mid-node comments, then trailing. */
-  #finishComments(lead: A.Comment[] | null, end: number): A.NodeComments {
-    const comments = this.#comments;
-    if (this.#nextComment >= comments.length) return lead === null ? NO_COMMENTS : { leading: lead, trailing: null };
-    let leading = lead;
-    while (this.#nextComment < comments.length && comments[this.#nextComment].start < end) {
-      (leading ??= []).push(comments[this.#nextComment++]);
-    }
-    let trailing: A.Comment | null = null;
-    const c = comments[this.#nextComment];
-    if (c !== undefined && this.#sameLine(end, c.start)) {
-      trailing = c;
-      this.#nextComment++;
-    }
-    return leading === null && trailing === null ? NO_COMMENTS : { leading: leading ?? [], trailing };
-  }
-  #sameLine(from: number, to: number): boolean {
-    for (let i = from; i < to; i++) {
-      const ch = this.#text.charCodeAt(i);
-      if (ch !== 32 && ch !== 9 && ch !== 44) return false;
-    }
-    return true;
-  }
-
+class Parser extends ExpressionParser {
   // ─── File and declarations ───────────────────────────────────────────────────────────
 
   parseFile(): A.VclFile {
     const declarations: A.Declaration[] = [];
-    while (this.#kind() !== K_EOF) {
-      const before = this.#pos;
+    while (this.kind() !== K_EOF) {
+      const before = this.pos;
       try {
         declarations.push(this.#declaration());
       } catch (e) {
-        this.#recover(e, before);
-        if (this.#pos === before) this.#next(); // a stray `}` at top level
+        this.recover(e, before);
+        if (this.pos === before) this.next(); // a stray `}` at top level
       }
     }
-    const endComments = this.#claimBefore(Infinity) ?? [];
-    return { kind: 'File', start: 0, end: this.#text.length, comments: NO_COMMENTS, file: this.#src.name, declarations, endComments };
+    const endComments = this.claimBefore(Infinity) ?? [];
+    return { kind: 'File', start: 0, end: this.text.length, comments: NO_COMMENTS, file: this.src.name, declarations, endComments };
   }
 
   #declaration(): A.Declaration {
-    const lead = this.#leading();
-    const t = this.#pos;
-    const k = this.#kinds[t];
-    const start = this.#starts[t];
-    const tEnd = this.#ends[t];
+    const lead = this.leading();
+    const t = this.pos;
+    const k = this.kinds[t];
+    const start = this.starts[t];
+    const tEnd = this.ends[t];
     if (k === K_DIRECTIVE) {
-      this.#next();
-      return { kind: 'Directive', start, end: tEnd, name: this.#stringOf(t) === 'W!' ? 'W!' : 'C!', comments: this.#finishComments(lead, tEnd) };
+      this.next();
+      return { kind: 'Directive', start, end: tEnd, name: this.stringOf(t) === 'W!' ? 'W!' : 'C!', comments: this.finishComments(lead, tEnd) };
     }
     if (k === K_MACRO) {
-      this.#next();
-      this.#diags.push(macroOutsideSub(this.#src, start, tEnd, this.#stringOf(t)));
+      this.next();
+      this.diags.push(macroOutsideSub(this.src, start, tEnd, this.stringOf(t)));
       throw BAIL;
     }
     if (k !== K_IDENT) {
-      this.#diags.push(unknownDeclaration(this.#src, start, tEnd, this.#describe(t)));
+      this.diags.push(unknownDeclaration(this.src, start, tEnd, this.describe(t)));
       throw BAIL;
     }
-    switch (this.#textOf(t)) {
+    switch (this.textOf(t)) {
       case 'backend': {
-        this.#next();
-        const name = this.#identifier('backend name');
+        this.next();
+        const name = this.identifier('backend name');
         const { properties, innerComments, end } = this.#propertyBlock('backend');
-        return { kind: 'Backend', start, end, name, properties, innerComments, comments: this.#finishComments(lead, end) };
+        return { kind: 'Backend', start, end, name, properties, innerComments, comments: this.finishComments(lead, end) };
       }
       case 'director': return this.#director(lead);
       case 'table': return this.#table(lead);
       case 'acl': return this.#acl(lead);
       case 'sub': {
-        this.#next();
-        const name = this.#identifier('subroutine name');
-        const returnType = this.#kind() === K_IDENT ? this.#identifier('return type') : null;
+        this.next();
+        const name = this.identifier('subroutine name');
+        const returnType = this.kind() === K_IDENT ? this.identifier('return type') : null;
         const body = this.#block('subroutine');
-        return { kind: 'Sub', start, end: body.end, name, returnType, body, comments: this.#finishComments(lead, body.end) };
+        return { kind: 'Sub', start, end: body.end, name, returnType, body, comments: this.finishComments(lead, body.end) };
       }
       case 'include': {
-        this.#next();
-        const path = this.#stringLiteral('file name string');
-        this.#expectSemicolon('include');
-        const end = this.#prevEnd();
-        return { kind: 'Include', start, end, path, comments: this.#finishComments(lead, end) };
+        this.next();
+        const path = this.stringLiteral('file name string');
+        this.expectSemicolon('include');
+        const end = this.prevEnd();
+        return { kind: 'Include', start, end, path, comments: this.finishComments(lead, end) };
       }
       case 'import': {
-        this.#next();
-        const name = this.#identifier('module name');
-        this.#expectSemicolon('import');
-        const end = this.#prevEnd();
-        return { kind: 'Import', start, end, name, comments: this.#finishComments(lead, end) };
+        this.next();
+        const name = this.identifier('module name');
+        this.expectSemicolon('import');
+        const end = this.prevEnd();
+        return { kind: 'Import', start, end, name, comments: this.finishComments(lead, end) };
       }
       case 'pragma': {
-        this.#next();
+        this.next();
         const words: string[] = [];
         // A pragma is one line (Fastly writes one per line); a missing `;` is reported at
         // its end instead of swallowing the next line.
-        for (let w = this.#pos; this.#kinds[w] !== K_SEMI && this.#kinds[w] !== K_EOF && this.#sameLineAsPrevious(w); w = this.#pos) {
-          words.push(this.#textOf(this.#next()));
+        for (let w = this.pos; this.kinds[w] !== K_SEMI && this.kinds[w] !== K_EOF && this.sameLineAsPrevious(w); w = this.pos) {
+          words.push(this.textOf(this.next()));
         }
-        this.#expectSemicolon('pragma');
-        const end = this.#prevEnd();
-        return { kind: 'Pragma', start, end, words, comments: this.#finishComments(lead, end) };
+        this.expectSemicolon('pragma');
+        const end = this.prevEnd();
+        return { kind: 'Pragma', start, end, words, comments: this.finishComments(lead, end) };
       }
       default:
-        this.#diags.push(unknownDeclaration(this.#src, start, tEnd, this.#describe(t)));
+        this.diags.push(unknownDeclaration(this.src, start, tEnd, this.describe(t)));
         throw BAIL;
     }
   }
 
   #director(lead: A.Comment[] | null): A.DirectorDeclaration {
-    const start = this.#starts[this.#next()];
-    const name = this.#identifier('director name');
-    const type = this.#identifier('director type (random, fallback, hash, client or chash)');
-    const open = this.#expect(K_LBRACE);
+    const start = this.starts[this.next()];
+    const name = this.identifier('director name');
+    const type = this.identifier('director type (random, fallback, hash, client or chash)');
+    const open = this.expect(K_LBRACE);
     const properties: A.Property[] = [];
     const members: A.DirectorMember[] = [];
-    while (this.#inBlock()) {
-      const before = this.#pos;
+    while (this.inBlock()) {
+      const before = this.pos;
       try {
-        if (this.#kind() === K_LBRACE) members.push(this.#directorMember());
+        if (this.kind() === K_LBRACE) members.push(this.#directorMember());
         else properties.push(this.#property());
       } catch (e) {
-        this.#recover(e, before);
+        this.recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, 'director');
-    return { kind: 'Director', start, end, name, type, properties, members, innerComments, comments: this.#finishComments(lead, end) };
+    return { kind: 'Director', start, end, name, type, properties, members, innerComments, comments: this.finishComments(lead, end) };
   }
 
   #directorMember(): A.DirectorMember {
-    const lead = this.#leading();
-    const start = this.#starts[this.#pos];
+    const lead = this.leading();
+    const start = this.starts[this.pos];
     const { properties, innerComments, end } = this.#propertyBlock('director member');
-    return { kind: 'DirectorMember', start, end, properties, innerComments, comments: this.#finishComments(lead, end) };
+    return { kind: 'DirectorMember', start, end, properties, innerComments, comments: this.finishComments(lead, end) };
   }
 
   #table(lead: A.Comment[] | null): A.TableDeclaration {
-    const start = this.#starts[this.#next()];
-    const name = this.#identifier('table name');
-    const type = this.#kind() === K_IDENT ? this.#identifier('table type') : null;
-    const open = this.#expect(K_LBRACE);
+    const start = this.starts[this.next()];
+    const name = this.identifier('table name');
+    const type = this.kind() === K_IDENT ? this.identifier('table type') : null;
+    const open = this.expect(K_LBRACE);
     const entries: A.TableEntry[] = [];
-    while (this.#inBlock()) {
-      const before = this.#pos;
+    while (this.inBlock()) {
+      const before = this.pos;
       try {
         entries.push(this.#tableEntry());
       } catch (e) {
-        this.#recover(e, before);
+        this.recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, 'table');
-    return { kind: 'Table', start, end, name, type, entries, innerComments, comments: this.#finishComments(lead, end) };
+    return { kind: 'Table', start, end, name, type, entries, innerComments, comments: this.finishComments(lead, end) };
   }
 
   #tableEntry(): A.TableEntry {
-    const lead = this.#leading();
-    const key = this.#stringLiteral('table key string');
-    this.#expect(K_COLON);
+    const lead = this.leading();
+    const key = this.stringLiteral('table key string');
+    this.expect(K_COLON);
     // Table values are single literals or names; no concatenation, so a missing comma
     // is reported at the next key rather than swallowed into the value.
-    const value = this.#expression(CONCAT_PRECEDENCE + 1);
-    if (this.#kind() === K_COMMA) this.#next();
-    else if (this.#kind() !== K_RBRACE) this.#fail('"," or "}" after a table entry');
-    return { kind: 'TableEntry', start: key.start, end: value.end, key, value, comments: this.#finishComments(lead, value.end) };
+    const value = this.expression(CONCAT_PRECEDENCE + 1);
+    if (this.kind() === K_COMMA) this.next();
+    else if (this.kind() !== K_RBRACE) this.fail('"," or "}" after a table entry');
+    return { kind: 'TableEntry', start: key.start, end: value.end, key, value, comments: this.finishComments(lead, value.end) };
   }
 
   #acl(lead: A.Comment[] | null): A.AclDeclaration {
-    const start = this.#starts[this.#next()];
-    const name = this.#identifier('ACL name');
-    const open = this.#expect(K_LBRACE);
+    const start = this.starts[this.next()];
+    const name = this.identifier('ACL name');
+    const open = this.expect(K_LBRACE);
     const entries: A.AclEntry[] = [];
-    while (this.#inBlock()) {
-      const before = this.#pos;
+    while (this.inBlock()) {
+      const before = this.pos;
       try {
         entries.push(this.#aclEntry());
       } catch (e) {
-        this.#recover(e, before);
+        this.recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, 'ACL');
-    return { kind: 'Acl', start, end, name, entries, innerComments, comments: this.#finishComments(lead, end) };
+    return { kind: 'Acl', start, end, name, entries, innerComments, comments: this.finishComments(lead, end) };
   }
 
   #aclEntry(): A.AclEntry {
-    const lead = this.#leading();
-    const estart = this.#starts[this.#pos];
-    const negated = this.#kind() === K_BANG;
-    if (negated) this.#next();
-    const address = this.#stringLiteral('address string');
+    const lead = this.leading();
+    const estart = this.starts[this.pos];
+    const negated = this.kind() === K_BANG;
+    if (negated) this.next();
+    const address = this.stringLiteral('address string');
     let mask: number | null = null;
-    if (this.#kind() === K_SLASH) {
-      this.#next();
-      mask = this.#values[this.#expect(K_INTEGER, 'prefix length')];
+    if (this.kind() === K_SLASH) {
+      this.next();
+      mask = this.values[this.expect(K_INTEGER, 'prefix length')];
     }
-    this.#expectSemicolon('ACL entry');
-    const end = this.#prevEnd();
-    return { kind: 'AclEntry', start: estart, end, negated, address, mask, comments: this.#finishComments(lead, end) };
+    this.expectSemicolon('ACL entry');
+    const end = this.prevEnd();
+    return { kind: 'AclEntry', start: estart, end, negated, address, mask, comments: this.finishComments(lead, end) };
   }
 
   /** `{ .a = 1; .b = { … } }`: a backend, director member or object body. */
   #propertyBlock(what: string): { properties: A.Property[]; innerComments: readonly A.Comment[]; start: number; end: number } {
-    const open = this.#expect(K_LBRACE);
+    const open = this.expect(K_LBRACE);
     const properties: A.Property[] = [];
-    while (this.#inBlock()) {
-      const before = this.#pos;
+    while (this.inBlock()) {
+      const before = this.pos;
       try {
         properties.push(this.#property());
       } catch (e) {
-        this.#recover(e, before);
+        this.recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, what);
-    return { properties, innerComments, start: this.#starts[open], end };
+    return { properties, innerComments, start: this.starts[open], end };
   }
 
   #property(): A.Property {
-    const lead = this.#leading();
-    const dot = this.#expect(K_DOT, '"." and a property name');
-    const nameTok = this.#expect(K_IDENT, 'property name');
-    const start = this.#starts[dot];
-    const name: A.Identifier = { kind: 'Identifier', start, end: this.#ends[nameTok], name: this.#textOf(nameTok), comments: NO_COMMENTS };
-    this.#expect(K_ASSIGN);
+    const lead = this.leading();
+    const dot = this.expect(K_DOT, '"." and a property name');
+    const nameTok = this.expect(K_IDENT, 'property name');
+    const start = this.starts[dot];
+    const name: A.Identifier = { kind: 'Identifier', start, end: this.ends[nameTok], name: this.textOf(nameTok), comments: NO_COMMENTS };
+    this.expect(K_ASSIGN);
     let value: A.Expression | A.ObjectValue;
-    if (this.#kind() === K_LBRACE) {
+    if (this.kind() === K_LBRACE) {
       const block = this.#propertyBlock('object');
       value = { kind: 'Object', start: block.start, end: block.end, properties: block.properties, innerComments: block.innerComments, comments: NO_COMMENTS };
       // Fastly writes `.probe = { … }` without a semicolon; one is accepted.
-      if (this.#kind() === K_SEMI) this.#next();
+      if (this.kind() === K_SEMI) this.next();
     } else {
-      value = this.#expression();
-      this.#expectSemicolon(`property .${name.name}`);
+      value = this.expression();
+      this.expectSemicolon(`property .${name.name}`);
     }
-    const end = this.#prevEnd();
-    return { kind: 'Property', start, end, name, value, comments: this.#finishComments(lead, end) };
+    const end = this.prevEnd();
+    return { kind: 'Property', start, end, name, value, comments: this.finishComments(lead, end) };
   }
 
   /** Consumes the `}` matching `open`, or reports the block unclosed at end of file. */
   #close(open: number, what: string): { end: number; innerComments: readonly A.Comment[] } {
-    const t = this.#pos;
-    if (this.#kinds[t] === K_RBRACE) {
-      const innerComments = this.#claimBefore(this.#starts[t]) ?? NO_INNER;
-      this.#next();
-      return { end: this.#ends[t], innerComments };
+    const t = this.pos;
+    if (this.kinds[t] === K_RBRACE) {
+      const innerComments = this.claimBefore(this.starts[t]) ?? NO_INNER;
+      this.next();
+      return { end: this.ends[t], innerComments };
     }
-    this.#diags.push(unclosedBlock(this.#src, this.#starts[open], this.#ends[open], what));
-    return { end: this.#prevEnd(), innerComments: this.#claimBefore(this.#text.length) ?? NO_INNER };
+    this.diags.push(unclosedBlock(this.src, this.starts[open], this.ends[open], what));
+    return { end: this.prevEnd(), innerComments: this.claimBefore(this.text.length) ?? NO_INNER };
   }
 
   // ─── Statements ──────────────────────────────────────────────────────────────────────
 
   #block(what: string): A.Block {
-    const open = this.#expect(K_LBRACE);
+    const open = this.expect(K_LBRACE);
     const statements: A.Statement[] = [];
-    while (this.#inBlock()) {
-      const before = this.#pos;
+    while (this.inBlock()) {
+      const before = this.pos;
       try {
         statements.push(this.#statement());
       } catch (e) {
-        this.#recover(e, before);
+        this.recover(e, before);
       }
     }
     const { end, innerComments } = this.#close(open, what);
-    return { kind: 'Block', start: this.#starts[open], end, statements, innerComments, comments: NO_COMMENTS };
+    return { kind: 'Block', start: this.starts[open], end, statements, innerComments, comments: NO_COMMENTS };
   }
 
   #statement(): A.Statement {
-    const lead = this.#leading();
-    const t = this.#pos;
-    const k = this.#kinds[t];
-    const start = this.#starts[t];
+    const lead = this.leading();
+    const t = this.pos;
+    const k = this.kinds[t];
+    const start = this.starts[t];
     if (k === K_MACRO) {
-      this.#next();
-      const end = this.#prevEnd();
-      return { kind: 'FastlyMacro', phase: this.#stringOf(t), start, end, comments: this.#finishComments(lead, end) };
+      this.next();
+      const end = this.prevEnd();
+      return { kind: 'FastlyMacro', phase: this.stringOf(t), start, end, comments: this.finishComments(lead, end) };
     }
     if (k === K_LBRACE) {
       const b = this.#block('block');
-      return { kind: 'Block', start: b.start, end: b.end, statements: b.statements, innerComments: b.innerComments, comments: this.#finishComments(lead, b.end) };
+      return { kind: 'Block', start: b.start, end: b.end, statements: b.statements, innerComments: b.innerComments, comments: this.finishComments(lead, b.end) };
     }
-    if (k !== K_IDENT) this.#fail('a statement');
-    const word = this.#textOf(t);
+    if (k !== K_IDENT) this.fail('a statement');
+    const word = this.textOf(t);
     switch (word) {
       case 'set':
       case 'add': {
-        this.#next();
-        const target = this.#identifier('variable name');
-        const op = this.#kind();
-        if (ASSIGNMENT_OPERATORS[op] === 0) this.#fail('an assignment operator ("=", "+=", …)');
-        this.#next();
-        const value = this.#expression();
-        this.#expectSemicolon(`${word} statement`);
+        this.next();
+        const target = this.identifier('variable name');
+        const op = this.kind();
+        if (ASSIGNMENT_OPERATORS[op] === 0) this.fail('an assignment operator ("=", "+=", …)');
+        this.next();
+        const value = this.expression();
+        this.expectSemicolon(`${word} statement`);
         const operator = TOKEN_KINDS[op] as A.AssignmentOperator;
-        const end = this.#prevEnd();
-        const comments = this.#finishComments(lead, end);
+        const end = this.prevEnd();
+        const comments = this.finishComments(lead, end);
         return word === 'set'
           ? { kind: 'Set', target, operator, value, start, end, comments }
           : { kind: 'Add', target, operator, value, start, end, comments };
       }
       case 'unset':
       case 'remove': {
-        this.#next();
-        const target = this.#identifier('variable name');
-        this.#expectSemicolon(`${word} statement`);
-        const end = this.#prevEnd();
-        return { kind: 'Unset', keyword: word, target, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        const target = this.identifier('variable name');
+        this.expectSemicolon(`${word} statement`);
+        const end = this.prevEnd();
+        return { kind: 'Unset', keyword: word, target, start, end, comments: this.finishComments(lead, end) };
       }
       case 'if': return this.#if(lead);
       case 'return': {
-        this.#next();
+        this.next();
         let value: A.Expression | null = null;
         let parenthesized = false;
-        if (this.#kind() === K_LPAREN) {
-          this.#next();
+        if (this.kind() === K_LPAREN) {
+          this.next();
           parenthesized = true;
-          value = this.#expression();
-          this.#expect(K_RPAREN);
-        } else if (this.#kind() !== K_SEMI) {
-          value = this.#expression();
+          value = this.expression();
+          this.expect(K_RPAREN);
+        } else if (this.kind() !== K_SEMI) {
+          value = this.expression();
         }
-        this.#expectSemicolon('return');
-        const end = this.#prevEnd();
-        return { kind: 'Return', value, parenthesized, start, end, comments: this.#finishComments(lead, end) };
+        this.expectSemicolon('return');
+        const end = this.prevEnd();
+        return { kind: 'Return', value, parenthesized, start, end, comments: this.finishComments(lead, end) };
       }
       case 'error': {
-        this.#next();
+        this.next();
         let status: A.Expression | null = null;
         let message: A.Expression | null = null;
-        if (this.#kind() !== K_SEMI) {
-          status = this.#expression(CONCAT_PRECEDENCE + 1);
-          if (this.#kind() !== K_SEMI) message = this.#expression();
+        if (this.kind() !== K_SEMI) {
+          status = this.expression(CONCAT_PRECEDENCE + 1);
+          if (this.kind() !== K_SEMI) message = this.expression();
         }
-        this.#expectSemicolon('error statement');
-        const end = this.#prevEnd();
-        return { kind: 'Error', status, message, start, end, comments: this.#finishComments(lead, end) };
+        this.expectSemicolon('error statement');
+        const end = this.prevEnd();
+        return { kind: 'Error', status, message, start, end, comments: this.finishComments(lead, end) };
       }
       case 'synthetic':
       case 'synthetic.base64': {
-        this.#next();
-        const value = this.#expression();
-        this.#expectSemicolon(`${word} statement`);
-        const end = this.#prevEnd();
-        return { kind: 'Synthetic', base64: word === 'synthetic.base64', value, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        const value = this.expression();
+        this.expectSemicolon(`${word} statement`);
+        const end = this.prevEnd();
+        return { kind: 'Synthetic', base64: word === 'synthetic.base64', value, start, end, comments: this.finishComments(lead, end) };
       }
       case 'declare': {
-        this.#next();
-        if (!this.#isWord(this.#pos, 'local')) this.#fail('"local"');
-        this.#next();
-        const name = this.#identifier('variable name (var.…)');
-        const type = this.#identifier('type (STRING, INTEGER, BOOL, …)');
-        this.#expectSemicolon('declare statement');
-        const end = this.#prevEnd();
-        return { kind: 'Declare', name, type, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        if (!this.isWord(this.pos, 'local')) this.fail('"local"');
+        this.next();
+        const name = this.identifier('variable name (var.…)');
+        const type = this.identifier('type (STRING, INTEGER, BOOL, …)');
+        this.expectSemicolon('declare statement');
+        const end = this.prevEnd();
+        return { kind: 'Declare', name, type, start, end, comments: this.finishComments(lead, end) };
       }
       case 'call': {
-        this.#next();
-        const subroutine = this.#identifier('subroutine name');
-        this.#expectSemicolon('call statement');
-        const end = this.#prevEnd();
-        return { kind: 'Call', subroutine, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        const subroutine = this.identifier('subroutine name');
+        this.expectSemicolon('call statement');
+        const end = this.prevEnd();
+        return { kind: 'Call', subroutine, start, end, comments: this.finishComments(lead, end) };
       }
       case 'log': {
-        this.#next();
-        const value = this.#expression();
-        this.#expectSemicolon('log statement');
-        const end = this.#prevEnd();
-        return { kind: 'Log', value, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        const value = this.expression();
+        this.expectSemicolon('log statement');
+        const end = this.prevEnd();
+        return { kind: 'Log', value, start, end, comments: this.finishComments(lead, end) };
       }
       case 'restart':
       case 'esi': {
-        this.#next();
-        this.#expectSemicolon(`${word} statement`);
-        const end = this.#prevEnd();
-        const comments = this.#finishComments(lead, end);
+        this.next();
+        this.expectSemicolon(`${word} statement`);
+        const end = this.prevEnd();
+        const comments = this.finishComments(lead, end);
         return word === 'restart' ? { kind: 'Restart', start, end, comments } : { kind: 'Esi', start, end, comments };
       }
       case 'goto': {
-        this.#next();
-        const label = this.#identifier('label name');
-        this.#expectSemicolon('goto statement');
-        const end = this.#prevEnd();
-        return { kind: 'Goto', label, start, end, comments: this.#finishComments(lead, end) };
+        this.next();
+        const label = this.identifier('label name');
+        this.expectSemicolon('goto statement');
+        const end = this.prevEnd();
+        return { kind: 'Goto', label, start, end, comments: this.finishComments(lead, end) };
       }
     }
     if (word.length > 1 && word.endsWith(':')) {
-      this.#next();
-      const end = this.#prevEnd();
-      return { kind: 'Label', name: word.slice(0, -1), start, end, comments: this.#finishComments(lead, end) };
+      this.next();
+      const end = this.prevEnd();
+      return { kind: 'Label', name: word.slice(0, -1), start, end, comments: this.finishComments(lead, end) };
     }
-    if (this.#kindAhead(1) === K_LPAREN) {
-      const call = this.#expression(CONCAT_PRECEDENCE + 1);
-      if (call.kind !== 'FunctionCall') this.#fail('a statement', t);
-      this.#expectSemicolon('function call');
-      const end = this.#prevEnd();
-      return { kind: 'FunctionCallStatement', call, start, end, comments: this.#finishComments(lead, end) };
+    if (this.kindAhead(1) === K_LPAREN) {
+      const call = this.expression(CONCAT_PRECEDENCE + 1);
+      if (call.kind !== 'FunctionCall') this.fail('a statement', t);
+      this.expectSemicolon('function call');
+      const end = this.prevEnd();
+      return { kind: 'FunctionCallStatement', call, start, end, comments: this.finishComments(lead, end) };
     }
-    return this.#fail('a statement (set, unset, if, return, error, …)');
+    return this.fail('a statement (set, unset, if, return, error, …)');
   }
 
   #if(lead: A.Comment[] | null): A.IfStatement {
-    const start = this.#starts[this.#next()];
+    const start = this.starts[this.next()];
     const condition = this.#condition();
     const consequent = this.#block('if block');
     const elseIfs: A.ElseIfClause[] = [];
     let alternate: A.ElseClause | null = null;
     for (;;) {
-      const t = this.#pos;
-      if (this.#kinds[t] !== K_IDENT) break;
-      const word = this.#textOf(t);
+      const t = this.pos;
+      if (this.kinds[t] !== K_IDENT) break;
+      const word = this.textOf(t);
       const isElse = word === 'else';
-      if (word === 'elsif' || word === 'elseif' || (isElse && this.#isWord(Math.min(t + 1, this.#last), 'if'))) {
-        const clead = this.#leading();
-        this.#next();
-        if (isElse) this.#next();
+      if (word === 'elsif' || word === 'elseif' || (isElse && this.isWord(Math.min(t + 1, this.last), 'if'))) {
+        const clead = this.leading();
+        this.next();
+        if (isElse) this.next();
         const keyword = isElse ? 'else if' : word as 'elsif' | 'elseif';
         const cond = this.#condition();
         const body = this.#block(`${keyword} block`);
-        elseIfs.push({ kind: 'ElseIf', start: this.#starts[t], end: body.end, keyword, condition: cond, body, comments: this.#finishComments(clead, body.end) });
+        elseIfs.push({ kind: 'ElseIf', start: this.starts[t], end: body.end, keyword, condition: cond, body, comments: this.finishComments(clead, body.end) });
         continue;
       }
       if (isElse) {
-        const clead = this.#leading();
-        this.#next();
+        const clead = this.leading();
+        this.next();
         const body = this.#block('else block');
-        alternate = { kind: 'Else', start: this.#starts[t], end: body.end, body, comments: this.#finishComments(clead, body.end) };
+        alternate = { kind: 'Else', start: this.starts[t], end: body.end, body, comments: this.finishComments(clead, body.end) };
       }
       break;
     }
-    const end = this.#prevEnd();
-    return { kind: 'If', start, end, condition, consequent, elseIfs, alternate, comments: this.#finishComments(lead, end) };
+    const end = this.prevEnd();
+    return { kind: 'If', start, end, condition, consequent, elseIfs, alternate, comments: this.finishComments(lead, end) };
   }
 
   #condition(): A.Expression {
-    this.#expect(K_LPAREN, '"(" before the condition');
-    const c = this.#expression();
-    this.#expect(K_RPAREN, '")" after the condition');
+    this.expect(K_LPAREN, '"(" before the condition');
+    const c = this.expression();
+    this.expect(K_RPAREN, '")" after the condition');
     return c;
-  }
-
-  // ─── Expressions ─────────────────────────────────────────────────────────────────────
-
-  #expression(minPrecedence = 1): A.Expression {
-    let left = this.#prefix();
-    for (;;) {
-      const k = this.#kind();
-      const prec = BINARY_PRECEDENCE[k];
-      if (prec !== 0) {
-        if (prec < minPrecedence) break;
-        this.#next();
-        const right = this.#expression(prec + 1);
-        left = { kind: 'Binary', start: left.start, end: right.end, operator: TOKEN_KINDS[k] as A.BinaryOperator, left, right, comments: NO_COMMENTS };
-        continue;
-      }
-      if (CONCAT_PRECEDENCE < minPrecedence || this.#concatSeparator() === null) break;
-      const parts: A.Expression[] = [left];
-      const separators: A.ConcatSeparator[] = [];
-      for (let sep = this.#concatSeparator(); sep !== null; sep = this.#concatSeparator()) {
-        if (sep === '+') this.#next();
-        separators.push(sep);
-        parts.push(this.#prefix());
-      }
-      left = { kind: 'Concat', start: left.start, end: parts[parts.length - 1].end, parts, separators, comments: NO_COMMENTS };
-    }
-    return left;
-  }
-
-  /** `+`, or ' ' when the next token can start a juxtaposed operand, or null. */
-  #concatSeparator(): A.ConcatSeparator | null {
-    const t = this.#pos;
-    switch (this.#kinds[t]) {
-      case K_PLUS: return '+';
-      case K_STRING: case K_INTEGER: case K_FLOAT: case K_RTIME: case K_PERCENT: return ' ';
-      case K_IDENT:
-        if (!this.#sameLineAsPrevious(t) && STATEMENT_KEYWORDS.has(this.#textOf(t))) return null;
-        return ' ';
-      default: return null;
-    }
-  }
-  #sameLineAsPrevious(t: number): boolean {
-    const text = this.#text;
-    for (let i = this.#prevEnd(), end = this.#starts[t]; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) return false;
-    }
-    return true;
-  }
-
-  #prefix(): A.Expression {
-    const t = this.#pos;
-    const k = this.#kinds[t];
-    if (k === K_BANG || k === K_MINUS) {
-      this.#next();
-      const operand = this.#prefix();
-      return { kind: 'Unary', start: this.#starts[t], end: operand.end, operator: k === K_BANG ? '!' : '-', operand, comments: NO_COMMENTS };
-    }
-    return this.#primary();
-  }
-
-  #primary(): A.Expression {
-    const t = this.#pos;
-    const start = this.#starts[t];
-    const end = this.#ends[t];
-    switch (this.#kinds[t]) {
-      case K_STRING: this.#next(); return { kind: 'String', start, end, value: this.#stringOf(t), raw: this.#textOf(t), comments: NO_COMMENTS };
-      case K_INTEGER: this.#next(); return { kind: 'Integer', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
-      case K_FLOAT: this.#next(); return { kind: 'Float', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
-      case K_RTIME: this.#next(); return { kind: 'Rtime', start, end, ms: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
-      case K_PERCENT: this.#next(); return { kind: 'Percent', start, end, value: this.#values[t], raw: this.#textOf(t), comments: NO_COMMENTS };
-      case K_LPAREN: {
-        this.#next();
-        const expression = this.#expression();
-        const close = this.#expect(K_RPAREN);
-        return { kind: 'Group', start, end: this.#ends[close], expression, comments: NO_COMMENTS };
-      }
-      case K_IDENT: {
-        this.#next();
-        const name = this.#textOf(t);
-        if (this.#kind() === K_LPAREN) return this.#call(t, name);
-        if (name === 'true' || name === 'false') return { kind: 'Boolean', start, end, value: name === 'true', comments: NO_COMMENTS };
-        return { kind: 'Identifier', start, end, name, comments: NO_COMMENTS };
-      }
-      default:
-        return this.#fail('an expression');
-    }
-  }
-
-  #call(t: number, name: string): A.Expression {
-    this.#next();
-    const args: A.Expression[] = [];
-    if (this.#kind() !== K_RPAREN) {
-      for (;;) {
-        args.push(this.#expression());
-        if (this.#kind() !== K_COMMA) break;
-        this.#next();
-      }
-    }
-    const close = this.#expect(K_RPAREN, '"," or ")" in the argument list');
-    const start = this.#starts[t];
-    const end = this.#ends[close];
-    if (name === 'if') {
-      if (args.length !== 3) {
-        this.#diags.push(unexpectedToken(this.#src, start, end, 'if(condition, then, else) with 3 arguments', `${args.length} argument${args.length === 1 ? '' : 's'}`));
-        throw BAIL;
-      }
-      return { kind: 'IfExpression', start, end, condition: args[0], then: args[1], otherwise: args[2], comments: NO_COMMENTS };
-    }
-    const callee: A.Identifier = { kind: 'Identifier', start, end: this.#ends[t], name, comments: NO_COMMENTS };
-    return { kind: 'FunctionCall', start, end, callee, arguments: args, comments: NO_COMMENTS };
-  }
-
-  // ─── Leaves ──────────────────────────────────────────────────────────────────────────
-
-  #identifier(expected: string): A.Identifier {
-    const t = this.#expect(K_IDENT, expected);
-    return { kind: 'Identifier', start: this.#starts[t], end: this.#ends[t], name: this.#textOf(t), comments: NO_COMMENTS };
-  }
-
-  #stringLiteral(expected: string): A.StringLiteral {
-    const t = this.#expect(K_STRING, expected);
-    return { kind: 'String', start: this.#starts[t], end: this.#ends[t], value: this.#stringOf(t), raw: this.#textOf(t), comments: NO_COMMENTS };
   }
 }
