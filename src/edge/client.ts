@@ -1,6 +1,6 @@
 // The client side of a request: when it went away, and the small synthetic answers the edge
 // gives before any VCL runs (404 Domain Not Found, 508 Loop Detected, /ready).
-import type http from 'node:http';
+import type { ClientResponse } from './http1/index.ts';
 
 /**
  * The part of AbortSignal an upstream exchange listens to. AbortSignal satisfies it; the edge
@@ -20,7 +20,7 @@ class ClientGone implements CancelSignal {
   readonly reason = undefined;
   #listeners: Array<() => void> = [];
 
-  constructor(res: http.ServerResponse) {
+  constructor(res: ClientResponse) {
     if (res.destroyed) this.aborted = true;
     else res.once('close', () => { if (!res.writableFinished) this.#abort(); });
   }
@@ -47,7 +47,7 @@ class ClientGone implements CancelSignal {
  * The request's client-gone signal, made on first use (only requests that go to an origin need
  * one) by the request's closure in the pipeline, and shared by every fetch of the request.
  */
-export function clientGone(res: http.ServerResponse): CancelSignal {
+export function clientGone(res: ClientResponse): CancelSignal {
   return new ClientGone(res);
 }
 
@@ -58,7 +58,7 @@ export const NEVER: CancelSignal = {
   removeEventListener() {},
 };
 
-export function plain(res: http.ServerResponse, status: number, reason: string, body: string): void {
+export function plain(res: ClientResponse, status: number, reason: string, body: string): void {
   res.writeHead(status, reason, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -5,7 +5,7 @@
 //
 // Ownership: called by the pipeline with the request's RequestContext and Delivery; it fills
 // ctx.beresp / ctx.decision / ctx.error and d.upstream / d.store, and returns the next step.
-import type http from 'node:http';
+import { requestBody, type ClientRequest } from './http1/index.ts';
 import type { Readable } from 'node:stream';
 import type { BackendHealth } from './backend-health.ts';
 import { cachePolicy, finalize, hitForPassSeconds, seedBackendResponse, type EdgeCache } from './cache/index.ts';
@@ -29,7 +29,7 @@ export interface FetchDeps {
 }
 
 /** Sends bereq to the backend req.backend names (trying further director members on connection failures), then runs vcl_fetch. */
-export async function fetchStep(ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery, deps: FetchDeps): Promise<Step> {
+export async function fetchStep(ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery, deps: FetchDeps): Promise<Step> {
   const service = ctx.service;
   const bereq = ctx.bereq;
   if (bereq === null) throw new Error('fetch without bereq');
@@ -40,8 +40,7 @@ export async function fetchStep(ctx: RequestContext, req: http.IncomingMessage |
     hashKey: ctx.cacheKey ?? `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
     clientIdentity: ctx.clientIdentity ?? ctx.clientIp,
   });
-  const body: Readable | null = req !== null && ctx.req.restarts === 0
-    && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) ? req : null;
+  const body: Readable | null = req !== null && ctx.req.restarts === 0 ? requestBody(req) : null;
   for (;;) {
     const chosen = selection === null ? target : selection.next();
     if (chosen instanceof EdgeError) return failed(ctx, chosen);

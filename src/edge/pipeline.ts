@@ -17,7 +17,7 @@
 // releases whatever is still held when the request ends. The fetch step lives in fetch.ts,
 // the step names and the rules every step follows in steps.ts.
 
-import type http from 'node:http';
+import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
 import type { CompiledService } from '../vcl/compiled.ts';
@@ -76,7 +76,7 @@ export class Pipeline {
   }
 
   /** The node:http request listener. */
-  readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  readonly handle = (req: ClientRequest, res: ClientResponse): void => {
     let pending: Promise<void> | undefined;
     try {
       pending = this.#handle(req, res);
@@ -87,7 +87,7 @@ export class Pipeline {
     pending?.catch((err: unknown) => this.#crashed(err, res));
   };
 
-  #crashed(err: unknown, res: http.ServerResponse): void {
+  #crashed(err: unknown, res: ClientResponse): void {
     this.#o.logger.error({ err }, 'edge pipeline failed');
     if (!res.headersSent) {
       res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/plain; charset=utf-8' });
@@ -101,7 +101,7 @@ export class Pipeline {
    * Runs the request. Synchronous until a step has to wait (a fetch, or another request's
    * fetch of the same object): a cache hit is answered without creating a single promise.
    */
-  #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> | undefined {
+  #handle(req: ClientRequest, res: ClientResponse): Promise<void> | undefined {
     const o = this.#o;
     const service = o.table.lookup(req.headers.host);
     if (service === null) {
@@ -130,12 +130,12 @@ export class Pipeline {
     return running?.then(() => this.#respond(ctx, req, res, d)).finally(() => release(ctx, d));
   }
 
-  #respond(ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, d: Delivery): void {
+  #respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery): void {
     const o = this.#o;
     respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
   }
 
-  #context(service: CompiledService, req: http.IncomingMessage): RequestContext {
+  #context(service: CompiledService, req: ClientRequest): RequestContext {
     const o = this.#o;
     return new RequestContext({
       service,
@@ -156,7 +156,7 @@ export class Pipeline {
    * are awaited (a cache hit runs without a single microtask hop). Returns undefined when
    * every step was synchronous.
    */
-  #run(ctx: RequestContext, step: Step, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
+  #run(ctx: RequestContext, step: Step, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
     while (step !== 'done') {
       const next = this.#step(step, ctx, req, signal, d);
       if (typeof next !== 'string') return this.#runAfter(next, ctx, req, signal, d);
@@ -166,7 +166,7 @@ export class Pipeline {
   }
 
   /** The rest of #run once a step returned a promise. */
-  async #runAfter(pending: Promise<Step>, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
+  async #runAfter(pending: Promise<Step>, ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
     let step = await pending;
     while (step !== 'done') {
       const next = this.#step(step, ctx, req, signal, d);
@@ -174,7 +174,7 @@ export class Pipeline {
     }
   }
 
-  #step(step: Step, ctx: RequestContext, req: http.IncomingMessage | null, signal: () => CancelSignal, d: Delivery): Step | Promise<Step> {
+  #step(step: Step, ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Step | Promise<Step> {
     const service = ctx.service;
     switch (step) {
       case 'recv':
@@ -335,7 +335,7 @@ export class Pipeline {
     return 'done';
   }
 
-  #noService(req: http.IncomingMessage, res: http.ServerResponse): void {
+  #noService(req: ClientRequest, res: ClientResponse): void {
     if (req.url === '/ready' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ok = this.#o.ready();
       return plain(res, ok ? 200 : 503, ok ? 'OK' : 'Service Unavailable', ok ? 'ready\n' : 'starting\n');

@@ -2,7 +2,7 @@
 // primary (the Purger) to authenticate the Fastly-Key and fan the purge out to every worker,
 // and answers only once every worker applied it.
 
-import type http from 'node:http';
+import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import { isSoftPurge, newPurgeId, primaryKey, type EdgeCache, type PurgeCommand } from './cache/index.ts';
 import type { RequestContext } from './context.ts';
 
@@ -15,7 +15,7 @@ export type PurgeResult =
 export type Purger = (request: { readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand }) => Promise<PurgeResult>;
 
 export async function handlePurge(
-  ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse,
+  ctx: RequestContext, req: ClientRequest, res: ClientResponse,
   deps: { readonly cache: EdgeCache; readonly purger: Purger; readonly pop: string },
 ): Promise<void> {
   // The key is what the service's own vcl_hash makes of this URL, so a custom hash is honoured.
@@ -34,7 +34,7 @@ export async function handlePurge(
   res.end(text);
 }
 
-function header(req: http.IncomingMessage, name: string): string | null {
+function header(req: ClientRequest, name: string): string | null {
   const v = req.headers[name];
   return typeof v === 'string' && v !== '' ? v : null;
 }

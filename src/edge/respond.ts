@@ -4,7 +4,7 @@
 // upstream body belongs to the client pipe (and, when the object is stored, to the cache
 // copier that listens on the same stream); the access log line is written when the body ends.
 
-import type http from 'node:http';
+import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AccessLog } from './access-log.ts';
@@ -31,7 +31,7 @@ export interface RespondDeps {
   readonly pop: string;
 }
 
-export function respond(ctx: RequestContext, req: http.IncomingMessage, res: http.ServerResponse, d: Delivery, deps: RespondDeps): void {
+export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery, deps: RespondDeps): void {
   const resp = ctx.resp;
   if (resp === null) throw new Error('respond without resp');
   resp.http.set('x-served-by', deps.pop);
@@ -87,7 +87,12 @@ export function respond(ctx: RequestContext, req: http.IncomingMessage, res: htt
   // must not look complete to the client (RFC 9112 §8): the connection is closed instead of
   // ending the message — ending it would leave a Content-Length unmet (the client waits) or
   // send a chunked body's last-chunk (the client takes the truncated body for the whole).
-  body.pipe(res, { end: false });
+  body.on('data', (chunk: Buffer) => {
+    if (!res.write(chunk)) {
+      body.pause();
+      res.once('drain', () => body.resume());
+    }
+  });
   body.once('end', () => {
     if (upstream.truncated) res.destroy();
     else res.end();

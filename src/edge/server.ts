@@ -4,11 +4,15 @@
 // handler owns everything about a request. Drain = stop accepting, let requests in flight
 // finish (their connections are closed after the response), close idle keep-alive
 // connections at once, and force-close what is left when the deadline passes.
+//
+// Every connection starts on the edge's own HTTP/1.1 reader (./http1/connection.ts) and moves
+// to node:http at its first request that reader leaves to node; both call the same handler.
 
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { FastConnection, type ClientRequest, type ClientResponse } from './http1/index.ts';
 
-export type EdgeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type EdgeHandler = (req: ClientRequest, res: ClientResponse) => void;
 
 export interface EdgeServerOptions {
   readonly host: string;
@@ -18,6 +22,8 @@ export interface EdgeServerOptions {
   readonly drainTimeoutMs?: number;
   /** Idle time after which a client's keep-alive connection is closed. */
   readonly keepAliveTimeoutMs?: number;
+  /** False sends every connection straight to node:http (tests compare the two readers). */
+  readonly fastPath?: boolean;
 }
 
 export class EdgeServer {
@@ -27,23 +33,43 @@ export class EdgeServer {
   #draining = false;
   #idle: (() => void) | null = null;
 
+  readonly #fast = new Set<FastConnection>();
+
   constructor(opts: EdgeServerOptions) {
     this.#drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
-    this.#server = http.createServer({
-      keepAlive: true,
-      keepAliveTimeout: opts.keepAliveTimeoutMs ?? 60_000,
-      // A client that sends headers slowly or never finishes a request must not hold a slot.
-      headersTimeout: 30_000,
-      requestTimeout: 0,
-      noDelay: true,
-    }, (req, res) => {
+    const keepAliveTimeoutMs = opts.keepAliveTimeoutMs ?? 60_000;
+    const handler = (req: ClientRequest, res: ClientResponse): void => {
       this.#inFlight++;
       if (this.#draining) res.shouldKeepAlive = false;
       // A shared listener, not a `once` wrapper per request: 'close' is emitted once per response.
       res.on('close', this.#onClose);
       opts.handler(req, res);
-    });
+    };
+    const server = http.createServer({
+      keepAlive: true,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // A client that sends headers slowly or never finishes a request must not hold a slot.
+      headersTimeout: 30_000,
+      requestTimeout: 0,
+      noDelay: true,
+    }, handler);
+    this.#server = server;
     this.#listenArgs = [opts.port, opts.host];
+    if (opts.fastPath === false) return;
+    // node:http reads a connection through its 'connection' listener (its documented way to be
+    // given a socket); keep that listener to hand connections over, and take new ones first.
+    const toHttp = server.listeners('connection') as Array<(socket: Socket) => void>;
+    server.removeAllListeners('connection');
+    const handOff = (socket: Socket): void => {
+      for (const listener of toHttp) listener.call(server, socket);
+    };
+    const ended = (conn: FastConnection): void => {
+      this.#fast.delete(conn);
+    };
+    server.on('connection', (socket: Socket) => {
+      if (this.#draining) return handOff(socket);
+      this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs, ended }));
+    });
   }
 
   readonly #listenArgs: [number, string];
@@ -73,6 +99,7 @@ export class EdgeServer {
     this.#draining = true;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
+    for (const conn of this.#fast) conn.closeWhenIdle();
     if (this.#inFlight > 0) {
       const idle = new Promise<void>((resolve) => { this.#idle = resolve; });
       let timer: NodeJS.Timeout | undefined;
@@ -81,6 +108,7 @@ export class EdgeServer {
       clearTimeout(timer);
     }
     this.#server.closeAllConnections();
+    for (const conn of this.#fast) conn.socket.destroy();
     await closed;
   }
 

@@ -1,0 +1,5 @@
+// The edge's own HTTP/1.1 reader for common requests, and the request/response shapes the
+// pipeline uses for both it and node:http.
+export { FastConnection, type FastConnectionOptions } from './connection.ts';
+export { parseRequestHead, INCOMPLETE, UNSUPPORTED, MAX_HEAD_BYTES, type RequestHead } from './request-head.ts';
+export { requestBody, type ClientRequest, type ClientResponse } from './types.ts';

@@ -1,0 +1,200 @@
+// A response the edge writes on its own HTTP/1.1 connection (./connection.ts): the status line
+// and fields serialised once, then the body, with the framing node:http would choose.
+//
+// Framing (RFC 9112 §6): a Content-Length field from the caller is kept; a body handed whole to
+// end() gets one; a streamed body without one is chunked for HTTP/1.1 clients and ends with
+// the connection for HTTP/1.0 ones. HEAD, 204 and 304 responses carry no body. The
+// connection's own fields (Connection, Keep-Alive, Transfer-Encoding) are the edge's to write:
+// a caller's `Connection: close` is honoured, the rest of those fields are not copied.
+// Field names and values are checked as node:http checks them, so a value with CR or LF (from
+// VCL, say) throws instead of splitting the response.
+
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
+import type net from 'node:net';
+import type { RequestHead } from './request-head.ts';
+import type { ClientResponse } from './types.ts';
+
+/** What a response needs from its connection. */
+export interface ResponseConnection {
+  readonly socket: net.Socket;
+  readonly keepAliveSeconds: number;
+  /** Set when the connection must close after the response in flight (drain, client's FIN). */
+  readonly closing: boolean;
+  /** The response was handed to the socket; `keepAlive` false closes the connection. */
+  finished(keepAlive: boolean): void;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
+const CHUNK_END = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+/** Bodies up to this size are copied behind the head and written with it in one buffer. */
+const ONE_WRITE_MAX = 16 * 1024;
+
+let dateSecond = -1;
+let dateText = '';
+/** The Date field, rendered once a second (RFC 9110 §6.6.1). */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+function invalid(what: string): TypeError {
+  return Object.assign(new TypeError(`Invalid character in ${what}`), { code: 'ERR_INVALID_CHAR' });
+}
+
+export class FastResponse extends EventEmitter implements ClientResponse {
+  headersSent = false;
+  destroyed = false;
+  writableFinished = false;
+  shouldKeepAlive: boolean;
+  readonly #conn: ResponseConnection;
+  readonly #head: RequestHead;
+  #status = 200;
+  #reason = 'OK';
+  #fields: http.OutgoingHttpHeaders = {};
+  #chunked = false;
+  #bodyAllowed = true;
+  #keepAlive = true;
+
+  constructor(conn: ResponseConnection, head: RequestHead) {
+    super();
+    this.#conn = conn;
+    this.#head = head;
+    this.shouldKeepAlive = head.keepAlive;
+  }
+
+  writeHead(status: number, reason: string, headers: http.OutgoingHttpHeaders): this {
+    if (this.headersSent) throw new Error('writeHead after the head was sent');
+    if (INVALID_VALUE.test(reason)) throw invalid('the status reason');
+    this.#status = status;
+    this.#reason = reason;
+    this.#fields = headers;
+    return this;
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.destroyed || this.writableFinished) return false;
+    const socket = this.#conn.socket;
+    socket.cork();
+    if (!this.headersSent) socket.write(this.#serialiseHead(null), 'latin1');
+    let ok = !socket.writableNeedDrain;
+    if (this.#bodyAllowed && chunk.length > 0) {
+      if (this.#chunked) {
+        socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+        socket.write(chunk);
+        ok = socket.write(CHUNK_END);
+      } else {
+        ok = socket.write(chunk);
+      }
+    }
+    socket.uncork();
+    if (!ok) socket.once('drain', this.#drained);
+    return ok;
+  }
+
+  readonly #drained = (): void => {
+    this.emit('drain');
+  };
+
+  end(body?: Buffer | string): this {
+    if (this.destroyed || this.writableFinished) return this;
+    const socket = this.#conn.socket;
+    if (!this.headersSent) {
+      const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      const head = this.#serialiseHead(length);
+      if (body === undefined || length === 0 || !this.#bodyAllowed) {
+        socket.write(head, 'latin1');
+      } else if (length <= ONE_WRITE_MAX) {
+        // One buffer, one write: cheaper than a corked writev of two for small bodies.
+        const out = Buffer.allocUnsafe(head.length + length);
+        out.write(head, 0, 'latin1');
+        if (typeof body === 'string') out.write(body, head.length, 'utf8');
+        else body.copy(out, head.length);
+        socket.write(out);
+      } else {
+        socket.cork();
+        socket.write(head, 'latin1');
+        socket.write(body);
+        socket.uncork();
+      }
+    } else {
+      if (body !== undefined) this.write(typeof body === 'string' ? Buffer.from(body) : body);
+      if (this.#chunked) socket.write(LAST_CHUNK);
+    }
+    this.writableFinished = true;
+    this.emit('close');
+    this.#conn.finished(this.#keepAlive);
+    return this;
+  }
+
+  destroy(): this {
+    this.#conn.socket.destroy();
+    this.gone();
+    return this;
+  }
+
+  /** The connection closed: a response not yet finished will never be. */
+  gone(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (!this.writableFinished) this.emit('close');
+  }
+
+  /** `bodyLength` is the whole body's size when end() has it, null when the body streams. */
+  #serialiseHead(bodyLength: number | null): string {
+    const status = this.#status;
+    const fields = this.#fields;
+    let keepAlive = this.shouldKeepAlive && !this.#conn.closing;
+    let hasLength = false;
+    let hasDate = false;
+    let text = `HTTP/1.1 ${status} ${this.#reason}\r\n`;
+    for (const name in fields) {
+      const value = fields[name];
+      if (value === undefined) continue;
+      switch (name) {
+        case 'content-length': hasLength = true; break;
+        case 'date': hasDate = true; break;
+        case 'connection':
+          if (CLOSE.test(String(value))) keepAlive = false;
+          continue;
+        case 'transfer-encoding': case 'keep-alive':
+          continue;
+      }
+      if (!TOKEN.test(name)) throw invalid(`header name "${name}"`);
+      if (typeof value === 'object') {
+        for (const v of value) {
+          if (INVALID_VALUE.test(v)) throw invalid(`header "${name}"`);
+          text += `${name}: ${v}\r\n`;
+        }
+      } else {
+        const v = typeof value === 'string' ? value : String(value);
+        if (INVALID_VALUE.test(v)) throw invalid(`header "${name}"`);
+        text += `${name}: ${v}\r\n`;
+      }
+    }
+    if (!hasDate) text += `date: ${httpDate()}\r\n`;
+    // RFC 9110 §6.4.1, §9.3.2: no content after HEAD, 1xx, 204 or 304.
+    this.#bodyAllowed = this.#head.method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
+    if (this.#bodyAllowed && !hasLength) {
+      if (bodyLength !== null) text += `content-length: ${bodyLength}\r\n`;
+      else if (this.#head.httpVersion === '1.1') {
+        this.#chunked = true;
+        text += 'transfer-encoding: chunked\r\n';
+      } else {
+        keepAlive = false;
+      }
+    }
+    text += keepAlive ? `connection: keep-alive\r\nkeep-alive: timeout=${this.#conn.keepAliveSeconds}\r\n\r\n` : 'connection: close\r\n\r\n';
+    this.#keepAlive = keepAlive;
+    this.headersSent = true;
+    return text;
+  }
+}

@@ -1,0 +1,162 @@
+// The edge's own HTTP/1.1 connections: framing, keep-alive, pipelining, and the hand-over to
+// node:http at the first request outside the common case — all through EdgeServer on loopback.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { Readable } from 'node:stream';
+import { EdgeServer } from '../../../src/edge/server.ts';
+import type { ClientRequest, ClientResponse } from '../../../src/edge/http1/index.ts';
+
+type Handler = (req: ClientRequest, res: ClientResponse) => void;
+
+/** Answers with which reader served the request, its method, URL and body. */
+const echo: Handler = (req, res) => {
+  const reader = req instanceof http.IncomingMessage ? 'node' : 'edge';
+  const done = (body: string) => {
+    const text = `${reader} ${req.method} ${req.url}${body === '' ? '' : ` ${body}`}`;
+    res.writeHead(200, 'OK', { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  if (req instanceof Readable) {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { body += c; });
+    req.on('end', () => done(body));
+  } else {
+    done('');
+  }
+};
+
+async function edge(t: TestContext, handler: Handler, extra: { keepAliveTimeoutMs?: number } = {}): Promise<{ server: EdgeServer; port: number }> {
+  const server = new EdgeServer({ host: '127.0.0.1', port: 0, handler, ...extra });
+  const { port } = await server.listen();
+  t.after(() => server.drain());
+  return { server, port };
+}
+
+/** Writes `bytes` (each string a separate write) and returns everything read until the server closes. */
+function exchange(port: number, ...writes: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', async () => {
+      for (const w of writes) {
+        socket.write(Buffer.from(w, 'latin1'));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    let got = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (c: string) => { got += c; });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(got));
+    socket.setTimeout(5000, () => { socket.destroy(); reject(new Error(`no close within 5 s; got ${JSON.stringify(got)}`)); });
+  });
+}
+
+/** Status line and body of each response in a byte stream of Content-Length framed responses. */
+function responses(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const end = rest.indexOf('\r\n\r\n');
+    const head = rest.slice(0, end);
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+    out.push([head.split('\r\n')[0], rest.slice(end + 4, end + 4 + length)]);
+    rest = rest.slice(end + 4 + length);
+  }
+  return out;
+}
+
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: a.example\r\n${extra}\r\n`;
+
+test('pipelined requests are answered in order, and the first one outside the common case moves the connection to node:http', async (t) => {
+  const { port } = await edge(t, echo);
+  const text = await exchange(port,
+    get('/1') + get('/2') + 'POST /3 HTTP/1.1\r\nHost: a.example\r\nContent-Length: 4\r\n\r\nbody' + get('/4', 'Connection: close\r\n'));
+  assert.deepEqual(responses(text), [
+    ['HTTP/1.1 200 OK', 'edge GET /1'],
+    ['HTTP/1.1 200 OK', 'edge GET /2'],
+    ['HTTP/1.1 200 OK', 'node POST /3 body'],
+    ['HTTP/1.1 200 OK', 'node GET /4'],
+  ]);
+});
+
+test('a head split over two reads is handed to node:http and answered', async (t) => {
+  const { port } = await edge(t, echo);
+  const text = await exchange(port, 'GET /split HTTP/1.1\r\nHo', 'st: a.example\r\nConnection: close\r\n\r\n');
+  assert.deepEqual(responses(text), [['HTTP/1.1 200 OK', 'node GET /split']]);
+});
+
+test('a keep-alive response says so; Connection: close and HTTP/1.0 close the connection after the response', async (t) => {
+  const { port } = await edge(t, echo, { keepAliveTimeoutMs: 7000 });
+  const text = await exchange(port, get('/a'), get('/b', 'Connection: close\r\n'));
+  const [first, second] = text.split('HTTP/1.1 200 OK\r\n').slice(1);
+  assert.match(first, /\r\nconnection: keep-alive\r\nkeep-alive: timeout=7\r\n/);
+  assert.match(first, /\r\ndate: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/);
+  assert.match(second, /\r\nconnection: close\r\n\r\nedge GET \/b$/);
+  assert.deepEqual(responses(await exchange(port, 'GET /old HTTP/1.0\r\n\r\n')), [['HTTP/1.1 200 OK', 'edge GET /old']]);
+});
+
+test('a streamed body is chunked for HTTP/1.1 and delimited by the close for HTTP/1.0; HEAD gets no body', async (t) => {
+  const { port } = await edge(t, (req, res) => {
+    res.writeHead(200, 'OK', { 'content-type': 'text/plain' });
+    res.write(Buffer.from('hello '));
+    setImmediate(() => res.end(Buffer.from('world')));
+    void req;
+  });
+  const chunked = await exchange(port, get('/', 'Connection: close\r\n'));
+  assert.match(chunked, /\r\ntransfer-encoding: chunked\r\n/);
+  assert.ok(chunked.endsWith('\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n'), JSON.stringify(chunked));
+  const old = await exchange(port, 'GET / HTTP/1.0\r\n\r\n');
+  assert.doesNotMatch(old, /transfer-encoding/);
+  assert.ok(old.endsWith('\r\nconnection: close\r\n\r\nhello world'), JSON.stringify(old));
+  const head = await exchange(port, 'HEAD / HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n');
+  assert.ok(head.endsWith('\r\n\r\n'), JSON.stringify(head));
+});
+
+test('a field value with CR or LF is refused before anything is written', async (t) => {
+  const errors: unknown[] = [];
+  const { port } = await edge(t, (_req, res) => {
+    res.writeHead(200, 'OK', { 'x-split': 'a\r\nset-cookie: stolen=1' });
+    try {
+      res.end('x');
+    } catch (err) {
+      errors.push(err);
+      res.writeHead(500, 'Internal Server Error', { 'content-length': 0 });
+      res.end();
+    }
+  });
+  const text = await exchange(port, get('/', 'Connection: close\r\n'));
+  assert.equal((errors[0] as { code?: string }).code, 'ERR_INVALID_CHAR');
+  assert.match(text, /^HTTP\/1\.1 500 Internal Server Error\r\n/);
+  assert.doesNotMatch(text, /stolen/);
+});
+
+test('a client that hangs up while its response is pending makes the response emit close unfinished', async (t) => {
+  let closed: (finished: boolean) => void = () => {};
+  const outcome = new Promise<boolean>((resolve) => { closed = resolve; });
+  const { port } = await edge(t, (_req, res) => {
+    res.once('close', () => closed(res.writableFinished));
+  });
+  const socket = net.connect(port, '127.0.0.1', () => socket.end(get('/never')));
+  socket.resume();
+  assert.equal(await outcome, false);
+});
+
+test('draining closes idle connections at once and ends a busy one after its response, with Connection: close', async (t) => {
+  let release: () => void = () => {};
+  const { server, port } = await edge(t, (req, res) => {
+    const answer = () => { res.writeHead(200, 'OK', { 'content-length': 2 }); res.end('ok'); };
+    if (req.url === '/slow') release = answer;
+    else answer();
+  });
+  const idle = exchange(port, get('/fast'));
+  const busy = exchange(port, get('/slow'));
+  await new Promise((r) => setTimeout(r, 100));
+  const drained = server.drain();
+  assert.deepEqual(responses(await idle), [['HTTP/1.1 200 OK', 'ok']]);
+  release();
+  const text = await busy;
+  assert.match(text, /\r\nconnection: close\r\n\r\nok$/);
+  await drained;
+});
