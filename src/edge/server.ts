@@ -34,6 +34,7 @@ export class EdgeServer {
   #idle: (() => void) | null = null;
 
   readonly #fast = new Set<FastConnection>();
+  #sweeper: NodeJS.Timeout | null = null;
 
   constructor(opts: EdgeServerOptions) {
     this.#drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
@@ -66,9 +67,19 @@ export class EdgeServer {
     const ended = (conn: FastConnection): void => {
       this.#fast.delete(conn);
     };
+    // The fast connections' keep-alive timeout: idle for `idleSweeps` sweeps in a row closes.
+    const sweepMs = Math.min(1000, Math.max(50, Math.floor(keepAliveTimeoutMs / 4)));
+    const idleSweeps = Math.max(1, Math.round(keepAliveTimeoutMs / sweepMs));
     server.on('connection', (socket: Socket) => {
       if (this.#draining) return handOff(socket);
-      this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs, ended }));
+      this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs, idleSweeps, ended }));
+    });
+    server.on('listening', () => {
+      this.#sweeper ??= setInterval(() => { for (const conn of this.#fast) conn.sweep(); }, sweepMs).unref();
+    });
+    server.on('close', () => {
+      if (this.#sweeper !== null) clearInterval(this.#sweeper);
+      this.#sweeper = null;
     });
   }
 

@@ -32,6 +32,7 @@ export const INCOMPLETE = 0;
 /** Not in the subset: node:http must read it. */
 export const UNSUPPORTED = 1;
 
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.([01])$/;
 // token ":" OWS field-value OWS, where field-value starts and ends with a visible character.
 const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[\t ]*((?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?)[\t ]*$/;
@@ -39,7 +40,7 @@ const CONNECTION = /^(?:(close)|keep-alive)$/i;
 
 /** Reads the head that starts at `start` in `buf`. */
 export function parseRequestHead(buf: Buffer, start: number): RequestHead | typeof INCOMPLETE | typeof UNSUPPORTED {
-  const stop = buf.indexOf('\r\n\r\n', start, 'latin1');
+  const stop = buf.indexOf(HEAD_END, start);
   if (stop === -1) return buf.length - start > MAX_HEAD_BYTES ? UNSUPPORTED : INCOMPLETE;
   if (stop + 4 - start > MAX_HEAD_BYTES) return UNSUPPORTED;
   const lines = buf.toString('latin1', start, stop).split('\r\n');

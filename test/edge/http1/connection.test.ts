@@ -160,3 +160,23 @@ test('draining closes idle connections at once and ends a busy one after its res
   assert.match(text, /\r\nconnection: close\r\n\r\nok$/);
   await drained;
 });
+
+test('an idle keep-alive connection is closed after the keep-alive timeout, and not while it is in use', async (t) => {
+  const { port } = await edge(t, echo, { keepAliveTimeoutMs: 400 });
+  const socket = net.connect(port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  socket.setEncoding('latin1');
+  let got = '';
+  let lastAnswer = 0;
+  socket.on('data', (c: string) => { got += c; lastAnswer = performance.now(); });
+  const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now())));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  for (const path of ['/1', '/2', '/3']) {
+    socket.write(get(path));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(responses(got).map(([, body]) => body), ['edge GET /1', 'edge GET /2', 'edge GET /3']);
+  const at = await Promise.race([closed, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('still open after 3 s')), 3000))]);
+  // Sweeps every 100 ms; four idle sweeps in a row close it: 300-400 ms after the last answer.
+  assert.ok(at - lastAnswer >= 250, `closed ${Math.round(at - lastAnswer)} ms after the last answer`);
+});
