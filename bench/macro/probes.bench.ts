@@ -5,6 +5,7 @@
 //
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
 //                                    [--origins 16] [--baseline-seconds 5] [--floor-probes 20000]
+//                                    [--varnish-backends 500] [--no-pin]
 //
 // The floor is what bare TCP costs here: a closed loop of connect, write the same request,
 // read to the origin's close, close — no scheduler, deadline or state — against the same
@@ -20,10 +21,12 @@
 //
 // The origins run in a child process so their CPU is not counted as lacquer's; it is printed
 // on its own line, because on a small machine the origins share the cores with the prober and
-// can be what holds it back. They listen on several ports of 127.0.0.1 so 10,000 connections
+// can be what holds it back. They stand in for remote servers, so by default (--no-pin to
+// turn it off) the origin child's threads are pinned to the last CPU and lacquer's main thread
+// to the first (taskset); the kernel's loopback work is still charged wherever it runs. They listen on several ports of 127.0.0.1 so 10,000 connections
 // a second do not run out of source ports.
 
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -197,7 +200,7 @@ function report(label: string, o: Outcome, due: number): void {
   const others = Math.max(0, o.machineMs - o.cpuMs - o.originCpuMs);
   console.log(`  event loop busy        ${(o.loopBusy * 100).toFixed(1)} % of the time; delay p99 ${o.loopDelayP99.toFixed(1)} ms, max ${o.loopDelayMax.toFixed(0)} ms`);
   console.log(`  waited for a core      ${(o.runqueueMs / o.wallMs * 100).toFixed(1)} % of the time (runnable, not running: /proc/self/schedstat)`);
-  console.log(`  machine busy           ${(o.machineMs / o.wallMs * 100).toFixed(0)} % of one core over ${os.availableParallelism()} cores; everything but lacquer and its origins ${(others / o.wallMs * 100).toFixed(0)} %`);
+  console.log(`  machine busy           ${(o.machineMs / o.wallMs * 100).toFixed(0)} % of one core over ${os.cpus().length} cores; everything but lacquer and its origins ${(others / o.wallMs * 100).toFixed(0)} %`);
   const failures = [...o.outcomes].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (failures.length > 0) console.log(`  failures               ${failures.map(([text, n]) => `${n}× ${text}`).join('; ')}`);
 }
@@ -246,6 +249,20 @@ async function floor(ports: number[], probes: number, origin: OriginCpu, backend
   console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
+/**
+ * Origins (every thread of the child) on the last CPU, lacquer's main thread on the first:
+ * the origins stand in for remote hosts and should not take the prober's core. Lacquer's
+ * other threads (V8's garbage collection helpers, libuv's pool) stay unpinned.
+ */
+function pinCores(child: ChildProcess): string {
+  const cpus = os.cpus().length;
+  if (cpus < 2) return 'not pinned: one CPU';
+  const last = String(cpus - 1);
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', last, String(child.pid)], { stdio: 'ignore' });
+  execFileSync('taskset', ['--cpu-list', '--pid', '0', String(process.pid)], { stdio: 'ignore' });
+  return `pinned (taskset): origin child's threads on CPU ${last}, lacquer's main thread on CPU 0, its other threads unpinned`;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -256,7 +273,9 @@ async function main(): Promise<void> {
       'baseline-seconds': { type: 'string', default: '5' },
       'floor-probes': { type: 'string', default: '20000' },
       'varnish-backends': { type: 'string', default: '500' },
+      pin: { type: 'boolean', default: true },
     },
+    allowNegative: true,
   });
   const seconds = Number(values.seconds);
   const count = Number(values.backends);
@@ -266,14 +285,15 @@ async function main(): Promise<void> {
 
   const child = fork(import.meta.filename, [ORIGIN_CHILD, String(originCount)], { stdio: 'inherit' });
   const ports = await new Promise<number[]>((resolve) => child.once('message', (m) => resolve((m as { ports: number[] }).ports)));
+  const placement = values.pin ? pinCores(child) : 'not pinned (--no-pin)';
   const targets = Array.from({ length: count }, (_, i) => ({ serviceId: `svc${i % 100}`, backend: backend(i, ports[i % ports.length], intervalMs) }));
   const due = (s: number) => Math.round((count * s * 1000) / intervalMs);
 
   applyServeV8Flags();
   console.log(`${count} backends, interval ${intervalMs} ms, ${originCount} origin ports; baseline ${baselineSeconds} s, run ${seconds} s`);
-  console.log(`prober's V8 flags as lacquer's primary: ${SERVE_V8_FLAGS.join(' ')}`);
+  console.log(`prober's V8 flags as lacquer's primary: ${SERVE_V8_FLAGS.join(' ')}; ${placement}`);
   // Lateness means little on a machine that other work keeps busy: say how busy it was.
-  console.log(`${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const noIo: ProbeFn = async () => {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;
