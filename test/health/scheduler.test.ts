@@ -96,7 +96,7 @@ test('a callback run is rescheduled one interval after it calls done, and only o
   assert.deepEqual(later, [10, 140]);
 });
 
-test('a run that ends starts the runs already due, without waiting for the timer', async (t) => {
+test('a run that ends starts the runs already 10 ms late, without waiting for the timer', async (t) => {
   // Virtual time that only this test moves; the scheduler's timers are real and far off.
   let now = 0;
   const late: number[] = [];
@@ -120,4 +120,21 @@ test('a run that ends starts the runs already due, without waiting for the timer
   endA();
   assert.deepEqual(starts, ['a@0', 'b@1030']);
   assert.deepEqual(late, [0, 30]);
+});
+
+test('a run that ends leaves a run less than 10 ms late to its timer', async (t) => {
+  let now = 0;
+  const scheduler = new ProbeScheduler({ clock: () => now });
+  t.after(() => scheduler.close());
+  const starts: string[] = [];
+  let endA = (): void => {};
+  scheduler.addTask('a', 100, (done) => {
+    starts.push(`a@${now}`);
+    endA = done;
+  });
+  scheduler.addTask('b', 100, () => starts.push(`b@${now}`), 1000);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  now = 1009;
+  endA();
+  assert.deepEqual(starts, ['a@0']);
 });
