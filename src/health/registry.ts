@@ -182,12 +182,6 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     this.#services = services;
     this.#byMember = byMember;
 
-    const probed = started.map((id) => next.get(id) as Tracked).filter((t) => t.backend.probe !== null);
-    probed.forEach((t, i) => {
-      const interval = (t.backend.probe as NonNullable<BackendDefinition['probe']>).intervalMs;
-      const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
-      this.#scheduler.addTask(t.identity, interval, this.#runner(t), firstDelay);
-    });
     // A member that kept its identity has the right gauge value already.
     for (const t of next.values()) {
       for (const m of t.members) {
@@ -197,6 +191,15 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     }
     const at = new Date(this.#now()).toISOString();
     for (const id of started) this.#emit(next.get(id) as Tracked, 'start', at);
+    // Scheduled last, so that the spread of first probes begins when the rest of the sync
+    // (gauges, events: ~100 ms for 10,000 backends) is done; scheduled first, the probes due
+    // meanwhile would all start in one burst when the sync returns.
+    const probed = started.map((id) => next.get(id) as Tracked).filter((t) => t.backend.probe !== null);
+    probed.forEach((t, i) => {
+      const interval = (t.backend.probe as NonNullable<BackendDefinition['probe']>).intervalMs;
+      const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
+      this.#scheduler.addTask(t.identity, interval, this.#runner(t), firstDelay);
+    });
     return { started, kept, stopped };
   }
 

@@ -95,3 +95,46 @@ test('a callback run is rescheduled one interval after it calls done, and only o
   assert.deepEqual(starts, [1, 101, 201]);
   assert.deepEqual(later, [10, 140]);
 });
+
+test('a run that ends starts the runs already 10 ms late, without waiting for the timer', async (t) => {
+  // Virtual time that only this test moves; the scheduler's timers are real and far off.
+  let now = 0;
+  const late: number[] = [];
+  const scheduler = new ProbeScheduler({ clock: () => now, onStart: (ms) => late.push(ms) });
+  t.after(() => scheduler.close());
+  const starts: string[] = [];
+  let endA = (): void => {};
+  scheduler.addTask('a', 100, (done) => {
+    starts.push(`a@${now}`);
+    endA = done;
+  });
+  scheduler.addTask('b', 100, (done) => {
+    starts.push(`b@${now}`);
+    done();
+  }, 1000);
+  scheduler.addTask('c', 100, () => starts.push(`c@${now}`), 2000);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(starts, ['a@0']);
+  // The loop was busy elsewhere past b's due time: b's timer has not had its turn.
+  now = 1030;
+  endA();
+  assert.deepEqual(starts, ['a@0', 'b@1030']);
+  assert.deepEqual(late, [0, 30]);
+});
+
+test('a run that ends leaves a run less than 10 ms late to its timer', async (t) => {
+  let now = 0;
+  const scheduler = new ProbeScheduler({ clock: () => now });
+  t.after(() => scheduler.close());
+  const starts: string[] = [];
+  let endA = (): void => {};
+  scheduler.addTask('a', 100, (done) => {
+    starts.push(`a@${now}`);
+    endA = done;
+  });
+  scheduler.addTask('b', 100, () => starts.push(`b@${now}`), 1000);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  now = 1009;
+  endA();
+  assert.deepEqual(starts, ['a@0']);
+});
