@@ -67,6 +67,7 @@ test('everything outside the common case is left to node:http', () => {
     'GET / HTTP/1.1\r\nHost: a\r\nX: a\x00b\r\n\r\n',
     'GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n',
     'GET / HTTP/1.1\r\nHost: a\r\n__proto__: x\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\n\r\n',
     '\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n',
     'GET / HTTP/1.1\nHost: a\r\n\r\n',
   ];
