@@ -14,6 +14,8 @@
 
 /** node:http's default `maxHeaderSize`: a longer head is node's to refuse (431). */
 export const MAX_HEAD_BYTES = 16 * 1024;
+/** node:http's default `maxHeadersCount`: past it node drops fields, so such heads are node's. */
+const MAX_FIELDS = 2000;
 
 export interface RequestHead {
   readonly method: 'GET' | 'HEAD';
@@ -72,7 +74,9 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   // Fields: token ":" OWS field-value OWS, each line ended by CRLF.
   const headers: Record<string, string> = {};
   let connection: string | null = null;
+  let fields = 0;
   for (let pos = lineEnd + 2; pos < length;) {
+    if (++fields > MAX_FIELDS) return UNSUPPORTED;
     let end = s.indexOf('\r\n', pos);
     if (end === -1) end = length;
     let j = pos;

@@ -72,6 +72,10 @@ test('everything outside the common case is left to node:http', () => {
     'GET / HTTP/1.1\nHost: a\r\n\r\n',
   ];
   for (const head of cases) assert.equal(parse(head), UNSUPPORTED, JSON.stringify(head));
+  // node:http keeps at most 2000 fields (maxHeadersCount) and drops the rest.
+  const many = (n: number) => `GET / HTTP/1.1\r\nHost: a\r\n${Array.from({ length: n - 1 }, (_, i) => `${i.toString(36)}:1\r\n`).join('')}\r\n`;
+  assert.equal(typeof parse(many(2000)), 'object');
+  assert.equal(parse(many(2001)), UNSUPPORTED);
 });
 
 /** node:http's reading of one head, or null when it refuses it. */
