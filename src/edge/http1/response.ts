@@ -18,7 +18,7 @@ import type { ClientResponse } from './types.ts';
 export interface ResponseConnection {
   readonly socket: net.Socket;
   readonly keepAliveSeconds: number;
-  /** Set when the connection must close after the response in flight (drain, client's FIN). */
+  /** Set when the connection must close after the response in flight (the server is draining). */
   readonly closing: boolean;
   /** The response was handed to the socket; `keepAlive` false closes the connection. */
   finished(keepAlive: boolean): void;
