@@ -180,3 +180,12 @@ test('an idle keep-alive connection is closed after the keep-alive timeout, and 
   // Sweeps every 100 ms; four idle sweeps in a row close it: 300-400 ms after the last answer.
   assert.ok(at - lastAnswer >= 250, `closed ${Math.round(at - lastAnswer)} ms after the last answer`);
 });
+
+test('garbage after a request on the same connection is node:http\'s to refuse with 400', async (t) => {
+  const { port } = await edge(t, echo);
+  const text = await exchange(port, get('/ok') + 'GARBAGE / HTTP/9.9\r\n\x00\r\n\r\n');
+  const [first, second] = text.split(/(?=HTTP\/1\.1 )/);
+  assert.deepEqual(responses(first), [['HTTP/1.1 200 OK', 'edge GET /ok']]);
+  assert.match(second, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.deepEqual(responses(await exchange(port, get('/after', 'Connection: close\r\n'))), [['HTTP/1.1 200 OK', 'edge GET /after']]);
+});
