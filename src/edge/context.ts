@@ -117,6 +117,10 @@ export class RequestContext implements VclContext {
     this.#logger = init.logger;
   }
 
+  get staleExists(): boolean {
+    return this.staleObject !== null;
+  }
+
   isHealthy(name: string): boolean {
     return this.#health.named(this.service, name);
   }

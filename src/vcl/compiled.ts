@@ -78,6 +78,8 @@ export interface VclContext {
   readonly startTime: number;
   /** `fastly.error`: set by functions that fail (e.g. `EINVAL`), null when none did. */
   fastlyError: string | null;
+  /** `stale.exists`: a stale copy of the object is at hand, so `return(deliver_stale)` would serve it. */
+  readonly staleExists: boolean;
   /** `fastly_info.state`, kept by the edge as the request moves: `RECV`, `HIT`, `MISS`, `PASS`, `ERROR`, … */
   fastlyInfoState: string;
   /** Capture groups of the last successful regex match (`re.group.N`). */

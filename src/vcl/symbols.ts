@@ -131,7 +131,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   v('obj.grace', 'RTIME', OBJ_R, ['hit', 'error'], false),
   v('obj.stale_if_error', 'RTIME', OBJ_R, ['hit', 'error'], false),
   v('obj.stale_while_revalidate', 'RTIME', OBJ_R, ['hit', 'error'], false),
-  ro('stale.exists', 'BOOL'),
+  // Fastly: a STRING, non-NULL when the object has stale content that deliver_stale could serve.
+  v('stale.exists', 'STRING', ALL, NONE, true),
 
   // ── Client response (resp.*) ──────────────────────────────────────────────────────────
   v('resp.status', 'INTEGER', RESP_R, RESP_W, true),

@@ -39,7 +39,9 @@ test('every variable the issue lists as run by lacquer is marked runtime', () =>
     'obj.hits', 'obj.age', 'resp.status', 'resp.response', 'resp.http.X', 'var.x', 're.group.1', 'backend.b.healthy',
     'now', 'time.elapsed', 'fastly.error', 'req.is_ipv6', 'fastly_info.state',
     // Run too, because the compiler binds them cheaply:
-    'req.url.path', 'req.url.qs', 'bereq.proto'];
+    'req.url.path', 'req.url.qs', 'bereq.proto',
+    // Issue 6: Fastly's serve-stale VCL tests it before return(deliver_stale).
+    'stale.exists'];
   for (const name of run) assert.equal(lookupVariable(name)?.spec.runtime, true, name);
   assert.equal(VARIABLES.filter((x) => x.runtime).length, run.length + 1, 'plus the req.request alias');
 });

@@ -69,6 +69,7 @@ const FIXED: Readonly<Record<string, Variable>> = {
   'time.elapsed': ro('RTIME', (c) => (Date.now() - c.startTime) / 1000),
   'fastly.error': ro('STRING', (c) => c.fastlyError),
   'fastly_info.state': ro('STRING', (c) => c.fastlyInfoState),
+  'stale.exists': ro('STRING', (c) => (c.staleExists ? '1' : null)),
   // `set req.hash += x` appends to the cache key (vcl_hash); only `+=` is meaningful.
   'req.hash': { type: 'STRING', get: null, set: (c, _f, v) => { c.hashData.push((v as string | null) ?? ''); }, unset: null, add: null },
 };

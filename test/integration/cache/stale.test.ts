@@ -152,3 +152,32 @@ sub vcl_error {
   const synthetic = await lq.edge('ds.example', { path: '/b' });
   assert.equal(reason(synthetic), 'HTTP/1.1 503 origin sent a broken page');
 });
+
+test("Fastly's serve-stale VCL: vcl_fetch returns deliver_stale when stale.exists, else raises its own error", async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await origin(t, (req, res, n) => {
+    const broken = n > 1 || req.url === '/b';
+    send(res, { 'cache-control': 'max-age=0', ...(broken ? { 'x-broken': '1' } : {}) }, `version ${n}`);
+  });
+  const vcl = `
+sub vcl_fetch {
+  #FASTLY fetch
+  if (beresp.http.X-Broken) {
+    if (stale.exists) {
+      return(deliver_stale);
+    }
+    error 503 "broken, and nothing stale";
+  }
+  return(deliver);
+}
+`;
+  await lq.createService({ domains: ['se.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }], vcl });
+
+  assert.equal((await lq.edge('se.example', { path: '/a' })).body, 'version 1');
+  const stale = await lq.edge('se.example', { path: '/a' });
+  assert.equal(reason(stale), 'HTTP/1.1 200 OK');
+  assert.equal(stale.headers['x-cache'], 'STALE');
+  assert.equal(stale.body, 'version 1');
+  const none = await lq.edge('se.example', { path: '/b' });
+  assert.equal(reason(none), 'HTTP/1.1 503 broken, and nothing stale');
+});

@@ -53,6 +53,7 @@ export interface ContextInit {
   headers?: Record<string, string>;
   clientIp?: string;
   healthy?: Record<string, boolean>;
+  staleExists?: boolean;
 }
 
 export function makeContext(init: ContextInit = {}): TestContext {
@@ -71,6 +72,7 @@ export function makeContext(init: ContextInit = {}): TestContext {
     startTime: Date.now(),
     fastlyError: null,
     fastlyInfoState: 'RECV',
+    staleExists: init.staleExists ?? false,
     reGroups: [],
     hashData: [],
     logs,

@@ -140,3 +140,14 @@ test('assigning a header that is not set leaves the target unset; concatenating 
   s.run('recv', ctx);
   assert.deepEqual([ctx.req.http.get('a'), ctx.req.http.get('b')], [null, 'xy']);
 });
+
+test('stale.exists is a non-NULL string only while a stale copy is at hand, so `if (stale.exists)` tests it', () => {
+  assert.equal(read('stale.exists', { staleExists: true }), '1');
+  assert.equal(read('stale.exists', { staleExists: false }), null);
+  const s = compileVcl(BACKEND + 'sub vcl_recv { if (stale.exists) { set req.http.Out = "stale"; } else { set req.http.Out = "none"; } }');
+  for (const [staleExists, out] of [[true, 'stale'], [false, 'none']] as const) {
+    const ctx = makeContext({ staleExists });
+    s.run('recv', ctx);
+    assert.equal(ctx.req.http.get('out'), out);
+  }
+});
