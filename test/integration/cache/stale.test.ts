@@ -2,7 +2,7 @@
 // `X-Cache: STALE` while the origin is down, within its stale-if-error window; without a usable
 // copy the client gets the 503 with Fastly's reason.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { startEdgeStack, type EdgeReply, type Lacquer, type ServiceSpec } from '../harness.ts';
 import { origin, send, sleep } from './origin.ts';
 
@@ -118,13 +118,29 @@ test('an origin answering 5xx does not replace a stale copy: STALE 200 is served
   assert.equal(broken.body, 'origin broke');
 });
 
-test('return(deliver_stale) in vcl_error serves the stale copy after vcl_fetch raised an error; without a copy the synthetic error is sent', async (t) => {
+/**
+ * A service with `vcl` in front of an origin whose /a is good once (max-age=0) and then marked
+ * X-Broken, and whose /b is broken from the start. Checks that /a's first answer is cached and
+ * its second is served STALE, and returns the answer for /b, which has no copy to fall back on.
+ */
+async function brokenOriginScenario(t: TestContext, domain: string, vcl: string): Promise<EdgeReply> {
   const lq = await startEdgeStack(t);
   const o = await origin(t, (req, res, n) => {
     const broken = n > 1 || req.url === '/b';
     send(res, { 'cache-control': 'max-age=0', ...(broken ? { 'x-broken': '1' } : {}) }, `version ${n}`);
   });
-  const vcl = `
+  await lq.createService({ domains: [domain], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }], vcl });
+
+  assert.equal((await lq.edge(domain, { path: '/a' })).body, 'version 1');
+  const stale = await lq.edge(domain, { path: '/a' });
+  assert.equal(reason(stale), 'HTTP/1.1 200 OK');
+  assert.equal(stale.headers['x-cache'], 'STALE');
+  assert.equal(stale.body, 'version 1');
+  return lq.edge(domain, { path: '/b' });
+}
+
+test('return(deliver_stale) in vcl_error serves the stale copy after vcl_fetch raised an error; without a copy the synthetic error is sent', async (t) => {
+  const synthetic = await brokenOriginScenario(t, 'ds.example', `
 sub vcl_fetch {
   #FASTLY fetch
   if (beresp.http.X-Broken) {
@@ -139,27 +155,12 @@ sub vcl_error {
   }
   return(deliver);
 }
-`;
-  await lq.createService({ domains: ['ds.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }], vcl });
-
-  assert.equal((await lq.edge('ds.example', { path: '/a' })).body, 'version 1');
-  const stale = await lq.edge('ds.example', { path: '/a' });
-  assert.equal(reason(stale), 'HTTP/1.1 200 OK');
-  assert.equal(stale.headers['x-cache'], 'STALE');
-  assert.equal(stale.body, 'version 1');
-
-  // /b: its first fetch is already broken, so there is no copy to fall back on.
-  const synthetic = await lq.edge('ds.example', { path: '/b' });
+`);
   assert.equal(reason(synthetic), 'HTTP/1.1 503 origin sent a broken page');
 });
 
 test("Fastly's serve-stale VCL: vcl_fetch returns deliver_stale when stale.exists, else raises its own error", async (t) => {
-  const lq = await startEdgeStack(t);
-  const o = await origin(t, (req, res, n) => {
-    const broken = n > 1 || req.url === '/b';
-    send(res, { 'cache-control': 'max-age=0', ...(broken ? { 'x-broken': '1' } : {}) }, `version ${n}`);
-  });
-  const vcl = `
+  const none = await brokenOriginScenario(t, 'se.example', `
 sub vcl_fetch {
   #FASTLY fetch
   if (beresp.http.X-Broken) {
@@ -170,14 +171,6 @@ sub vcl_fetch {
   }
   return(deliver);
 }
-`;
-  await lq.createService({ domains: ['se.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }], vcl });
-
-  assert.equal((await lq.edge('se.example', { path: '/a' })).body, 'version 1');
-  const stale = await lq.edge('se.example', { path: '/a' });
-  assert.equal(reason(stale), 'HTTP/1.1 200 OK');
-  assert.equal(stale.headers['x-cache'], 'STALE');
-  assert.equal(stale.body, 'version 1');
-  const none = await lq.edge('se.example', { path: '/b' });
+`);
   assert.equal(reason(none), 'HTTP/1.1 503 broken, and nothing stale');
 });
