@@ -6,8 +6,9 @@ export { frontEndCatalogue, makeDiagnostic, formatDiagnostic, formatTemplate } f
 export { SourceFile } from './source.ts';
 export type { Position } from './source.ts';
 export type { Token, TokenKind, Operator, Punctuation } from './token.ts';
-export { lex, decodePercentEscapes } from './lexer.ts';
-export type { LexResult } from './lexer.ts';
+export { lex } from './tokens.ts';
+export { decodePercentEscapes } from './string-escapes.ts';
+export type { LexResult } from './tokens.ts';
 export { parse } from './parser.ts';
 export type { ParseResult } from './parser.ts';
 export { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from './include.ts';

@@ -14,21 +14,15 @@
 // end, numeric value) with comments in their own lists, the layout of the TypeScript and
 // esbuild scanners' cursors. A generated service is ~120k tokens; one object per token
 // made the lexer and the garbage collector the largest costs of parsing (issue 2 §7 bench).
-// `lex()` builds Token objects from the stream for callers that want them.
+// `lex()` (./tokens.ts) builds Token objects from the stream for callers that want them.
 import type { Diagnostic } from './diagnostics.ts';
 import {
   invalidNumber, unexpectedCharacter, unterminatedComment, unterminatedLongString, unterminatedString,
 } from './diagnostics.ts';
 import { RTIME_UNITS } from './rtime.ts';
 import { SourceFile } from './source.ts';
-import type { Token } from './token.ts';
-import { T, TOKEN_KINDS } from './token.ts';
-
-export interface LexResult {
-  /** All tokens in order, comments included, ending with one `eof` token. */
-  readonly tokens: Token[];
-  readonly diagnostics: Diagnostic[];
-}
+import { T } from './token.ts';
+import { decodePercentEscapes } from './string-escapes.ts';
 
 /** The scanner's output: token i is `kinds[i]` (a `T` code) over `starts[i]..ends[i]`. */
 export interface TokenStream {
@@ -86,30 +80,6 @@ export function scan(input: string | SourceFile): TokenStream {
   const s = new Scanner(source);
   s.run();
   return s;
-}
-
-/** The tokens of a source as objects, comments included (for highlighting and tests). */
-export function lex(input: string | SourceFile): LexResult {
-  const s = scan(input);
-  const text = s.source.text;
-  const tokens: Token[] = [];
-  let c = 0;
-  for (let i = 0; i < s.count; i++) {
-    const start = s.starts[i];
-    for (; c < s.commentStarts.length && s.commentStarts[c] < start; c++) {
-      tokens.push({ kind: 'comment', start: s.commentStarts[c], end: s.commentEnds[c], value: undefined });
-    }
-    const code = s.kinds[i];
-    const end = s.ends[i];
-    let value: string | number | undefined;
-    switch (code) {
-      case K_IDENT: value = text.slice(start, end); break;
-      case K_STRING: case K_MACRO: case K_DIRECTIVE: value = s.strings[s.values[i]]; break;
-      case K_INTEGER: case K_FLOAT: case K_RTIME: case K_PERCENT: value = s.values[i]; break;
-    }
-    tokens.push({ kind: TOKEN_KINDS[code], start, end, value });
-  }
-  return { tokens, diagnostics: s.diagnostics };
 }
 
 /** Milliseconds of the RTIME unit spelt by `text[u..w)`, or 0 when it is not a unit. */
@@ -424,44 +394,4 @@ function atLineStart(text: string, offset: number): boolean {
   let j = offset - 1;
   while (j >= 0 && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB)) j--;
   return j < 0 || text.charCodeAt(j) === LF || text.charCodeAt(j) === CR;
-}
-
-/**
- * Decodes Fastly's string escapes: %XX (bytes; consecutive ones are read as UTF-8),
- * %uXXXX and %u{X…} (code points). A `%` that starts no valid escape stays as written.
- */
-export function decodePercentEscapes(body: string): string {
-  let out = '';
-  let bytes: number[] = [];
-  const flush = (): void => {
-    if (bytes.length > 0) { out += new TextDecoder().decode(new Uint8Array(bytes)); bytes = []; }
-  };
-  let i = 0;
-  while (i < body.length) {
-    const c = body.charCodeAt(i);
-    if (c === PERCENT) {
-      if (isHex(body.charCodeAt(i + 1)) && isHex(body.charCodeAt(i + 2))) {
-        bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
-        i += 3;
-        continue;
-      }
-      if (body[i + 1] === 'u') {
-        const m = /^%u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))/.exec(body.slice(i, i + 11));
-        if (m !== null) {
-          const cp = parseInt(m[1] ?? m[2], 16);
-          if (cp <= 0x10ffff) {
-            flush();
-            out += String.fromCodePoint(cp);
-            i += m[0].length;
-            continue;
-          }
-        }
-      }
-    }
-    flush();
-    out += body[i];
-    i++;
-  }
-  flush();
-  return out;
 }

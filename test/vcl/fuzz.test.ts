@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { lex } from '../../src/vcl/lexer.ts';
+import { lex } from '../../src/vcl/tokens.ts';
 import { parse } from '../../src/vcl/parser.ts';
 import { print } from '../../src/vcl/print.ts';
 import type { Diagnostic } from '../../src/vcl/diagnostics.ts';

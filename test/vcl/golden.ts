@@ -2,7 +2,7 @@
 // written as text, so a table of cases reads like a specification.
 import assert from 'node:assert/strict';
 import type * as A from '../../src/vcl/ast.ts';
-import { lex } from '../../src/vcl/lexer.ts';
+import { lex } from '../../src/vcl/tokens.ts';
 import { parse } from '../../src/vcl/parser.ts';
 import { print } from '../../src/vcl/print.ts';
 

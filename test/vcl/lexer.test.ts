@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lex, decodePercentEscapes, scan } from '../../src/vcl/lexer.ts';
+import { scan } from '../../src/vcl/lexer.ts';
+import { decodePercentEscapes } from '../../src/vcl/string-escapes.ts';
+import { lex } from '../../src/vcl/tokens.ts';
 import { T, TOKEN_KINDS } from '../../src/vcl/token.ts';
 import { expectTokens, formatShort } from './golden.ts';
 import { SourceFile } from '../../src/vcl/source.ts';
