@@ -16,9 +16,12 @@ import type { InHeaders, OutHeaders } from './headers.ts';
 
 export class HeaderMap implements HeaderBag {
   readonly fields: OutHeaders;
+  /** What `fields` began as a copy of, when that never changes (a cached object's delivery fields). */
+  readonly base: Readonly<OutHeaders> | null;
 
-  constructor(fields: OutHeaders = {}) {
+  constructor(fields: OutHeaders = {}, base: Readonly<OutHeaders> | null = null) {
     this.fields = fields;
+    this.base = base;
   }
 
   /** A copy of incoming headers (Node's `req.headers` or an upstream response's). */

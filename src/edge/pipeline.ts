@@ -197,7 +197,7 @@ export class Pipeline {
         discard(d);
         if (step === 'stale') ctx.cacheState = 'STALE';
         const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
-        ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers) };
+        ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
         d.body = served.body;
         return this.#deliverPhase(ctx, d);
       }

@@ -36,7 +36,7 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   if (resp === null) throw new Error('respond without resp');
   resp.http.set('x-served-by', deps.pop);
   resp.http.set('x-cache', ctx.cacheState);
-  res.writeHead(resp.status, resp.response, resp.http.fields);
+  res.writeHead(resp.status, resp.response, resp.http.fields, resp.http.base);
   const finish = (bytes: number): void => {
     ctx.service.run('log', ctx);
     deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);

@@ -17,6 +17,11 @@ export interface ServedResponse {
   readonly status: number;
   readonly reason: string;
   readonly headers: StoredHeaders;
+  /**
+   * The object's delivery fields, the same for every response, when `headers` is a copy of them
+   * plus Age and X-Cache-Hits (a full delivery); null when fields were removed or replaced.
+   */
+  readonly template: Readonly<StoredHeaders> | null;
   /** Empty for HEAD, 304 and 416. */
   readonly body: Buffer;
 }
@@ -35,7 +40,8 @@ export function stripEdgeFields(headers: StoredHeaders): void {
 export function serveObject(object: CachedObject, req: ServeRequest, now: number = Date.now()): ServedResponse {
   object.hits++;
   // A copy of the object's delivery template (a plain object, so the copy is one fast clone).
-  const headers: StoredHeaders = { ...deliveryTemplate(object) };
+  const template = deliveryTemplate(object);
+  const headers: StoredHeaders = { ...template };
   headers.age = String(ageOf(object, now));
   headers['x-cache-hits'] = String(object.hits);
   const head = req.method.toUpperCase() === 'HEAD';
@@ -45,23 +51,23 @@ export function serveObject(object: CachedObject, req: ServeRequest, now: number
     if (notModified(object, req.headers)) {
       // RFC 9110 §15.4.5: a 304 carries the validator and caching fields, not the content's.
       for (const name of ['content-length', 'content-type', 'content-encoding', 'content-range', 'content-language', 'accept-ranges']) delete headers[name];
-      return { status: 304, reason: 'Not Modified', headers, body: EMPTY };
+      return { status: 304, reason: 'Not Modified', headers, template: null, body: EMPTY };
     }
     if (object.status === 200) {
       const range = req.method.toUpperCase() === 'GET' && rangeApplies(object, req.headers) ? parseRange(field(req.headers, 'range'), size) : null;
       if (range === 'unsatisfiable') {
         headers['content-range'] = `bytes */${size}`;
         headers['content-length'] = '0';
-        return { status: 416, reason: 'Range Not Satisfiable', headers, body: EMPTY };
+        return { status: 416, reason: 'Range Not Satisfiable', headers, template: null, body: EMPTY };
       }
       if (range !== null) {
         headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
         headers['content-length'] = String(range.end - range.start + 1);
-        return { status: 206, reason: 'Partial Content', headers, body: object.body.subarray(range.start, range.end + 1) };
+        return { status: 206, reason: 'Partial Content', headers, template: null, body: object.body.subarray(range.start, range.end + 1) };
       }
     }
   }
-  return { status: object.status, reason: object.reason, headers, body: head ? EMPTY : object.body };
+  return { status: object.status, reason: object.reason, headers, template, body: head ? EMPTY : object.body };
 }
 
 const templates = new WeakMap<CachedObject, Readonly<StoredHeaders>>();

@@ -21,8 +21,12 @@ export interface ClientResponse {
   readonly writableFinished: boolean;
   /** Cleared to close the connection after this response (a draining server does). */
   shouldKeepAlive: boolean;
-  /** Header names lower-cased. */
-  writeHead(status: number, reason: string, headers: http.OutgoingHttpHeaders): unknown;
+  /**
+   * Header names lower-cased. `base`, when given, is an object `headers` began as a copy of and
+   * that never changes (a cached object's fields): a writer may serialise it once and reuse
+   * that for the fields still equal to it. node:http ignores it.
+   */
+  writeHead(status: number, reason: string, headers: http.OutgoingHttpHeaders, base?: Readonly<http.OutgoingHttpHeaders> | null): unknown;
   /** False when the socket's buffer is full: wait for 'drain'. */
   write(chunk: Buffer): boolean;
   end(body?: Buffer | string): unknown;
