@@ -52,7 +52,6 @@ export class RequestContext implements VclContext {
   beresp: EdgeBackendResponse | null = null;
   obj: EdgeObject | null = null;
   resp: EdgeResponse | null = null;
-  readonly locals = new Map<string, unknown>();
   reGroups: readonly string[] = [];
   readonly hashData: string[] = [];
   /** Body set by `synthetic` in vcl_error. */

@@ -29,6 +29,23 @@ test('an access-log line is the JSON pino would write, with the logger\'s bindin
   assert.deepEqual(line, { level: 30, pop: 'ams', component: 'edge', ...entry, msg: 'request' });
 });
 
+test('a hit\'s line (no reason, no backend timings) and a line in a later millisecond are whole JSON too', async () => {
+  const { logger, lines } = capture();
+  const log = new AccessLog(logger);
+  const hit = { ...entry, url: '/a', status: 200, reason: null, cache: 'HIT', ms: 0.05, connectMs: null, firstByteMs: null };
+  log.write(hit);
+  await new Promise((r) => setTimeout(r, 3));
+  log.write({ ...hit, status: 304 });
+  log.flush();
+  const parsed = lines.join('').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(parsed.length, 2);
+  assert.ok((parsed[1].time as number) > (parsed[0].time as number));
+  for (const [i, status] of [200, 304].entries()) {
+    delete parsed[i].time;
+    assert.deepEqual(parsed[i], { level: 30, pop: 'ams', component: 'edge', ...hit, status, msg: 'request' });
+  }
+});
+
 test('no access-log line when the logger is above info', () => {
   const { logger, lines } = capture('warn');
   const log = new AccessLog(logger);
