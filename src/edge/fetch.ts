@@ -112,11 +112,15 @@ function decideStorage(ctx: RequestContext, d: Delivery, cache: EdgeCache): void
     cache.hitForPass.remember(key, hitForPassSeconds(lifetimes.ttl));
     return;
   }
+  // The object is beresp as vcl_fetch left it. The fields are copied now: beresp.http becomes
+  // resp.http, which vcl_deliver and the edge's own X-Cache / X-Served-By change for this
+  // response only (Fastly: vcl_deliver never alters the cached object). A shallow copy is a
+  // snapshot: HeaderMap replaces a field's value, it never edits one in place.
   d.store = {
     key,
     head: {
       serviceId: ctx.service.serviceId, status: beresp.status, reason: beresp.response,
-      headers: beresp.http.fields, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
+      headers: { ...beresp.http.fields }, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
     },
   };
 }

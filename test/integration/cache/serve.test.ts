@@ -90,3 +90,32 @@ test('HEAD is served from the GET object, and a HEAD miss is fetched as GET so t
   assert.equal(get.body, 'body of /h');
   assert.deepEqual(o.seen.map((s) => `${s.method} ${s.url}`), ['GET /g', 'GET /h']);
 });
+
+test('vcl_deliver changes one response only: the stored object is beresp as vcl_fetch left it', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await origin(t, (_req, res) => send(res, { 'cache-control': 'max-age=60' }, 'page'));
+  await lq.createService({
+    domains: ['deliver.example'],
+    backends: [{ name: 'o', address: '127.0.0.1', port: o.port }],
+    vcl: `
+sub vcl_fetch {
+  #FASTLY fetch
+  set beresp.http.X-Fetched = "stored";
+  return(deliver);
+}
+sub vcl_deliver {
+  #FASTLY deliver
+  add resp.http.X-Seen = "1";
+  if (fastly_info.state ~ "MISS") { set resp.http.X-Miss-Only = "yes"; }
+  return(deliver);
+}
+`,
+  });
+  const miss = await lq.edge('deliver.example', { path: '/p' });
+  assert.deepEqual([miss.headers['x-cache'], miss.headers['x-seen'], miss.headers['x-miss-only'], miss.headers['x-fetched']], ['MISS', '1', 'yes', 'stored']);
+  for (let i = 0; i < 2; i++) {
+    const hit = await lq.edge('deliver.example', { path: '/p' });
+    assert.deepEqual([hit.headers['x-cache'], hit.headers['x-seen'], hit.headers['x-miss-only'], hit.headers['x-fetched'], hit.body], ['HIT', '1', undefined, 'stored', 'page']);
+  }
+  assert.equal(o.count('/p'), 1);
+});
