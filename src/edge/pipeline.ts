@@ -36,7 +36,7 @@ import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream.ts';
-import { discard, expect, illegal, MAX_RESTARTS, run, type Step } from './steps.ts';
+import { discard, expect, illegal, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
 
 export { MAX_RESTARTS } from './steps.ts';
 
@@ -179,9 +179,9 @@ export class Pipeline {
     switch (step) {
       case 'recv':
         ctx.fastlyInfoState = 'RECV';
-        return expect(step, run(service, 'recv', ctx), { lookup: 'hash', pass: 'pass', error: 'error', restart: 'restart' });
+        return expect(step, run(service, 'recv', ctx), TRANSITIONS.recv);
       case 'hash': {
-        const next = expect(step, run(service, 'hash', ctx), { hash: 'lookup', lookup: 'lookup' });
+        const next = expect(step, run(service, 'hash', ctx), TRANSITIONS.hash);
         ctx.cacheKey = primaryKey(service.serviceId, ctx.hashData);
         return next;
       }
@@ -189,7 +189,7 @@ export class Pipeline {
         return this.#lookup(ctx);
       case 'hit':
         ctx.fastlyInfoState = 'HIT';
-        return expect(step, run(service, 'hit', ctx), { deliver: 'serve', pass: 'pass', error: 'error', restart: 'restart' });
+        return expect(step, run(service, 'hit', ctx), TRANSITIONS.hit);
       case 'serve':
       case 'stale': {
         const object = step === 'stale' ? ctx.staleObject : ctx.cachedObject;
@@ -210,14 +210,14 @@ export class Pipeline {
         const action = run(service, 'miss', ctx);
         if (action === 'pass') ctx.passing = true;
         if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
-        return expect(step, action, { fetch: 'fetch', pass: 'fetch', error: 'error' });
+        return expect(step, action, TRANSITIONS.miss);
       }
       case 'pass':
         ctx.fastlyInfoState = 'PASS';
         ctx.cacheState = 'PASS';
         ctx.passing = true;
         ctx.bereq = { method: ctx.req.method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
-        return expect(step, run(service, 'pass', ctx), { pass: 'fetch', fetch: 'fetch', error: 'error' });
+        return expect(step, run(service, 'pass', ctx), TRANSITIONS.pass);
       case 'fetch':
         return fetchStep(ctx, req, signal, d, this.#fetchDeps);
       case 'deliver': {
@@ -233,7 +233,7 @@ export class Pipeline {
         if (ctx.obj === null) ctx.obj = ctx.syntheticObject(503, 'Service Unavailable');
         const action = run(service, 'error', ctx);
         if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
-        return expect(step, action, { deliver: 'synth', deliver_stale: 'synth', restart: 'restart' });
+        return expect(step, action, TRANSITIONS.error);
       }
       case 'synth': {
         const obj = ctx.obj;

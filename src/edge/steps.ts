@@ -12,12 +12,25 @@ export type Step =
   | 'recv' | 'hash' | 'lookup' | 'hit' | 'serve' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'stale'
   | 'error' | 'synth' | 'restart' | 'done';
 
+/**
+ * Where each VCL phase's return leads (Fastly's request state machine); a return a phase does
+ * not list here is a bug. Declared once, so a request allocates nothing to look its next step up.
+ */
+export const TRANSITIONS = {
+  recv: { lookup: 'hash', pass: 'pass', error: 'error', restart: 'restart' },
+  hash: { hash: 'lookup', lookup: 'lookup' },
+  hit: { deliver: 'serve', pass: 'pass', error: 'error', restart: 'restart' },
+  miss: { fetch: 'fetch', pass: 'fetch', error: 'error' },
+  pass: { pass: 'fetch', fetch: 'fetch', error: 'error' },
+  error: { deliver: 'synth', deliver_stale: 'synth', restart: 'restart' },
+} as const satisfies Record<string, Partial<Record<Action, Step>>>;
+
 export function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
   return service.run(phase, ctx);
 }
 
 /** The step `action` leads to from `step`, or a thrown error when `step` may not return it. */
-export function expect<T extends Partial<Record<Action, Step>>>(step: Step, action: Action, allowed: T): Step {
+export function expect(step: Step, action: Action, allowed: Readonly<Partial<Record<Action, Step>>>): Step {
   const next = allowed[action];
   if (next === undefined) throw illegal(step, action);
   return next;

@@ -87,9 +87,15 @@ export class CacheStore {
   lookup(key: string, requestHeaders: HeaderFields): LookupResult | null {
     const variants = this.#variants.get(key);
     if (variants === undefined) return null;
-    // Most keys have one variant: skip the copy the newest-first order needs.
-    const newestFirst = variants.size === 1 ? variants : [...variants].reverse();
-    for (const lruKey of newestFirst) {
+    if (variants.size === 1) {
+      // Most keys have one variant: one LRU lookup, which counts the use even when the request's
+      // Vary values do not select it (it is still the object most recently asked for by key).
+      for (const lruKey of variants) {
+        const o = this.#lru.get(lruKey);
+        return o === undefined || !varyMatches(o, requestHeaders) ? null : { object: o, state: freshness(o, this.#now()) };
+      }
+    }
+    for (const lruKey of [...variants].reverse()) {
       const o = this.#lru.peek(lruKey);
       if (o === undefined || !varyMatches(o, requestHeaders)) continue;
       this.#lru.get(lruKey);
