@@ -34,11 +34,35 @@ export const INCOMPLETE = 0;
 /** Not in the subset: node:http must read it. */
 export const UNSUPPORTED = 1;
 
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-
 /** tchar (RFC 9110 §5.6.2): the characters of a field name. */
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * Field names clients send most, as they spell them (canonical case, and lower case), each
+ * mapped to the lower-case name the head's object uses. Matching one in place skips making a
+ * string of the name, lower-casing it and looking the new string up as an object key — for a
+ * browser's head that was most of the reader's cost.
+ */
+const KNOWN_NAMES: (readonly [string, string])[][] = [];
+for (const canonical of [
+  'Host', 'User-Agent', 'Accept', 'Accept-Encoding', 'Accept-Language', 'Connection', 'Cookie', 'Referer',
+  'Cache-Control', 'Pragma', 'If-None-Match', 'If-Modified-Since', 'Range', 'If-Range', 'Origin', 'Priority',
+  'Sec-Fetch-Dest', 'Sec-Fetch-Mode', 'Sec-Fetch-Site', 'Sec-Fetch-User', 'Upgrade-Insecure-Requests', 'DNT',
+  'Authorization', 'X-Forwarded-For', 'X-Requested-With', 'Sec-CH-UA', 'Sec-CH-UA-Mobile', 'Sec-CH-UA-Platform',
+]) {
+  const lower = canonical.toLowerCase();
+  const list = (KNOWN_NAMES[canonical.length] ??= []);
+  list.push([canonical, lower]);
+  if (lower !== canonical) list.push([lower, lower]);
+}
+
+/** The lower-case name of the field whose name is s[pos, end), without making a new string when it is a known one. */
+function fieldName(s: string, pos: number, end: number): string {
+  const known = KNOWN_NAMES[end - pos];
+  if (known !== undefined) for (const [spelling, lower] of known) if (s.startsWith(spelling, pos)) return lower;
+  return s.slice(pos, end).toLowerCase();
+}
 
 /** field-vchar / SP / HTAB (RFC 9110 §5.5): what a field value may hold (obs-text included). */
 function valueChar(c: number): boolean {
@@ -50,11 +74,12 @@ function valueChar(c: number): boolean {
  * string: a regular expression per line and a split of the head cost several times as much.
  */
 export function parseRequestHead(buf: Buffer, start: number): RequestHead | typeof INCOMPLETE | typeof UNSUPPORTED {
-  const stop = buf.indexOf(HEAD_END, start);
-  if (stop === -1) return buf.length - start > MAX_HEAD_BYTES ? UNSUPPORTED : INCOMPLETE;
-  if (stop + 4 - start > MAX_HEAD_BYTES) return UNSUPPORTED;
-  const s = buf.toString('latin1', start, stop);
-  const length = s.length;
+  // One native call: the bytes (no more than a head may take) as a latin1 string, searched for
+  // the head's end by the string builtin. A Buffer search first was a second native call.
+  const text = buf.toString('latin1', start, Math.min(buf.length, start + MAX_HEAD_BYTES));
+  const length = text.indexOf('\r\n\r\n');
+  if (length === -1) return buf.length - start >= MAX_HEAD_BYTES ? UNSUPPORTED : INCOMPLETE;
+  const s = text;
 
   // Request line: ("GET" | "HEAD") SP "/" *VCHAR SP "HTTP/1." ("1" | "0")
   let lineEnd = s.indexOf('\r\n');
@@ -87,7 +112,7 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
     for (let c = s.charCodeAt(k); k < m && (c === 0x20 || c === 0x09); c = s.charCodeAt(++k));
     for (let c = s.charCodeAt(m - 1); m > k && (c === 0x20 || c === 0x09); c = s.charCodeAt(--m - 1));
     for (let i = k; i < m; i++) if (!valueChar(s.charCodeAt(i))) return UNSUPPORTED;
-    const name = s.slice(pos, j).toLowerCase();
+    const name = fieldName(s, pos, j);
     // A repeated field, or a name the object inherits (`__proto__`, `constructor`): node's.
     if (headers[name] !== undefined) return UNSUPPORTED;
     const value = s.slice(k, m);
@@ -104,5 +129,5 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   const v11 = minor === 0x31;
   if (v11 && headers.host === undefined) return UNSUPPORTED;
   const keepAlive = connection === null ? v11 : connection === 'keep-alive';
-  return { method, url, httpVersion: v11 ? '1.1' : '1.0', headers, keepAlive, end: stop + 4 };
+  return { method, url, httpVersion: v11 ? '1.1' : '1.0', headers, keepAlive, end: start + length + 4 };
 }

@@ -30,6 +30,14 @@ test('keep-alive follows the version and the Connection field (RFC 9112 §9.3)',
   assert.equal(keep('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'), true);
 });
 
+test('field names are read lower-cased whatever their spelling, common ones and others alike', () => {
+  const r = parse('GET / HTTP/1.1\r\nHOST: a\r\nUser-Agent: u\r\naccept: */*\r\nAccept-ENCODING: gzip\r\nX-Custom-Thing: 1\r\nsec-fetch-site: none\r\n\r\n');
+  assert.ok(typeof r === 'object');
+  assert.deepEqual(r.headers, { host: 'a', 'user-agent': 'u', accept: '*/*', 'accept-encoding': 'gzip', 'x-custom-thing': '1', 'sec-fetch-site': 'none' });
+  assert.equal(parse('GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n'), UNSUPPORTED);
+  assert.equal(parse('GET / HTTP/1.1\r\nHost: a\r\nAccept-X: 1\r\nHosts: 2\r\n\r\n') !== UNSUPPORTED, true);
+});
+
 test('a head is read from an offset, and is incomplete until its blank line', () => {
   const two = 'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n';
   const first = parse(two);
