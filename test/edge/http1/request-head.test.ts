@@ -38,6 +38,22 @@ test('field names are read lower-cased whatever their spelling, common ones and 
   assert.equal(parse('GET / HTTP/1.1\r\nHost: a\r\nAccept-X: 1\r\nHosts: 2\r\n\r\n') !== UNSUPPORTED, true);
 });
 
+test('heads of every length around the first window, and long ones, are read whole, with requests behind them', () => {
+  for (let size = 1000; size <= 1040; size++) {
+    const prefix = 'GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ';
+    const head = `${prefix}${'p'.repeat(size - prefix.length - 4)}\r\n\r\n`;
+    assert.equal(head.length, size);
+    const r = parse(`${head}GET /next HTTP/1.1\r\nHost: a\r\n\r\n`);
+    assert.ok(typeof r === 'object', `head of ${size} bytes`);
+    assert.deepEqual([r.end, r.headers['x-pad'].length], [size, size - prefix.length - 4]);
+    assert.equal(parse(head.slice(0, -1)), INCOMPLETE);
+  }
+  const cookie = 'c'.repeat(8000);
+  const long = parse(`GET / HTTP/1.1\r\nHost: a\r\nCookie: ${cookie}\r\n\r\n`);
+  assert.ok(typeof long === 'object');
+  assert.equal(long.headers.cookie, cookie);
+});
+
 test('a head is read from an offset, and is incomplete until its blank line', () => {
   const two = 'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n';
   const first = parse(two);
