@@ -17,6 +17,7 @@ import type http from 'node:http';
 import type net from 'node:net';
 import type { RequestHead } from './request-head.ts';
 import type { ClientResponse } from './types.ts';
+import { flatString } from '../flat-string.ts';
 
 /** What a response needs from its connection. */
 export interface ResponseConnection {
@@ -44,22 +45,20 @@ function httpDateLine(): string {
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
-    dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
+    dateLine = flatString(`date: ${new Date(now).toUTCString()}\r\n`);
   }
   return dateLine;
 }
 
-let lastStatus = 0;
-let lastReason = '';
-let lastStatusLine = '';
-/** The status line; most responses repeat the previous one's. */
+/** Status lines by status, each with the reason it was made for (statuses are 100–999). */
+const STATUS_LINES = new Map<number, readonly [reason: string, line: string]>();
+
 function statusLine(status: number, reason: string): string {
-  if (status !== lastStatus || reason !== lastReason) {
-    lastStatus = status;
-    lastReason = reason;
-    lastStatusLine = `HTTP/1.1 ${status} ${reason}\r\n`;
-  }
-  return lastStatusLine;
+  const cached = STATUS_LINES.get(status);
+  if (cached !== undefined && cached[0] === reason) return cached[1];
+  const line = flatString(`HTTP/1.1 ${status} ${reason}\r\n`);
+  STATUS_LINES.set(status, [reason, line]);
+  return line;
 }
 
 let trailerSeconds = -1;
@@ -68,7 +67,7 @@ let keepAliveTrailer = '';
 function keepAliveEnd(seconds: number): string {
   if (seconds !== trailerSeconds) {
     trailerSeconds = seconds;
-    keepAliveTrailer = `connection: keep-alive\r\nkeep-alive: timeout=${seconds}\r\n\r\n`;
+    keepAliveTrailer = flatString(`connection: keep-alive\r\nkeep-alive: timeout=${seconds}\r\n\r\n`);
   }
   return keepAliveTrailer;
 }
@@ -123,7 +122,7 @@ function serialiseBase(base: http.OutgoingHttpHeaders): SerialisedBase | null {
     names.push(name);
     values.push(value);
   }
-  return { text, names, values, hasLength: base['content-length'] !== undefined, hasDate: base.date !== undefined };
+  return { text: flatString(text), names, values, hasLength: base['content-length'] !== undefined, hasDate: base.date !== undefined };
 }
 
 /** `name: value` lines of one field, checked as node:http checks them. */
