@@ -7,38 +7,13 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { createObject, primaryKey } from '../../../src/edge/cache/index.ts';
 import { FastConnection, type ClientRequest, type ClientResponse } from '../../../src/edge/http1/index.ts';
-import { EdgeRuntime } from '../../../src/edge/runtime.ts';
-import { backend as backendSchema, parseRecord, settings as settingsSchema } from '../../../src/model/api/index.ts';
-import { generateVcl } from '../../../src/model/generate.ts';
+import { BODY, hitRuntime, ORIGIN_HEADERS } from './hit-fixture.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '300000' } } });
 const requests = Number(values.requests);
 
-const logger = pino({ base: { pop: 'bench' } }, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
-const runtime = new EdgeRuntime({ host: '127.0.0.1', port: 0, pop: 'bench', logger, purger: async () => ({ status: 'unauthorized' }) });
-const record = (schema: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
-  const r = parseRecord(schema, body, null);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.record;
-};
-const SID = 'benchsvc';
-const { files } = generateVcl({
-  serviceId: SID, version: 1, healthchecks: [], directors: [], vcls: [], settings: record(settingsSchema, {}),
-  backends: [record(backendSchema, { name: 'origin', address: '127.0.0.1', port: 9 })],
-});
-runtime.apply({
-  type: 'services',
-  sources: [{ serviceId: SID, version: 1, domains: ['hit.test'], main: files[0].name, files, settings: { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43200 } }],
-});
-const BODY = Buffer.alloc(1024, 'x');
-const ORIGIN_HEADERS = { 'content-type': 'text/plain', 'cache-control': 'max-age=3600', 'content-length': '1024', date: new Date().toUTCString() };
-runtime.cache.store.insert(primaryKey(SID, ['/a', 'hit.test']), createObject({
-  serviceId: SID, status: 200, reason: 'OK', headers: ORIGIN_HEADERS, requestHeaders: {},
-  lifetimes: { store: true, reason: 'cacheable', ttl: 3600, grace: 0, staleIfError: 0 }, surrogateKeys: [],
-}, BODY));
+const runtime = hitRuntime();
 
 /** What FastConnection uses of a net.Socket; every write is taken at once, as on an idle socket. */
 class StandInSocket extends EventEmitter {

@@ -6,37 +6,12 @@
 //   node bench/micro/edge/hit.bench.ts [--seconds 3]
 import { parseArgs } from 'node:util';
 import type http from 'node:http';
-import pino from 'pino';
-import { createObject, primaryKey } from '../../../src/edge/cache/index.ts';
-import { EdgeRuntime } from '../../../src/edge/runtime.ts';
-import { backend as backendSchema, parseRecord, settings as settingsSchema } from '../../../src/model/api/index.ts';
-import { generateVcl } from '../../../src/model/generate.ts';
+import { BODY, hitRuntime, ORIGIN_HEADERS } from './hit-fixture.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
 
-const logger = pino({ base: { pop: 'bench' } }, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
-const runtime = new EdgeRuntime({ host: '127.0.0.1', port: 0, pop: 'bench', logger, purger: async () => ({ status: 'unauthorized' }) });
-const record = (schema: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
-  const r = parseRecord(schema, body, null);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.record;
-};
-const SID = 'benchsvc';
-const { files } = generateVcl({
-  serviceId: SID, version: 1, healthchecks: [], directors: [], vcls: [], settings: record(settingsSchema, {}),
-  backends: [record(backendSchema, { name: 'origin', address: '127.0.0.1', port: 9 })],
-});
-runtime.apply({
-  type: 'services',
-  sources: [{ serviceId: SID, version: 1, domains: ['hit.test'], main: files[0].name, files, settings: { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43200 } }],
-});
-const BODY = Buffer.alloc(1024, 'x');
-const ORIGIN_HEADERS = { 'content-type': 'text/plain', 'cache-control': 'max-age=3600', 'content-length': '1024', date: new Date().toUTCString() };
-runtime.cache.store.insert(primaryKey(SID, ['/a', 'hit.test']), createObject({
-  serviceId: SID, status: 200, reason: 'OK', headers: ORIGIN_HEADERS, requestHeaders: {},
-  lifetimes: { store: true, reason: 'cacheable', ttl: 3600, grace: 0, staleIfError: 0 }, surrogateKeys: [],
-}, BODY));
+const runtime = hitRuntime();
 
 /** A stand-in for ServerResponse: keeps what a socket would be sent, counts responses. */
 class Res {
