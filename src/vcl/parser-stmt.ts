@@ -20,7 +20,7 @@ for (const op of ['=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '<<=', '>
 
 export class StatementParser extends ExpressionParser {
   /** Consumes the `}` matching `open`, or reports the block unclosed at end of file. */
-  protected close(open: number, what: string): { end: number; innerComments: readonly A.Comment[] } {
+  #close(open: number, what: string): { end: number; innerComments: readonly A.Comment[] } {
     const t = this.pos;
     if (this.kinds[t] === K_RBRACE) {
       const innerComments = this.claimBefore(this.starts[t]) ?? NO_INNER;
@@ -31,19 +31,28 @@ export class StatementParser extends ExpressionParser {
     return { end: this.prevEnd(), innerComments: this.claimBefore(this.text.length) ?? NO_INNER };
   }
 
-  protected block(what: string): A.Block {
+  /**
+   * `{ item … }`: runs `item` until the closing brace, each item's syntax error reported and
+   * recovered from on its own, then consumes the `}` (or reports it missing).
+   */
+  protected braced(what: string, item: () => void): { start: number; end: number; innerComments: readonly A.Comment[] } {
     const open = this.expect(K_LBRACE);
-    const statements: A.Statement[] = [];
     while (this.inBlock()) {
       const before = this.pos;
       try {
-        statements.push(this.#statement());
+        item();
       } catch (e) {
         this.recover(e, before);
       }
     }
-    const { end, innerComments } = this.close(open, what);
-    return { kind: 'Block', start: this.starts[open], end, statements, innerComments, comments: NO_COMMENTS };
+    const { end, innerComments } = this.#close(open, what);
+    return { start: this.starts[open], end, innerComments };
+  }
+
+  protected block(what: string): A.Block {
+    const statements: A.Statement[] = [];
+    const { start, end, innerComments } = this.braced(what, () => statements.push(this.#statement()));
+    return { kind: 'Block', start, end, statements, innerComments, comments: NO_COMMENTS };
   }
 
   #statement(): A.Statement {

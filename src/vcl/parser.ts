@@ -133,19 +133,12 @@ class Parser extends StatementParser {
     const start = this.starts[this.next()];
     const name = this.identifier('director name');
     const type = this.identifier('director type (random, fallback, hash, client or chash)');
-    const open = this.expect(K_LBRACE);
     const properties: A.Property[] = [];
     const members: A.DirectorMember[] = [];
-    while (this.inBlock()) {
-      const before = this.pos;
-      try {
-        if (this.kind() === K_LBRACE) members.push(this.#directorMember());
-        else properties.push(this.#property());
-      } catch (e) {
-        this.recover(e, before);
-      }
-    }
-    const { end, innerComments } = this.close(open, 'director');
+    const { end, innerComments } = this.braced('director', () => {
+      if (this.kind() === K_LBRACE) members.push(this.#directorMember());
+      else properties.push(this.#property());
+    });
     return { kind: 'Director', start, end, name, type, properties, members, innerComments, comments: this.finishComments(lead, end) };
   }
 
@@ -160,17 +153,8 @@ class Parser extends StatementParser {
     const start = this.starts[this.next()];
     const name = this.identifier('table name');
     const type = this.kind() === K_IDENT ? this.identifier('table type') : null;
-    const open = this.expect(K_LBRACE);
     const entries: A.TableEntry[] = [];
-    while (this.inBlock()) {
-      const before = this.pos;
-      try {
-        entries.push(this.#tableEntry());
-      } catch (e) {
-        this.recover(e, before);
-      }
-    }
-    const { end, innerComments } = this.close(open, 'table');
+    const { end, innerComments } = this.braced('table', () => entries.push(this.#tableEntry()));
     return { kind: 'Table', start, end, name, type, entries, innerComments, comments: this.finishComments(lead, end) };
   }
 
@@ -189,17 +173,8 @@ class Parser extends StatementParser {
   #acl(lead: A.Comment[] | null): A.AclDeclaration {
     const start = this.starts[this.next()];
     const name = this.identifier('ACL name');
-    const open = this.expect(K_LBRACE);
     const entries: A.AclEntry[] = [];
-    while (this.inBlock()) {
-      const before = this.pos;
-      try {
-        entries.push(this.#aclEntry());
-      } catch (e) {
-        this.recover(e, before);
-      }
-    }
-    const { end, innerComments } = this.close(open, 'ACL');
+    const { end, innerComments } = this.braced('ACL', () => entries.push(this.#aclEntry()));
     return { kind: 'Acl', start, end, name, entries, innerComments, comments: this.finishComments(lead, end) };
   }
 
@@ -221,18 +196,9 @@ class Parser extends StatementParser {
 
   /** `{ .a = 1; .b = { … } }`: a backend, director member or object body. */
   #propertyBlock(what: string): { properties: A.Property[]; innerComments: readonly A.Comment[]; start: number; end: number } {
-    const open = this.expect(K_LBRACE);
     const properties: A.Property[] = [];
-    while (this.inBlock()) {
-      const before = this.pos;
-      try {
-        properties.push(this.#property());
-      } catch (e) {
-        this.recover(e, before);
-      }
-    }
-    const { end, innerComments } = this.close(open, what);
-    return { properties, innerComments, start: this.starts[open], end };
+    const { start, end, innerComments } = this.braced(what, () => properties.push(this.#property()));
+    return { properties, innerComments, start, end };
   }
 
   #property(): A.Property {
