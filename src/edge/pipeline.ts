@@ -267,7 +267,7 @@ export class Pipeline {
     const method = ctx.req.method;
     if (method !== 'GET' && method !== 'HEAD') return 'pass';
     if (cache.hitForPass.active(key)) return 'pass';
-    const found = cache.store.lookup(key, ctx.req.http.fields);
+    const found = cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
     if (found !== null) {
       if (found.state === 'fresh' || found.state === 'stale-while-revalidate') {
         ctx.cachedObject = found.object;

@@ -40,7 +40,7 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   const finish = (bytes: number): void => {
     ctx.service.run('log', ctx);
     deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
-    deps.stats.request(ctx.service.serviceId, ctx.cacheState);
+    deps.stats.request(ctx.service.serviceId, ctx.cacheState, ctx.startTime);
     deps.accessLog.write({
       service: ctx.service.serviceId, backend: ctx.backend, method: ctx.req.method, url: ctx.req.url,
       status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,

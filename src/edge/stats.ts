@@ -116,8 +116,9 @@ export class EdgeStats {
     this.#now = now;
   }
 
-  request(serviceId: string, outcome: CacheOutcome): void {
-    this.#service(serviceId).request(outcome, this.#now());
+  /** `now`: the request's time, when the caller already read the clock for it. */
+  request(serviceId: string, outcome: CacheOutcome, now: number = this.#now()): void {
+    this.#service(serviceId).request(outcome, now);
   }
 
   originRequest(serviceId: string, backend: string): void {

@@ -25,6 +25,17 @@ test('a request counts once in requests and once under its cache outcome, in bot
   assert.deepEqual(Object.keys(stats.snapshot('s1').minute.origin_requests), ['F_a', 'F_b']);
 });
 
+test('a request given its own time is counted in the buckets of that time', () => {
+  const clock = new Clock();
+  const stats = new EdgeStats(clock.read);
+  clock.now = T0 + 120_000;
+  stats.request('s', 'HIT', T0);
+  stats.request('s', 'MISS');
+  const { minute, hour } = stats.snapshot('s');
+  assert.deepEqual([minute.requests, minute.hits, minute.misses], [1, 0, 1]);
+  assert.deepEqual([hour.requests, hour.hits, hour.misses], [2, 1, 1]);
+});
+
 test('services are counted apart; an unknown service has zeros', () => {
   const stats = new EdgeStats(new Clock().read);
   stats.request('s1', 'HIT');

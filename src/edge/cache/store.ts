@@ -82,9 +82,10 @@ export class CacheStore {
   /**
    * The variant of `key` that the request selects, with how usable it is now, or null.
    * Counts as a use for LRU order. Expired objects are returned too: the caller fetches anew
-   * and may still fall back to nothing else.
+   * and may still fall back to nothing else. `now` is the request's time (epoch ms): a request
+   * is judged at the moment it arrived, as Varnish judges it at `t_req` (cache_hash.c).
    */
-  lookup(key: string, requestHeaders: HeaderFields): LookupResult | null {
+  lookup(key: string, requestHeaders: HeaderFields, now: number = this.#now()): LookupResult | null {
     const variants = this.#variants.get(key);
     if (variants === undefined) return null;
     if (variants.size === 1) {
@@ -92,14 +93,14 @@ export class CacheStore {
       // Vary values do not select it (it is still the object most recently asked for by key).
       for (const lruKey of variants) {
         const o = this.#lru.get(lruKey);
-        return o === undefined || !varyMatches(o, requestHeaders) ? null : { object: o, state: freshness(o, this.#now()) };
+        return o === undefined || !varyMatches(o, requestHeaders) ? null : { object: o, state: freshness(o, now) };
       }
     }
     for (const lruKey of [...variants].reverse()) {
       const o = this.#lru.peek(lruKey);
       if (o === undefined || !varyMatches(o, requestHeaders)) continue;
       this.#lru.get(lruKey);
-      return { object: o, state: freshness(o, this.#now()) };
+      return { object: o, state: freshness(o, now) };
     }
     return null;
   }

@@ -84,6 +84,16 @@ test('freshness moves from fresh to stale-while-revalidate to stale-if-error-onl
   assert.deepEqual(states, ['fresh', 'fresh', 'stale-while-revalidate', 'stale-while-revalidate', 'stale-if-error-only', 'stale-if-error-only', 'expired']);
 });
 
+test('a lookup given the request\'s time judges the object at that time, not at the store\'s clock', () => {
+  const clock = new Clock();
+  const store = new CacheStore({ maxBytes: 1024 * KB, maxObjectBytes: 64 * KB, now: clock.read });
+  const storedAt = clock.now;
+  store.insert(key('/t'), object({ lifetimes: { ttl: 10, grace: 0, staleIfError: 0 }, at: storedAt }));
+  clock.now = storedAt + 60_000;
+  assert.equal(store.lookup(key('/t'), {})?.state, 'expired');
+  assert.equal(store.lookup(key('/t'), {}, storedAt + 9_900)?.state, 'fresh');
+});
+
 test('objects over maxObjectBytes are not stored', () => {
   const store = new CacheStore({ maxBytes: 1024 * KB, maxObjectBytes: 100 });
   assert.equal(store.insert(key('/big'), object({ body: Buffer.alloc(101) })), 'too large');
