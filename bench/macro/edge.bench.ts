@@ -116,7 +116,7 @@ async function main(cleanup: Cleanup): Promise<void> {
           throw new Error(`${s.title} against ${name}: ${(err as Error).message}\n${serverState(t.server)}${serverState(origin.server)}`);
         }
         byServer.set(name, [...(byServer.get(name) ?? []), m]);
-        console.error(`  round ${round} · ${s.title} · ${name}: ${Math.round(m.requestsPerSecond)} req/s, p99 ${m.p99Ms.toFixed(2)} ms`);
+        console.error(`  round ${round} · ${s.title} · ${name}: ${Math.round(m.requestsPerSecond)} req/s, p99 ${m.p99Ms.toFixed(2)} ms, steal ${m.stealCores.toFixed(2)} cores`);
       }
     }
   }

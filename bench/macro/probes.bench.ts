@@ -39,7 +39,7 @@ import type { HealthTarget, ProbeFn, ProbeResult } from '../../src/health/index.
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
 import { applyServeV8Flags, SERVE_V8_FLAGS } from '../../src/process/v8-flags.ts';
-import { machineBusySeconds } from './lib/cpu.ts';
+import { machineSeconds } from './lib/cpu.ts';
 import { measureVarnishProbes } from './lib/varnish-probes.ts';
 
 const ORIGIN_CHILD = '--origin-child';
@@ -163,7 +163,7 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
     durations.push(r.durationMs);
   });
   const origin0 = await origin();
-  const machine0 = machineBusySeconds();
+  const machine0 = machineSeconds().busy;
   const elu0 = performance.eventLoopUtilization();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -179,7 +179,7 @@ async function measure(targets: HealthTarget[], probe: ProbeFn | undefined, seco
   const loopBusy = performance.eventLoopUtilization(elu0).utilization;
   delay.disable();
   const runqueueMs = runqueueWaitMs() - waited0;
-  const machineMs = (machineBusySeconds() - machine0) * 1000;
+  const machineMs = (machineSeconds().busy - machine0) * 1000;
   const originCpuMs = (await origin()) - origin0;
   registry.close();
   return {

@@ -28,10 +28,11 @@ export function groupCpuSeconds(pgid: number): number {
 
 /**
  * CPU seconds the whole machine spent busy (every state but idle and iowait, steal included:
- * time a hypervisor gave to other guests is time this run did not get) (proc(5), /proc/stat).
+ * time a hypervisor gave to other guests is time this run did not get), and of those the
+ * steal alone (proc(5), /proc/stat).
  */
-export function machineBusySeconds(): number {
+export function machineSeconds(): { readonly busy: number; readonly steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, , , irq, softirq, steal] = fields;
-  return (user + nice + system + irq + softirq + steal) / TICKS;
+  return { busy: (user + nice + system + irq + softirq + steal) / TICKS, steal: steal / TICKS };
 }

@@ -10,4 +10,4 @@ export { SCENARIOS, SERVERS, type Mode, type Scenario, type ServerName, type Tar
 export { formatResults, medianOf, type Measurement, type Results } from './report.ts';
 export { measure, type MeasureOptions } from './measure.ts';
 export { describeMachine, loadAverage, missingTools } from './machine.ts';
-export { groupCpuSeconds, machineBusySeconds } from './cpu.ts';
+export { groupCpuSeconds, machineSeconds } from './cpu.ts';

@@ -2,7 +2,7 @@
 // the server, the origin, wrk and the rest of the machine sampled around it.
 
 import type { Cleanup } from './cleanup.ts';
-import { groupCpuSeconds, machineBusySeconds } from './cpu.ts';
+import { groupCpuSeconds, machineSeconds } from './cpu.ts';
 import type { Origin } from './origin.ts';
 import type { Measurement } from './report.ts';
 import { runWrk, type WrkRun } from './wrk.ts';
@@ -22,9 +22,11 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const originBefore = await o.origin.requests();
   const serverBefore = groupCpuSeconds(o.serverPid);
   const originCpuBefore = groupCpuSeconds(o.origin.server.pid);
-  const busyBefore = machineBusySeconds();
+  const machineBefore = machineSeconds();
   const wrk = await runWrk(o.cleanup, o.dir, o.run);
-  const busy = machineBusySeconds() - busyBefore;
+  const machineAfter = machineSeconds();
+  const busy = machineAfter.busy - machineBefore.busy;
+  const steal = machineAfter.steal - machineBefore.steal;
   const server = groupCpuSeconds(o.serverPid) - serverBefore;
   const originCpu = o.proxied ? groupCpuSeconds(o.origin.server.pid) - originCpuBefore : 0;
   const originRequests = (await o.origin.requests()) - originBefore;
@@ -40,6 +42,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     serverCores: cores(server),
     originCores: o.proxied ? cores(originCpu) : null,
     wrkCores: cores(wrk.cpuSeconds),
-    otherCores: Math.max(0, cores(busy - server - originCpu - wrk.cpuSeconds)),
+    otherCores: Math.max(0, cores(busy - steal - server - originCpu - wrk.cpuSeconds)),
+    stealCores: cores(steal),
   };
 }

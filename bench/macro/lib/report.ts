@@ -18,8 +18,13 @@ export interface Measurement {
   /** The origin's share when it sits behind a proxy; null when it is the server measured. */
   readonly originCores: number | null;
   readonly wrkCores: number;
-  /** Everything else the machine was busy with (other work, hypervisor steal, the kernel). */
+  /** Everything else the machine was busy with (other work, the kernel's own threads). */
   readonly otherCores: number;
+  /**
+   * CPU the hypervisor gave to other guests while this run wanted it: the machine was that much
+   * slower for this run than for a quiet one, whichever server was measured.
+   */
+  readonly stealCores: number;
 }
 
 export type Results = Map<string, Map<ServerName, Measurement[]>>;
@@ -38,7 +43,7 @@ export function medianOf(rounds: readonly Measurement[]): Measurement {
     requestsPerSecond: m((r) => r.requestsPerSecond), p50Ms: m((r) => r.p50Ms), p99Ms: m((r) => r.p99Ms),
     errors: rounds.reduce((a, r) => a + r.errors, 0), originShare: nullable((r) => r.originShare),
     serverCores: m((r) => r.serverCores), originCores: nullable((r) => r.originCores),
-    wrkCores: m((r) => r.wrkCores), otherCores: m((r) => r.otherCores),
+    wrkCores: m((r) => r.wrkCores), otherCores: m((r) => r.otherCores), stealCores: m((r) => r.stealCores),
   };
 }
 
@@ -68,7 +73,7 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
     cpu.set(id, new Map([...byServer].map(([server, rounds]) => [server, usPerRequest(rounds)])));
   }
   const rows: string[][] = [
-    ['scenario', 'server', 'req/s', 'p99 ms', 'p50 ms', 'errors', 'origin/req', 'cpu server', 'µs/req', 'cpu origin', 'cpu wrk', 'cpu other'],
+    ['scenario', 'server', 'req/s', 'p99 ms', 'p50 ms', 'errors', 'origin/req', 'cpu server', 'µs/req', 'cpu origin', 'cpu wrk', 'cpu other', 'steal'],
   ];
   for (const s of scenarios) {
     let first = true;
@@ -78,7 +83,7 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
       rows.push([
         first ? s.title : '', label(server),
         fixed(m.requestsPerSecond, 0), fixed(m.p99Ms, 2), fixed(m.p50Ms, 2), String(m.errors), fixed(m.originShare, 2),
-        fixed(m.serverCores, 2), fixed(cpu.get(s.id)?.get(server) ?? null, 1), fixed(m.originCores, 2), fixed(m.wrkCores, 2), fixed(m.otherCores, 2),
+        fixed(m.serverCores, 2), fixed(cpu.get(s.id)?.get(server) ?? null, 1), fixed(m.originCores, 2), fixed(m.wrkCores, 2), fixed(m.otherCores, 2), fixed(m.stealCores, 2),
       ]);
       first = false;
     }
@@ -99,5 +104,25 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
     }
     ratios.push(row);
   }
-  return `${table(rows)}\n(cpu: cores used during the run; µs/req: the server's CPU per response; other = the rest of the machine)\n\nratios (req/s: higher is better for lacquer; p99 and µs/req: lower is better)\n${table(ratios)}`;
+  return `${table(rows)}\n(cpu: cores used during the run; µs/req: the server's CPU per response; other = the rest of the machine; steal = cores the hypervisor gave to other guests)\n\n`
+    + `ratios (req/s: higher is better for lacquer; p99 and µs/req: lower is better)\n${table(ratios)}${pairedRounds(scenarios, results)}`;
+}
+
+/**
+ * lacquer ÷ Varnish per round. The two ran within a minute of each other in every round, so a
+ * slow spell of the host that spans a round weighs on both: the spread of these ratios shows
+ * how far one run's medians can be trusted. Printed only with more than one round.
+ */
+function pairedRounds(scenarios: readonly Scenario[], results: Results): string {
+  const rows: string[][] = [['scenario', 'measure', 'by round', 'median']];
+  for (const s of scenarios) {
+    const lacquer = results.get(s.id)?.get('lacquer');
+    const varnish = results.get(s.id)?.get('varnish');
+    if (lacquer === undefined || varnish === undefined || lacquer.length < 2 || lacquer.length !== varnish.length) continue;
+    const rps = lacquer.map((l, i) => l.requestsPerSecond / varnish[i].requestsPerSecond);
+    const us = lacquer.map((l, i) => (l.serverCores / l.requestsPerSecond) / (varnish[i].serverCores / varnish[i].requestsPerSecond));
+    rows.push([s.title, 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
+    rows.push(['', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
+  }
+  return rows.length === 1 ? '' : `\n\nlacquer ÷ varnish in each round (the same round's two runs, minutes apart)\n${table(rows)}`;
 }
