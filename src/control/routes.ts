@@ -12,6 +12,11 @@ export interface RouteSpec {
   readonly summary: string;
   readonly tag: string;
   readonly access: Access;
+  /**
+   * The service is known only once the handler has read the request (`POST /purge/{cached_url}`
+   * names a URL, not a service): the table authenticates the token, the handler authorizes it.
+   */
+  readonly authorizesInHandler?: true;
   readonly body?: TSchema;
   readonly response?: TSchema;
 }
@@ -50,7 +55,7 @@ export class RouteTable {
         let token: TokenRow | null = null;
         if (spec.access !== 'public') {
           token = await authenticate(store, presentedToken(request.headers));
-          authorize(token, spec.access, params.service_id ?? null);
+          if (spec.authorizesInHandler !== true) authorize(token, spec.access, params.service_id ?? null);
         }
         return handler({ params, query: request.query as Record<string, string | undefined>, body: request.body, headers: request.headers as Record<string, string | undefined>, token, reply });
       },

@@ -70,6 +70,22 @@ export class Pipeline {
     this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health };
   }
 
+  /**
+   * The cache key a request for `url` with Host `host` has in service `serviceId`: what its own
+   * vcl_hash makes of it, as for `PURGE <url>` at the edge. Null when this worker does not run
+   * the service (nothing of it can be cached here).
+   */
+  purgeKey(serviceId: string, host: string, url: string): string | null {
+    const service = this.#o.table.get(serviceId);
+    if (service === null) return null;
+    const ctx = new RequestContext({
+      service, clientIp: this.#o.server.ip, server: this.#o.server, method: 'PURGE', url, proto: 'HTTP/1.1',
+      headers: HeaderMap.from({ host }), health: this.#health, logger: null,
+    });
+    service.run('hash', ctx);
+    return primaryKey(serviceId, ctx.hashData);
+  }
+
   /** Writes out access-log lines still buffered (before the process exits). */
   flushLog(): void {
     this.#accessLog.flush();

@@ -100,11 +100,17 @@ export class EdgeRuntime {
       case 'health':
         this.health.apply(message);
         return;
-      case 'purge':
-        this.cache.purge(message.command);
+      case 'purge': {
+        const cmd = message.command;
+        if (cmd.kind !== 'url') this.cache.purge(cmd);
+        else {
+          const key = this.pipeline.purgeKey(cmd.serviceId, cmd.host, cmd.url);
+          if (key !== null) this.cache.purge({ kind: 'key', id: cmd.id, key, soft: cmd.soft });
+        }
         this.metrics.purged(message.command.kind, message.command.soft);
         this.#o.report?.({ type: 'purged', id: message.command.id });
         return;
+      }
       case 'purge-result':
         return;
       case 'stats-request':

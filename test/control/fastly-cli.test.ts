@@ -3,12 +3,14 @@
 // refuses everything, so any attempt to reach another host (update checks) fails and is seen.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { startEdgeStack, TOKEN } from '../integration/harness.ts';
+import { origin, send } from '../integration/cache/origin.ts';
 import { ADMIN, startApi } from './helpers.ts';
 
 const FASTLY = join(import.meta.dirname, '../../node_modules/@fastly/cli-linux-x64/fastly');
@@ -30,22 +32,28 @@ async function refusingProxy(t: TestContext): Promise<{ url: string; seen: strin
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-test('the Fastly CLI v16 creates a service, manages backends and healthchecks, clones and activates', async (t) => {
-  const api = await startApi(t);
+/** Runs the Fastly CLI against the API at `base` with `token`, in a home of its own, every other host refused. */
+async function fastlyCli(t: TestContext, base: string, token: string): Promise<{ run: (...args: string[]) => Promise<string>; proxy: { seen: string[] } }> {
   const proxy = await refusingProxy(t);
   const home = mkdtempSync(join(tmpdir(), 'lacquer-fastly-cli-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const env = {
     PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'),
-    FASTLY_API_ENDPOINT: api.base, FASTLY_ACCOUNT_ENDPOINT: api.base, FASTLY_API_TOKEN: ADMIN,
+    FASTLY_API_ENDPOINT: base, FASTLY_ACCOUNT_ENDPOINT: base, FASTLY_API_TOKEN: token,
     HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1',
   };
-  const fastly = (...args: string[]): Promise<string> => new Promise((resolve, reject) => {
+  const run = (...args: string[]): Promise<string> => new Promise((resolve, reject) => {
     execFile(FASTLY, [...args, '--non-interactive'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`fastly ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
       else resolve(stdout);
     });
   });
+  return { run, proxy };
+}
+
+test('the Fastly CLI v16 creates a service, manages backends and healthchecks, clones and activates', async (t) => {
+  const api = await startApi(t);
+  const { run: fastly, proxy } = await fastlyCli(t, api.base, ADMIN);
 
   const created = await fastly('service', 'create', '--name', 'cli-demo');
   const sid = /Created service ([0-9A-Za-z]{22})/.exec(created)?.[1];
@@ -77,5 +85,42 @@ test('the Fastly CLI v16 creates a service, manages backends and healthchecks, c
   assert.deepEqual(versions.map((x) => [x.number, x.active]), [[1, false], [2, true]]);
   // Whatever the CLI tried beyond the local API was refused by the proxy; none of it was needed.
   t.diagnostic(`requests refused by the proxy: ${JSON.stringify(proxy.seen)}`);
+  assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
+});
+
+test('the Fastly CLI v16 purges by key, by a file of keys, by URL (hard and soft) and everything', async (t) => {
+  const lq = await startEdgeStack(t);
+  const keys: Record<string, string> = { '/k': 'news', '/f1': 'sport', '/f2': 'weather', '/u': 'x', '/s': 'x', '/other': 'x' };
+  const o = await origin(t, (req, res, n) => {
+    send(res, { 'cache-control': 'max-age=3600', 'surrogate-key': keys[req.url ?? ''] ?? 'none' }, `${req.url} #${n}`);
+  });
+  const sid = await lq.createService({ domains: ['cli.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  const paths = Object.keys(keys);
+  const states = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const path of paths) out.push(String((await lq.edge('cli.example', { path })).headers['x-cache']));
+    return out;
+  };
+  await states();
+  const { run: fastly, proxy } = await fastlyCli(t, lq.apiUrl, TOKEN);
+
+  assert.match(await fastly('service', 'purge', '--service-id', sid, '--key', 'news'), /Purged key: news.*ID: scn-/);
+  assert.deepEqual(await states(), ['MISS', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT']);
+
+  const dir = mkdtempSync(join(tmpdir(), 'lacquer-keys-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'keys.txt');
+  writeFileSync(file, 'sport\nweather\n');
+  const fromFile = await fastly('service', 'purge', '--service-id', sid, '--file', file);
+  assert.match(fromFile, /sport\s+scn-/);
+  assert.match(fromFile, /weather\s+scn-/);
+  assert.deepEqual(await states(), ['HIT', 'MISS', 'MISS', 'HIT', 'HIT', 'HIT']);
+
+  assert.match(await fastly('service', 'purge', '--service-id', sid, '--url', 'http://cli.example/u'), /Purged URL: http:\/\/cli\.example\/u \(soft: false\)\. Status: ok, ID: scn-/);
+  assert.match(await fastly('service', 'purge', '--service-id', sid, '--url', 'http://cli.example/s', '--soft'), /\(soft: true\)\. Status: ok/);
+  assert.deepEqual(await states(), ['HIT', 'HIT', 'HIT', 'MISS', 'MISS', 'HIT']);
+
+  assert.match(await fastly('service', 'purge', '--service-id', sid, '--all'), /Purge all status: ok/);
+  assert.deepEqual(await states(), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
   assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
 });

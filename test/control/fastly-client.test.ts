@@ -2,7 +2,9 @@
 // is hard-wired to api.fastly.com; a superagent plugin rewrites each request to the local server.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import { origin, send } from '../integration/cache/origin.ts';
+import { startEdgeStack, TOKEN } from '../integration/harness.ts';
 import { ADMIN, startApi } from './helpers.ts';
 
 type Call = (options: Record<string, unknown>) => Promise<Record<string, unknown> & Array<Record<string, unknown>>>;
@@ -14,21 +16,27 @@ interface FastlyModule {
   BackendApi: ApiClass;
   HealthcheckApi: ApiClass;
   DomainApi: ApiClass;
+  PurgeApi: ApiClass;
 }
 
 const Fastly = createRequire(import.meta.url)('fastly') as FastlyModule;
 
-test('the fastly JS client v13 creates, validates, activates, clones, lists, updates and deletes', async (t) => {
-  const api = await startApi(t);
+/** Points the client's hard-wired api.fastly.com at `base`, with `token`, for the test's length. */
+function useLocalApi(t: TestContext, base: string, token: string): void {
   const client = Fastly.ApiClient.instance;
-  client.authenticate(ADMIN);
+  client.authenticate(token);
   client.plugins = [(req) => {
-    req.url = req.url.replace(/^https:\/\/api\.fastly\.com/, api.base);
+    req.url = req.url.replace(/^https:\/\/api\.fastly\.com/, base);
     return req;
   }];
   t.after(() => {
     client.plugins = null;
   });
+}
+
+test('the fastly JS client v13 creates, validates, activates, clones, lists, updates and deletes', async (t) => {
+  const api = await startApi(t);
+  useLocalApi(t, api.base, ADMIN);
   const services = new Fastly.ServiceApi();
   const versions = new Fastly.VersionApi();
   const backends = new Fastly.BackendApi();
@@ -84,4 +92,39 @@ test('the fastly JS client v13 creates, validates, activates, clones, lists, upd
   assert.equal((detail.version as Record<string, unknown>).number, 2);
 
   await assert.rejects(backends.getBackend({ service_id: sid, version_id: 2, backend_name: 'origin-2' }), (err: { status?: number }) => err.status === 404);
+});
+
+test('the fastly JS client v13 purges by one key, by many, by URL and everything', async (t) => {
+  const lq = await startEdgeStack(t);
+  const keys: Record<string, string> = { '/one': 'a', '/two': 'b', '/three': 'c', '/url?v=1': 'z', '/rest': 'z' };
+  const o = await origin(t, (req, res, n) => {
+    send(res, { 'cache-control': 'max-age=3600', 'surrogate-key': keys[req.url ?? ''] ?? 'none' }, `${req.url} #${n}`);
+  });
+  const sid = await lq.createService({ domains: ['js.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  const paths = Object.keys(keys);
+  const states = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const path of paths) out.push(String((await lq.edge('js.example', { path })).headers['x-cache']));
+    return out;
+  };
+  await states();
+  useLocalApi(t, lq.apiUrl, TOKEN);
+  const purge = new Fastly.PurgeApi();
+
+  const one = await purge.purgeTag({ service_id: sid, surrogate_key: 'a' });
+  assert.equal(one.status, 'ok');
+  assert.deepEqual(await states(), ['MISS', 'HIT', 'HIT', 'HIT', 'HIT']);
+
+  const byHeader = await purge.bulkPurgeTag({ service_id: sid, surrogate_key: 'b' });
+  assert.deepEqual(Object.keys(byHeader), ['b']);
+  const byBody = await purge.bulkPurgeTag({ service_id: sid, purge_response: { surrogate_keys: ['c'] } });
+  assert.deepEqual(Object.keys(byBody), ['c']);
+  assert.deepEqual(await states(), ['HIT', 'MISS', 'MISS', 'HIT', 'HIT']);
+
+  const url = await purge.purgeSingleUrl({ cached_url: 'js.example/url?v=1' });
+  assert.equal(url.status, 'ok');
+  assert.deepEqual(await states(), ['HIT', 'HIT', 'HIT', 'MISS', 'HIT']);
+
+  assert.equal((await purge.purgeAll({ service_id: sid })).status, 'ok');
+  assert.deepEqual(await states(), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
 });

@@ -1,6 +1,8 @@
-// Purging through the API (Fastly "Purging": purge_all and purge by surrogate key), and the
-// token check the edge asks for on `PURGE <url>`. The purge itself is applied by the POP's
-// edge workers; the API answers once every worker applied it (issue 6 §3).
+// Purging through the API (Fastly "Purging": purge_all, purge by one surrogate key or many,
+// purge one URL), and the token check the edge asks for on `PURGE <url>`. The purge itself is
+// applied by the POP's edge workers; the API answers once every worker applied it (issue 6 §3).
+// The Fastly CLI uses the bulk endpoint for `service purge --key` and `--file`, and
+// `POST /purge/<url>` for `--url`; the fastly JS client has all four.
 import { newPurgeId, type PurgeCommand } from '../../edge/cache/index.ts';
 import type { Store } from '../../store/index.ts';
 import { authenticate, authorize } from '../auth.ts';
@@ -30,6 +32,74 @@ export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: 
       await fanout({ kind: 'surrogate-key', id, serviceId: params.service_id, surrogateKey: params.surrogate_key, soft: soft(headers) });
       return { status: 'ok', id };
     });
+
+  routes.add({
+    method: 'POST', url: '/service/:service_id/purge', tag: 'purge', access: 'write',
+    summary: `Purge every object tagged with any of up to ${MAX_BULK_KEYS} surrogate keys, given in a Surrogate-Key header (space-separated) or a JSON body {"surrogate_keys": [...]}; answers each key's purge id`,
+  }, async ({ params, headers, body }) => {
+    const keys = bulkKeys(headers['surrogate-key'], body);
+    await deps.store.transaction((tx) => requireService(tx, params.service_id));
+    const ids: Record<string, string> = {};
+    for (const key of keys) ids[key] = newPurgeId(pop);
+    await Promise.all(keys.map((key) => fanout({ kind: 'surrogate-key', id: ids[key], serviceId: params.service_id, surrogateKey: key, soft: soft(headers) })));
+    return ids;
+  });
+
+  routes.add({
+    method: 'POST', url: '/purge/*', tag: 'purge', access: 'write', authorizesInHandler: true,
+    summary: 'Purge one URL (with or without its scheme, e.g. /purge/www.example.com/a.css): the service is the one whose active version has its host as a domain',
+  }, async ({ headers, token, reply }) => {
+    const target = cachedUrl(reply.request.url);
+    const services = await deps.store.transaction((tx) => tx.servicesWithActiveDomain(target.domain));
+    if (services.length === 0) throw new ApiError('notFound', `cached_url: no active service has the domain "${target.domain}"`);
+    for (const serviceId of services) authorize(token!, 'write', serviceId);
+    const id = newPurgeId(pop);
+    await Promise.all(services.map((serviceId) => fanout({ kind: 'url', id, serviceId, host: target.host, url: target.url, soft: soft(headers) })));
+    return { status: 'ok', id };
+  });
+}
+
+/** Fastly's limit on keys in one bulk purge. */
+const MAX_BULK_KEYS = 256;
+
+/** The keys of a bulk purge: the Surrogate-Key header's, else the JSON body's `surrogate_keys`; each once, in order. */
+function bulkKeys(header: string | undefined, body: unknown): string[] {
+  let keys: string[];
+  if (header !== undefined && header.trim() !== '') {
+    keys = header.split(/[ \t]+/).filter((k) => k !== '');
+  } else {
+    const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).surrogate_keys : undefined;
+    if (list === undefined) throw new ApiError('badRequest', 'surrogate_keys: give the keys in a Surrogate-Key header or a JSON body {"surrogate_keys": ["key", ...]}');
+    if (!Array.isArray(list)) throw new ApiError('badRequest', 'surrogate_keys: must be an array of strings');
+    list.forEach((k, i) => {
+      if (typeof k !== 'string' || k === '' || /\s/.test(k)) throw new ApiError('badRequest', `surrogate_keys[${i}]: must be a non-empty string without spaces`);
+    });
+    keys = list as string[];
+  }
+  keys = [...new Set(keys)];
+  if (keys.length === 0) throw new ApiError('badRequest', 'surrogate_keys: give at least one key');
+  if (keys.length > MAX_BULK_KEYS) throw new ApiError('badRequest', `surrogate_keys: at most ${MAX_BULK_KEYS} keys in one purge, got ${keys.length}`);
+  return keys;
+}
+
+/**
+ * The host and request target of `POST /purge/{cached_url}`, taken from the raw request path so
+ * the cached URL's own query string stays part of it. The scheme is optional (Fastly purges
+ * both schemes' objects alike; the cache key is host and path).
+ */
+export function cachedUrl(rawPath: string): { readonly domain: string; readonly host: string; readonly url: string } {
+  const rest = rawPath.replace(/^\/purge\//, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(/^https?:\/\//i.test(rest) ? rest : `http://${rest}`);
+  } catch {
+    throw new ApiError('badRequest', `cached_url: "${rest}" is not a URL like www.example.com/path or https://www.example.com/path`);
+  }
+  if (parsed.hostname === '' || parsed.username !== '' || parsed.password !== '') {
+    throw new ApiError('badRequest', `cached_url: "${rest}" is not a URL like www.example.com/path or https://www.example.com/path`);
+  }
+  // `host` is what a client's Host header would say (a port included), `domain` the name alone.
+  return { domain: parsed.hostname, host: parsed.host, url: `${parsed.pathname}${parsed.search}` };
 }
 
 /** Whether `token` may purge `serviceId` (the edge's `PURGE <url>` sends it here). */

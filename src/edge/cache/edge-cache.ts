@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import { Collapser } from './collapse.ts';
 import { HitForPass } from './hit-for-pass.ts';
 import { ObjectBuilder, type ObjectHead } from './object.ts';
-import { applyPurge, type PurgeCommand } from './purge.ts';
+import { applyPurge, type StorePurge } from './purge.ts';
 import { CacheStore } from './store.ts';
 
 /** `--cache-size` default (issue 6 §1). */
@@ -82,7 +82,7 @@ export class EdgeCache {
   }
 
   /** Applies a purge to this worker's objects; returns how many it touched. */
-  purge(cmd: PurgeCommand): number {
+  purge(cmd: StorePurge): number {
     return applyPurge(this.store, cmd);
   }
 }

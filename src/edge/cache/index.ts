@@ -13,7 +13,7 @@ export { HitForPass, HIT_FOR_PASS_SECONDS, hitForPassSeconds } from './hit-for-p
 export { serveObject, stripEdgeFields, parseRange, ageOf, EDGE_ONLY_FIELDS } from './serve.ts';
 export type { ServeRequest, ServedResponse, ByteRange } from './serve.ts';
 export { applyPurge, isSoftPurge, newPurgeId } from './purge.ts';
-export type { PurgeCommand } from './purge.ts';
+export type { PurgeCommand, StorePurge } from './purge.ts';
 export type { HeaderFields, StoredHeaders } from './fields.ts';
 export { EdgeCache, DEFAULT_CACHE_BYTES, DEFAULT_MAX_OBJECT_BYTES, DEFAULT_COLLAPSE_WAIT_MS } from './edge-cache.ts';
 export type { EdgeCacheOptions, StoreOutcome } from './edge-cache.ts';

@@ -16,10 +16,18 @@ export type PurgeCommand =
    * `POST /service/{sid}/purge_all`. Fastly itself only purges everything hard; lacquer also
    * honours Fastly-Soft-Purge here (issue 6 §3), so a whole site can be kept as a stale backup.
    */
-  | { readonly kind: 'all'; readonly id: string; readonly serviceId: string; readonly soft: boolean };
+  | { readonly kind: 'all'; readonly id: string; readonly serviceId: string; readonly soft: boolean }
+  /**
+   * `POST /purge/{cached_url}`: a URL purged through the API. Only the edge runs the service's
+   * vcl_hash, so each worker turns it into a `key` purge itself (Pipeline.purgeKey).
+   */
+  | { readonly kind: 'url'; readonly id: string; readonly serviceId: string; readonly host: string; readonly url: string; readonly soft: boolean };
+
+/** A purge a store can apply by itself: every kind but `url`, which needs the service's VCL first. */
+export type StorePurge = Exclude<PurgeCommand, { readonly kind: 'url' }>;
 
 /** Applies a purge to one worker's store; returns how many objects it removed or marked stale. */
-export function applyPurge(store: CacheStore, cmd: PurgeCommand): number {
+export function applyPurge(store: CacheStore, cmd: StorePurge): number {
   switch (cmd.kind) {
     case 'key': return store.purgeKey(cmd.key, { soft: cmd.soft });
     case 'surrogate-key': return store.purgeSurrogateKey(cmd.serviceId, cmd.surrogateKey, { soft: cmd.soft });

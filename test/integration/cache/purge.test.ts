@@ -119,3 +119,87 @@ test('purge_all removes every object of the service and no other; without a toke
   assert.deepEqual(await cacheStates(lq, 'all.example', ['/1', '/2', '/3']), ['MISS', 'MISS', 'MISS']);
   assert.deepEqual(await cacheStates(lq, 'keep.example', ['/1']), ['HIT']);
 });
+
+test('bulk purge (POST /service/{sid}/purge) takes keys from Surrogate-Key or {"surrogate_keys": [...]} and answers each key\'s purge id', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t, { '/a': 'red', '/b': 'green blue', '/c': 'blue', '/d': 'yellow', '/e': 'other' });
+  const sid = await lq.createService({ domains: ['bulk.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  const all = ['/a', '/b', '/c', '/d', '/e'];
+  await cacheStates(lq, 'bulk.example', all);
+
+  const byHeader = await fetch(`${lq.apiUrl}/service/${sid}/purge`, { method: 'POST', headers: { 'fastly-key': TOKEN, 'surrogate-key': 'red  blue red' } });
+  assert.equal(byHeader.status, 200);
+  const ids = await byHeader.json() as Record<string, string>;
+  assert.deepEqual(Object.keys(ids), ['red', 'blue']);
+  for (const id of Object.values(ids)) assert.match(id, /^scn-\d+-[0-9a-f]{8}$/);
+  assert.notEqual(ids.red, ids.blue);
+  assert.deepEqual(await cacheStates(lq, 'bulk.example', all), ['MISS', 'MISS', 'MISS', 'HIT', 'HIT']);
+
+  assert.deepEqual(Object.keys(await lq.apiOk('POST', `/service/${sid}/purge`, { surrogate_keys: ['yellow'] }) as object), ['yellow']);
+  assert.deepEqual(await cacheStates(lq, 'bulk.example', all), ['HIT', 'HIT', 'HIT', 'MISS', 'HIT']);
+});
+
+test('a bulk purge with no keys, too many, or a malformed key is 400, names the field, and purges nothing', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t, { '/a': 'k1' });
+  const sid = await lq.createService({ domains: ['bad-bulk.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
+  await cacheStates(lq, 'bad-bulk.example', ['/a']);
+  const cases: Array<[unknown, RegExp]> = [
+    [undefined, /^surrogate_keys: give the keys in a Surrogate-Key header/],
+    [{ surrogate_keys: 'k1' }, /^surrogate_keys: must be an array of strings$/],
+    [{ surrogate_keys: [] }, /^surrogate_keys: give at least one key$/],
+    [{ surrogate_keys: ['k1', 'two words'] }, /^surrogate_keys\[1\]: must be a non-empty string without spaces$/],
+    [{ surrogate_keys: Array.from({ length: 257 }, (_, i) => `k${i}`) }, /^surrogate_keys: at most 256 keys in one purge, got 257$/],
+  ];
+  for (const [body, detail] of cases) {
+    const reply = await lq.api('POST', `/service/${sid}/purge`, body);
+    assert.equal(reply.status, 400, reply.text);
+    assert.equal((reply.body as { msg: string }).msg, 'Bad request');
+    assert.match((reply.body as { detail: string }).detail, detail);
+  }
+  assert.deepEqual(await cacheStates(lq, 'bad-bulk.example', ['/a']), ['HIT']);
+});
+
+test('POST /purge/{cached_url} purges that URL (query string included, scheme optional) in the service that has its domain', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  const backends = [{ name: 'o', address: '127.0.0.1', port: o.port }];
+  const sid = await lq.createService({ domains: ['url.example'], backends });
+  await lq.createService({ domains: ['other.example'], backends });
+  const paths = ['/p?x=1', '/p?x=2', '/q'];
+  await cacheStates(lq, 'url.example', paths);
+  await cacheStates(lq, 'other.example', ['/q']);
+
+  const purged = await lq.apiOk('POST', '/purge/https://url.example/p?x=1') as { status: string; id: string };
+  assert.equal(purged.status, 'ok');
+  assert.match(purged.id, /^scn-\d+-[0-9a-f]{8}$/);
+  assert.deepEqual(await cacheStates(lq, 'url.example', paths), ['MISS', 'HIT', 'HIT']);
+
+  await lq.apiOk('POST', '/purge/url.example/q');
+  assert.deepEqual(await cacheStates(lq, 'url.example', ['/q']), ['MISS']);
+  assert.deepEqual(await cacheStates(lq, 'other.example', ['/q']), ['HIT']);
+
+  const unknown = await lq.api('POST', '/purge/nowhere.example/q');
+  assert.equal(unknown.status, 404);
+  assert.deepEqual(unknown.body, { msg: 'Record not found', detail: 'cached_url: no active service has the domain "nowhere.example"' });
+  assert.equal((await fetch(`${lq.apiUrl}/purge/url.example/q`, { method: 'POST' })).status, 401);
+
+  // A token scoped to another service may not purge this one's URLs.
+  const other = await lq.apiOk('POST', '/service', { name: 'elsewhere' }) as { id: string };
+  const scoped = await lq.apiOk('POST', '/tokens', { name: 'scoped', service_id: other.id }) as { access_token: string };
+  const denied = await fetch(`${lq.apiUrl}/purge/url.example/q`, { method: 'POST', headers: { 'fastly-key': scoped.access_token } });
+  assert.equal(denied.status, 403);
+  assert.deepEqual(await cacheStates(lq, 'url.example', ['/q']), ['HIT']);
+  assert.ok(sid);
+});
+
+test('POST /purge/{cached_url} uses the service\'s own vcl_hash, as PURGE <url> at the edge does', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await taggedOrigin(t);
+  // The key leaves out the query string: every ?v= variant is one object.
+  const vcl = 'sub vcl_hash { set req.hash += regsub(req.url, "\\\\?.*$", ""); set req.hash += req.http.host; return(hash); }\n';
+  await lq.createService({ domains: ['hash.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }], vcl });
+  assert.deepEqual(await cacheStates(lq, 'hash.example', ['/s.css?v=1', '/s.css?v=2']), ['MISS', 'HIT']);
+  await lq.apiOk('POST', '/purge/hash.example/s.css?v=9');
+  assert.deepEqual(await cacheStates(lq, 'hash.example', ['/s.css?v=1', '/s.css?v=1']), ['MISS', 'HIT']);
+});
