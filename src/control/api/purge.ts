@@ -62,14 +62,20 @@ export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: 
 /** Fastly's limit on keys in one bulk purge. */
 const MAX_BULK_KEYS = 256;
 
-/** The keys of a bulk purge: the Surrogate-Key header's, else the JSON body's `surrogate_keys`; each once, in order. */
+/**
+ * The keys of a bulk purge: the Surrogate-Key header's, else the body's `surrogate_keys` (a JSON
+ * array, or in a form body one or more values, each space-separated like the header); each key
+ * once, in order.
+ */
 function bulkKeys(header: string | undefined, body: unknown): string[] {
+  const split = (text: string): string[] => text.split(/[ \t]+/).filter((k) => k !== '');
   let keys: string[];
   if (header !== undefined && header.trim() !== '') {
-    keys = header.split(/[ \t]+/).filter((k) => k !== '');
+    keys = split(header);
   } else {
-    const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).surrogate_keys : undefined;
-    if (list === undefined) throw new ApiError('badRequest', 'surrogate_keys: give the keys in a Surrogate-Key header or a JSON body {"surrogate_keys": ["key", ...]}');
+    const given = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).surrogate_keys : undefined;
+    if (given === undefined) throw new ApiError('badRequest', 'surrogate_keys: give the keys in a Surrogate-Key header or a JSON body {"surrogate_keys": ["key", ...]}');
+    const list = typeof given === 'string' ? split(given) : given;
     if (!Array.isArray(list)) throw new ApiError('badRequest', 'surrogate_keys: must be an array of strings');
     list.forEach((k, i) => {
       if (typeof k !== 'string' || k === '' || /\s/.test(k)) throw new ApiError('badRequest', `surrogate_keys[${i}]: must be a non-empty string without spaces`);

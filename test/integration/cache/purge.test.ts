@@ -137,6 +137,13 @@ test('bulk purge (POST /service/{sid}/purge) takes keys from Surrogate-Key or {"
 
   assert.deepEqual(Object.keys(await lq.apiOk('POST', `/service/${sid}/purge`, { surrogate_keys: ['yellow'] }) as object), ['yellow']);
   assert.deepEqual(await cacheStates(lq, 'bulk.example', all), ['HIT', 'HIT', 'HIT', 'MISS', 'HIT']);
+
+  // A form body, as curl -d sends it: one value, space-separated like the header.
+  const form = await fetch(`${lq.apiUrl}/service/${sid}/purge`, {
+    method: 'POST', headers: { 'fastly-key': TOKEN, 'content-type': 'application/x-www-form-urlencoded' }, body: 'surrogate_keys=other+red',
+  });
+  assert.deepEqual(Object.keys(await form.json() as object), ['other', 'red']);
+  assert.deepEqual(await cacheStates(lq, 'bulk.example', all), ['MISS', 'HIT', 'HIT', 'HIT', 'MISS']);
 });
 
 test('a bulk purge with no keys, too many, or a malformed key is 400, names the field, and purges nothing', async (t) => {
@@ -146,7 +153,7 @@ test('a bulk purge with no keys, too many, or a malformed key is 400, names the 
   await cacheStates(lq, 'bad-bulk.example', ['/a']);
   const cases: Array<[unknown, RegExp]> = [
     [undefined, /^surrogate_keys: give the keys in a Surrogate-Key header/],
-    [{ surrogate_keys: 'k1' }, /^surrogate_keys: must be an array of strings$/],
+    [{ surrogate_keys: 7 }, /^surrogate_keys: must be an array of strings$/],
     [{ surrogate_keys: [] }, /^surrogate_keys: give at least one key$/],
     [{ surrogate_keys: ['k1', 'two words'] }, /^surrogate_keys\[1\]: must be a non-empty string without spaces$/],
     [{ surrogate_keys: Array.from({ length: 257 }, (_, i) => `k${i}`) }, /^surrogate_keys: at most 256 keys in one purge, got 257$/],
