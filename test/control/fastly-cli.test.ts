@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { startEdgeStack, TOKEN } from '../integration/harness.ts';
-import { origin, send } from '../integration/cache/origin.ts';
+import { taggedSite } from '../integration/cache/tagged-site.ts';
 import { ADMIN, startApi } from './helpers.ts';
 
 const FASTLY = join(import.meta.dirname, '../../node_modules/@fastly/cli-linux-x64/fastly');
@@ -90,18 +90,7 @@ test('the Fastly CLI v16 creates a service, manages backends and healthchecks, c
 
 test('the Fastly CLI v16 purges by key, by a file of keys, by URL (hard and soft) and everything', async (t) => {
   const lq = await startEdgeStack(t);
-  const keys: Record<string, string> = { '/k': 'news', '/f1': 'sport', '/f2': 'weather', '/u': 'x', '/s': 'x', '/other': 'x' };
-  const o = await origin(t, (req, res, n) => {
-    send(res, { 'cache-control': 'max-age=3600', 'surrogate-key': keys[req.url ?? ''] ?? 'none' }, `${req.url} #${n}`);
-  });
-  const sid = await lq.createService({ domains: ['cli.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
-  const paths = Object.keys(keys);
-  const states = async (): Promise<string[]> => {
-    const out: string[] = [];
-    for (const path of paths) out.push(String((await lq.edge('cli.example', { path })).headers['x-cache']));
-    return out;
-  };
-  await states();
+  const { sid, states } = await taggedSite(t, lq, 'cli.example', { '/k': 'news', '/f1': 'sport', '/f2': 'weather', '/u': 'x', '/s': 'x', '/other': 'x' });
   const { run: fastly, proxy } = await fastlyCli(t, lq.apiUrl, TOKEN);
 
   assert.match(await fastly('service', 'purge', '--service-id', sid, '--key', 'news'), /Purged key: news.*ID: scn-/);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test, type TestContext } from 'node:test';
-import { origin, send } from '../integration/cache/origin.ts';
+import { taggedSite } from '../integration/cache/tagged-site.ts';
 import { startEdgeStack, TOKEN } from '../integration/harness.ts';
 import { ADMIN, startApi } from './helpers.ts';
 
@@ -96,18 +96,7 @@ test('the fastly JS client v13 creates, validates, activates, clones, lists, upd
 
 test('the fastly JS client v13 purges by one key, by many, by URL and everything', async (t) => {
   const lq = await startEdgeStack(t);
-  const keys: Record<string, string> = { '/one': 'a', '/two': 'b', '/three': 'c', '/url?v=1': 'z', '/rest': 'z' };
-  const o = await origin(t, (req, res, n) => {
-    send(res, { 'cache-control': 'max-age=3600', 'surrogate-key': keys[req.url ?? ''] ?? 'none' }, `${req.url} #${n}`);
-  });
-  const sid = await lq.createService({ domains: ['js.example'], backends: [{ name: 'o', address: '127.0.0.1', port: o.port }] });
-  const paths = Object.keys(keys);
-  const states = async (): Promise<string[]> => {
-    const out: string[] = [];
-    for (const path of paths) out.push(String((await lq.edge('js.example', { path })).headers['x-cache']));
-    return out;
-  };
-  await states();
+  const { sid, states } = await taggedSite(t, lq, 'js.example', { '/one': 'a', '/two': 'b', '/three': 'c', '/url?v=1': 'z', '/rest': 'z' });
   useLocalApi(t, lq.apiUrl, TOKEN);
   const purge = new Fastly.PurgeApi();
 

@@ -171,7 +171,7 @@ test('POST /purge/{cached_url} purges that URL (query string included, scheme op
   const lq = await startEdgeStack(t);
   const o = await taggedOrigin(t);
   const backends = [{ name: 'o', address: '127.0.0.1', port: o.port }];
-  const sid = await lq.createService({ domains: ['url.example'], backends });
+  await lq.createService({ domains: ['url.example'], backends });
   await lq.createService({ domains: ['other.example'], backends });
   const paths = ['/p?x=1', '/p?x=2', '/q'];
   await cacheStates(lq, 'url.example', paths);
@@ -197,7 +197,6 @@ test('POST /purge/{cached_url} purges that URL (query string included, scheme op
   const denied = await fetch(`${lq.apiUrl}/purge/url.example/q`, { method: 'POST', headers: { 'fastly-key': scoped.access_token } });
   assert.equal(denied.status, 403);
   assert.deepEqual(await cacheStates(lq, 'url.example', ['/q']), ['HIT']);
-  assert.ok(sid);
 });
 
 test('POST /purge/{cached_url} uses the service\'s own vcl_hash, as PURGE <url> at the edge does', async (t) => {
