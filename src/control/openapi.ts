@@ -19,8 +19,10 @@ function renameRule(node: unknown): unknown {
 export function buildOpenApi(specs: readonly RouteSpec[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
-    const path = spec.url.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const params = [...spec.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const rest = spec.url.endsWith('*') ? spec.wildcard ?? 'path' : null;
+    const path = spec.url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\*$/, `{${rest}}`);
+    const names = [...spec.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]).concat(rest === null ? [] : [rest]);
+    const params = names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
     const op: Record<string, unknown> = {
       summary: spec.summary,
       tags: [spec.tag],

@@ -17,6 +17,8 @@ export interface RouteSpec {
    * names a URL, not a service): the table authenticates the token, the handler authorizes it.
    */
   readonly authorizesInHandler?: true;
+  /** What OpenAPI calls the rest of the path a trailing `*` (fastify's catch-all) matches. */
+  readonly wildcard?: string;
   readonly body?: TSchema;
   readonly response?: TSchema;
 }

@@ -46,7 +46,7 @@ export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: 
   });
 
   routes.add({
-    method: 'POST', url: '/purge/*', tag: 'purge', access: 'write', authorizesInHandler: true,
+    method: 'POST', url: '/purge/*', wildcard: 'cached_url', tag: 'purge', access: 'write', authorizesInHandler: true,
     summary: 'Purge one URL (with or without its scheme, e.g. /purge/www.example.com/a.css): the service is the one whose active version has its host as a domain',
   }, async ({ headers, token, reply }) => {
     const target = cachedUrl(reply.request.url);

@@ -186,6 +186,10 @@ test('POST /purge/{cached_url} purges that URL (query string included, scheme op
   assert.deepEqual(await cacheStates(lq, 'url.example', ['/q']), ['MISS']);
   assert.deepEqual(await cacheStates(lq, 'other.example', ['/q']), ['HIT']);
 
+  const openapi = await lq.apiOk('GET', '/openapi.json') as { paths: Record<string, { post?: { parameters: Array<{ name: string }> } }> };
+  assert.deepEqual(openapi.paths['/purge/{cached_url}'].post?.parameters.map((p) => p.name), ['cached_url']);
+  assert.deepEqual(openapi.paths['/service/{service_id}/purge'].post?.parameters.map((p) => p.name), ['service_id']);
+
   const unknown = await lq.api('POST', '/purge/nowhere.example/q');
   assert.equal(unknown.status, 404);
   assert.deepEqual(unknown.body, { msg: 'Record not found', detail: 'cached_url: no active service has the domain "nowhere.example"' });
