@@ -60,10 +60,18 @@ for (const canonical of [
   if (lower !== canonical) list.push([lower, lower]);
 }
 
-/** The lower-case name of the field whose name is s[pos, end), without making a new string when it is a known one. */
-function fieldName(s: string, pos: number, end: number): string {
+/**
+ * The lower-case name of the field whose name is s[pos, end), without making a new string when
+ * it is a known one (a known spelling is a token, so it needs no character check); null when
+ * the name is not a token (RFC 9110 §5.1).
+ */
+function fieldName(s: string, pos: number, end: number): string | null {
   const known = KNOWN_NAMES[end - pos];
   if (known !== undefined) for (const [spelling, lower] of known) if (s.startsWith(spelling, pos)) return lower;
+  for (let i = pos; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] !== 1) return null;
+  }
   return s.slice(pos, end).toLowerCase();
 }
 
@@ -73,8 +81,9 @@ function valueChar(c: number): boolean {
 }
 
 /**
- * Reads the head that starts at `start` in `buf`. A scan by character codes over one latin1
- * string: a regular expression per line and a split of the head cost several times as much.
+ * Reads the head that starts at `start` in `buf`: lines and names are found in one latin1
+ * string, characters are checked on the bytes. A regular expression per line, a split of the
+ * head, or one regular expression over the whole head cost more.
  */
 export function parseRequestHead(buf: Buffer, start: number): RequestHead | typeof INCOMPLETE | typeof UNSUPPORTED {
   // Usually one native call: the first bytes as a latin1 string, searched for the head's end by
@@ -96,8 +105,10 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   if (s.startsWith('GET /')) { method = 'GET'; p = 4; }
   else if (s.startsWith('HEAD /')) { method = 'HEAD'; p = 5; }
   else return UNSUPPORTED;
+  // Character checks read the bytes (s[i] is buf[start + i]): a typed-array loop ran about
+  // twice as fast as charCodeAt() over the same head.
   let q = p + 1;
-  for (let c = s.charCodeAt(q); q < lineEnd && c >= 0x21 && c <= 0x7e; c = s.charCodeAt(++q));
+  for (let c = buf[start + q]; q < lineEnd && c >= 0x21 && c <= 0x7e; c = buf[start + ++q]);
   if (lineEnd - q !== 9 || !s.startsWith(' HTTP/1.', q)) return UNSUPPORTED;
   const minor = s.charCodeAt(q + 8);
   if (minor !== 0x31 && minor !== 0x30) return UNSUPPORTED;
@@ -111,15 +122,16 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
     if (++fields > MAX_FIELDS) return UNSUPPORTED;
     let end = s.indexOf('\r\n', pos);
     if (end === -1) end = length;
-    let j = pos;
-    for (let c = s.charCodeAt(j); j < end && c < 128 && TCHAR[c] === 1; c = s.charCodeAt(++j));
-    if (j === pos || j === end || s.charCodeAt(j) !== 0x3a) return UNSUPPORTED;
+    // The name ends at the line's first colon; fieldName() checks it is a token.
+    const j = s.indexOf(':', pos);
+    if (j <= pos || j >= end) return UNSUPPORTED;
     let k = j + 1;
     let m = end;
     for (let c = s.charCodeAt(k); k < m && (c === 0x20 || c === 0x09); c = s.charCodeAt(++k));
     for (let c = s.charCodeAt(m - 1); m > k && (c === 0x20 || c === 0x09); c = s.charCodeAt(--m - 1));
-    for (let i = k; i < m; i++) if (!valueChar(s.charCodeAt(i))) return UNSUPPORTED;
+    for (let i = start + k, last = start + m; i < last; i++) if (!valueChar(buf[i])) return UNSUPPORTED;
     const name = fieldName(s, pos, j);
+    if (name === null) return UNSUPPORTED;
     // A repeated field, or a name the object inherits (`__proto__`, `constructor`): node's.
     if (headers[name] !== undefined) return UNSUPPORTED;
     const value = s.slice(k, m);
