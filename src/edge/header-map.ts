@@ -35,6 +35,17 @@ export class HeaderMap implements HeaderBag {
     return new HeaderMap(fields);
   }
 
+  /**
+   * A client request's headers, as the edge's own reader or node:http made them: a fresh object
+   * per request whose names are lower-case already and never `__proto__` (the reader hands such
+   * a head to node:http, which drops the field). So one shape clone copies them, where `from`
+   * lower-cases and stores each name in turn. Repeated fields' arrays are shared: a HeaderMap
+   * replaces values, never edits them.
+   */
+  static ofRequest(headers: InHeaders): HeaderMap {
+    return new HeaderMap({ ...headers } as OutHeaders);
+  }
+
   clone(): HeaderMap {
     return HeaderMap.from(this.fields);
   }

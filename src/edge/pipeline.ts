@@ -160,7 +160,7 @@ export class Pipeline {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       proto: `HTTP/${req.httpVersion}`,
-      headers: HeaderMap.from(req.headers),
+      headers: HeaderMap.ofRequest(req.headers),
       health: this.#health,
       logger: o.logger,
     });

@@ -28,3 +28,13 @@ test('a field named __proto__ is not copied (it would replace the prototype) and
   assert.deepEqual(Object.keys(h.fields), ['x-kept']);
   assert.equal(h.get('0'), null);
 });
+
+test('a request\'s headers are copied, not shared: VCL\'s changes leave the request\'s own object and arrays alone', () => {
+  const incoming: Record<string, string | string[]> = { host: 'x.test', 'set-cookie': ['a=1'], accept: '*/*' };
+  const h = HeaderMap.ofRequest(incoming);
+  h.set('Host', 'y.test');
+  h.add('set-cookie', 'b=2');
+  h.unset('accept');
+  assert.deepEqual(incoming, { host: 'x.test', 'set-cookie': ['a=1'], accept: '*/*' });
+  assert.deepEqual(h.fields, { host: 'y.test', 'set-cookie': ['a=1', 'b=2'] });
+});
