@@ -6,7 +6,7 @@
 //
 //   node bench/macro/edge.bench.ts [--seconds 10] [--warmup 2] [--workers 1]
 //                                  [--connections 50] [--threads 2] [--rounds 1]
-//                                  [--scenarios pass-1k,hit-1k,hit-100k,mix-1k] [--keep-tmp]
+//                                  [--scenarios pass-1k,hit-1k,hit-1k-browser,hit-100k,mix-1k] [--keep-tmp]
 //
 // With --rounds N every scenario × server run is repeated N times (interleaved, so a burst of
 // other work on the machine hits one round of each, not all rounds of one) and the medians
@@ -102,7 +102,7 @@ async function main(cleanup: Cleanup): Promise<void> {
       for (const name of SERVERS) {
         const t = target(name, s.mode);
         const wrkRun = (secs: number): WrkRun => ({
-          url: t.url, host: t.host, path: s.mix ? '/' : s.path, seconds: secs, connections, threads,
+          url: t.url, host: t.host, path: s.mix ? '/' : s.path, headers: s.headers ?? [], seconds: secs, connections, threads,
           script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
         });
         let m: Measurement;

@@ -29,6 +29,8 @@ export interface WrkRun {
   /** Sent as the Host header (lacquer routes by it); null keeps wrk's `host:port`. */
   readonly host: string | null;
   readonly path: string;
+  /** More header fields for every request (`Name: value`). */
+  readonly headers: readonly string[];
   readonly seconds: number;
   readonly connections: number;
   readonly threads: number;
@@ -101,6 +103,7 @@ export async function runWrk(cleanup: Cleanup, dir: string, run: WrkRun): Promis
     '-s', run.script,
   ];
   if (run.host !== null) args.push('-H', `Host: ${run.host}`);
+  for (const field of run.headers) args.push('-H', field);
   args.push(`${run.url}${run.path}`);
   if (run.scriptArgs.length > 0) args.push('--', ...run.scriptArgs);
   // Through sh so that its `times` builtin reports wrk's CPU once wrk has been reaped (the
