@@ -107,8 +107,8 @@ export class EdgeRuntime {
           const key = this.pipeline.purgeKey(cmd.serviceId, cmd.host, cmd.url);
           if (key !== null) this.cache.purge({ kind: 'key', id: cmd.id, key, soft: cmd.soft });
         }
-        this.metrics.purged(message.command.kind, message.command.soft);
-        this.#o.report?.({ type: 'purged', id: message.command.id });
+        this.metrics.purged(cmd.kind, cmd.soft);
+        this.#o.report?.({ type: 'purged', id: cmd.id });
         return;
       }
       case 'purge-result':

@@ -62,7 +62,12 @@ const label = (server: ServerName) => (server === 'node' ? 'bare node' : server)
  * whose threads are not capped to the worker count.
  */
 function usPerRequest(rounds: readonly Measurement[]): number {
-  return median(rounds.map((r) => (r.requestsPerSecond > 0 ? (r.serverCores * 1e6) / r.requestsPerSecond : NaN)));
+  return median(rounds.map(usPerResponse));
+}
+
+/** One run's server CPU per response, in µs. */
+function usPerResponse(r: Measurement): number {
+  return r.requestsPerSecond > 0 ? (r.serverCores * 1e6) / r.requestsPerSecond : NaN;
 }
 
 export function formatResults(scenarios: readonly Scenario[], results: Results): string {
@@ -120,7 +125,7 @@ function pairedRounds(scenarios: readonly Scenario[], results: Results): string 
     const varnish = results.get(s.id)?.get('varnish');
     if (lacquer === undefined || varnish === undefined || lacquer.length < 2 || lacquer.length !== varnish.length) continue;
     const rps = lacquer.map((l, i) => l.requestsPerSecond / varnish[i].requestsPerSecond);
-    const us = lacquer.map((l, i) => (l.serverCores / l.requestsPerSecond) / (varnish[i].serverCores / varnish[i].requestsPerSecond));
+    const us = lacquer.map((l, i) => usPerResponse(l) / usPerResponse(varnish[i]));
     rows.push([s.title, 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
     rows.push(['', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
   }

@@ -68,7 +68,7 @@ const MAX_BULK_KEYS = 256;
  * once, in order.
  */
 function bulkKeys(header: string | undefined, body: unknown): string[] {
-  const split = (text: string): string[] => text.split(/[ \t]+/).filter((k) => k !== '');
+  const split = (text: string): string[] => text.split(/\s+/).filter((k) => k !== '');
   let keys: string[];
   if (header !== undefined && header.trim() !== '') {
     keys = split(header);

@@ -61,15 +61,15 @@ for (const canonical of [
 }
 
 /**
- * The lower-case name of the field whose name is s[pos, end), without making a new string when
- * it is a known one (a known spelling is a token, so it needs no character check); null when
- * the name is not a token (RFC 9110 §5.1).
+ * The lower-case name of the field whose name is s[pos, end) (the bytes buf[start + pos, start +
+ * end)), without making a new string when it is a known one (a known spelling is a token, so it
+ * needs no character check); null when the name is not a token (RFC 9110 §5.1).
  */
-function fieldName(s: string, pos: number, end: number): string | null {
+function fieldName(s: string, buf: Buffer, start: number, pos: number, end: number): string | null {
   const known = KNOWN_NAMES[end - pos];
   if (known !== undefined) for (const [spelling, lower] of known) if (s.startsWith(spelling, pos)) return lower;
-  for (let i = pos; i < end; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = start + pos, last = start + end; i < last; i++) {
+    const c = buf[i];
     if (c >= 128 || TCHAR[c] !== 1) return null;
   }
   return s.slice(pos, end).toLowerCase();
@@ -130,7 +130,7 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
     for (let c = s.charCodeAt(k); k < m && (c === 0x20 || c === 0x09); c = s.charCodeAt(++k));
     for (let c = s.charCodeAt(m - 1); m > k && (c === 0x20 || c === 0x09); c = s.charCodeAt(--m - 1));
     for (let i = start + k, last = start + m; i < last; i++) if (!valueChar(buf[i])) return UNSUPPORTED;
-    const name = fieldName(s, pos, j);
+    const name = fieldName(s, buf, start, pos, j);
     if (name === null) return UNSUPPORTED;
     // A repeated field, or a name the object inherits (`__proto__`, `constructor`): node's.
     if (headers[name] !== undefined) return UNSUPPORTED;
