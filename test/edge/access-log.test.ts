@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import pino from 'pino';
-import { AccessLog, FLUSH_MS } from '../../src/edge/access-log.ts';
+import { AccessLog, FLUSH_MS, type AccessLogEntry } from '../../src/edge/access-log.ts';
 
 function capture(level = 'info'): { logger: pino.Logger; lines: string[] } {
   const lines: string[] = [];
@@ -65,4 +66,57 @@ test('lines written close together reach the stream as one write, in order, with
   await new Promise((r) => setTimeout(r, FLUSH_MS + 20));
   assert.equal(lines.length, 1);
   assert.deepEqual(lines[0].trimEnd().split('\n').map((l) => (JSON.parse(l) as { url: string }).url), ['/1', '/2', '/3']);
+});
+
+/** The line JSON.stringify would make of the same fields, after pino's level, time and bindings. */
+function expectedLine(time: string, e: AccessLogEntry): string {
+  return `{"level":30,"time":${time},"pop":"ams","component":"edge",${JSON.stringify(e).slice(1, -1)},"msg":"request"}\n`;
+}
+
+test('every line is exactly what JSON.stringify writes, whatever the strings and numbers', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 40 });
+  const number = fc.oneof(
+    fc.integer({ min: 0, max: 100_000 }).map((h) => Math.round(h) / 100),
+    fc.nat(),
+    fc.double(),
+    fc.constantFrom(0.1 + 0.2, 1.005, 1e9, 1e21, -0, 2 ** 53),
+  );
+  const entryArb = fc.record({
+    service: text, backend: fc.option(text), method: text, url: text, status: fc.integer({ min: 100, max: 999 }),
+    reason: fc.option(text), bytes: fc.nat(), cache: text, ms: number, connectMs: fc.option(number), firstByteMs: fc.option(number),
+  });
+  fc.assert(fc.property(entryArb, (e) => {
+    const { logger, lines } = capture();
+    const log = new AccessLog(logger);
+    log.write(e);
+    log.flush();
+    const line = lines.join('');
+    const time = /^\{"level":30,"time":(\d+),/.exec(line)?.[1] ?? 'none';
+    assert.equal(line, expectedLine(time, e));
+  }), { numRuns: 2000 });
+});
+
+test('a line longer than a batch\'s chunk is written whole, in its place among the others', () => {
+  const { logger, lines } = capture();
+  const log = new AccessLog(logger);
+  const urls = ['/before', `/${'x'.repeat(200_000)}`, '/after'];
+  for (const url of urls) log.write({ ...entry, url });
+  log.flush();
+  assert.deepEqual(lines.join('').trimEnd().split('\n').map((l) => (JSON.parse(l) as { url: string }).url), urls);
+});
+
+test('a stream that keeps the bytes it was given still has every line intact after later batches', () => {
+  const kept: Buffer[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _enc, done) { kept.push(chunk); done(); } });
+  const log = new AccessLog(pino({ base: { pop: 'ams' } }, stream));
+  const urls: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    urls.push(`/object/${i}`);
+    log.write({ ...entry, url: `/object/${i}` });
+    if (i % 97 === 0) log.flush();
+  }
+  log.flush();
+  assert.ok(kept.length > 50, `${kept.length} batches`);
+  const written = Buffer.concat(kept).toString('utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { url: string }).url);
+  assert.deepEqual(written, urls);
 });

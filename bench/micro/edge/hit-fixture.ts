@@ -1,6 +1,7 @@
 // What both hit micro benches serve: an edge runtime with one generated service (domain
 // hit.test) whose cache already holds a 1 KB object at /a, logging to /dev/null.
 import pino from 'pino';
+import { logStream } from '../../../src/process/logger.ts';
 import { createObject, primaryKey } from '../../../src/edge/cache/index.ts';
 import { EdgeRuntime } from '../../../src/edge/runtime.ts';
 import { backend as backendSchema, parseRecord, settings as settingsSchema } from '../../../src/model/api/index.ts';
@@ -10,7 +11,7 @@ export const BODY = Buffer.alloc(1024, 'x');
 export const ORIGIN_HEADERS = { 'content-type': 'text/plain', 'cache-control': 'max-age=3600', 'content-length': '1024', date: new Date().toUTCString() };
 
 export function hitRuntime(): EdgeRuntime {
-  const logger = pino({ base: { pop: 'bench' } }, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
+  const logger = pino({ base: { pop: 'bench' } }, logStream('/dev/null'));
   const runtime = new EdgeRuntime({ host: '127.0.0.1', port: 0, pop: 'bench', logger, purger: async () => ({ status: 'unauthorized' }) });
   const record = (schema: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
     const r = parseRecord(schema, body, null);
