@@ -44,7 +44,8 @@ export function serveObject(object: CachedObject, req: ServeRequest, now: number
   const headers: StoredHeaders = { ...template };
   headers.age = String(ageOf(object, now));
   headers['x-cache-hits'] = String(object.hits);
-  const head = req.method.toUpperCase() === 'HEAD';
+  const method = req.method.toUpperCase();
+  const head = method === 'HEAD';
   const size = object.body.length;
 
   if (object.status === 200 || object.status === 203) {
@@ -54,7 +55,8 @@ export function serveObject(object: CachedObject, req: ServeRequest, now: number
       return { status: 304, reason: 'Not Modified', headers, template: null, body: EMPTY };
     }
     if (object.status === 200) {
-      const range = req.method.toUpperCase() === 'GET' && rangeApplies(object, req.headers) ? parseRange(field(req.headers, 'range'), size) : null;
+      const ranges = method === 'GET' ? field(req.headers, 'range') : null;
+      const range = ranges !== null && rangeApplies(object, req.headers) ? parseRange(ranges, size) : null;
       if (range === 'unsatisfiable') {
         headers['content-range'] = `bytes */${size}`;
         headers['content-length'] = '0';
@@ -104,17 +106,18 @@ export function ageOf(object: CachedObject, now: number): number {
  * If-Modified-Since is ignored.
  */
 function notModified(object: CachedObject, req: HeaderFields): boolean {
-  const etag = field(object.headers, 'etag');
   const inm = field(req, 'if-none-match');
   if (inm !== null) {
     if (inm.trim() === '*') return true;
+    const etag = field(object.headers, 'etag');
     if (etag === null) return false;
     const tag = opaqueTag(etag);
     return inm.split(',').some((t) => opaqueTag(t.trim()) === tag);
   }
   const ims = field(req, 'if-modified-since');
+  if (ims === null) return false;
   const lastModified = field(object.headers, 'last-modified');
-  if (ims === null || lastModified === null) return false;
+  if (lastModified === null) return false;
   const since = Date.parse(ims);
   const modified = Date.parse(lastModified);
   return Number.isFinite(since) && Number.isFinite(modified) && modified <= since;
