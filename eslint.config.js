@@ -27,4 +27,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // Node defines these globals as accessors, so every use runs a getter (~20 ns): on the
+    // request path, import them instead.
+    files: ['src/edge/**', 'src/vcl/runtime/**'],
+    rules: {
+      'no-restricted-globals': ['error',
+        { name: 'Buffer', message: "import { Buffer } from 'node:buffer' (the global is an accessor)." },
+        { name: 'performance', message: "import { performance } from 'node:perf_hooks' (the global is an accessor)." },
+        { name: 'process', message: "import process from 'node:process' (the global is an accessor)." },
+      ],
+    },
+  },
 );

@@ -14,6 +14,7 @@
 // hand-over is a write(2) on pino's asynchronous destination, and one per event-loop turn cost
 // a pass request ~3 µs of CPU at a few thousand requests a second. A line is never older than
 // FLUSH_MS when it reaches the stream; `flush()` runs before the process exits.
+import { Buffer } from 'node:buffer';
 import pino, { type Logger } from 'pino';
 
 export interface AccessLogEntry {

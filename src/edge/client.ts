@@ -1,5 +1,6 @@
 // The client side of a request: when it went away, and the small synthetic answers the edge
 // gives before any VCL runs (404 Domain Not Found, 508 Loop Detected, /ready).
+import { Buffer } from 'node:buffer';
 import type { ClientResponse } from './http1/index.ts';
 
 /**

@@ -6,6 +6,8 @@ import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclReq
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
+// Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
+import { performance } from 'node:perf_hooks';
 
 /** Health of a backend or director by VCL name, as this worker sees it (BackendHealth). */
 export interface NamedHealth {

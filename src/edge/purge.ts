@@ -2,6 +2,7 @@
 // primary (the Purger) to authenticate the Fastly-Key and fan the purge out to every worker,
 // and answers only once every worker applied it.
 
+import { Buffer } from 'node:buffer';
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import { isSoftPurge, newPurgeId, primaryKey, type EdgeCache, type PurgeCommand } from './cache/index.ts';
 import type { RequestContext } from './context.ts';

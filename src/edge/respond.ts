@@ -4,7 +4,9 @@
 // upstream body belongs to the client pipe (and, when the object is stored, to the cache
 // copier that listens on the same stream); the access log line is written when the body ends.
 
+import { Buffer } from 'node:buffer';
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AccessLog } from './access-log.ts';

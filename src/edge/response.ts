@@ -8,6 +8,7 @@
 // was promised. Failures before the headers reject `response` with an EdgeError.
 
 import { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { CancelSignal } from './client.ts';
 import { EdgeError, toEdgeError } from './errors.ts';

@@ -6,6 +6,7 @@
 // here, once per activation per worker; the old CompiledService stays alive for requests that
 // still hold it, and pools whose identity the new table no longer uses close once idle.
 
+import process from 'node:process';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { poolIdentity } from '../model/backend.ts';

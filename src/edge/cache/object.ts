@@ -6,6 +6,7 @@
 // the store owns it. The only fields that change afterwards are `ttl` (soft purge ends the
 // fresh period) and `hits`.
 
+import { Buffer } from 'node:buffer';
 import { copyFields, field, fieldBytes, type HeaderFields, type StoredHeaders } from './fields.ts';
 import type { Lifetimes } from './policy.ts';
 

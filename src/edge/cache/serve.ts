@@ -4,6 +4,7 @@
 // Pure apart from counting the hit on the object: the caller supplies the time. The body is a
 // view into the object's Buffer (`subarray`), never a copy.
 
+import { Buffer } from 'node:buffer';
 import { field, type HeaderFields, type StoredHeaders } from './fields.ts';
 import type { CachedObject } from './object.ts';
 import { SURROGATE_CONTROL, SURROGATE_KEY } from './surrogate-control.ts';

@@ -16,6 +16,8 @@
 // the server's periodic sweep (`sweep()`), not a socket timer: a socket timer is re-armed on
 // every read and write, which showed in the CPU profile of a hit.
 
+import process from 'node:process';
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import { FastResponse, type ResponseConnection } from './response.ts';
 import { INCOMPLETE, parseRequestHead, UNSUPPORTED, type RequestHead } from './request-head.ts';

@@ -15,6 +15,7 @@
 // body behind it): building it as a string, then flattening and copying it out, was with the
 // checks ~1 µs of a 1 KB hit.
 
+import { Buffer } from 'node:buffer';
 import type http from 'node:http';
 import type net from 'node:net';
 import type { RequestHead } from './request-head.ts';

@@ -2,6 +2,7 @@
 // Each entry states its parameters and builds, at compile time, one closure for a call
 // site: arguments are converted once to the parameter types, regex patterns are translated
 // and compiled once, table names are resolved to the table itself.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { Eval } from './value.ts';
 import type { VclType } from './types.ts';

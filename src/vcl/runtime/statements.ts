@@ -2,6 +2,7 @@
 // undefined to go on, an Action to end the vcl_* subroutine with it (also from inside a
 // `call`ed custom sub, as in Fastly), RETURN to leave the current sub, or a goto signal
 // that the enclosing block resolves to the label's position.
+import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { AssignmentOperator, Block, Expression, Identifier, Statement } from '../ast.ts';
 import type { Action } from '../compiled.ts';
