@@ -16,6 +16,7 @@
 // FLUSH_MS when it reaches the stream; `flush()` runs before the process exits.
 import { Buffer } from 'node:buffer';
 import pino, { type Logger } from 'pino';
+import { copy, putLatin1 } from './bytes.ts';
 
 export interface AccessLogEntry {
   readonly service: string;
@@ -201,21 +202,16 @@ function writeJsonString(buf: Buffer, at: number, text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return at + buf.write(JSON.stringify(text), at, 'utf8');
   }
-  buf[at++] = 0x22;
-  for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(i);
-  buf[at + n] = 0x22;
-  return at + n + 1;
+  buf[at] = 0x22;
+  at = putLatin1(buf, at + 1, text);
+  buf[at] = 0x22;
+  return at + 1;
 }
 
 function writeNumberOrNull(buf: Buffer, at: number, value: number | null): number {
   return value === null ? copy(buf, at, NULL) : writeNumber(buf, at, value);
 }
 
-/** Copies `bytes` to `at` and returns the offset after them. */
-function copy(buf: Buffer, at: number, bytes: Buffer): number {
-  buf.set(bytes, at);
-  return at + bytes.length;
-}
 
 /**
  * Writes `value` as JSON.stringify() would. Whole numbers and numbers of whole hundredths (the

@@ -6,11 +6,11 @@
 // the connection for HTTP/1.0 ones. HEAD, 204 and 304 responses carry no body. The
 // connection's own fields (Connection, Keep-Alive, Transfer-Encoding) are the edge's to write:
 // a caller's `Connection: close` is honoured, the rest of those fields are not copied.
-// Field names and values are checked as node:http checks them, so a value with CR or LF (from
-// VCL, say) throws instead of splitting the response.
+// Field names and values are checked as node:http checks them (./field-lines.ts), so a value
+// with CR or LF (from VCL, say) throws instead of splitting the response.
 // A cached object's fields are the same in every response that serves it: given them as `base`,
-// the writer serialises and checks them once per object and reuses those bytes while the fields
-// still hold them unchanged and in order; otherwise it writes every field on its own.
+// the writer uses their serialisation (made once per object) while the fields still hold them
+// unchanged and in order; otherwise it writes every field on its own.
 // The head is written as bytes straight into the buffer that goes to the socket (with a small
 // body behind it): building it as a string, then flattening and copying it out, was with the
 // checks ~1 µs of a 1 KB hit.
@@ -18,6 +18,8 @@
 import { Buffer } from 'node:buffer';
 import type http from 'node:http';
 import type net from 'node:net';
+import { copy, putLatin1 } from '../bytes.ts';
+import { FieldLines, invalid, invalidValue, serialisedBase } from './field-lines.ts';
 import type { RequestHead } from './request-head.ts';
 import type { ClientResponse } from './types.ts';
 
@@ -31,7 +33,6 @@ export interface ResponseConnection {
   finished(keepAlive: boolean): void;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
 const CHUNK_END = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
@@ -77,129 +78,12 @@ function keepAliveEnd(seconds: number): Buffer {
   return keepAliveTrailer;
 }
 
-/**
- * True when `value` has a character node:http refuses in a field value or reason: a control
- * character other than tab, DEL, or one beyond latin1. A loop: the values are mostly a few
- * characters long, where a regular expression's call cost more than the scan.
- */
-function invalidValue(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) return true;
-  }
-  return false;
-}
-
-/** Field names already checked, so a steady set of names costs one lookup each (bounded). */
-const CHECKED_NAMES = new Set<string>();
-
-function checkName(name: string): void {
-  if (CHECKED_NAMES.has(name)) return;
-  if (!TOKEN.test(name)) throw invalid(`header name "${name}"`);
-  if (CHECKED_NAMES.size < 1024) CHECKED_NAMES.add(name);
-}
-
-function invalid(what: string): TypeError {
-  return Object.assign(new TypeError(`Invalid character in ${what}`), { code: 'ERR_INVALID_CHAR' });
-}
-
-/**
- * The field lines of a `base` header object (see ClientResponse.writeHead), serialised and
- * checked once per base: a cached object's fields are the same in every response that serves it.
- */
-interface SerialisedBase {
-  readonly bytes: Buffer;
-  readonly names: readonly string[];
-  readonly values: readonly unknown[];
-  readonly hasLength: boolean;
-  readonly hasDate: boolean;
-}
-
-const SERIALISED_BASES = new WeakMap<object, SerialisedBase | null>();
-
-function serialisedBase(base: http.OutgoingHttpHeaders): SerialisedBase | null {
-  let s = SERIALISED_BASES.get(base);
-  if (s === undefined) SERIALISED_BASES.set(base, s = serialiseBase(base));
-  return s;
-}
-
-/** Null when the base has a field only the response may write, or one that is not valid. */
-function serialiseBase(base: http.OutgoingHttpHeaders): SerialisedBase | null {
-  const lines = new FieldLines();
-  const names: string[] = [];
-  const values: unknown[] = [];
-  for (const name in base) {
-    const value = base[name];
-    if (value === undefined) continue;
-    if (name === 'connection' || name === 'transfer-encoding' || name === 'keep-alive') return null;
-    try {
-      lines.add(name, value);
-    } catch {
-      return null;
-    }
-    names.push(name);
-    values.push(value);
-  }
-  const bytes = Buffer.allocUnsafeSlow(lines.bytes);
-  lines.writeTo(bytes, 0);
-  return { bytes, names, values, hasLength: base['content-length'] !== undefined, hasDate: base.date !== undefined };
-}
-
-/**
- * Field lines checked as node:http checks them (a token name; no CR, LF or other control
- * character in a value), kept until written. Every character of a checked line is latin1, so
- * it takes one byte.
- */
-class FieldLines {
-  readonly #names: string[] = [];
-  readonly #values: string[] = [];
-  /** The lines' size in bytes: `name: value\r\n` each. */
-  bytes = 0;
-
-  add(name: string, value: number | string | readonly string[]): void {
-    checkName(name);
-    if (typeof value === 'object') {
-      for (const v of value) this.#line(name, v);
-    } else {
-      this.#line(name, typeof value === 'string' ? value : String(value));
-    }
-  }
-
-  #line(name: string, value: string): void {
-    if (invalidValue(value)) throw invalid(`header "${name}"`);
-    this.#names.push(name);
-    this.#values.push(value);
-    this.bytes += name.length + value.length + 4;
-  }
-
-  /** Writes the lines at `at` and returns the offset after them. */
-  writeTo(out: Buffer, at: number): number {
-    const names = this.#names;
-    const values = this.#values;
-    for (let i = 0; i < names.length; i++) {
-      at = putLatin1(out, at, names[i]);
-      out[at++] = 0x3a;
-      out[at++] = 0x20;
-      at = putLatin1(out, at, values[i]);
-      out[at++] = 0x0d;
-      out[at++] = 0x0a;
-    }
-    return at;
-  }
-}
-
-/** Copies text whose every character is latin1 (checked before) to `at`, one byte each. */
-function putLatin1(out: Buffer, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
-  return at + text.length;
-}
-
-function copy(out: Buffer, at: number, bytes: Buffer): number {
-  out.set(bytes, at);
-  return at + bytes.length;
-}
-
 const CONTENT_LENGTH = latin1('content-length: ');
+
+/** RFC 9110 §6.4.1, §9.3.2: no content after HEAD, 1xx, 204 or 304. */
+function allowsBody(method: string, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
+}
 
 type Listener = () => void;
 
@@ -219,7 +103,8 @@ export class FastResponse implements ClientResponse {
   #fields: http.OutgoingHttpHeaders = {};
   #base: http.OutgoingHttpHeaders | null = null;
   #chunked = false;
-  #bodyAllowed = true;
+  /** Whether the status and method allow content; set with the status. */
+  #bodyAllowed: boolean;
   #keepAlive = true;
   #onClose: Listener[] | null = null;
   #onDrain: Listener[] | null = null;
@@ -228,12 +113,14 @@ export class FastResponse implements ClientResponse {
     this.#conn = conn;
     this.#head = head;
     this.shouldKeepAlive = head.keepAlive;
+    this.#bodyAllowed = allowsBody(head.method, this.#status);
   }
 
   writeHead(status: number, reason: string, headers: http.OutgoingHttpHeaders, base: http.OutgoingHttpHeaders | null = null): this {
     if (this.headersSent) throw new Error('writeHead after the head was sent');
     if (invalidValue(reason)) throw invalid('the status reason');
     this.#status = status;
+    this.#bodyAllowed = allowsBody(this.#head.method, status);
     this.#reason = reason;
     this.#fields = headers;
     this.#base = base;
@@ -289,7 +176,7 @@ export class FastResponse implements ClientResponse {
     const socket = this.#conn.socket;
     if (!this.headersSent) {
       const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      const sent = body !== undefined && length > 0 && this.#allowsBody();
+      const sent = body !== undefined && length > 0 && this.#bodyAllowed;
       // A small body goes behind the head in its buffer: one write is cheaper than a corked
       // writev of two.
       const room = sent && length <= ONE_WRITE_MAX ? length : 0;
@@ -327,12 +214,6 @@ export class FastResponse implements ClientResponse {
     if (this.destroyed) return;
     this.destroyed = true;
     if (!this.writableFinished) this.#emitClose();
-  }
-
-  /** RFC 9110 §6.4.1, §9.3.2: no content after HEAD, 1xx, 204 or 304. */
-  #allowsBody(): boolean {
-    const status = this.#status;
-    return this.#head.method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
   }
 
   /**
@@ -374,7 +255,6 @@ export class FastResponse implements ClientResponse {
     }
     const status = statusLine(this.#status, this.#reason);
     const date = hasDate ? null : httpDateLine();
-    this.#bodyAllowed = this.#allowsBody();
     let length: string | null = null;
     if (this.#bodyAllowed && !hasLength) {
       if (bodyLength !== null) length = String(bodyLength);
