@@ -3,6 +3,7 @@
 // compiles it through the injected validator and refuses on any error, and refuses when a
 // domain is already active in another service.
 import { randomBytes } from 'node:crypto';
+import { defaultBackendName } from '../model/default-backend.ts';
 import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
 import type { StoreTx, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
@@ -78,18 +79,22 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
 
 export interface ValidationResult {
   readonly generated: GeneratedVcl;
+  /** The API name of the backend that serves what nothing routes elsewhere (model/default-backend.ts). */
+  readonly defaultBackend: string | null;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly diagnostics: readonly VclDiagnostic[];
 }
 
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
-  const generated = generateVcl(await loadConfig(tx, serviceId, version));
+  const config = await loadConfig(tx, serviceId, version);
+  const generated = generateVcl(config);
+  const defaultBackend = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
   const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
   const diagnostics = errors.length === 0 ? validator(generated.files).diagnostics : [];
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
-  return { generated, errors, warnings, diagnostics };
+  return { generated, defaultBackend, errors, warnings, diagnostics };
 }
 
 /** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
@@ -99,6 +104,8 @@ export function validateBody(r: ValidationResult): Record<string, unknown> {
     status: ok ? 'ok' : 'error',
     msg: ok ? null : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'} in the generated VCL`,
     errors: r.errors, warnings: r.warnings, messages: [...r.errors, ...r.warnings],
+    // lacquer's own field: which backend serves requests nothing routes elsewhere.
+    default_backend: r.defaultBackend,
   };
 }
 

@@ -5,6 +5,7 @@
 // https://www.fastly.com/documentation/reference/vcl/declarations/director/.
 import type { ApiRecord } from './api/index.ts';
 import { DIRECTOR_TYPES } from './api/index.ts';
+import { defaultBackendName } from './default-backend.ts';
 
 export interface VclFile {
   readonly name: string;
@@ -120,9 +121,9 @@ export function expandMacros(source: string, phases: Readonly<Record<Phase, stri
 
 function phaseCode(config: VersionConfig, hasAuto: boolean): Record<Phase, string[]> {
   const code = Object.fromEntries(PHASES.map((p) => [p, [] as string[]])) as Record<Phase, string[]>;
-  const first = config.backends[0];
+  const first = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
   if (hasAuto) code.recv.push(`set req.backend = ${AUTO_DIRECTOR};`);
-  else if (first !== undefined) code.recv.push(`set req.backend = ${backendVclName(String(first.name))};`);
+  else if (first !== null) code.recv.push(`set req.backend = ${backendVclName(first)};`);
   const s = config.settings;
   // general.default_ttl applies when the origin says nothing about freshness (Fastly: "Default TTL").
   code.fetch.push('if (!beresp.http.Cache-Control && !beresp.http.Surrogate-Control && !beresp.http.Expires) {');
