@@ -1,21 +1,15 @@
-// The dashboard's pure parts (escaping, highlighting, diff, error mapping, sessions) and the
+// The dashboard's pure parts (escaping, highlighting, error mapping, sessions) and the
 // live-health relay from the API's /health/events to the browser.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
-import pino from 'pino';
-import { buildControlApi } from '../../src/control/index.ts';
 import { fieldErrors } from '../../src/control/dashboard/api-client.ts';
-import { diffBackends } from '../../src/control/dashboard/diff.ts';
 import { highlightVcl, vclUses } from '../../src/control/dashboard/highlight.ts';
 import { html, raw } from '../../src/control/dashboard/html.ts';
 import { SessionStore } from '../../src/control/dashboard/sessions.ts';
 import type { HealthEvent } from '../../src/health/index.ts';
-import { openSqliteStore } from '../../src/store/index.ts';
-import { Browserless } from './dashboard-helpers.ts';
+import { Browserless, startWithHealth } from './dashboard-helpers.ts';
 import { ADMIN } from './helpers.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
 
 test('html escapes every interpolation except Html values', () => {
   const name = `<a href="x">'&'</a>`;
@@ -40,22 +34,6 @@ test('vclUses lists the lines that name a backend, not its declaration', () => {
   ];
   assert.deepEqual(vclUses(files, 'F_a'), ['generated.vcl line 3: set req.backend = F_a;', 'main line 3: { .backend = F_a; .weight = 1; }']);
   assert.deepEqual(vclUses(files, 'F_b'), []);
-});
-
-test('diffBackends reports added, removed and changed backends, healthcheck fields included', () => {
-  const before = {
-    backends: [{ name: 'a', port: 80, healthcheck: 'h', updated_at: '1' }, { name: 'gone', port: 80 }],
-    healthchecks: [{ name: 'h', path: '/a' }],
-  };
-  const after = {
-    backends: [{ name: 'a', port: 81, healthcheck: 'h', updated_at: '2' }, { name: 'new', port: 80 }],
-    healthchecks: [{ name: 'h', path: '/b' }],
-  };
-  assert.deepEqual(diffBackends(before, after), {
-    added: ['new'], removed: ['gone'],
-    changed: [{ name: 'a', changes: [{ field: 'healthcheck.path', from: '/a', to: '/b' }, { field: 'port', from: 80, to: 81 }] }],
-  });
-  assert.deepEqual(diffBackends(null, after).added, ['a', 'new']);
 });
 
 test('fieldErrors splits the API detail by field and renames form fields', () => {
@@ -83,24 +61,8 @@ test('sessions expire after their lifetime and are swept on the next sign-in', (
   assert.equal(sessions.get(old.id), null);
 });
 
-class FakeHealth extends EventEmitter<{ health: [HealthEvent] }> {
-  snapshot(serviceId: string) {
-    return { service_id: serviceId, backends: [] };
-  }
-  setAdmin(): boolean {
-    return false;
-  }
-}
-
 test('/dashboard/events relays the API\'s health events to a signed-in browser and stops listening when it leaves', async (t) => {
-  const store = openSqliteStore(':memory:');
-  const health = new FakeHealth();
-  const app = buildControlApi({ store, validator: vclValidator, pop: 'test', egress: [], logger: pino({ level: 'silent' }), adminToken: ADMIN, health });
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  t.after(async () => {
-    await app.close();
-    await store.close();
-  });
+  const { base, health } = await startWithHealth(t);
   assert.equal((await fetch(`${base}/dashboard/events`)).status, 401);
   const browser = new Browserless(base);
   assert.equal((await browser.signIn(ADMIN)).status, 303);

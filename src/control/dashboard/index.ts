@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { registerAssets } from './assets.ts';
 import type { DashboardEnv } from './context.ts';
 import { registerEvents } from './events.ts';
+import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerServices } from './pages/services.ts';
@@ -26,6 +27,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerBackends(env);
   registerBackendForm(env);
   registerVersions(env);
+  registerActivate(env);
   registerEvents(env);
 }
 
