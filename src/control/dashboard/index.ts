@@ -8,6 +8,7 @@ import { registerEvents } from './events.ts';
 import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
+import { registerDomains } from './pages/domains.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
 import { registerVersions } from './pages/versions.ts';
@@ -26,6 +27,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerServices(env);
   registerBackends(env);
   registerBackendForm(env);
+  registerDomains(env);
   registerVersions(env);
   registerActivate(env);
   registerEvents(env);
