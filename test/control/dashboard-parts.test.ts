@@ -93,3 +93,48 @@ test('/dashboard/events relays the API\'s health events to a signed-in browser a
   for (let i = 0; i < 200 && health.listenerCount('health') > 0; i++) await new Promise((r) => setTimeout(r, 5));
   assert.equal(health.listenerCount('health'), 0);
 });
+
+/** Reads /dashboard/events with a session cookie until `until` holds, emitting `emit` once the relay listens. */
+function readEvents(url: string, cookie: string, health: { listenerCount(e: 'health'): number }, emit: () => void, until: (text: string) => boolean): Promise<string> {
+  let text = '';
+  return new Promise<string>((resolve, reject) => {
+    const req = http.get(url, { headers: { cookie } }, (res) => {
+      assert.equal(res.statusCode, 200);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (until(text)) {
+          req.destroy();
+          resolve(text);
+        }
+      });
+    });
+    req.on('error', reject);
+    void (async () => {
+      while (health.listenerCount('health') === 0) await new Promise((r) => setTimeout(r, 5));
+      emit();
+    })();
+  });
+}
+
+test('/dashboard/events gives a service-scoped token only its own service\'s health, other services\' backends left out', async (t) => {
+  const { base, health, call } = await startWithHealth(t);
+  const mine = ((await call('POST', '/service', { name: 'mine' })) as { id: string }).id;
+  const theirs = ((await call('POST', '/service', { name: 'theirs' })) as { id: string }).id;
+  const token = ((await call('POST', '/tokens', { service_id: mine })) as { access_token: string }).access_token;
+  const browser = new Browserless(base);
+  assert.equal((await browser.signIn(token)).status, 303);
+  const cookie = `lacquer_session=${browser.cookies.get('lacquer_session')}`;
+  const other = await fetch(`${base}/dashboard/events?service_id=${theirs}`, { headers: { cookie } });
+  assert.equal(other.status, 403);
+  assert.equal(await other.text(), 'This token is scoped to another service.\n');
+  const at = '2026-01-01T00:00:00.000Z';
+  const onlyTheirs: HealthEvent = { type: 'health', identity: 'i1', healthy: false, cause: 'probe', pop: 'test', at, backends: [{ service_id: theirs, name: 'F_secret' }] };
+  const shared: HealthEvent = { ...onlyTheirs, identity: 'i2', backends: [{ service_id: theirs, name: 'F_secret' }, { service_id: mine, name: 'F_a' }] };
+  const text = await readEvents(`${base}/dashboard/events`, cookie, health, () => {
+    health.emit('health', onlyTheirs);
+    health.emit('health', shared);
+  }, (s) => s.includes('event: health'));
+  assert.equal(text.slice(text.indexOf('event: health')), `event: health\ndata: ${JSON.stringify({ ...shared, backends: [{ service_id: mine, name: 'F_a' }] })}\n\n`);
+  assert.ok(!text.includes(theirs) && !text.includes('F_secret'), text);
+});

@@ -9,6 +9,7 @@ import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerDomains } from './pages/domains.ts';
+import { registerNotFound } from './pages/not-found.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
 import { registerVersions } from './pages/versions.ts';
@@ -31,6 +32,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerVersions(env);
   registerActivate(env);
   registerEvents(env);
+  registerNotFound(env);
 }
 
 export { SessionStore, SESSION_COOKIE, SESSION_TTL_MS } from './sessions.ts';
