@@ -70,7 +70,7 @@ test('deleting an active domain asks first, saying its requests stop reaching th
   assert.equal((await api.call('PUT', `/service/${sid}/version/1/activate`)).status, 200);
   const list = `/dashboard/services/${sid}/domains`;
   const page = await browser.get(list);
-  assert.match(page.text, /data-confirm="Delete domain example\.com from the draft\? Requests for example\.com stop reaching this service once this draft is activated: the edge answers them &quot;404 Domain Not Found&quot; unless another service adds the domain\. It is the draft&#39;s only domain: once the draft is activated, no request reaches this service\."/);
+  assert.match(page.text, /data-confirm="Delete domain example\.com from the draft\?\nRequests for example\.com stop reaching this service once this draft is activated: the edge answers them &quot;404 Domain Not Found&quot; unless another service adds the domain\.\nIt is the draft&#39;s only domain: once the draft is activated, no request reaches this service\."/);
   const ask = await browser.submit(list, `${list}/example.com/delete`, {});
   assert.equal(ask.status, 200);
   assert.match(ask.text, /<h2 id="confirm-title">Delete domain example\.com\?<\/h2>\s*<p>Requests for example\.com stop reaching this service once this draft is activated/);

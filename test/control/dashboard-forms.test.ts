@@ -115,8 +115,8 @@ test('the Backends page marks the default backend, and deleting it names the bac
   assert.equal(textOf(page.text, 'default-backend'), 'alpha is the default backend: it serves every request that nothing routes elsewhere (no director or custom VCL sends it to another backend).');
   assert.match(page.text, /">alpha<\/a> <span class="chip chip-default" title="Serves every request that nothing routes elsewhere">Default<span class="sr-only"> backend<\/span><\/span><\/th>/);
   assert.match(page.text, /">beta<\/a><\/th>/);
-  assert.match(page.text, /data-confirm="Delete backend &quot;alpha&quot; from the draft\? In this draft alpha is the default backend: it serves every request that nothing routes elsewhere \(no director or custom VCL sends it to another backend\)\. Once this draft is activated, those requests go to beta instead\."/);
-  assert.match(page.text, /data-confirm="Delete backend &quot;beta&quot; from the draft\? beta is not the default backend: only requests that a director or custom VCL sends to it reach it\. Director pool is left with no backend, so activation is refused until it has one\."/);
+  assert.match(page.text, /data-confirm="Delete backend &quot;alpha&quot; from the draft\?\nIn this draft alpha is the default backend: it serves every request that nothing routes elsewhere \(no director or custom VCL sends it to another backend\)\.\nOnce this draft is activated, those requests go to beta instead\."/);
+  assert.match(page.text, /data-confirm="Delete backend &quot;beta&quot; from the draft\?\nbeta is not the default backend: only requests that a director or custom VCL sends to it reach it\.\nDirector pool is left with no backend, so activation is refused until it has one\."/);
 });
 
 test('a refused activation shows the VCL diagnostics and leaves the active version', async (t) => {

@@ -136,16 +136,34 @@ test('issue 7 §3 flow: sign in, domain, refused port, add, activate, healthy, s
     const dialog = page.locator('dialog.confirm');
     await dialog.waitFor();
     assert.equal(await page.evaluate('document.activeElement && document.activeElement.textContent'), 'Cancel');
-    assert.equal(await dialog.locator('p').textContent(), 'Delete backend "origin" from the draft? In this draft origin is the default backend: '
-      + 'it serves every request that nothing routes elsewhere (no director or custom VCL sends it to another backend). It is the only backend: '
-      + 'once this draft is activated, every request that is not answered from the cache gets "503 All backends failed or unhealthy". '
-      + 'Its health check stops once the draft is activated.');
+    assert.equal(await dialog.getByRole('heading').textContent(), 'Delete backend "origin" from the draft?');
+    assert.deepEqual(await dialog.locator('p').allTextContents(), [
+      'In this draft origin is the default backend: it serves every request that nothing routes elsewhere (no director or custom VCL sends it to another backend).',
+      'It is the only backend: once this draft is activated, every request that is not answered from the cache gets "503 All backends failed or unhealthy".',
+      'Its health check stops once the draft is activated.',
+    ]);
+    assert.equal(await page.getByRole('dialog', { name: 'Delete backend "origin" from the draft?' }).count(), 1);
     await shot(page, '11-delete-confirm');
     await dialog.getByRole('button', { name: 'Delete origin' }).click();
     await page.waitForURL(/\/backends$/);
     assert.equal(await page.locator('tr[data-backend="F_origin"]').count(), 0);
     assert.deepEqual((await api(base, 'GET', `/service/${sid}/version/2/backend`)).body, []);
     await shot(page, '12-deleted');
+  });
+
+  await t.test('deleting the active domain says its requests stop reaching the service; Escape keeps it', async () => {
+    await page.getByRole('link', { name: 'Provisioning · Domains' }).click();
+    await page.getByRole('button', { name: 'Delete www.example.com' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete domain www.example.com from the draft?' });
+    await dialog.waitFor();
+    assert.deepEqual(await dialog.locator('p').allTextContents(), [
+      'Requests for www.example.com stop reaching this service once this draft is activated: the edge answers them "404 Domain Not Found" unless another service adds the domain.',
+      'It is the draft\'s only domain: once the draft is activated, no request reaches this service.',
+    ]);
+    await shot(page, '12a-domain-delete-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual(((await api(base, 'GET', `/service/${sid}/version/2/domain`)).body as Array<{ name: string }>).map((d) => d.name), ['www.example.com']);
   });
 
   await t.test('versions list and the generated VCL, highlighted', async () => {

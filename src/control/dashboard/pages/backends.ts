@@ -92,7 +92,7 @@ function backendRow(ctx: Ctx, sid: string, b: ApiObject, hcs: readonly ApiObject
     <td data-label="Shared"><div>${sharedCell(entries, owners, sid)}</div></td>
     <td data-label="Actions" class="actions"><div>${ctx.session.readOnly ? html`<span class="muted">read-only</span>` : html`
       <a class="btn btn-small" href="${edit}">Edit<span class="sr-only"> ${b.name}</span></a>
-      <form method="post" action="${serviceHref(sid, 'backends', b.name, 'delete')}" class="inline" data-confirm="${deleteEffect(deletes, b.name).join(' ')}">
+      <form method="post" action="${serviceHref(sid, 'backends', b.name, 'delete')}" class="inline" data-confirm="${deleteEffect(deletes, b.name).join('\n')}">
         ${csrfField(ctx.session)}
         <button type="submit" class="btn btn-small btn-danger">Delete<span class="sr-only"> ${b.name}</span></button>
       </form>`}</div></td>

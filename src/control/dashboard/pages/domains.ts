@@ -38,7 +38,7 @@ async function domainNames(ctx: Ctx, sid: string, version: number | null): Promi
 }
 
 function deleteForm(ctx: Ctx, s: ServiceInfo, d: ApiObject, effect: readonly string[]): Html {
-  return html`<form method="post" action="${serviceHref(s.id, 'domains', d.name, 'delete')}" class="inline" data-confirm="${effect.join(' ')}">
+  return html`<form method="post" action="${serviceHref(s.id, 'domains', d.name, 'delete')}" class="inline" data-confirm="${effect.join('\n')}">
     ${csrfField(ctx.session)}<button type="submit" class="btn btn-small btn-danger">Delete<span class="sr-only"> ${d.name}</span></button></form>`;
 }
 
