@@ -88,18 +88,35 @@ test('"used by" writes one definition with one share key into each chosen servic
   assert.equal(((await api.call('GET', `/service/${b}/version/1/backend/origin`)).body as { port: number }).port, 9090);
 });
 
-test('deleting asks for confirmation naming the VCL that uses the backend', async (t) => {
+test('deleting the only backend asks first, saying what happens to its requests and which VCL names it', async (t) => {
   const { api, browser } = await signedIn(t);
   const sid = await newService(api, 'www');
   await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: '192.0.2.1' });
   const list = `/dashboard/services/${sid}/backends`;
   const ask = await browser.submit(list, `${list}/origin/delete`, {});
   assert.equal(ask.status, 200);
-  assert.match(ask.text, /This VCL still uses F_origin: «generated\.vcl line \d+: set req\.backend = F_origin;»/);
+  assert.match(ask.text, /<p>In this draft origin is the default backend: it serves every request that nothing routes elsewhere \(no director or custom VCL sends it to another backend\)\.<\/p><p>It is the only backend: once this draft is activated, every request that is not answered from the cache gets &quot;503 All backends failed or unhealthy&quot;\.<\/p>/);
+  assert.match(ask.text, /<h3>VCL lines that name F_origin<\/h3>[\s\S]*<li><code>generated\.vcl line \d+: set req\.backend = F_origin;<\/code><\/li>/);
   assert.equal(((await api.call('GET', `/service/${sid}/version/1/backend`)).body as unknown[]).length, 1);
   const done = await browser.submit(list, `${list}/origin/delete`, { confirm: 'yes' });
   assert.equal(done.status, 303);
   assert.deepEqual((await api.call('GET', `/service/${sid}/version/1/backend`)).body, []);
+});
+
+test('the Backends page marks the default backend, and deleting it names the backend that takes over', async (t) => {
+  const { api, browser } = await signedIn(t);
+  const sid = await newService(api, 'www');
+  for (const name of ['alpha', 'beta']) await api.call('POST', `/service/${sid}/version/1/backend`, { name, address: '192.0.2.1' });
+  await api.call('POST', `/service/${sid}/version/1/director`, { name: 'pool' });
+  await api.call('POST', `/service/${sid}/version/1/director/pool/backend/beta`);
+  const validation = (await api.call('GET', `/service/${sid}/version/1/validate`)).body as { default_backend: string };
+  assert.equal(validation.default_backend, 'alpha');
+  const page = await browser.get(`/dashboard/services/${sid}/backends`);
+  assert.equal(textOf(page.text, 'default-backend'), 'alpha is the default backend: it serves every request that nothing routes elsewhere (no director or custom VCL sends it to another backend).');
+  assert.match(page.text, /">alpha<\/a> <span class="chip chip-default" title="Serves every request that nothing routes elsewhere">Default<span class="sr-only"> backend<\/span><\/span><\/th>/);
+  assert.match(page.text, /">beta<\/a><\/th>/);
+  assert.match(page.text, /data-confirm="Delete backend &quot;alpha&quot; from the draft\?\nIn this draft alpha is the default backend: it serves every request that nothing routes elsewhere \(no director or custom VCL sends it to another backend\)\.\nOnce this draft is activated, those requests go to beta instead\."/);
+  assert.match(page.text, /data-confirm="Delete backend &quot;beta&quot; from the draft\?\nbeta is not the default backend: only requests that a director or custom VCL sends to it reach it\.\nDirector pool is left with no backend, so activation is refused until it has one\."/);
 });
 
 test('a refused activation shows the VCL diagnostics and leaves the active version', async (t) => {

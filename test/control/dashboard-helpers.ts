@@ -1,7 +1,13 @@
 // A browser-less client for the dashboard: follows its cookies and forms by hand, so the HTTP
 // tests can check exactly what a browser would be sent.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import type { TestContext } from 'node:test';
+import pino from 'pino';
+import { buildControlApi } from '../../src/control/index.ts';
+import type { HealthEvent } from '../../src/health/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
+import { vclValidator } from '../../src/vcl/validate.ts';
 import { ADMIN, startApi, type Api } from './helpers.ts';
 
 export interface Answer {
@@ -86,4 +92,35 @@ export async function newService(api: Api, name: string): Promise<string> {
   const res = await api.call('POST', '/service', { name });
   assert.equal(res.status, 200);
   return (res.body as { id: string }).id;
+}
+
+/** A health engine whose events the test emits by hand. */
+export class FakeHealth extends EventEmitter<{ health: [HealthEvent] }> {
+  snapshot(serviceId: string) {
+    return { service_id: serviceId, backends: [] };
+  }
+  setAdmin(): boolean {
+    return false;
+  }
+}
+
+/** A control API with a FakeHealth behind /health/events, listening on 127.0.0.1:0. */
+export async function startWithHealth(t: TestContext): Promise<{ base: string; health: FakeHealth; call: (method: string, path: string, body?: Record<string, unknown>) => Promise<unknown> }> {
+  const store = openSqliteStore(':memory:');
+  const health = new FakeHealth();
+  const app = buildControlApi({ store, validator: vclValidator, pop: 'test', egress: [], logger: pino({ level: 'silent' }), adminToken: ADMIN, health });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const call = async (method: string, path: string, body?: Record<string, unknown>): Promise<unknown> => {
+    const res = await fetch(`${base}${path}`, {
+      method, headers: { 'fastly-key': ADMIN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    assert.ok(res.status < 300, `${method} ${path}: ${res.status}`);
+    return res.json();
+  };
+  return { base, health, call };
 }

@@ -1,21 +1,15 @@
-// The dashboard's pure parts (escaping, highlighting, diff, error mapping, sessions) and the
+// The dashboard's pure parts (escaping, highlighting, error mapping, sessions) and the
 // live-health relay from the API's /health/events to the browser.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { test } from 'node:test';
-import pino from 'pino';
-import { buildControlApi } from '../../src/control/index.ts';
 import { fieldErrors } from '../../src/control/dashboard/api-client.ts';
-import { diffBackends } from '../../src/control/dashboard/diff.ts';
 import { highlightVcl, vclUses } from '../../src/control/dashboard/highlight.ts';
 import { html, raw } from '../../src/control/dashboard/html.ts';
 import { SessionStore } from '../../src/control/dashboard/sessions.ts';
 import type { HealthEvent } from '../../src/health/index.ts';
-import { openSqliteStore } from '../../src/store/index.ts';
-import { Browserless } from './dashboard-helpers.ts';
+import { Browserless, startWithHealth } from './dashboard-helpers.ts';
 import { ADMIN } from './helpers.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
 
 test('html escapes every interpolation except Html values', () => {
   const name = `<a href="x">'&'</a>`;
@@ -40,22 +34,6 @@ test('vclUses lists the lines that name a backend, not its declaration', () => {
   ];
   assert.deepEqual(vclUses(files, 'F_a'), ['generated.vcl line 3: set req.backend = F_a;', 'main line 3: { .backend = F_a; .weight = 1; }']);
   assert.deepEqual(vclUses(files, 'F_b'), []);
-});
-
-test('diffBackends reports added, removed and changed backends, healthcheck fields included', () => {
-  const before = {
-    backends: [{ name: 'a', port: 80, healthcheck: 'h', updated_at: '1' }, { name: 'gone', port: 80 }],
-    healthchecks: [{ name: 'h', path: '/a' }],
-  };
-  const after = {
-    backends: [{ name: 'a', port: 81, healthcheck: 'h', updated_at: '2' }, { name: 'new', port: 80 }],
-    healthchecks: [{ name: 'h', path: '/b' }],
-  };
-  assert.deepEqual(diffBackends(before, after), {
-    added: ['new'], removed: ['gone'],
-    changed: [{ name: 'a', changes: [{ field: 'healthcheck.path', from: '/a', to: '/b' }, { field: 'port', from: 80, to: 81 }] }],
-  });
-  assert.deepEqual(diffBackends(null, after).added, ['a', 'new']);
 });
 
 test('fieldErrors splits the API detail by field and renames form fields', () => {
@@ -83,24 +61,8 @@ test('sessions expire after their lifetime and are swept on the next sign-in', (
   assert.equal(sessions.get(old.id), null);
 });
 
-class FakeHealth extends EventEmitter<{ health: [HealthEvent] }> {
-  snapshot(serviceId: string) {
-    return { service_id: serviceId, backends: [] };
-  }
-  setAdmin(): boolean {
-    return false;
-  }
-}
-
 test('/dashboard/events relays the API\'s health events to a signed-in browser and stops listening when it leaves', async (t) => {
-  const store = openSqliteStore(':memory:');
-  const health = new FakeHealth();
-  const app = buildControlApi({ store, validator: vclValidator, pop: 'test', egress: [], logger: pino({ level: 'silent' }), adminToken: ADMIN, health });
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  t.after(async () => {
-    await app.close();
-    await store.close();
-  });
+  const { base, health } = await startWithHealth(t);
   assert.equal((await fetch(`${base}/dashboard/events`)).status, 401);
   const browser = new Browserless(base);
   assert.equal((await browser.signIn(ADMIN)).status, 303);
@@ -130,4 +92,49 @@ test('/dashboard/events relays the API\'s health events to a signed-in browser a
   assert.equal(text.slice(text.indexOf('event: health')), `event: health\ndata: ${JSON.stringify(event)}\n\n`);
   for (let i = 0; i < 200 && health.listenerCount('health') > 0; i++) await new Promise((r) => setTimeout(r, 5));
   assert.equal(health.listenerCount('health'), 0);
+});
+
+/** Reads /dashboard/events with a session cookie until `until` holds, emitting `emit` once the relay listens. */
+function readEvents(url: string, cookie: string, health: { listenerCount(e: 'health'): number }, emit: () => void, until: (text: string) => boolean): Promise<string> {
+  let text = '';
+  return new Promise<string>((resolve, reject) => {
+    const req = http.get(url, { headers: { cookie } }, (res) => {
+      assert.equal(res.statusCode, 200);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (until(text)) {
+          req.destroy();
+          resolve(text);
+        }
+      });
+    });
+    req.on('error', reject);
+    void (async () => {
+      while (health.listenerCount('health') === 0) await new Promise((r) => setTimeout(r, 5));
+      emit();
+    })();
+  });
+}
+
+test('/dashboard/events gives a service-scoped token only its own service\'s health, other services\' backends left out', async (t) => {
+  const { base, health, call } = await startWithHealth(t);
+  const mine = ((await call('POST', '/service', { name: 'mine' })) as { id: string }).id;
+  const theirs = ((await call('POST', '/service', { name: 'theirs' })) as { id: string }).id;
+  const token = ((await call('POST', '/tokens', { service_id: mine })) as { access_token: string }).access_token;
+  const browser = new Browserless(base);
+  assert.equal((await browser.signIn(token)).status, 303);
+  const cookie = `lacquer_session=${browser.cookies.get('lacquer_session')}`;
+  const other = await fetch(`${base}/dashboard/events?service_id=${theirs}`, { headers: { cookie } });
+  assert.equal(other.status, 403);
+  assert.equal(await other.text(), 'This token is scoped to another service.\n');
+  const at = '2026-01-01T00:00:00.000Z';
+  const onlyTheirs: HealthEvent = { type: 'health', identity: 'i1', healthy: false, cause: 'probe', pop: 'test', at, backends: [{ service_id: theirs, name: 'F_secret' }] };
+  const shared: HealthEvent = { ...onlyTheirs, identity: 'i2', backends: [{ service_id: theirs, name: 'F_secret' }, { service_id: mine, name: 'F_a' }] };
+  const text = await readEvents(`${base}/dashboard/events`, cookie, health, () => {
+    health.emit('health', onlyTheirs);
+    health.emit('health', shared);
+  }, (s) => s.includes('event: health'));
+  assert.equal(text.slice(text.indexOf('event: health')), `event: health\ndata: ${JSON.stringify({ ...shared, backends: [{ service_id: mine, name: 'F_a' }] })}\n\n`);
+  assert.ok(!text.includes(theirs) && !text.includes('F_secret'), text);
 });

@@ -76,6 +76,24 @@ export function listObjects(api: ApiClient, sid: string, version: number, kind: 
   return api.get<ApiObject[]>(apiPath('service', sid, 'version', version, kind));
 }
 
+export function versionSettings(api: ApiClient, sid: string, version: number): Promise<Record<string, unknown>> {
+  return api.get<Record<string, unknown>>(apiPath('service', sid, 'version', version, 'settings'));
+}
+
+/** `GET …/validate`: what activating the version would refuse (errors) or warn about. */
+export interface Validation {
+  readonly status: string;
+  readonly msg: string | null;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  /** The API name of the backend that serves what nothing routes elsewhere (src/model/default-backend.ts). */
+  readonly default_backend: string | null;
+}
+
+export function validateVersion(api: ApiClient, sid: string, version: number): Promise<Validation> {
+  return api.get<Validation>(apiPath('service', sid, 'version', version, 'validate'));
+}
+
 /** Health entries of a service, or null when this process runs no health engine (role control). */
 export async function serviceHealth(api: ApiClient, sid: string): Promise<HealthEntry[] | null> {
   try {

@@ -5,8 +5,11 @@ import type { Logger } from 'pino';
 import { registerAssets } from './assets.ts';
 import type { DashboardEnv } from './context.ts';
 import { registerEvents } from './events.ts';
+import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
+import { registerDomains } from './pages/domains.ts';
+import { registerNotFound } from './pages/not-found.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
 import { registerVersions } from './pages/versions.ts';
@@ -25,8 +28,11 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerServices(env);
   registerBackends(env);
   registerBackendForm(env);
+  registerDomains(env);
   registerVersions(env);
+  registerActivate(env);
   registerEvents(env);
+  registerNotFound(env);
 }
 
 export { SessionStore, SESSION_COOKIE, SESSION_TTL_MS } from './sessions.ts';

@@ -21,14 +21,24 @@
     ssl.addEventListener('change', () => { sync(); announce('Port default is now ' + (ssl.checked ? '443' : '80')); });
   }
 
-  // Confirmation in a modal dialog: focus starts on the safe choice, Escape cancels.
+  // Confirmation in a modal dialog: focus starts on the safe choice, Escape cancels. The
+  // message's first line is the question (the dialog's name), the others explain it.
   function confirmDialog(message, actionLabel, onConfirm) {
     const dialog = document.createElement('dialog');
     dialog.className = 'confirm';
-    dialog.setAttribute('aria-labelledby', 'confirm-text');
-    const text = document.createElement('p');
+    dialog.setAttribute('aria-labelledby', 'confirm-title');
+    dialog.setAttribute('aria-describedby', 'confirm-text');
+    const [question, ...rest] = message.split('\n');
+    const title = document.createElement('h2');
+    title.id = 'confirm-title';
+    title.textContent = question;
+    const text = document.createElement('div');
     text.id = 'confirm-text';
-    text.textContent = message;
+    for (const line of rest) {
+      const p = document.createElement('p');
+      p.textContent = line;
+      text.append(p);
+    }
     const buttons = document.createElement('div');
     buttons.className = 'form-actions';
     const cancel = document.createElement('button');
@@ -40,7 +50,7 @@
     ok.className = /delete/i.test(actionLabel) ? 'btn btn-danger' : 'btn btn-primary';
     ok.textContent = actionLabel;
     buttons.append(ok, cancel);
-    dialog.append(text, buttons);
+    dialog.append(title, text, buttons);
     document.body.append(dialog);
     cancel.addEventListener('click', () => dialog.close());
     ok.addEventListener('click', () => { dialog.close(); onConfirm(); });

@@ -12,7 +12,7 @@ import {
 import { vclUses } from '../highlight.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField, page, serviceHref, serviceTabs } from '../layout.ts';
-import { deleteMessage, versionVcl } from './backends.ts';
+import { deleteContext, deleteEffect, versionVcl } from './backends.ts';
 
 type Errors = Readonly<Record<string, string>>;
 
@@ -163,14 +163,17 @@ export function registerBackendForm(env: DashboardEnv): void {
     const service = await getService(ctx.api, ctx.params.sid);
     const { backend, version } = await current(ctx, service, ctx.params.name);
     const uses = vclUses(await versionVcl(ctx, service.id, version), backendVclName(backend.name));
+    const effect = deleteEffect(await deleteContext(ctx, service.id, version), backend.name);
     return page({
       title: `Delete ${backend.name}`, session: ctx.session,
       crumbs: [{ label: 'Services', href: '/dashboard/services' }, { label: service.name, href: serviceHref(service.id, 'backends') }, { label: `Delete ${backend.name}` }],
       body: html`<h1>${service.name}</h1>${serviceTabs(service.id, 'backends')}
       <section class="panel narrow" aria-labelledby="confirm-title">
         <h2 id="confirm-title">Delete backend ${backend.name}?</h2>
-        <p>${deleteMessage(backend.name, uses)}</p>
-        ${uses.length === 0 ? '' : html`<ul class="uses">${uses.map((u) => html`<li><code>${u}</code></li>`)}</ul>`}
+        ${effect.slice(1).map((p) => html`<p>${p}</p>`)}
+        ${uses.length === 0 ? '' : html`<h3>VCL lines that name ${backendVclName(backend.name)}</h3>
+        <p class="muted small">Lines in the generated VCL are regenerated without it; custom VCL has to be changed by hand.</p>
+        <ul class="uses">${uses.map((u) => html`<li><code>${u}</code></li>`)}</ul>`}
         <form method="post" action="${serviceHref(service.id, 'backends', backend.name, 'delete')}">
           ${csrfField(ctx.session)}<input type="hidden" name="confirm" value="yes">
           <div class="form-actions"><button type="submit" class="btn btn-danger">Delete ${backend.name}</button>

@@ -1,17 +1,17 @@
 // Service → Provisioning → Backends (issue 7 §1): the working version's backends with their
 // health in each POP, "shared with N services" (same probe identity in another service's
 // health), delete with a confirmation naming the VCL that uses the backend, and the egress hint.
-import { GENERATED_MAIN } from '../../../model/generate.ts';
 import { apiPath } from '../api-client.ts';
 import { JsonAnswer, Redirect, route, type Ctx, type DashboardEnv } from '../context.ts';
 import {
   activeVersion, backendVclName, draftVersion, egressRanges, getService, healthOf, listObjects, listServices, serviceHealth,
-  workingVersion, type ApiObject, type HealthEntry, type ServiceInfo, type VersionInfo,
+  validateVersion, workingVersion, type ApiObject, type HealthEntry, type ServiceInfo, type VersionInfo,
 } from '../data.ts';
 import { healthCell, healthKey, popHealth } from '../health-view.ts';
 import { vclUses } from '../highlight.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField, page, serviceHref, serviceTabs } from '../layout.ts';
+import { backendDeleteEffect, defaultBackendWords } from '../traffic.ts';
 
 /** identity → the services (id, name) whose active config has a backend with it. */
 async function identities(ctx: Ctx, services: readonly ServiceInfo[]): Promise<Map<string, Map<string, string>>> {
@@ -33,14 +33,25 @@ export async function versionVcl(ctx: Ctx, sid: string, version: number): Promis
   return [{ name: main.name, content: main.content }, ...custom.map((v) => ({ name: v.name, content: String(v.content ?? '') }))];
 }
 
-export function deleteMessage(name: string, uses: readonly string[]): string {
-  const head = `Delete backend "${name}" from the draft?`;
-  if (uses.length === 0) return `${head} No VCL refers to ${backendVclName(name)} apart from its declaration.`;
-  const custom = uses.some((u) => !u.startsWith(`${GENERATED_MAIN} `));
-  const after = custom
-    ? 'Custom VCL that names it will not compile, so activation is refused until it stops naming it.'
-    : 'lacquer regenerates those lines without it when the draft is activated.';
-  return `${head} This VCL still uses ${backendVclName(name)}: ${uses.map((u) => `«${u}»`).join(', ')}. ${after}`;
+/** What the delete confirmations need to know about a version, read once per page. */
+export interface DeleteContext {
+  readonly backends: readonly ApiObject[];
+  readonly defaultBackend: string | null;
+  readonly directors: readonly ApiObject[];
+  readonly custom: ReadonlyArray<{ name: string; content: string }>;
+}
+
+export async function deleteContext(ctx: Ctx, sid: string, version: number, backends?: readonly ApiObject[]): Promise<DeleteContext> {
+  const [list, validation, directors, custom] = await Promise.all([
+    backends ?? listObjects(ctx.api, sid, version, 'backend'), validateVersion(ctx.api, sid, version),
+    listObjects(ctx.api, sid, version, 'director'), listObjects(ctx.api, sid, version, 'vcl'),
+  ]);
+  return { backends: list, defaultBackend: validation.default_backend, directors, custom: custom.map((v) => ({ name: v.name, content: String(v.content ?? '') })) };
+}
+
+/** The sentences of a backend's delete confirmation (traffic.ts); only custom VCL counts as "names it", not generated lines. */
+export function deleteEffect(d: DeleteContext, name: string): string[] {
+  return backendDeleteEffect({ name, backends: d.backends, defaultBackend: d.defaultBackend, directors: d.directors, customUses: vclUses(d.custom, backendVclName(name)) });
 }
 
 export function versionBanner(s: ServiceInfo, working: VersionInfo | null): Html {
@@ -65,12 +76,12 @@ function sharedCell(entries: readonly HealthEntry[], owners: Map<string, Map<str
 }
 
 function backendRow(ctx: Ctx, sid: string, b: ApiObject, hcs: readonly ApiObject[], health: HealthEntry[] | null,
-  owners: Map<string, Map<string, string>>, uses: string[]): Html {
+  owners: Map<string, Map<string, string>>, deletes: DeleteContext): Html {
   const hc = hcs.find((h) => h.name === b.healthcheck) ?? null;
   const entries = healthOf(health, b.name);
   const edit = serviceHref(sid, 'backends', b.name, 'edit');
   return html`<tr data-backend="${backendVclName(b.name)}">
-    <th scope="row"><a href="${edit}">${b.name}</a></th>
+    <th scope="row"><a href="${edit}">${b.name}</a>${b.name === deletes.defaultBackend ? html` <span class="chip chip-default" title="Serves every request that nothing routes elsewhere">Default<span class="sr-only"> backend</span></span>` : ''}</th>
     <td data-label="IP / Origin" class="mono">${b.address}</td>
     <td data-label="SSL">${b.use_ssl === true ? html`<span class="chip chip-tls">TLS</span>` : 'No'}</td>
     <td data-label="Port" class="num">${b.port}</td>
@@ -81,7 +92,7 @@ function backendRow(ctx: Ctx, sid: string, b: ApiObject, hcs: readonly ApiObject
     <td data-label="Shared"><div>${sharedCell(entries, owners, sid)}</div></td>
     <td data-label="Actions" class="actions"><div>${ctx.session.readOnly ? html`<span class="muted">read-only</span>` : html`
       <a class="btn btn-small" href="${edit}">Edit<span class="sr-only"> ${b.name}</span></a>
-      <form method="post" action="${serviceHref(sid, 'backends', b.name, 'delete')}" class="inline" data-confirm="${deleteMessage(b.name, uses)}">
+      <form method="post" action="${serviceHref(sid, 'backends', b.name, 'delete')}" class="inline" data-confirm="${deleteEffect(deletes, b.name).join('\n')}">
         ${csrfField(ctx.session)}
         <button type="submit" class="btn btn-small btn-danger">Delete<span class="sr-only"> ${b.name}</span></button>
       </form>`}</div></td>
@@ -107,18 +118,20 @@ async function backendsPage(ctx: Ctx): Promise<Html> {
   const hcs = working === null ? [] : await listObjects(ctx.api, sid, working.number, 'healthcheck');
   const health = await serviceHealth(ctx.api, sid);
   const owners = await identities(ctx, await listServices(ctx.api));
-  const files = working === null ? [] : await versionVcl(ctx, sid, working.number);
-  const rows = backends.map((b) => backendRow(ctx, sid, b, hcs, health, owners, vclUses(files, backendVclName(b.name))));
+  const deletes: DeleteContext = working === null ? { backends, defaultBackend: null, directors: [], custom: [] } : await deleteContext(ctx, sid, working.number, backends);
+  const domains = working === null ? [] : await listObjects(ctx.api, sid, working.number, 'domain');
+  const rows = backends.map((b) => backendRow(ctx, sid, b, hcs, health, owners, deletes));
   return page({
     title: `${service.name} · Backends`, session: ctx.session, liveService: sid,
     crumbs: [{ label: 'Services', href: '/dashboard/services' }, { label: service.name, href: serviceHref(sid, 'backends') }, { label: 'Provisioning' }, { label: 'Backends' }],
     body: html`<h1>${service.name}</h1>
     ${serviceTabs(sid, 'backends')}
     ${versionBanner(service, working)}
+    ${working === null || domains.length > 0 ? '' : html`<p class="banner banner-draft" id="no-domain">This service has no domain yet, so no request reaches it. <a href="${serviceHref(sid, 'domains')}">Add a domain</a>.</p>`}
     <section class="panel" aria-labelledby="backends-title">
       <div class="panel-head"><h2 id="backends-title">Backends</h2>
         ${ctx.session.readOnly ? '' : html`<a class="btn btn-primary" href="${serviceHref(sid, 'backends', 'new')}">Add backend</a>`}</div>
-      ${backends.length === 0 ? html`<p>No backends in this version yet.</p>` : html`<div class="table-wrap"><table class="table stack backends">
+      ${backends.length === 0 ? html`<p>No backends in this version yet.</p>` : html`<p id="default-backend">${defaultBackendWords(deletes.defaultBackend, backends)}</p><div class="table-wrap"><table class="table stack backends">
         <caption class="sr-only">Backends of version ${working?.number}</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">IP / Origin</th><th scope="col">SSL</th><th scope="col" class="num">Port</th>
           <th scope="col">Health-check Host</th><th scope="col">Health-check URL</th><th scope="col" class="num">Expected status</th>
