@@ -3,6 +3,7 @@
 // Server-Sent Events.
 import { Type } from '@sinclair/typebox';
 import type { HealthEvent, HealthSnapshot } from '../../health/index.ts';
+import { authorize } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteTable } from '../routes.ts';
 import { backendVclName } from '../../model/generate.ts';
@@ -44,25 +45,37 @@ export function registerHealthRoutes(routes: RouteTable, deps: ControlDeps, heal
     return health.snapshot(params.service_id).backends.find((b) => b.name === name) ?? { status: 'ok' };
   });
 
-  routes.add({ method: 'GET', url: '/health/events', summary: 'Health flips as Server-Sent Events (?service_id= to filter)', tag: 'health', access: 'read' },
-    async ({ query, reply }) => {
-      const only = query.service_id;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      res.write(': lacquer health events\n\n');
-      const listener = (e: HealthEvent): void => {
-        if (only !== undefined && !e.backends.some((b) => b.service_id === only)) return;
-        res.write(`event: health\ndata: ${JSON.stringify(e)}\n\n`);
-      };
-      // A comment every 15 s keeps proxies and browsers from timing the stream out.
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      health.on('health', listener);
-      res.once('close', () => {
-        clearInterval(keepAlive);
-        health.off('health', listener);
-      });
+  // A token scoped to one service sees that service's flips only, and in each flip only its own
+  // backends: another service sharing the probe is never named to it.
+  routes.add({
+    method: 'GET', url: '/health/events', tag: 'health', access: 'read', scoped: 'own-service',
+    summary: 'Health flips as Server-Sent Events (?service_id= to filter; a scoped token: its own service\'s)',
+  }, async ({ query, reply, token }) => {
+    const only = query.service_id ?? token?.serviceId ?? null;
+    if (token !== null && query.service_id !== undefined) authorize(token, 'read', query.service_id);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': lacquer health events\n\n');
+    const listener = (e: HealthEvent): void => {
+      const event = only === null ? e : eventFor(e, only);
+      if (event !== null) res.write(`event: health\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    // A comment every 15 s keeps proxies and browsers from timing the stream out.
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    health.on('health', listener);
+    res.once('close', () => {
+      clearInterval(keepAlive);
+      health.off('health', listener);
     });
+  });
+}
+
+/** `e` as one service sees it: its own backends only, or null when it has none in it. */
+export function eventFor(e: HealthEvent, serviceId: string): HealthEvent | null {
+  const backends = e.backends.filter((b) => b.service_id === serviceId);
+  if (backends.length === 0) return null;
+  return backends.length === e.backends.length ? e : { ...e, backends };
 }
 
 const NAME_TYPES = ['vcl', 'api'] as const;
