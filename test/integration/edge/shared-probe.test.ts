@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpOrigin } from '../../edge/helpers.ts';
+import { startChild } from '../cache/child.ts';
 import { startEdgeStack, waitFor, type Lacquer } from '../harness.ts';
 
 const PROBE = { name: 'hc', path: '/health', check_interval: 1000, timeout: 300, window: 5, threshold: 1, initial: 1 };
@@ -46,6 +47,36 @@ test('sick set on one service leaves another service sharing the probe serving 2
 
   await lq.apiOk('PUT', `/service/${c}/health/F_origin`, { state: 'auto' });
   assert.equal((await lq.edge('c.example')).statusLine, 'HTTP/1.1 200 OK');
+});
+
+test('with --workers 2, an override reaches every worker for its own service only', async (t) => {
+  const { port } = await httpOrigin(t, (_req, res) => res.writeHead(200, { 'cache-control': 'no-store' }).end('up'));
+  const lq = await startChild(t, { workers: 2 });
+  const service = async (domain: string, shareKey?: string): Promise<string> => {
+    const { id } = await lq.apiOk('POST', '/service', { name: domain }) as { id: string };
+    await lq.apiOk('POST', `/service/${id}/version/1/domain`, { name: domain });
+    await lq.apiOk('POST', `/service/${id}/version/1/backend`, { name: 'origin', address: '127.0.0.1', port, ...(shareKey === undefined ? {} : { share_key: shareKey }) });
+    await lq.apiOk('PUT', `/service/${id}/version/1/activate`);
+    // Fresh connections go to the workers in turn: two 200s in a row are both workers.
+    let served = 0;
+    for (let i = 0; served < 2; i++) {
+      assert.ok(i < 200, `${domain} was not routed by every worker`);
+      served = (await lq.edge(domain)).status === 200 ? served + 1 : 0;
+    }
+    return id;
+  };
+  const b = await service('b.example');
+  const c = await service('c.example', b);
+
+  await lq.apiOk('PUT', `/service/${c}/health/origin`, { state: 'sick' });
+  // Four requests in a row reach each worker twice.
+  const statuses = async (host: string): Promise<string[]> => {
+    const out: string[] = [];
+    for (let i = 0; i < 4; i++) out.push((await lq.edge(host)).statusLine);
+    return out;
+  };
+  assert.deepEqual(await statuses('c.example'), Array(4).fill('HTTP/1.1 503 Backend is unhealthy'));
+  assert.deepEqual(await statuses('b.example'), Array(4).fill('HTTP/1.1 200 OK'));
 });
 
 test('healthy set on one service does not hide a sick shared probe from the other service', async (t) => {
