@@ -93,16 +93,32 @@ export async function authenticate(store: Store, secret: string | null): Promise
 
 export type Access = 'public' | 'read' | 'write' | 'admin';
 
-/** Throws 403 when `token` may not do `access` on `serviceId` (null: not service-specific). */
+/**
+ * Throws 403 when `token` may not do `access` on `serviceId`. null: the request is not about
+ * one service (it lists or streams every service's data, or the POP's): only a token for every
+ * service may make it. A route that answers a scoped token with its own service's data only
+ * says so in the route table (RouteSpec.scoped) and passes the token's service here.
+ */
 export function authorize(token: TokenRow, access: Access, serviceId: string | null): void {
   if (access === 'admin' && (token.serviceId !== null || token.readOnly)) {
     throw new ApiError('forbidden', 'this needs an admin token (not scoped to a service, not read-only)');
   }
   if (access === 'write' && token.readOnly) throw new ApiError('forbidden', 'this token is read-only');
-  if (token.serviceId !== null && serviceId !== null && serviceId !== token.serviceId) {
+  if (token.serviceId !== null && serviceId === null) {
+    throw new ApiError('forbidden', `this token is scoped to service ${token.serviceId}; this needs a token for every service`);
+  }
+  if (token.serviceId !== null && serviceId !== token.serviceId) {
     throw new ApiError('forbidden', `this token is scoped to service ${token.serviceId}`);
   }
-  if (token.serviceId !== null && serviceId === null && access === 'write') {
-    throw new ApiError('forbidden', `this token is scoped to service ${token.serviceId}`);
+}
+
+/** Whether `token` may do `access` on `serviceId` (authorize without the throw). */
+export function may(token: TokenRow, access: Access, serviceId: string | null): boolean {
+  try {
+    authorize(token, access, serviceId);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403) return false;
+    throw err;
   }
 }

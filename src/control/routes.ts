@@ -17,6 +17,14 @@ export interface RouteSpec {
    * names a URL, not a service): the table authenticates the token, the handler authorizes it.
    */
   readonly authorizesInHandler?: true;
+  /**
+   * For a route without `:service_id`: what a token scoped to one service may do with it. Left
+   * out, the route needs a token for every service (403 for a scoped one), so a new route
+   * never shows one tenant another's data by default. `own-service`: the handler answers with
+   * the token's own service's data only (`GET /service`); `no-service-data`: the answer holds
+   * nothing of any service (`GET /tokens/self`). test/control/tenancy.test.ts checks every route.
+   */
+  readonly scoped?: 'own-service' | 'no-service-data';
   /** What OpenAPI calls the rest of the path a trailing `*` (fastify's catch-all) matches. */
   readonly wildcard?: string;
   readonly body?: TSchema;
@@ -47,6 +55,9 @@ export class RouteTable {
   }
 
   add(spec: RouteSpec, handler: RouteHandler): void {
+    if (spec.scoped !== undefined && spec.url.includes(':service_id')) {
+      throw new Error(`${spec.method} ${spec.url}: \`scoped\` is for routes without :service_id`);
+    }
     this.specs.push(spec);
     const store = this.#store;
     this.#app.route({
@@ -57,7 +68,9 @@ export class RouteTable {
         let token: TokenRow | null = null;
         if (spec.access !== 'public') {
           token = await authenticate(store, presentedToken(request.headers));
-          if (spec.authorizesInHandler !== true) authorize(token, spec.access, params.service_id ?? null);
+          if (spec.authorizesInHandler !== true) {
+            authorize(token, spec.access, params.service_id ?? (spec.scoped === undefined ? null : token.serviceId));
+          }
         }
         return handler({ params, query: request.query as Record<string, string | undefined>, body: request.body, headers: request.headers as Record<string, string | undefined>, token, reply });
       },

@@ -11,7 +11,11 @@ export interface VclDiagnostic {
   readonly message: string;
 }
 
-export type VclValidator = (files: readonly VclFile[]) => { diagnostics: readonly VclDiagnostic[] };
+export type VclValidator = (files: readonly VclFile[]) => {
+  diagnostics: readonly VclDiagnostic[];
+  /** The backends the compiled VCL declares (none when it does not compile). */
+  backends?: readonly { readonly name: string; readonly shareKey: string }[];
+};
 
 export function formatDiagnostic(d: VclDiagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`;

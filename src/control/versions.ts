@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { defaultBackendName } from '../model/default-backend.ts';
 import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
-import type { StoreTx, VersionRow } from '../store/index.ts';
+import type { StoreTx, TokenRow, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { settingsBody } from './present.ts';
+import { checkShareKeys, type SharingBackend } from './share-key.ts';
 import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -84,6 +85,8 @@ export interface ValidationResult {
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly diagnostics: readonly VclDiagnostic[];
+  /** The backends the compiled version declares, with their share keys. */
+  readonly backends: readonly SharingBackend[];
 }
 
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
@@ -91,10 +94,11 @@ export async function validateVersion(tx: StoreTx, serviceId: string, version: n
   const generated = generateVcl(config);
   const defaultBackend = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
   const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
-  const diagnostics = errors.length === 0 ? validator(generated.files).diagnostics : [];
+  const compiled = errors.length === 0 ? validator(generated.files) : { diagnostics: [], backends: [] };
+  const diagnostics = compiled.diagnostics;
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
-  return { generated, defaultBackend, errors, warnings, diagnostics };
+  return { generated, defaultBackend, errors, warnings, diagnostics, backends: compiled.backends ?? [] };
 }
 
 /** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
@@ -109,12 +113,13 @@ export function validateBody(r: ValidationResult): Record<string, unknown> {
   };
 }
 
-export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator): Promise<VersionRow> {
+export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator, token: TokenRow | null): Promise<VersionRow> {
   const target = await requireVersion(tx, serviceId, number);
   const result = await validateVersion(tx, serviceId, number, validator);
   if (result.errors.length > 0) {
     throw new ApiError('activationFailed', result.errors.join('\n'), { errors: result.errors, warnings: result.warnings });
   }
+  await checkShareKeys(tx, token, serviceId, result.backends);
   for (const domain of await tx.listObjects(serviceId, number, 'domain')) {
     const others = (await tx.servicesWithActiveDomain(domain.name)).filter((id) => id !== serviceId);
     if (others.length > 0) {

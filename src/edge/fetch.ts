@@ -47,7 +47,7 @@ export async function fetchStep(ctx: RequestContext, req: ClientRequest | null, 
     const backend = chosen === null ? undefined : service.backends.get(chosen);
     if (backend === undefined) return failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
     ctx.backend = backend.name;
-    if (!deps.health.backend(backend)) {
+    if (!deps.health.backend(service, backend)) {
       if (selection !== null) continue;
       return failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
     }

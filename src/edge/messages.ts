@@ -5,6 +5,7 @@ import type { PurgeCommand } from './cache/index.ts';
 import type { PurgeResult } from './purge.ts';
 import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
+import type { HealthMessage } from '../health/ipc.ts';
 
 export type ToWorker =
   /** Replace every service (sent once when a worker starts). */
@@ -12,8 +13,8 @@ export type ToWorker =
   /** Install or replace one service after an activation. */
   | { readonly type: 'service'; readonly source: ServiceSource }
   | { readonly type: 'service-removed'; readonly serviceId: string }
-  /** Health of a probe identity as the POP's health engine sees it (probe and admin state). */
-  | { readonly type: 'health'; readonly identity: string; readonly healthy: boolean }
+  /** A probe identity's verdict, or one service's override of one backend (src/health/ipc.ts). */
+  | HealthMessage
   /** Apply a purge to this worker's cache, then answer `purged` with its id. */
   | { readonly type: 'purge'; readonly command: PurgeCommand }
   /** The primary's answer to a worker's `purge-request`. */

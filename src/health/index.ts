@@ -1,5 +1,6 @@
 // Public surface of health checking: the pure state, one probe, the POP's registry (which
-// owns the scheduler), the log line, metrics, and the IPC message workers receive.
+// owns the scheduler), operators' overrides, the log line, metrics, and the IPC messages
+// workers receive.
 
 export {
   ADMIN_STATES, BIT_LETTERS, PROBE_OUTCOMES, bitStrings, createHealthState, latestBits,
@@ -15,11 +16,13 @@ export { ProbeScheduler } from './scheduler.ts';
 export type { SchedulerOptions } from './scheduler.ts';
 export { HealthRegistry } from './registry.ts';
 export type {
-  BackendRef, HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult,
-} from './registry.ts';
+  HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult,
+} from './registry-types.ts';
+export { AdminOverrides, effectiveHealth } from './admin.ts';
+export type { BackendKey } from './admin.ts';
 export { backendHealthLine, logProbe } from './log.ts';
 export type { HealthLogContext } from './log.ts';
 export { HealthMetrics } from './metrics.ts';
 export type { BackendLabels } from './metrics.ts';
-export { HealthView, healthMessage, isHealthMessage } from './ipc.ts';
+export { HealthView, adminMessage, healthMessage, isHealthMessage } from './ipc.ts';
 export type { HealthMessage } from './ipc.ts';

@@ -1,8 +1,11 @@
 // The POP's health: one HealthState per probe identity (share_key + normalised definition,
 // model/backend.ts probeIdentity), shared by every backend in any service that has that
-// identity (DESIGN.md §4.5). Who owns what: the registry owns the states and the set of
-// members (service, VCL name) of each identity; the scheduler owns when probes run; the probe
-// owns its socket. Only this file replaces a state, and only with what state.ts returns.
+// identity (DESIGN.md §1). Who owns what: the registry owns the states, the members
+// (service, VCL name) of each identity and the operators' overrides (admin.ts); the scheduler
+// owns when probes run; the probe owns its socket. Only this file replaces a state, and only
+// with what state.ts returns. A state here is the shared probe's verdict (its own admin field
+// stays `auto`): an override belongs to one service's backend and is applied on top of it, so
+// one tenant's override never changes what another tenant's traffic sees.
 
 import { EventEmitter, on } from 'node:events';
 import pino from 'pino';
@@ -10,107 +13,40 @@ import type { Logger } from 'pino';
 import { probeIdentity } from '../model/backend.ts';
 import type { BackendDefinition } from '../model/backend.ts';
 import { bitStrings, createHealthState, recordProbe, setAdmin } from './state.ts';
-import type { AdminState, BitLetter, HealthState, ProbeResult, Transition } from './state.ts';
+import type { AdminState, HealthState, ProbeResult, Transition } from './state.ts';
 import { startProbe, wallClock } from './probe.ts';
 import type { LookupFn, ProbeOptions } from './probe.ts';
 import { ProbeScheduler } from './scheduler.ts';
-import type { SchedulerOptions, TaskRun } from './scheduler.ts';
+import type { TaskRun } from './scheduler.ts';
 import { logProbe } from './log.ts';
 import type { HealthMetrics } from './metrics.ts';
-import { healthMessage } from './ipc.ts';
+import { adminMessage, healthMessage } from './ipc.ts';
 import type { HealthMessage } from './ipc.ts';
+import { AdminOverrides, backendKey, effectiveHealth, splitBackendKey } from './admin.ts';
+import type { BackendKey } from './admin.ts';
+import type { HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult } from './registry-types.ts';
 
-export interface HealthTarget {
-  readonly serviceId: string;
-  readonly backend: BackendDefinition;
-}
-
-/** One entry of `GET /service/{sid}/health` (issue 4 §4). */
-export interface HealthEntry {
-  name: string;
-  pop: string;
-  identity: string;
-  admin: AdminState;
-  healthy: boolean;
-  good: number;
-  threshold: number;
-  window: number;
-  bits: Record<BitLetter, string>;
-  last_change: string;
-  last_response: string;
-  avg_rtt_ms: number;
-}
-
-export interface HealthSnapshot {
-  service_id: string;
-  backends: HealthEntry[];
-}
-
-/** A change of effective health (`probe`, `admin`), or a newly tracked identity (`start`). */
-export interface HealthEvent {
-  readonly type: 'health';
-  readonly identity: string;
-  readonly healthy: boolean;
-  readonly cause: 'start' | 'probe' | 'admin';
-  readonly pop: string;
-  readonly at: string;
-  readonly backends: ReadonlyArray<{ readonly service_id: string; readonly name: string }>;
-}
-
-export interface SyncResult {
-  readonly started: string[];
-  readonly kept: string[];
-  readonly stopped: string[];
-}
-
-export type ProbeFn = (backend: BackendDefinition, opts: ProbeOptions) => Promise<ProbeResult>;
-
-export interface HealthRegistryOptions {
-  readonly pop: string;
-  readonly logger?: Logger;
-  readonly metrics?: HealthMetrics;
-  /** Replaces the wire probe (tests, benches). */
-  readonly probe?: ProbeFn;
-  readonly lookup?: LookupFn;
-  /** Wall clock in epoch ms. */
-  readonly now?: () => number;
-  readonly scheduler?: SchedulerOptions;
-  /** Spread the first probes of new identities over their first interval (default true). */
-  readonly spread?: boolean;
-}
-
-export type BackendRef = string | { readonly serviceId: string; readonly name: string };
-
-interface Member {
-  readonly serviceId: string;
-  readonly name: string;
-}
+export type { HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult } from './registry-types.ts';
 
 interface Tracked {
   readonly identity: string;
   readonly backend: BackendDefinition;
   state: HealthState;
-  members: Member[];
+  members: BackendKey[];
   /** What the probe is given, built once per identity rather than once per probe. */
   readonly probeOpts: ProbeOptions;
+  /** Wall clock (epoch ms) when the last probe result was recorded; null before the first. */
+  lastProbeAt: number | null;
 }
-
-// VCL names never contain NUL (they are VCL identifiers), so the last NUL splits the key
-// unambiguously; cheaper than JSON for the 10,000 members of a large sync.
-const memberKey = (serviceId: string, name: string): string => `${serviceId}\u0000${name}`;
 
 const noop = (): void => {};
 
-const splitMemberKey = (key: string): [string, string] => {
-  const at = key.lastIndexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1)];
-};
-
 /**
- * Events: `health` for each HealthEvent; `probe` (identity, result) after every probe, for
+ * Events: `health` for each HealthEvent; `message` for each HealthMessage the edge workers
+ * need (a verdict flip, an override); `probe` (identity, result) after every probe, for
  * passive health that waits for a good probe (cheap when nobody listens).
  */
-export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe: [string, ProbeResult] }> {
+export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; message: [HealthMessage]; probe: [string, ProbeResult] }> {
   readonly pop: string;
   readonly #logger: Logger;
   readonly #metrics: HealthMetrics | undefined;
@@ -121,9 +57,17 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
   readonly #spread: boolean;
   readonly #scheduler: ProbeScheduler;
   #tracked = new Map<string, Tracked>();
+  /**
+   * Identities that the last syncs stopped, kept for one probe interval: one that comes back
+   * within it resumes its state and history, which no probe would have changed meanwhile.
+   * An activation is a deactivation of the old version and then an activation of the new one;
+   * without this, every backend it kept restarted from `.initial`.
+   */
+  #cooling = new Map<string, { readonly tracked: Tracked; readonly until: number }>();
   /** serviceId → its backends in declaration order. */
   #services = new Map<string, Array<{ name: string; identity: string }>>();
   #byMember = new Map<string, string>();
+  readonly #admin = new AdminOverrides();
   readonly #subscribers = new Map<string, Set<(e: HealthEvent) => void>>();
 
   constructor(opts: HealthRegistryOptions) {
@@ -143,11 +87,12 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
    * config in this POP): new identities start probing, kept ones keep their state, the rest stop.
    */
   sync(targets: readonly HealthTarget[]): SyncResult {
+    const now = this.#now();
     const next = new Map<string, Tracked>();
     const services = new Map<string, Array<{ name: string; identity: string }>>();
     const byMember = new Map<string, string>();
     for (const { serviceId, backend } of targets) {
-      const key = memberKey(serviceId, backend.name);
+      const key = backendKey(serviceId, backend.name);
       if (byMember.has(key)) continue;
       const identity = probeIdentity(backend);
       byMember.set(key, identity);
@@ -156,10 +101,9 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
       list.push({ name: backend.name, identity });
       let tracked = next.get(identity);
       if (tracked === undefined) {
-        const old = this.#tracked.get(identity);
-        tracked = old ?? {
-          identity, backend, state: createHealthState(backend.probe, this.#now()), members: [],
-          probeOpts: { lookup: this.#lookup, now: this.#now },
+        tracked = this.#tracked.get(identity) ?? this.#revive(identity, now) ?? {
+          identity, backend, state: createHealthState(backend.probe, now), members: [],
+          probeOpts: { lookup: this.#lookup, now: this.#now }, lastProbeAt: null,
         };
         tracked.members = [];
         next.set(identity, tracked);
@@ -170,40 +114,54 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     const stopped = [...this.#tracked.keys()].filter((id) => !next.has(id));
     const started = [...next.keys()].filter((id) => !this.#tracked.has(id));
     const kept = [...next.keys()].filter((id) => this.#tracked.has(id));
-    for (const id of stopped) this.#scheduler.remove(id);
+    for (const [id, c] of this.#cooling) if (c.until <= now) this.#cooling.delete(id);
+    for (const id of stopped) {
+      this.#scheduler.remove(id);
+      const t = this.#tracked.get(id) as Tracked;
+      if (t.backend.probe !== null) this.#cooling.set(id, { tracked: t, until: now + t.backend.probe.intervalMs });
+    }
     for (const key of this.#byMember.keys()) {
       if (!byMember.has(key)) {
-        const [service, backend] = splitMemberKey(key);
-        this.#metrics?.forget({ service, backend, pop: this.pop });
+        const { serviceId, name } = splitBackendKey(key);
+        this.#metrics?.forget({ service: serviceId, backend: name, pop: this.pop });
       }
     }
     const previous = this.#byMember;
     this.#tracked = next;
     this.#services = services;
     this.#byMember = byMember;
+    const present = new Map([...services].map(([sid, list]) => [sid, new Set(list.map((b) => b.name))]));
+    for (const d of this.#admin.retain(present)) this.emit('message', adminMessage(d.serviceId, d.name, 'auto'));
 
     // A member that kept its identity has the right gauge value already.
     for (const t of next.values()) {
       for (const m of t.members) {
-        if (previous.get(memberKey(m.serviceId, m.name)) === t.identity) continue;
-        this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
+        if (previous.get(backendKey(m.serviceId, m.name)) === t.identity) continue;
+        this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, this.#healthyOf(t, m));
       }
     }
-    const at = new Date(this.#now()).toISOString();
-    for (const id of started) this.#emit(next.get(id) as Tracked, 'start', at);
+    const at = new Date(now).toISOString();
+    for (const id of started) {
+      const t = next.get(id) as Tracked;
+      this.emit('message', healthMessage(id, t.state.healthy));
+      this.#emit(t, 'start', this.#following(t), t.state.healthy, at);
+    }
     // Scheduled last, so that the spread of first probes begins when the rest of the sync
     // (gauges, events: ~100 ms for 10,000 backends) is done; scheduled first, the probes due
     // meanwhile would all start in one burst when the sync returns.
     const probed = started.map((id) => next.get(id) as Tracked).filter((t) => t.backend.probe !== null);
     probed.forEach((t, i) => {
       const interval = (t.backend.probe as NonNullable<BackendDefinition['probe']>).intervalMs;
-      const firstDelay = this.#spread ? Math.floor((i * interval) / probed.length) : 0;
+      // A revived identity keeps its cadence: its next probe is due when it would have been.
+      const firstDelay = t.lastProbeAt !== null
+        ? Math.min(interval, Math.max(0, t.lastProbeAt + interval - now))
+        : this.#spread ? Math.floor((i * interval) / probed.length) : 0;
       this.#scheduler.addTask(t.identity, interval, this.#runner(t), firstDelay);
     });
     return { started, kept, stopped };
   }
 
-  /** Routing's question. An identity nobody synced counts as healthy, like a backend without probe. */
+  /** The shared probe's verdict. An identity nobody synced counts as healthy, like a backend without probe. */
   isHealthy(identity: string): boolean {
     return this.#tracked.get(identity)?.state.healthy ?? true;
   }
@@ -213,25 +171,32 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
   }
 
   identityOf(serviceId: string, name: string): string | undefined {
-    return this.#byMember.get(memberKey(serviceId, name));
+    return this.#byMember.get(backendKey(serviceId, name));
   }
 
   /** `GET /service/{sid}/health`: one entry per backend of the service in this POP. */
   snapshot(serviceId: string): HealthSnapshot {
     const backends = (this.#services.get(serviceId) ?? []).map(({ name, identity }) =>
-      this.#entry(name, this.#tracked.get(identity) as Tracked));
+      this.#entry({ serviceId, name }, this.#tracked.get(identity) as Tracked));
     return { service_id: serviceId, backends };
   }
 
   /**
-   * `PUT /service/{sid}/health/{backend}` and `backend.set_health`. The admin state belongs to
-   * the identity, so it applies to every backend sharing the probe. False when unknown.
+   * `PUT /service/{sid}/health/{backend}` (`varnishadm backend.set_health`): overrides the
+   * health of this service's backend only, whoever else shares its probe. False when the
+   * service's active configuration has no backend of that VCL name.
    */
-  setAdmin(ref: BackendRef, admin: AdminState): boolean {
-    const identity = typeof ref === 'string' ? ref : this.identityOf(ref.serviceId, ref.name);
+  setAdmin(ref: BackendKey, admin: AdminState): boolean {
+    const identity = this.identityOf(ref.serviceId, ref.name);
     const tracked = identity === undefined ? undefined : this.#tracked.get(identity);
     if (tracked === undefined) return false;
-    this.#apply(tracked, setAdmin(tracked.state, admin, this.#now()), 'admin');
+    const before = this.#healthyOf(tracked, ref);
+    if (!this.#admin.set(ref.serviceId, ref.name, admin, this.#now())) return true;
+    this.emit('message', adminMessage(ref.serviceId, ref.name, admin));
+    const healthy = this.#healthyOf(tracked, ref);
+    if (healthy === before) return true;
+    this.#metrics?.setHealthy({ service: ref.serviceId, backend: ref.name, pop: this.pop }, healthy);
+    this.#emit(tracked, 'admin', [ref], healthy);
     return true;
   }
 
@@ -255,14 +220,24 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     }
   }
 
-  /** The current health of every identity as IPC messages (for a worker that just started). */
+  /** Everything an edge worker that just started must learn: every verdict and every override. */
   messages(): HealthMessage[] {
-    return [...this.#tracked.values()].map((t) => healthMessage(t.identity, t.state.healthy));
+    return [
+      ...[...this.#tracked.values()].map((t) => healthMessage(t.identity, t.state.healthy)),
+      ...this.#admin.entries().map((o) => adminMessage(o.serviceId, o.name, o.admin)),
+    ];
   }
 
   close(): void {
     this.#scheduler.close();
     this.#tracked = new Map();
+    this.#cooling = new Map();
+  }
+
+  #revive(identity: string, now: number): Tracked | undefined {
+    const cooled = this.#cooling.get(identity);
+    this.#cooling.delete(identity);
+    return cooled !== undefined && cooled.until > now ? cooled.tracked : undefined;
   }
 
   /** One task's run, built once per identity: every probe of it reuses these functions. */
@@ -298,43 +273,54 @@ export class HealthRegistry extends EventEmitter<{ health: [HealthEvent]; probe:
     // Stopped while the probe ran (Varnish vbp_task: running < 0 → delete): drop the result.
     if (this.#tracked.get(tracked.identity) !== tracked) return;
     this.#metrics?.observe(result);
-    this.#apply(tracked, recordProbe(tracked.state, result, this.#now()), 'probe');
+    tracked.lastProbeAt = this.#now();
+    this.#apply(tracked, recordProbe(tracked.state, result, tracked.lastProbeAt));
     this.emit('probe', tracked.identity, result);
   }
 
-  #apply(tracked: Tracked, t: Transition, cause: 'probe' | 'admin'): void {
+  #apply(tracked: Tracked, t: Transition): void {
     tracked.state = t.state;
     // A probe that changes nothing logs at debug; with debug off, skip the per-member loop.
-    if (cause === 'probe' && (t.changed || this.#logger.isLevelEnabled('debug'))) {
+    if (t.changed || this.#logger.isLevelEnabled('debug')) {
       for (const m of tracked.members) {
         logProbe(this.#logger, { service: m.serviceId, backend: m.name, pop: this.pop, identity: tracked.identity }, t.state, t.changed);
       }
     }
     if (!t.flipped) return;
-    this.#gauge(tracked);
-    this.#emit(tracked, cause);
+    this.emit('message', healthMessage(tracked.identity, t.state.healthy));
+    const following = this.#following(tracked);
+    for (const m of following) this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
+    this.#emit(tracked, 'probe', following, t.state.healthy);
   }
 
-  #gauge(t: Tracked): void {
-    for (const m of t.members) this.#metrics?.setHealthy({ service: m.serviceId, backend: m.name, pop: this.pop }, t.state.healthy);
+  /** The members whose health is the probe's verdict (no override). */
+  #following(t: Tracked): BackendKey[] {
+    return t.members.filter((m) => this.#admin.admin(m.serviceId, m.name) === 'auto');
   }
 
-  #emit(t: Tracked, cause: HealthEvent['cause'], at?: string): void {
+  #healthyOf(t: Tracked, m: BackendKey): boolean {
+    return effectiveHealth(this.#admin.admin(m.serviceId, m.name), t.state.sick);
+  }
+
+  #emit(t: Tracked, cause: HealthEvent['cause'], backends: readonly BackendKey[], healthy: boolean, at?: string): void {
+    if (backends.length === 0) return;
     const subscribers = this.#subscribers.get(t.identity);
     // A sync that starts 10,000 identities need not build 10,000 events nobody receives.
     if (subscribers === undefined && this.listenerCount('health') === 0) return;
     const event: HealthEvent = {
-      type: 'health', identity: t.identity, healthy: t.state.healthy, cause, pop: this.pop, at: at ?? new Date(this.#now()).toISOString(),
-      backends: t.members.map((m) => ({ service_id: m.serviceId, name: m.name })),
+      type: 'health', identity: t.identity, healthy, cause, pop: this.pop, at: at ?? new Date(this.#now()).toISOString(),
+      backends: backends.map((m) => ({ service_id: m.serviceId, name: m.name })),
     };
     for (const listener of subscribers ?? []) listener(event);
     this.emit('health', event);
   }
 
-  #entry(name: string, t: Tracked): HealthEntry {
-    const s = t.state;
+  #entry(m: BackendKey, t: Tracked): HealthEntry {
+    const admin = this.#admin.admin(m.serviceId, m.name);
+    // The member's view: its override applied to the shared state, changed when it was set.
+    const s = admin === 'auto' ? t.state : setAdmin(t.state, admin, this.#admin.since(m.serviceId, m.name)).state;
     return {
-      name, pop: this.pop, identity: t.identity, admin: s.admin, healthy: s.healthy, good: s.good,
+      name: m.name, pop: this.pop, identity: t.identity, admin: s.admin, healthy: s.healthy, good: s.good,
       threshold: s.probe?.threshold ?? 0, window: s.probe?.window ?? 0, bits: bitStrings(s),
       last_change: new Date(s.lastChange).toISOString(), last_response: s.lastResponse,
       avg_rtt_ms: Math.round(s.avgRttMs * 1000) / 1000,

@@ -24,7 +24,7 @@ import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
-import { HealthMetrics, HealthRegistry, healthMessage, type HealthTarget } from '../health/index.ts';
+import { HealthMetrics, HealthRegistry, type HealthTarget } from '../health/index.ts';
 import { openSqliteStore, type StoreEvent } from '../store/index.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
@@ -194,7 +194,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger: makePurger(purge), cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
     });
-    health.on('health', (e) => runtime.apply(healthMessage(e.identity, e.healthy)));
+    health.on('message', (m) => runtime.apply(m));
     const { port } = await runtime.start();
     return {
       port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
@@ -276,7 +276,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     });
   });
 
-  health.on('health', (e) => broadcast(healthMessage(e.identity, e.healthy)));
+  health.on('message', broadcast);
   const ports = await Promise.all(Array.from({ length: options.workers }, fork));
   return {
     port: ports[0],

@@ -9,13 +9,14 @@ export interface ValidatedFile {
   readonly main: boolean;
 }
 
-export function vclValidator(files: readonly ValidatedFile[]): { diagnostics: readonly Diagnostic[] } {
+export function vclValidator(files: readonly ValidatedFile[]): { diagnostics: readonly Diagnostic[]; backends: Array<{ name: string; shareKey: string }> } {
   const main = files.find((f) => f.main) ?? files[0];
-  if (main === undefined) return { diagnostics: [] };
-  const { diagnostics } = compileService({
+  if (main === undefined) return { diagnostics: [], backends: [] };
+  const { diagnostics, service } = compileService({
     serviceId: 'validate', version: 0, domains: [], main: main.name,
     settings: { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43_200 },
     files: files.map((f) => ({ name: f.name, content: f.content })),
   });
-  return { diagnostics };
+  const backends = [...service?.backends.values() ?? []].map((b) => ({ name: b.name, shareKey: b.shareKey }));
+  return { diagnostics, backends };
 }

@@ -74,7 +74,8 @@ test('lacquer health lists backends like backend.list, and health set overrides 
   const probes = await cli('health', '-s', sid, '-p');
   assert.match(probes, /^\S+ F_origin \(local\): sick, admin sick\n Current states {2}good: +\d+ threshold: +3 window: +8\n/);
   assert.match(probes, /\n {2}Oldest =+ Newest\n/);
-  assert.equal(await cli('health', 'set', '-s', sid, 'F_origin', 'auto'), 'F_origin: admin auto, now healthy\n');
+  assert.equal(await cli('health', 'set', '-s', sid, 'origin', 'auto'), 'F_origin: admin auto, now healthy\n', 'the API name works too');
+  assert.equal(await cli('health', 'set', '-s', sid, '--name-type', 'api', 'origin', 'auto'), 'F_origin: admin auto, now healthy\n');
   assert.deepEqual(await get(running.edgePort ?? 0, '/x'), { status: 200, cache: 'MISS' });
 });
 

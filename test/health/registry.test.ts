@@ -143,7 +143,7 @@ test('flips reach listeners, per-identity subscribers and workers through IPC me
   assert.equal(view.apply({ type: 'other' }), false);
 });
 
-test('admin state overrides routing for the identity, by identity or by service and name', async (t) => {
+test('admin state overrides one service\'s backend only, on top of the probe it shares', async (t) => {
   const clock = virtualClock(t);
   const reg = registry(clock, scripted([GOOD]));
   t.after(() => reg.close());
@@ -152,15 +152,111 @@ test('admin state overrides routing for the identity, by identity or by service 
   reg.sync([{ serviceId: 's1', backend: a }, { serviceId: 's2', backend: b }]);
   await clock.advance(5);
   const id = probeIdentity(a);
+  assert.equal(probeIdentity(b), id, 'one shared probe');
   const events: HealthEvent[] = [];
   reg.on('health', (e) => events.push(e));
+  const messages: unknown[] = [];
+  reg.on('message', (m) => messages.push(m));
+  const view = new HealthView();
+  for (const m of reg.messages()) view.apply(m);
+  reg.on('message', (m) => view.apply(m));
+
   assert.equal(reg.setAdmin({ serviceId: 's1', name: 'F_a' }, 'sick'), true);
-  assert.equal(reg.isHealthy(id), false);
-  assert.deepEqual(reg.snapshot('s2').backends.map((e) => [e.name, e.admin, e.healthy]), [['F_b', 'sick', false]]);
-  assert.equal(reg.setAdmin(id, 'auto'), true);
-  assert.equal(reg.isHealthy(id), true);
+  assert.equal(reg.isHealthy(id), true, 'the probe\'s verdict is unchanged');
+  assert.deepEqual(reg.snapshot('s1').backends.map((e) => [e.name, e.admin, e.healthy]), [['F_a', 'sick', false]]);
+  assert.deepEqual(reg.snapshot('s2').backends.map((e) => [e.name, e.admin, e.healthy]), [['F_b', 'auto', true]]);
+  assert.deepEqual([view.isBackendHealthy('s1', 'F_a', id), view.isBackendHealthy('s2', 'F_b', id)], [false, true]);
+  assert.equal(reg.setAdmin({ serviceId: 's1', name: 'F_a' }, 'auto'), true);
+  assert.equal(view.isBackendHealthy('s1', 'F_a', id), true);
   assert.equal(reg.setAdmin({ serviceId: 's1', name: 'F_nope' }, 'sick'), false);
-  assert.deepEqual(events.map((e) => [e.cause, e.healthy, e.backends.length]), [['admin', false, 2], ['admin', true, 2]]);
+  assert.equal(reg.setAdmin({ serviceId: 's1', name: 'F_b' }, 'sick'), false, 'another service\'s backend is not found');
+  assert.deepEqual(events.map((e) => [e.cause, e.healthy, e.backends]), [
+    ['admin', false, [{ service_id: 's1', name: 'F_a' }]],
+    ['admin', true, [{ service_id: 's1', name: 'F_a' }]],
+  ]);
+  assert.deepEqual(messages, [
+    { type: 'health', serviceId: 's1', backend: 'F_a', admin: 'sick' },
+    { type: 'health', serviceId: 's1', backend: 'F_a', admin: 'auto' },
+  ]);
+});
+
+test('a probe flip reaches the backends that follow the probe, not one held by an override', async (t) => {
+  const clock = virtualClock(t);
+  const promRegistry = new Registry();
+  const reg = registry(clock, scripted([GOOD, BAD]), { metrics: new HealthMetrics(promRegistry) });
+  t.after(() => reg.close());
+  const probe = probeDef({ window: 1, threshold: 1, initial: 1, intervalMs: 100 });
+  const a = backendDef({ name: 'F_a', shareKey: 'k', probe });
+  const b = backendDef({ name: 'F_b', shareKey: 'k', probe });
+  reg.sync([{ serviceId: 's1', backend: a }, { serviceId: 's2', backend: b }]);
+  reg.setAdmin({ serviceId: 's1', name: 'F_a' }, 'healthy');
+  const events: HealthEvent[] = [];
+  reg.on('health', (e) => events.push(e));
+  const messages: unknown[] = [];
+  reg.on('message', (m) => messages.push(m));
+  await clock.advance(150);
+  assert.deepEqual(events.map((e) => [e.cause, e.healthy, e.backends]), [['probe', false, [{ service_id: 's2', name: 'F_b' }]]]);
+  assert.deepEqual(messages, [{ type: 'health', identity: probeIdentity(a), healthy: false }]);
+  const gauge = (await promRegistry.getSingleMetric('lacquer_backend_healthy')?.get())?.values;
+  assert.deepEqual(gauge?.map((v) => [v.labels.service, v.value]), [['s1', 1], ['s2', 0]]);
+  assert.deepEqual(reg.snapshot('s1').backends.map((e) => [e.admin, e.healthy, e.last_response]), [['healthy', true, 'HTTP/1.1 500 Internal Server Error']]);
+});
+
+test('an override lasts while its service keeps the backend, across syncs and a moment without the service', async (t) => {
+  const clock = virtualClock(t);
+  const reg = registry(clock, scripted([GOOD]));
+  t.after(() => reg.close());
+  const a = { serviceId: 's1', backend: backendDef({ name: 'F_a' }) };
+  const other = { serviceId: 's1', backend: backendDef({ name: 'F_other', port: 8009 }) };
+  const messages: unknown[] = [];
+  reg.on('message', (m) => messages.push(m));
+  reg.sync([a, other]);
+  reg.setAdmin({ serviceId: 's1', name: 'F_a' }, 'sick');
+  // An activation: the old version's deactivation, then the new version.
+  reg.sync([]);
+  reg.sync([a]);
+  assert.deepEqual(reg.snapshot('s1').backends.map((e) => [e.name, e.admin]), [['F_a', 'sick']]);
+  // Its definition may change; the override is the service's, for that backend name.
+  reg.sync([{ serviceId: 's1', backend: backendDef({ name: 'F_a', port: 8010 }) }]);
+  assert.deepEqual(reg.snapshot('s1').backends.map((e) => [e.name, e.admin, e.healthy]), [['F_a', 'sick', false]]);
+  assert.deepEqual(reg.messages().filter((m) => !('identity' in m)), [{ type: 'health', serviceId: 's1', backend: 'F_a', admin: 'sick' }]);
+  messages.length = 0;
+  // A version of the service without the backend drops it, and tells the workers.
+  reg.sync([other]);
+  assert.deepEqual(messages.filter((m) => !('identity' in (m as object))), [{ type: 'health', serviceId: 's1', backend: 'F_a', admin: 'auto' }]);
+  reg.sync([a, other]);
+  assert.deepEqual(reg.snapshot('s1').backends.map((e) => [e.name, e.admin]), [['F_a', 'auto'], ['F_other', 'auto']]);
+});
+
+test('an identity stopped and synced again within one interval resumes its history and cadence', async (t) => {
+  const clock = virtualClock(t);
+  const starts: number[] = [];
+  const reg = registry(clock, async () => {
+    starts.push(clock.now());
+    return GOOD;
+  });
+  t.after(() => reg.close());
+  const target = { serviceId: 's', backend: backendDef({ probe: probeDef({ intervalMs: 100 }) }) };
+  const id = probeIdentity(target.backend);
+  reg.sync([target]);
+  await clock.advance(250);
+  const before = reg.state(id);
+  assert.deepEqual([before?.probes, starts], [3, [1, 101, 201]]);
+  assert.deepEqual(reg.sync([]), { started: [], kept: [], stopped: [id] });
+  await clock.advance(20);
+  // A fresh copy of the definition, as a new compile produces.
+  const { started } = reg.sync([{ serviceId: 's', backend: backendDef({ probe: probeDef({ intervalMs: 100 }) }) }]);
+  assert.deepEqual(started, [id]);
+  assert.equal(reg.state(id), before, 'the same state, history and all');
+  await clock.advance(100);
+  assert.deepEqual(starts, [1, 101, 201, 301], 'probed when it was due, not at once');
+  assert.equal(reg.state(id)?.probes, 4);
+
+  // Away longer than an interval: probes were missed, so it starts afresh.
+  reg.sync([]);
+  await clock.advance(101);
+  reg.sync([target]);
+  assert.equal(reg.state(id)?.probes, 0);
 });
 
 test('metrics: healthy gauge per backend, probe results and durations, series dropped on stop', async (t) => {

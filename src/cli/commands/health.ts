@@ -1,6 +1,7 @@
 // `lacquer health [--service ID] [-p]`: backend health in this POP, laid out like
 // `varnishadm backend.list` (and its bit history like `backend.list -p`);
-// `lacquer health set BACKEND auto|healthy|sick` like `varnishadm backend.set_health`.
+// `lacquer health set BACKEND auto|healthy|sick` like `varnishadm backend.set_health`; BACKEND
+// is the API name or the VCL name (the API resolves it, docs/api.md).
 import type { Command } from 'commander';
 import { apiCommand, run } from '../command.ts';
 import { apiPath } from '../api-client.ts';
@@ -74,15 +75,19 @@ export function registerHealth(program: Command): Command {
     else ctx.out.text(renderHealth(snapshots, ctx.opts.probes === true));
   });
 
-  const set = apiCommand(noun, 'set', 'override a backend\'s health: auto (follow the probe), healthy or sick', { service: true })
-    .argument('<backend>', 'the backend\'s VCL name (F_… for API backends)')
-    .argument('<state>', 'auto, healthy or sick');
+  const set = apiCommand(noun, 'set', 'override a backend\'s health in this service: auto (follow the probe), healthy or sick', { service: true })
+    .argument('<backend>', 'the backend: its API name (origin) or VCL name (F_origin)')
+    .argument('<state>', 'auto, healthy or sick')
+    .option('--name-type <type>', 'when the name is both a VCL name and an API name: vcl or api');
   run(set, async (ctx) => {
     const [backend, state] = set.args;
     if (!['auto', 'healthy', 'sick'].includes(state)) throw new UsageError(`state must be auto, healthy or sick, got "${state}"`);
+    const nameType = ctx.opts.nameType;
+    if (nameType !== undefined && nameType !== 'vcl' && nameType !== 'api') throw new UsageError(`--name-type must be vcl or api, got "${String(nameType)}"`);
     const sid = await ctx.serviceId();
-    const entry = await ctx.client.put<HealthEntry>(apiPath('service', sid, 'health', backend), { json: { state } });
-    ctx.out.done(`${backend}: admin ${state}, now ${entry.healthy ? 'healthy' : 'sick'}`, entry);
+    const query = nameType === undefined ? '' : `?name_type=${nameType}`;
+    const entry = await ctx.client.put<HealthEntry>(`${apiPath('service', sid, 'health', backend)}${query}`, { json: { state } });
+    ctx.out.done(`${entry.name}: admin ${state}, now ${entry.healthy ? 'healthy' : 'sick'}`, entry);
   });
   return noun;
 }

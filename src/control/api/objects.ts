@@ -3,7 +3,7 @@
 // other objects refer to, the single main VCL) are hooks run inside the same transaction.
 import { Type } from '@sinclair/typebox';
 import { parseRecord, requestSchema, responseSchema, StatusOk, type ApiRecord, type Resource } from '../../model/api/index.ts';
-import { StoreConflictError, type ObjectKind, type ObjectRow, type StoreTx } from '../../store/index.ts';
+import { StoreConflictError, type ObjectKind, type ObjectRow, type StoreTx, type TokenRow } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import { objectBody } from '../present.ts';
 import type { RouteTable } from '../routes.ts';
@@ -11,8 +11,8 @@ import { now, parseVersionNumber, requireEditable, requireVersion } from '../ver
 import type { ControlDeps } from './deps.ts';
 
 export interface ObjectHooks {
-  /** After a create or update is written. */
-  afterWrite?(tx: StoreTx, row: ObjectRow, previousName: string | null): Promise<void>;
+  /** After a create or update is written; `token` made the request (control/share-key.ts needs it). */
+  afterWrite?(tx: StoreTx, row: ObjectRow, previousName: string | null, token: TokenRow | null): Promise<void>;
   /** After a delete. */
   afterDelete?(tx: StoreTx, serviceId: string, version: number, name: string): Promise<void>;
   /** Extra response fields. */
@@ -41,7 +41,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
     });
   });
 
-  routes.add({ method: 'POST', url: base, summary: `Create a ${kind}`, tag: kind, access: 'write', body: requestSchema(resource), response }, async ({ params, body: input }) => {
+  routes.add({ method: 'POST', url: base, summary: `Create a ${kind}`, tag: kind, access: 'write', body: requestSchema(resource), response }, async ({ params, body: input, token }) => {
     const v = parseVersionNumber(params.version_id);
     return deps.store.transaction(async (tx) => {
       await requireEditable(tx, params.service_id, v);
@@ -52,7 +52,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       const at = now();
       const row: ObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
       await insert(tx, row, () => duplicate(v, name));
-      await hooks.afterWrite?.(tx, row, null);
+      await hooks.afterWrite?.(tx, row, null, token);
       return body(row, false);
     });
   });
@@ -67,7 +67,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
     });
   });
 
-  routes.add({ method: 'PUT', url: `${base}/:name`, summary: `Update a ${kind}`, tag: kind, access: 'write', body: requestSchema(resource), response }, async ({ params, body: input }) => {
+  routes.add({ method: 'PUT', url: `${base}/:name`, summary: `Update a ${kind}`, tag: kind, access: 'write', body: requestSchema(resource), response }, async ({ params, body: input, token }) => {
     const v = parseVersionNumber(params.version_id);
     return deps.store.transaction(async (tx) => {
       await requireEditable(tx, params.service_id, v);
@@ -79,7 +79,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       if (name !== params.name && await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const row: ObjectRow = { ...current, name, data: parsed.record, updatedAt: now() };
       await tx.replaceObject(params.name, row);
-      await hooks.afterWrite?.(tx, row, params.name);
+      await hooks.afterWrite?.(tx, row, params.name, token);
       return body(row, false);
     });
   });

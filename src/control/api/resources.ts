@@ -4,6 +4,7 @@ import * as model from '../../model/api/index.ts';
 import type { ApiRecord } from '../../model/api/index.ts';
 import type { ObjectRow, StoreTx } from '../../store/index.ts';
 import type { RouteTable } from '../routes.ts';
+import { checkShareKey } from '../share-key.ts';
 import type { ControlDeps } from './deps.ts';
 import { registerObjectRoutes, rewriteReferences } from './objects.ts';
 
@@ -16,7 +17,8 @@ function renamed(list: unknown, from: string, to: string | null): string[] | nul
 export function registerResourceRoutes(routes: RouteTable, deps: ControlDeps): void {
   registerObjectRoutes(routes, deps, model.backend, {
     extra: (_row, locked) => ({ locked }),
-    async afterWrite(tx, row, previousName) {
+    async afterWrite(tx, row, previousName, token) {
+      if (typeof row.data.share_key === 'string') await checkShareKey(tx, token, row.serviceId, row.data.share_key, 'share_key');
       if (previousName === null || previousName === row.name) return;
       await rewriteReferences(tx, row, 'director', (d) => withBackends(d, renamed(d.backends, previousName, row.name)));
     },

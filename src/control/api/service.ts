@@ -23,7 +23,7 @@ async function load(tx: StoreTx, id: string): Promise<Record<string, unknown>> {
 
 export function registerServiceRoutes(routes: RouteTable, deps: ControlDeps): void {
   const { store } = deps;
-  routes.add({ method: 'GET', url: '/service', summary: 'List services', tag: 'service', access: 'read', response: Type.Array(ServiceBody) }, async ({ token }) =>
+  routes.add({ method: 'GET', url: '/service', summary: 'List services (a scoped token: its own)', tag: 'service', access: 'read', scoped: 'own-service', response: Type.Array(ServiceBody) }, async ({ token }) =>
     store.transaction(async (tx) => {
       const all = await tx.listServices();
       const visible = token?.serviceId == null ? all : all.filter((s) => s.id === token.serviceId);
@@ -41,7 +41,7 @@ export function registerServiceRoutes(routes: RouteTable, deps: ControlDeps): vo
       return load(tx, row.id);
     }));
 
-  routes.add({ method: 'GET', url: '/service/search', summary: 'Find a service by name', tag: 'service', access: 'read', response: ServiceBody }, async ({ query, token }) =>
+  routes.add({ method: 'GET', url: '/service/search', summary: 'Find a service by name (a scoped token: its own)', tag: 'service', access: 'read', scoped: 'own-service', response: ServiceBody }, async ({ query, token }) =>
     store.transaction(async (tx) => {
       const found = (await tx.listServices()).find((s) => s.name === query.name && (token?.serviceId == null || token.serviceId === s.id));
       if (found === undefined) throw new ApiError('notFound', `Couldn't find a service named '${query.name ?? ''}'`);

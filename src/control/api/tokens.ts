@@ -36,8 +36,8 @@ export function registerTokenRoutes(routes: RouteTable, deps: ControlDeps): void
     reply.code(200);
     return { ...tokenBody(token), access_token: secret };
   });
-  routes.add({ method: 'GET', url: '/tokens/self', summary: 'Describe the token making this request', tag: 'token', access: 'read', response: TokenBody }, async ({ token }) =>
+  routes.add({ method: 'GET', url: '/tokens/self', summary: 'Describe the token making this request', tag: 'token', access: 'read', scoped: 'no-service-data', response: TokenBody }, async ({ token }) =>
     tokenBody(token as TokenRow));
-  routes.add({ method: 'GET', url: '/current_user', summary: 'The user behind the token (lacquer has one)', tag: 'token', access: 'read' }, async () =>
+  routes.add({ method: 'GET', url: '/current_user', summary: 'The user behind the token (lacquer has one)', tag: 'token', access: 'read', scoped: 'no-service-data' }, async () =>
     ({ id: 'lacquer', login: 'admin', name: 'lacquer administrator', customer_id: 'lacquer', role: 'superuser' }));
 }

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { parseRecord, requestSchema, responseSchema, settings, version } from '../../model/api/index.ts';
 import { SETTINGS_NAME, settingsBody, versionBody } from '../present.ts';
+import type { StoreTx, TokenRow, VersionRow } from '../../store/index.ts';
 import type { RouteTable } from '../routes.ts';
 import {
   activateVersion, cloneVersion, createVersion, deactivateVersion, lockVersion, now, parseVersionNumber, requireEditable,
@@ -52,12 +53,12 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       return versionBody({ ...v, ...patch });
     }));
 
-  const action = (name: string, summary: string, run: typeof lockVersion): void => {
-    routes.add({ method: 'PUT', url: `${base}/:version_id/${name}`, summary, tag: 'version', access: 'write', response: VersionBody }, async ({ params }) =>
-      store.transaction(async (tx) => versionBody(await run(tx, params.service_id, parseVersionNumber(params.version_id)))));
+  const action = (name: string, summary: string, run: (tx: StoreTx, sid: string, v: number, token: TokenRow | null) => Promise<VersionRow>): void => {
+    routes.add({ method: 'PUT', url: `${base}/:version_id/${name}`, summary, tag: 'version', access: 'write', response: VersionBody }, async ({ params, token }) =>
+      store.transaction(async (tx) => versionBody(await run(tx, params.service_id, parseVersionNumber(params.version_id), token))));
   };
   action('clone', 'Clone a version into a new editable version', cloneVersion);
-  action('activate', 'Generate, compile and activate a version', (tx, sid, v) => activateVersion(tx, sid, v, validator));
+  action('activate', 'Generate, compile and activate a version', (tx, sid, v, token) => activateVersion(tx, sid, v, validator, token));
   action('deactivate', 'Deactivate a version', deactivateVersion);
   action('lock', 'Lock a version against edits', lockVersion);
 
