@@ -7,7 +7,8 @@ import { defaultBackendName } from '../model/default-backend.ts';
 import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
 import type { StoreTx, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
-import { settingsBody } from './present.ts';
+import { backend, director, healthcheck, settings, typedRecord, vcl, type ResourceBase } from '../model/api/index.ts';
+import { SETTINGS_NAME } from './present.ts';
 import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -67,13 +68,16 @@ export async function cloneVersion(tx: StoreTx, serviceId: string, from: number)
   return row;
 }
 
+/** The version's objects as the generator's typed records. */
 export async function loadConfig(tx: StoreTx, serviceId: string, version: number): Promise<VersionConfig> {
-  const data = async (kind: 'backend' | 'healthcheck' | 'director' | 'vcl') =>
-    (await tx.listObjects(serviceId, version, kind)).map((r) => ({ ...r.data }));
+  const records = async <R extends ResourceBase>(kind: 'backend' | 'healthcheck' | 'director' | 'vcl', resource: R) =>
+    (await tx.listObjects(serviceId, version, kind)).map((row) => typedRecord(resource, row.data));
+  const settingsRow = await tx.getObject(serviceId, version, 'settings', SETTINGS_NAME);
   return {
     serviceId, version,
-    backends: await data('backend'), healthchecks: await data('healthcheck'), directors: await data('director'),
-    vcls: await data('vcl'), settings: await settingsBody(tx, serviceId, version),
+    backends: await records('backend', backend), healthchecks: await records('healthcheck', healthcheck),
+    directors: await records('director', director), vcls: await records('vcl', vcl),
+    settings: typedRecord(settings, settingsRow?.data ?? {}),
   };
 }
 
@@ -89,7 +93,7 @@ export interface ValidationResult {
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
   const config = await loadConfig(tx, serviceId, version);
   const generated = generateVcl(config);
-  const defaultBackend = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
+  const defaultBackend = defaultBackendName(config.backends);
   const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
   const diagnostics = errors.length === 0 ? validator(generated.files).diagnostics : [];
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
