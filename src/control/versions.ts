@@ -1,15 +1,16 @@
-// Version lifecycle (issue 3 §3). A version is editable until it is activated or locked;
-// activation locks it. One version per service is active. Activation generates the VCL,
-// compiles it through the injected validator and refuses on any error, and refuses when a
-// domain is already active in another service.
+// Version lifecycle. A version is editable until it is activated or locked; activation locks
+// it. One version per service is active. Activation compiles the version's VCL through the
+// injected validator and refuses on any error, refuses when a domain is already active in
+// another service, and stores the VCL with the version (./version-vcl.ts).
 import { randomBytes } from 'node:crypto';
 import { defaultBackendName } from '../model/default-backend.ts';
-import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
 import type { StoreTx, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
-import { backend, director, healthcheck, settings, typedRecord, vcl, type ResourceBase } from '../model/api/index.ts';
-import { SETTINGS_NAME } from './present.ts';
+import { now } from './time.ts';
 import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
+import { loadConfig, storeVersionVcl, versionVcl, type VersionVcl } from './version-vcl.ts';
+
+export { loadConfig } from './version-vcl.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -21,10 +22,7 @@ export function newServiceId(): string {
   return id;
 }
 
-/** Fastly timestamps: ISO 8601, seconds precision, UTC. */
-export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { now } from './time.ts';
 
 export function parseVersionNumber(raw: string): number {
   if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ApiError('badRequest', `version: must be a positive integer, got "${raw}"`);
@@ -68,21 +66,9 @@ export async function cloneVersion(tx: StoreTx, serviceId: string, from: number)
   return row;
 }
 
-/** The version's objects as the generator's typed records. */
-export async function loadConfig(tx: StoreTx, serviceId: string, version: number): Promise<VersionConfig> {
-  const records = async <R extends ResourceBase>(kind: 'backend' | 'healthcheck' | 'director' | 'vcl', resource: R) =>
-    (await tx.listObjects(serviceId, version, kind)).map((row) => typedRecord(resource, row.data));
-  const settingsRow = await tx.getObject(serviceId, version, 'settings', SETTINGS_NAME);
-  return {
-    serviceId, version,
-    backends: await records('backend', backend), healthchecks: await records('healthcheck', healthcheck),
-    directors: await records('director', director), vcls: await records('vcl', vcl),
-    settings: typedRecord(settings, settingsRow?.data ?? {}),
-  };
-}
-
 export interface ValidationResult {
-  readonly generated: GeneratedVcl;
+  /** What activating the version runs: the stored VCL once it has been activated. */
+  readonly vcl: VersionVcl;
   /** The API name of the backend that serves what nothing routes elsewhere (model/default-backend.ts). */
   readonly defaultBackend: string | null;
   readonly errors: readonly string[];
@@ -92,13 +78,13 @@ export interface ValidationResult {
 
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
   const config = await loadConfig(tx, serviceId, version);
-  const generated = generateVcl(config);
+  const vcl = await versionVcl(tx, serviceId, version);
   const defaultBackend = defaultBackendName(config.backends);
-  const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
-  const diagnostics = errors.length === 0 ? validator(generated.files).diagnostics : [];
+  const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
+  const diagnostics = errors.length === 0 ? validator(vcl.files).diagnostics : [];
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
-  return { generated, defaultBackend, errors, warnings, diagnostics };
+  return { vcl, defaultBackend, errors, warnings, diagnostics };
 }
 
 /** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
@@ -126,6 +112,7 @@ export async function activateVersion(tx: StoreTx, serviceId: string, number: nu
     }
   }
   const at = now();
+  if (!result.vcl.stored) await storeVersionVcl(tx, serviceId, number, result.vcl.files, at);
   for (const v of await tx.listVersions(serviceId)) {
     if (v.active && v.number !== number) {
       await tx.updateVersion(serviceId, v.number, { active: false, updatedAt: at });

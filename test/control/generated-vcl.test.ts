@@ -1,5 +1,6 @@
 // What a version runs: its VCL is built from API values through the syntax tree (DESIGN.md §1,
-// one quoting rule), and GET …/generated_vcl answers what the edge loads.
+// one quoting rule), stored at activation, and from then on what GET …/generated_vcl answers
+// and what the edge loads, whatever generation would make of the same objects later.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serviceSource } from '../../src/control/sources.ts';
@@ -71,3 +72,71 @@ test('API values that close a VCL string stay values: no new subroutine or backe
   assert.equal(source.files[0].content, shown);
 });
 
+/** Changes a stored backend behind the API's back: what a later release might generate differently from the same objects. */
+async function changeBehindTheApi(api: Api, sid: string, version: number, address: string): Promise<void> {
+  await api.store.transaction(async (tx) => {
+    const row = await tx.getObject(sid, version, 'backend', 'origin');
+    assert.ok(row);
+    await tx.replaceObject('origin', { ...row, data: { ...row.data, address } });
+  });
+}
+
+test('an active version keeps running the VCL stored at activation, whatever generation makes later', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'first.example' });
+  assert.equal((await api.call('PUT', `/service/${sid}/version/1/activate`)).status, 200);
+  const atActivation = await generated(api, sid, 1);
+  assert.match(atActivation, /\.host = "first\.example";/);
+
+  await changeBehindTheApi(api, sid, 1, 'later.example');
+  assert.equal(await generated(api, sid, 1), atActivation);
+  const source = await api.store.transaction((tx) => serviceSource(tx, sid, 1));
+  assert.deepEqual(source.files.map((f) => f.content), [atActivation]);
+  const stored = await api.store.transaction((tx) => tx.getVersionVcl(sid, 1));
+  assert.deepEqual(stored?.files.map((f) => [f.name, f.main, f.content]), [['generated.vcl', true, atActivation]]);
+});
+
+test('re-activating an older version runs the VCL it was first activated with', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'first.example' });
+  await api.call('PUT', `/service/${sid}/version/1/activate`);
+  const v1 = await generated(api, sid, 1);
+  await api.call('PUT', `/service/${sid}/version/1/clone`);
+  await api.call('PUT', `/service/${sid}/version/2/backend/origin`, { address: 'second.example' });
+  assert.equal((await api.call('PUT', `/service/${sid}/version/2/activate`)).status, 200);
+  await changeBehindTheApi(api, sid, 1, 'later.example');
+
+  assert.equal((await api.call('PUT', `/service/${sid}/version/1/activate`)).status, 200);
+  const source = await api.store.transaction((tx) => serviceSource(tx, sid, 1));
+  assert.deepEqual(source.files.map((f) => f.content), [v1]);
+});
+
+test('a version activated before VCL was stored gets it generated and stored the first time it is loaded', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'first.example' });
+  // What an older release left behind: an active version and no stored VCL.
+  await api.store.transaction((tx) => tx.updateVersion(sid, 1, { active: true, locked: true }));
+  assert.equal(await api.store.transaction((tx) => tx.getVersionVcl(sid, 1)), null);
+
+  const loaded = await api.store.transaction((tx) => serviceSource(tx, sid, 1));
+  assert.match(loaded.files[0].content, /\.host = "first\.example";/);
+  const stored = await api.store.transaction((tx) => tx.getVersionVcl(sid, 1));
+  assert.deepEqual(stored?.files.map((f) => f.content), [loaded.files[0].content]);
+
+  await changeBehindTheApi(api, sid, 1, 'later.example');
+  assert.equal(await generated(api, sid, 1), loaded.files[0].content);
+  assert.deepEqual((await api.store.transaction((tx) => serviceSource(tx, sid, 1))).files, loaded.files);
+});
+
+test('an editable version shows what generation makes of its objects now', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'first.example' });
+  assert.match(await generated(api, sid, 1), /\.host = "first\.example";/);
+  await api.call('PUT', `/service/${sid}/version/1/backend/origin`, { address: 'second.example' });
+  assert.match(await generated(api, sid, 1), /\.host = "second\.example";/);
+  assert.equal(await api.store.transaction((tx) => tx.getVersionVcl(sid, 1)), null);
+});

@@ -2,8 +2,8 @@
 // same five routes for each, as Fastly's API has them. Resource-specific effects (renames that
 // other objects refer to, the single main VCL) are hooks run inside the same transaction.
 import { Type } from '@sinclair/typebox';
-import { parseRecord, requestSchema, responseSchema, StatusOk, type ApiRecord, type Resource } from '../../model/api/index.ts';
-import { StoreConflictError, type ObjectKind, type ObjectRow, type StoreTx } from '../../store/index.ts';
+import { parseRecord, requestSchema, responseSchema, StatusOk, type ApiRecord, type ResourceBase } from '../../model/api/index.ts';
+import { StoreConflictError, type NewObjectRow, type ObjectKind, type ObjectRow, type StoreTx } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import { objectBody } from '../present.ts';
 import type { RouteTable } from '../routes.ts';
@@ -23,7 +23,7 @@ export function badRequest(errors: readonly { message: string }[]): ApiError {
   return new ApiError('badRequest', errors.map((e) => e.message).join('; '));
 }
 
-export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, resource: Resource, hooks: ObjectHooks = {}): void {
+export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, resource: ResourceBase, hooks: ObjectHooks = {}): void {
   const kind = resource.kind as ObjectKind;
   const base = `/service/:service_id/version/:version_id/${kind}`;
   const response = responseSchema(resource);
@@ -50,10 +50,12 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       const name = String(parsed.record.name);
       if (await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const at = now();
-      const row: ObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
+      const row: NewObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
       await insert(tx, row, () => duplicate(v, name));
-      await hooks.afterWrite?.(tx, row, null);
-      return body(row, false);
+      const stored = await tx.getObject(params.service_id, v, kind, name);
+      if (stored === null) throw new Error(`${kind} '${name}' was not found right after it was written`);
+      await hooks.afterWrite?.(tx, stored, null);
+      return body(stored, false);
     });
   });
 
@@ -96,7 +98,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
   });
 }
 
-async function insert(tx: StoreTx, row: ObjectRow, onConflict: () => ApiError): Promise<void> {
+async function insert(tx: StoreTx, row: NewObjectRow, onConflict: () => ApiError): Promise<void> {
   try {
     await tx.insertObject(row);
   } catch (err) {

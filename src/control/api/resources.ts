@@ -2,7 +2,7 @@
 // healthcheck, a director lists its backends, one VCL file is main.
 import * as model from '../../model/api/index.ts';
 import type { ApiRecord } from '../../model/api/index.ts';
-import type { ObjectRow, StoreTx } from '../../store/index.ts';
+import type { NewObjectRow, StoreTx } from '../../store/index.ts';
 import type { RouteTable } from '../routes.ts';
 import type { ControlDeps } from './deps.ts';
 import { registerObjectRoutes, rewriteReferences } from './objects.ts';
@@ -40,7 +40,7 @@ function withBackends(d: ApiRecord, backends: string[] | null): ApiRecord | null
 }
 
 /** Marking one VCL main unmarks the others (Fastly: PUT …/vcl/{name}/main). */
-export async function keepOneMain(tx: StoreTx, row: ObjectRow): Promise<void> {
+export async function keepOneMain(tx: StoreTx, row: NewObjectRow): Promise<void> {
   if (row.data.main !== true) return;
   await rewriteReferences(tx, row, 'vcl', (v) => (v.name !== row.name && v.main === true ? { ...v, main: false } : null));
 }

@@ -7,6 +7,7 @@ import {
   activateVersion, cloneVersion, createVersion, deactivateVersion, lockVersion, now, parseVersionNumber, requireEditable,
   requireService, requireVersion, validateBody, validateVersion,
 } from '../versions.ts';
+import { versionVcl } from '../version-vcl.ts';
 import type { ControlDeps } from './deps.ts';
 import { badRequest } from './objects.ts';
 
@@ -17,6 +18,7 @@ const VersionBody = Type.Object({
 const ValidateBody = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('error')]), msg: Type.Union([Type.String(), Type.Null()]),
   errors: Type.Array(Type.String()), warnings: Type.Array(Type.String()), messages: Type.Array(Type.String()),
+  default_backend: Type.Union([Type.String(), Type.Null()]),
 });
 const GeneratedVclBody = Type.Object({ name: Type.String(), main: Type.Boolean(), content: Type.String(), service_id: Type.String(), version: Type.Integer() });
 
@@ -68,12 +70,13 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       return validateBody(await validateVersion(tx, params.service_id, v, validator));
     }));
 
-  routes.add({ method: 'GET', url: `${base}/:version_id/generated_vcl`, summary: 'The VCL that activating this version runs', tag: 'version', access: 'read', response: GeneratedVclBody }, async ({ params }) =>
+  routes.add({ method: 'GET', url: `${base}/:version_id/generated_vcl`, summary: 'The VCL this version runs (stored at activation)', tag: 'version', access: 'read', response: GeneratedVclBody }, async ({ params }) =>
     store.transaction(async (tx) => {
       const v = parseVersionNumber(params.version_id);
       await requireVersion(tx, params.service_id, v);
-      const { generated } = await validateVersion(tx, params.service_id, v, () => ({ diagnostics: [] }));
-      const main = generated.files[0];
+      // The stored VCL once the version has been activated, else what activating it would store.
+      const { files } = await versionVcl(tx, params.service_id, v);
+      const main = files[0];
       return { name: main.name, main: true, content: main.content, service_id: params.service_id, version: v };
     }));
 
