@@ -11,6 +11,8 @@ import { now, parseVersionNumber, requireEditable, requireVersion } from '../ver
 import type { ControlDeps } from './deps.ts';
 
 export interface ObjectHooks {
+  /** Before a create or update is written; throws an ApiError to refuse it. */
+  beforeWrite?(tx: StoreTx, row: NewObjectRow, previousName: string | null): Promise<void>;
   /** After a create or update is written. */
   afterWrite?(tx: StoreTx, row: ObjectRow, previousName: string | null): Promise<void>;
   /** After a delete. */
@@ -51,6 +53,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       if (await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const at = now();
       const row: NewObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
+      await hooks.beforeWrite?.(tx, row, null);
       await insert(tx, row, () => duplicate(v, name));
       const stored = await tx.getObject(params.service_id, v, kind, name);
       if (stored === null) throw new Error(`${kind} '${name}' was not found right after it was written`);
@@ -80,6 +83,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       const name = String(parsed.record.name);
       if (name !== params.name && await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const row: ObjectRow = { ...current, name, data: parsed.record, updatedAt: now() };
+      await hooks.beforeWrite?.(tx, row, params.name);
       await tx.replaceObject(params.name, row);
       await hooks.afterWrite?.(tx, row, params.name);
       return body(row, false);
