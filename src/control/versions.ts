@@ -84,6 +84,10 @@ export async function validateVersion(tx: StoreTx, serviceId: string, version: n
   const diagnostics = errors.length === 0 ? validator(vcl.files).diagnostics : [];
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
+  // A service is found by the Host header among its active version's domains (DESIGN.md §4.4).
+  if ((await tx.listObjects(serviceId, version, 'domain')).length === 0) {
+    warnings.unshift(`no-domain: version ${version} has no domain: once active it receives no traffic`);
+  }
   return { vcl, defaultBackend, errors, warnings, diagnostics };
 }
 
@@ -99,7 +103,13 @@ export function validateBody(r: ValidationResult): Record<string, unknown> {
   };
 }
 
-export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator): Promise<VersionRow> {
+/** An activated version and the warnings its validation gave (shown by the API and the CLI). */
+export interface Activation {
+  readonly version: VersionRow;
+  readonly warnings: readonly string[];
+}
+
+export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator): Promise<Activation> {
   const target = await requireVersion(tx, serviceId, number);
   const result = await validateVersion(tx, serviceId, number, validator);
   if (result.errors.length > 0) {
@@ -121,7 +131,7 @@ export async function activateVersion(tx: StoreTx, serviceId: string, number: nu
   }
   await tx.updateVersion(serviceId, number, { active: true, locked: true, updatedAt: at });
   tx.publish({ type: 'activated', serviceId, version: number });
-  return { ...target, active: true, locked: true, updatedAt: at };
+  return { version: { ...target, active: true, locked: true, updatedAt: at }, warnings: result.warnings };
 }
 
 export async function deactivateVersion(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {

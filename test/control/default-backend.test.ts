@@ -1,6 +1,7 @@
 // Which backend serves is visible and stable: the first backend added (Fastly's backend
 // reference: "the first backend added to a service configuration will be used for all
-// requests"), whatever the names, across clones and renames.
+// requests"), whatever the names, across clones and renames; and a version that will serve
+// nothing says so when it is validated or activated.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startApi, type Api } from './helpers.ts';
@@ -41,4 +42,24 @@ test('the first backend added serves by default, not the alphabetically first, a
   assert.deepEqual(await defaultOf(api, sid, 3), ['alpha', 'F_alpha']);
   assert.equal((await api.call('PUT', `/service/${sid}/version/3/activate`)).status, 200);
   assert.deepEqual(await defaultOf(api, sid, 3), ['alpha', 'F_alpha']);
+});
+
+test('a version without a domain is valid, with a warning that validate and activate both give', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api, null);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'origin.example' });
+  const warning = 'no-domain: version 1 has no domain: once active it receives no traffic';
+  const validate = await api.call('GET', `/service/${sid}/version/1/validate`);
+  assert.deepEqual(validate.body, { status: 'ok', msg: null, errors: [], warnings: [warning], messages: [warning], default_backend: 'origin' });
+  const act = await api.call('PUT', `/service/${sid}/version/1/activate`);
+  assert.equal(act.status, 200, act.text);
+  assert.deepEqual([(act.body as { active: boolean }).active, (act.body as { warnings: string[] }).warnings], [true, [warning]]);
+});
+
+test('activation with a domain answers no warnings', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'origin.example' });
+  const act = await api.call('PUT', `/service/${sid}/version/1/activate`);
+  assert.deepEqual((act.body as { warnings: string[] }).warnings, []);
 });

@@ -15,6 +15,7 @@ const VersionBody = Type.Object({
   number: Type.Integer(), service_id: Type.String(), active: Type.Boolean(), locked: Type.Boolean(), deployed: Type.Boolean(),
   staging: Type.Boolean(), testing: Type.Boolean(), comment: Type.String(), created_at: Type.String(), updated_at: Type.String(), deleted_at: Type.Null(),
 });
+const ActivateBody = Type.Composite([VersionBody, Type.Object({ warnings: Type.Array(Type.String()) })]);
 const ValidateBody = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('error')]), msg: Type.Union([Type.String(), Type.Null()]),
   errors: Type.Array(Type.String()), warnings: Type.Array(Type.String()), messages: Type.Array(Type.String()),
@@ -59,7 +60,14 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       store.transaction(async (tx) => versionBody(await run(tx, params.service_id, parseVersionNumber(params.version_id)))));
   };
   action('clone', 'Clone a version into a new editable version', cloneVersion);
-  action('activate', 'Generate, compile and activate a version', (tx, sid, v) => activateVersion(tx, sid, v, validator));
+  // lacquer adds `warnings` (what validate warns about, e.g. a version without a domain) to
+  // Fastly's version body, so an activation that will serve nothing says so; the Fastly
+  // clients read the fields they know and ignore it.
+  routes.add({ method: 'PUT', url: `${base}/:version_id/activate`, summary: 'Generate, compile and activate a version', tag: 'version', access: 'write', response: ActivateBody }, async ({ params }) =>
+    store.transaction(async (tx) => {
+      const { version: row, warnings } = await activateVersion(tx, params.service_id, parseVersionNumber(params.version_id), validator);
+      return { ...versionBody(row), warnings };
+    }));
   action('deactivate', 'Deactivate a version', deactivateVersion);
   action('lock', 'Lock a version against edits', lockVersion);
 
