@@ -41,12 +41,12 @@ export interface VersionVcl {
  * The version's VCL: the stored one, else what generation makes of its objects. An active
  * version without stored VCL was activated by a release that did not store it; what it runs
  * is what generation makes now, which is stored here, the first time it is needed, so it
- * never changes afterwards.
+ * never changes afterwards. `config` is the version's loaded config, when the caller has it.
  */
-export async function versionVcl(tx: StoreTx, serviceId: string, version: number): Promise<VersionVcl> {
+export async function versionVcl(tx: StoreTx, serviceId: string, version: number, config: VersionConfig | null = null): Promise<VersionVcl> {
   const stored = await tx.getVersionVcl(serviceId, version);
   if (stored !== null) return { files: stored.files, problems: [], stored: true };
-  const generated = generateVcl(await loadConfig(tx, serviceId, version));
+  const generated = generateVcl(config ?? await loadConfig(tx, serviceId, version));
   if ((await tx.getVersion(serviceId, version))?.active === true) {
     await storeVersionVcl(tx, serviceId, version, generated.files, now());
     return { files: generated.files, problems: [], stored: true };

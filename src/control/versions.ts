@@ -78,7 +78,7 @@ export interface ValidationResult {
 
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
   const config = await loadConfig(tx, serviceId, version);
-  const vcl = await versionVcl(tx, serviceId, version);
+  const vcl = await versionVcl(tx, serviceId, version, config);
   const defaultBackend = defaultBackendName(config.backends);
   const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
   const diagnostics = errors.length === 0 ? validator(vcl.files).diagnostics : [];
