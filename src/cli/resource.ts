@@ -7,7 +7,7 @@
 //   delete   DELETE /service/{sid}/version/{v}/{kind}/{name}
 // Verb and flag names follow the Fastly CLI (`fastly service backend create --name …`).
 import type { Command } from 'commander';
-import { apiPath, type FormBody } from './api-client.ts';
+import { apiPath, type ApiClient, type FormBody } from './api-client.ts';
 import { apiCommand, run, type Options } from './command.ts';
 import { UsageError } from './errors.ts';
 import { addFieldOptions, formFromOptions, isEmpty, type FieldFlag } from './fields.ts';
@@ -19,6 +19,8 @@ export interface ResourceSpec {
   readonly fields: readonly FieldFlag[];
   /** The columns of `list`. */
   readonly columns: readonly Column[];
+  /** Columns `list` adds after reading more of the version (the backend list marks the default). */
+  readonly extraColumns?: (client: ApiClient, sid: string, version: number) => Promise<readonly Column[]>;
   /** Extra flags that are not API fields (`vcl --file`). */
   readonly extraOptions?: (cmd: Command) => void;
   /** Turns what was typed into what is sent (director type names, `--file` contents). */
@@ -55,7 +57,9 @@ export function registerResourceVerbs(noun: Command, spec: ResourceSpec): Comman
   run(apiCommand(noun, 'list', `list the ${kind}s of a service version`, { service: true, version: 'read' }), async (ctx) => {
     const sid = await ctx.serviceId();
     const v = await ctx.version(sid);
-    ctx.out.list(await ctx.client.get<ApiObject[]>(collection(sid, v.number)), spec.columns);
+    const rows = await ctx.client.get<ApiObject[]>(collection(sid, v.number));
+    const extra = spec.extraColumns === undefined || ctx.out.json ? [] : await spec.extraColumns(ctx.client, sid, v.number);
+    ctx.out.list(rows, [...spec.columns, ...extra]);
   });
 
   const describe = apiCommand(noun, 'describe', `show one ${kind} of a service version`, { service: true, version: 'read' })

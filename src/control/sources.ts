@@ -1,22 +1,21 @@
 // What activation publishes to the POPs: a service's active version as a ServiceSource (the
-// generated VCL that runs, its domains and settings). DESIGN.md §1: "published through the Store".
+// VCL that runs, its domains and settings). DESIGN.md §1: "published through the Store".
+// The VCL is the one stored with the version at activation (./version-vcl.ts).
 
 import type { ServiceSettings, ServiceSource } from '../vcl/compiled.ts';
-import { generateVcl } from '../model/generate.ts';
 import type { Store, StoreTx } from '../store/index.ts';
-import { loadConfig } from './versions.ts';
+import { loadSettings, versionVcl } from './version-vcl.ts';
 
 /** The source of one version of a service (normally its active one). */
 export async function serviceSource(tx: StoreTx, serviceId: string, version: number): Promise<ServiceSource> {
-  const config = await loadConfig(tx, serviceId, version);
-  const { files } = generateVcl(config);
+  const { files } = await versionVcl(tx, serviceId, version);
   const main = files.find((f) => f.main) ?? files[0];
   const domains = (await tx.listObjects(serviceId, version, 'domain')).map((d) => d.name);
-  const s = config.settings;
+  const s = await loadSettings(tx, serviceId, version);
   const settings: ServiceSettings = {
-    defaultTtl: Number(s['general.default_ttl']),
-    staleIfError: s['general.stale_if_error'] === true,
-    staleIfErrorTtl: Number(s['general.stale_if_error_ttl']),
+    defaultTtl: s['general.default_ttl'],
+    staleIfError: s['general.stale_if_error'],
+    staleIfErrorTtl: s['general.stale_if_error_ttl'],
   };
   return {
     serviceId, version, domains, settings,

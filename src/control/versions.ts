@@ -1,15 +1,17 @@
-// Version lifecycle (issue 3 §3). A version is editable until it is activated or locked;
-// activation locks it. One version per service is active. Activation generates the VCL,
-// compiles it through the injected validator and refuses on any error, and refuses when a
-// domain is already active in another service.
+// Version lifecycle. A version is editable until it is activated or locked; activation locks
+// it. One version per service is active. Activation compiles the version's VCL through the
+// injected validator and refuses on any error, refuses when a domain is already active in
+// another service, and stores the VCL with the version (./version-vcl.ts).
 import { randomBytes } from 'node:crypto';
 import { defaultBackendName } from '../model/default-backend.ts';
-import { generateVcl, type GeneratedVcl, type VersionConfig } from '../model/generate.ts';
 import type { StoreTx, TokenRow, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
-import { settingsBody } from './present.ts';
 import { checkShareKeys, type SharingBackend } from './share-key.ts';
+import { now } from './time.ts';
 import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
+import { loadConfig, storeVersionVcl, versionVcl, type VersionVcl } from './version-vcl.ts';
+
+export { loadConfig } from './version-vcl.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -21,10 +23,7 @@ export function newServiceId(): string {
   return id;
 }
 
-/** Fastly timestamps: ISO 8601, seconds precision, UTC. */
-export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { now } from './time.ts';
 
 export function parseVersionNumber(raw: string): number {
   if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ApiError('badRequest', `version: must be a positive integer, got "${raw}"`);
@@ -68,18 +67,9 @@ export async function cloneVersion(tx: StoreTx, serviceId: string, from: number)
   return row;
 }
 
-export async function loadConfig(tx: StoreTx, serviceId: string, version: number): Promise<VersionConfig> {
-  const data = async (kind: 'backend' | 'healthcheck' | 'director' | 'vcl') =>
-    (await tx.listObjects(serviceId, version, kind)).map((r) => ({ ...r.data }));
-  return {
-    serviceId, version,
-    backends: await data('backend'), healthchecks: await data('healthcheck'), directors: await data('director'),
-    vcls: await data('vcl'), settings: await settingsBody(tx, serviceId, version),
-  };
-}
-
 export interface ValidationResult {
-  readonly generated: GeneratedVcl;
+  /** What activating the version runs: the stored VCL once it has been activated. */
+  readonly vcl: VersionVcl;
   /** The API name of the backend that serves what nothing routes elsewhere (model/default-backend.ts). */
   readonly defaultBackend: string | null;
   readonly errors: readonly string[];
@@ -91,14 +81,18 @@ export interface ValidationResult {
 
 export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
   const config = await loadConfig(tx, serviceId, version);
-  const generated = generateVcl(config);
-  const defaultBackend = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
-  const errors = generated.problems.map((p) => `${p.code}: ${p.message}`);
-  const compiled = errors.length === 0 ? validator(generated.files) : { diagnostics: [], backends: [] };
+  const vcl = await versionVcl(tx, serviceId, version, config);
+  const defaultBackend = defaultBackendName(config.backends);
+  const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
+  const compiled = errors.length === 0 ? validator(vcl.files) : { diagnostics: [], backends: [] };
   const diagnostics = compiled.diagnostics;
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
-  return { generated, defaultBackend, errors, warnings, diagnostics, backends: compiled.backends ?? [] };
+  // A service is found by the Host header among its active version's domains (DESIGN.md §4.4).
+  if ((await tx.listObjects(serviceId, version, 'domain')).length === 0) {
+    warnings.unshift(`no-domain: version ${version} has no domain: once active it receives no traffic`);
+  }
+  return { vcl, defaultBackend, errors, warnings, diagnostics, backends: compiled.backends ?? [] };
 }
 
 /** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
@@ -113,7 +107,13 @@ export function validateBody(r: ValidationResult): Record<string, unknown> {
   };
 }
 
-export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator, token: TokenRow | null): Promise<VersionRow> {
+/** An activated version and the warnings its validation gave (shown by the API and the CLI). */
+export interface Activation {
+  readonly version: VersionRow;
+  readonly warnings: readonly string[];
+}
+
+export async function activateVersion(tx: StoreTx, serviceId: string, number: number, validator: VclValidator, token: TokenRow | null): Promise<Activation> {
   const target = await requireVersion(tx, serviceId, number);
   const result = await validateVersion(tx, serviceId, number, validator);
   if (result.errors.length > 0) {
@@ -127,6 +127,7 @@ export async function activateVersion(tx: StoreTx, serviceId: string, number: nu
     }
   }
   const at = now();
+  if (!result.vcl.stored) await storeVersionVcl(tx, serviceId, number, result.vcl.files, at);
   for (const v of await tx.listVersions(serviceId)) {
     if (v.active && v.number !== number) {
       await tx.updateVersion(serviceId, v.number, { active: false, updatedAt: at });
@@ -135,7 +136,7 @@ export async function activateVersion(tx: StoreTx, serviceId: string, number: nu
   }
   await tx.updateVersion(serviceId, number, { active: true, locked: true, updatedAt: at });
   tx.publish({ type: 'activated', serviceId, version: number });
-  return { ...target, active: true, locked: true, updatedAt: at };
+  return { version: { ...target, active: true, locked: true, updatedAt: at }, warnings: result.warnings };
 }
 
 export async function deactivateVersion(tx: StoreTx, serviceId: string, number: number): Promise<VersionRow> {

@@ -1,11 +1,22 @@
-// API objects → Fastly VCL (issue 3 §4). The text produced here is exactly what runs: the
-// edge compiles it like any user VCL, and GET …/generated_vcl returns it unchanged.
-// Backend declaration properties follow
-// https://www.fastly.com/documentation/reference/vcl/declarations/backend/ and directors
-// https://www.fastly.com/documentation/reference/vcl/declarations/director/.
-import type { ApiRecord } from './api/index.ts';
-import { DIRECTOR_TYPES } from './api/index.ts';
+// API objects → Fastly VCL. DESIGN.md §1: typed API objects → VCL syntax tree → printed text;
+// nothing from the API reaches the text except as a node the printer writes (one quoting
+// rule, src/vcl/print.ts quoteString). The text produced here is exactly what runs: the edge
+// compiles it like any user VCL, activation stores it with the version, and
+// GET …/generated_vcl returns it unchanged.
+//
+// Custom VCL is the user's own text. Its `#FASTLY <phase>` lines are expanded at the text level,
+// as Fastly's macro expansion does, with the phase's statements printed from the tree.
+import type * as A from '../vcl/ast.ts';
+import * as B from '../vcl/ast-build.ts';
+import { print, printStatements } from '../vcl/print.ts';
+import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
+import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
+import { Problems, type GenerationProblem } from './generation-problems.ts';
+import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
+
+export { AUTO_DIRECTOR, backendVclName, directorVclName } from './vcl-names.ts';
+export type { GenerationProblem } from './generation-problems.ts';
 
 export interface VclFile {
   readonly name: string;
@@ -16,17 +27,12 @@ export interface VclFile {
 export interface VersionConfig {
   readonly serviceId: string;
   readonly version: number;
-  /** Each list sorted by name, as the Store returns them. */
-  readonly backends: readonly ApiRecord[];
-  readonly healthchecks: readonly ApiRecord[];
-  readonly directors: readonly ApiRecord[];
-  readonly vcls: readonly ApiRecord[];
-  readonly settings: ApiRecord;
-}
-
-export interface GenerationProblem {
-  readonly code: string;
-  readonly message: string;
+  /** In the order they were added to the service: the first is the default backend. */
+  readonly backends: readonly BackendRecord[];
+  readonly healthchecks: readonly HealthcheckRecord[];
+  readonly directors: readonly DirectorRecord[];
+  readonly vcls: readonly VclRecord[];
+  readonly settings: SettingsRecord;
 }
 
 export interface GeneratedVcl {
@@ -37,199 +43,103 @@ export interface GeneratedVcl {
 
 export const PHASES = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'] as const;
 export type Phase = (typeof PHASES)[number];
+export type PhaseCode = Readonly<Record<Phase, readonly A.Statement[]>>;
 
-export const AUTO_DIRECTOR = 'autodirector_';
 export const GENERATED_MAIN = 'generated.vcl';
-const PROBE_USER_AGENT = 'User-Agent: lacquer (healthcheck)';
-
-/** A backend's VCL name: `F_` + its name with every non-alphanumeric character replaced by `_` (DESIGN.md §4.2). */
-export function backendVclName(name: string): string {
-  return `F_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
-}
-
-export function directorVclName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[0-9]/.test(safe) ? `_${safe}` : safe;
-}
-
-/** Milliseconds as the shortest exact RTIME literal: 1000 → `1s`, 1500 → `1500ms`, 120000 → `2m`. */
-export function msToRtime(ms: number): string {
-  if (ms !== 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms !== 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
-/** A VCL string literal; long-string form `{"…"}` when the value holds a quote or a newline. */
-export function vclString(value: string): string {
-  return /["\n\r]/.test(value) ? `{"${value}"}` : `"${value}"`;
-}
 
 export function generateVcl(config: VersionConfig): GeneratedVcl {
-  const problems: GenerationProblem[] = [];
-  const healthchecks = new Map(config.healthchecks.map((h) => [String(h.name), h]));
-  const declarations: string[] = [];
+  const problems = new Problems();
+  const healthchecks = new Map(config.healthchecks.map((h) => [h.name, h]));
+  const declarations: A.Declaration[] = [];
   for (const b of config.backends) {
-    const hcName = b.healthcheck as string | null;
-    const hc = hcName === null ? null : healthchecks.get(hcName) ?? null;
-    if (hcName !== null && hc === null) {
-      problems.push({ code: 'unknown-healthcheck', message: `backend "${String(b.name)}" uses healthcheck "${hcName}", which does not exist in this version` });
+    const hc = b.healthcheck === null ? null : healthchecks.get(b.healthcheck) ?? null;
+    if (b.healthcheck !== null && hc === null) {
+      problems.add('unknown-healthcheck', `backend "${b.name}" uses healthcheck "${b.healthcheck}", which does not exist in this version`);
     }
-    declarations.push(backendDeclaration(b, hc, config.serviceId));
+    declarations.push(backendDeclaration(b, hc, config.serviceId, problems));
   }
   for (const d of config.directors) {
-    const members = (d.backends as string[] | null) ?? [];
-    if (members.length === 0) problems.push({ code: 'empty-director', message: `director "${String(d.name)}" has no backends` });
+    if (d.backends.length === 0) problems.add('empty-director', `director "${d.name}" has no backends`);
     declarations.push(directorDeclaration(d, config.backends));
   }
-  const auto = config.backends.filter((b) => b.auto_loadbalance === true && (b.request_condition ?? null) === null);
-  if (auto.length > 0) {
-    declarations.push(directorBlock(AUTO_DIRECTOR, 'random', [], auto.map((b) => member(b))));
-  }
-  const phases = phaseCode(config, auto.length > 0);
-  const header = `# Generated by lacquer from service ${config.serviceId} version ${config.version}.\n`
-    + '# This is exactly what runs; change the API objects to change it.\n';
-  const decls = declarations.length > 0 ? `${declarations.join('\n')}\n` : '';
+  const auto = config.backends.filter((b) => b.auto_loadbalance);
+  if (auto.length > 0) declarations.push(autoDirector(auto));
+  reportNameClashes(config, problems);
 
-  const custom = config.vcls.filter((v) => v.main === true);
-  if (config.vcls.length > 0 && custom.length === 0) {
-    problems.push({ code: 'no-main-vcl', message: 'custom VCL is uploaded but none is marked main' });
-  }
+  const custom = config.vcls.filter((v) => v.main);
+  if (config.vcls.length > 0 && custom.length === 0) problems.add('no-main-vcl', 'custom VCL is uploaded but none is marked main');
   const mainCustom = custom[0] ?? null;
-  const body = mainCustom === null ? boilerplate() : String(mainCustom.content);
-  const main: VclFile = {
-    name: mainCustom === null ? GENERATED_MAIN : String(mainCustom.name),
-    content: `${header}\n${decls}\n${expandMacros(body, phases)}`.replace(/\n{3,}/g, '\n\n'),
-    main: true,
-  };
-  const includes = config.vcls.filter((v) => v !== mainCustom)
-    .map((v) => ({ name: String(v.name), content: String(v.content), main: false }));
-  return { files: [main, ...includes], problems };
+  const name = mainCustom === null ? GENERATED_MAIN : mainCustom.name;
+  const header = print(B.file(name, [], [
+    B.lineComment(`Generated by lacquer from service ${config.serviceId} version ${config.version}.`),
+    B.lineComment('This is exactly what runs; change the API objects to change it.'),
+  ]));
+  const decls = declarations.length === 0 ? '' : `${print(B.file(name, declarations))}\n`;
+  const body = mainCustom === null ? print(B.file(name, boilerplate())) : mainCustom.content;
+  const main: VclFile = { name, content: `${header}\n${decls}${expandMacros(body, phaseCode(config, auto.length > 0))}`, main: true };
+  const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
+  return { files: [main, ...includes], problems: problems.list };
 }
 
-/** Replaces each `#FASTLY <phase>` line with that phase's generated code (Fastly's macro expansion). */
-export function expandMacros(source: string, phases: Readonly<Record<Phase, string[]>>): string {
+/**
+ * Replaces each `#FASTLY <phase>` line with that phase's generated statements, printed and
+ * indented like the line (Fastly's macro expansion, a text substitution before parsing).
+ */
+export function expandMacros(source: string, phases: PhaseCode): string {
   return source.replace(/^([ \t]*)#FASTLY[ \t]+([A-Za-z]+)[ \t]*$/gm, (line, indent: string, name: string) => {
     const phase = name.toLowerCase() as Phase;
     if (!PHASES.includes(phase)) return line;
-    const code = phases[phase];
+    const code = printStatements(phases[phase]).map((l) => (l === '' ? l : `${indent}${l}`));
     const begin = `${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`;
     const end = `${indent}#--FASTLY ${phase.toUpperCase()} END`;
-    return [begin, ...code.map((l) => `${indent}${l}`), end].join('\n');
+    return [begin, ...code, end].join('\n');
   });
 }
 
-function phaseCode(config: VersionConfig, hasAuto: boolean): Record<Phase, string[]> {
-  const code = Object.fromEntries(PHASES.map((p) => [p, [] as string[]])) as Record<Phase, string[]>;
-  const first = defaultBackendName(config.backends.map((b) => ({ name: String(b.name), auto_loadbalance: b.auto_loadbalance === true })));
-  if (hasAuto) code.recv.push(`set req.backend = ${AUTO_DIRECTOR};`);
-  else if (first !== null) code.recv.push(`set req.backend = ${backendVclName(first)};`);
-  const s = config.settings;
+function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
+  const code: Record<Phase, A.Statement[]> = { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: [], log: [] };
+  const first = defaultBackendName(config.backends);
+  if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));
+  else if (first !== null) code.recv.push(B.set('req.backend', B.ident(backendVclName(first))));
   // general.default_ttl applies when the origin says nothing about freshness (Fastly: "Default TTL").
-  code.fetch.push('if (!beresp.http.Cache-Control && !beresp.http.Surrogate-Control && !beresp.http.Expires) {');
-  code.fetch.push(`  set beresp.ttl = ${msToRtime(Number(s['general.default_ttl'] ?? 3600) * 1000)};`);
-  code.fetch.push('}');
+  const absent = (header: string): A.Expression => B.not(B.ident(`beresp.http.${header}`));
+  const silent = B.binary('&&', [absent('Cache-Control'), absent('Surrogate-Control'), absent('Expires')]);
+  code.fetch.push(B.ifThen(silent, [B.set('beresp.ttl', B.rtime(config.settings['general.default_ttl'] * 1000))]));
   // general.stale_if_error(_ttl) is not generated as `set beresp.stale_if_error`: that would
-  // override the response's own stale-if-error and the no-cache/must-revalidate rule (issue 6
-  // §2: "the object's stale-if-error, or else the service's"). The edge's cache policy applies
-  // the setting from the compiled service's settings, before vcl_fetch, where VCL can change it.
+  // override the response's own stale-if-error and the no-cache/must-revalidate rule ("the
+  // object's stale-if-error, or else the service's"). The edge's cache policy applies the
+  // setting from the compiled service's settings, before vcl_fetch, where VCL can change it.
   return code;
 }
 
 // What Fastly's default VCL does around the macros: only GET and HEAD are cacheable, and
 // the cache key is URL + Host (https://www.fastly.com/documentation/guides/vcl/using/).
-const BOILERPLATE_BODY: Partial<Record<Phase, string>> = {
-  recv: '  if (req.method != "HEAD" && req.method != "GET" && req.method != "FASTLYPURGE") {\n    return(pass);\n  }\n',
-  hash: '  set req.hash += req.url;\n  set req.hash += req.http.host;\n',
+const RETURNS: Readonly<Record<Phase, string | null>> = {
+  recv: 'lookup', hash: 'hash', hit: 'deliver', miss: 'fetch', pass: 'pass', fetch: 'deliver', error: 'deliver', deliver: 'deliver', log: null,
 };
 
-function boilerplate(): string {
-  const returns: Record<Phase, string> = {
-    recv: 'lookup', hash: 'hash', hit: 'deliver', miss: 'fetch', pass: 'pass', fetch: 'deliver', error: 'deliver', deliver: 'deliver', log: '',
+function boilerplate(): A.SubDeclaration[] {
+  const method = (m: string): A.Expression => B.binary('!=', [B.ident('req.method'), B.str(m)]);
+  const before: Partial<Record<Phase, A.Statement[]>> = {
+    recv: [B.ifThen(B.binary('&&', [method('HEAD'), method('GET'), method('FASTLYPURGE')]), [B.returnAction('pass')])],
+    hash: [B.set('req.hash', B.ident('req.url'), '+='), B.set('req.hash', B.ident('req.http.host'), '+=')],
   };
   return PHASES.map((p) => {
-    const ret = returns[p] === '' ? '' : `  return(${returns[p]});\n`;
-    const pre = BOILERPLATE_BODY[p] ?? '';
-    return `sub vcl_${p} {\n  #FASTLY ${p}\n${pre}${ret}}\n`;
-  }).join('\n');
+    const ret = RETURNS[p];
+    return B.sub(`vcl_${p}`, [B.macro(p), ...(before[p] ?? []), ...(ret === null ? [] : [B.returnAction(ret)])]);
+  });
 }
 
-function backendDeclaration(b: ApiRecord, hc: ApiRecord | null, serviceId: string): string {
-  const lines: string[] = [];
-  const prop = (name: string, value: string): void => {
-    lines.push(`  .${name} = ${value};`);
-  };
-  prop('dynamic', 'true');
-  prop('share_key', vclString(String(b.share_key ?? serviceId)));
-  prop('host', vclString(String(b.address)));
-  prop('port', vclString(String(b.port)));
-  prop('ssl', String(b.use_ssl === true));
-  if (b.use_ssl === true) {
-    const certHost = b.ssl_cert_hostname ?? b.ssl_hostname;
-    const sniHost = b.ssl_sni_hostname ?? b.ssl_hostname;
-    if (certHost !== null) prop('ssl_cert_hostname', vclString(String(certHost)));
-    if (sniHost !== null) prop('ssl_sni_hostname', vclString(String(sniHost)));
-    prop('ssl_check_cert', b.ssl_check_cert === false ? 'never' : 'always');
-    if (b.min_tls_version !== null) prop('min_tls_version', vclString(String(b.min_tls_version)));
-    if (b.max_tls_version !== null) prop('max_tls_version', vclString(String(b.max_tls_version)));
-    if (b.ssl_ciphers !== null) prop('ssl_ciphers', vclString(String(b.ssl_ciphers)));
-    if (b.ssl_ca_cert !== null) prop('ssl_ca_cert', `{"${String(b.ssl_ca_cert)}"}`);
-  }
-  prop('connect_timeout', msToRtime(Number(b.connect_timeout)));
-  prop('first_byte_timeout', msToRtime(Number(b.first_byte_timeout)));
-  prop('between_bytes_timeout', msToRtime(Number(b.between_bytes_timeout)));
-  prop('max_connections', String(b.max_conn));
-  if (b.keepalive_time !== null) prop('keepalive_time', msToRtime(Number(b.keepalive_time)));
-  if (b.prefer_ipv6 === true) prop('prefer_ipv6', 'true');
-  // Passive health (Fastly's error_threshold): lacquer's one backend property beyond Fastly's
-  // VCL list, written only when set so generated VCL stays Fastly's otherwise (docs/vcl.md).
-  if (Number(b.error_threshold ?? 0) > 0) prop('error_threshold', String(b.error_threshold));
-  if (b.override_host !== null) {
-    prop('host_header', vclString(String(b.override_host)));
-    prop('always_use_host_header', 'true');
-  }
-  lines.push(...probeBlock(b, hc));
-  return `backend ${backendVclName(String(b.name))} {\n${lines.join('\n')}\n}\n`;
-}
-
-/** The backend's `.probe`; a backend without healthcheck gets a dummy probe (always healthy). */
-function probeBlock(b: ApiRecord, hc: ApiRecord | null): string[] {
-  if (hc === null) return ['  .probe = {', '    .dummy = true;', '  }'];
-  const host = String(hc.host ?? b.override_host ?? b.address);
-  const custom = (hc.headers as string[] | null) ?? [];
-  const customNames = new Set(custom.map((h) => h.slice(0, h.indexOf(':')).toLowerCase()));
-  const request = [`${String(hc.method)} ${String(hc.path)} HTTP/${String(hc.http_version)}`];
-  if (!customNames.has('host')) request.push(`Host: ${host}`);
-  request.push(...custom);
-  if (!customNames.has('connection')) request.push('Connection: close');
-  if (!customNames.has('user-agent')) request.push(PROBE_USER_AGENT);
-  return [
-    '  .probe = {',
-    `    .request = ${request.map(vclString).join('\n      ')};`,
-    `    .expected_response = ${String(hc.expected_response)};`,
-    `    .interval = ${msToRtime(Number(hc.check_interval))};`,
-    `    .timeout = ${msToRtime(Number(hc.timeout))};`,
-    `    .window = ${String(hc.window)};`,
-    `    .threshold = ${String(hc.threshold)};`,
-    `    .initial = ${String(hc.initial)};`,
-    '  }',
+/** Two objects with one VCL name: the API refuses them now, but older versions may hold them. */
+function reportNameClashes(config: VersionConfig, problems: Problems): void {
+  const all: NamedObject[] = [
+    ...config.backends.map((b) => ({ kind: 'backend' as const, name: b.name })),
+    ...config.directors.map((d) => ({ kind: 'director' as const, name: d.name })),
   ];
-}
-
-function member(b: ApiRecord): string {
-  return `{ .backend = ${backendVclName(String(b.name))}; .weight = ${String(b.weight)}; }`;
-}
-
-function directorDeclaration(d: ApiRecord, backends: readonly ApiRecord[]): string {
-  const type = DIRECTOR_TYPES[Number(d.type) as keyof typeof DIRECTOR_TYPES] ?? 'random';
-  const byName = new Map(backends.map((b) => [String(b.name), b]));
-  const members = ((d.backends as string[] | null) ?? []).map((n) => byName.get(n)).filter((b) => b !== undefined).map(member);
-  const props = [`.quorum = ${String(d.quorum)}%;`];
-  if (type === 'random') props.push(`.retries = ${String(d.retries)};`);
-  return directorBlock(directorVclName(String(d.name)), type, props, members);
-}
-
-function directorBlock(name: string, type: string, props: string[], members: string[]): string {
-  const body = [...props, ...members].map((l) => `  ${l}`).join('\n');
-  return `director ${name} ${type} {\n${body}\n}\n`;
+  all.forEach((o, i) => {
+    const clash = vclNameClash(o, all.slice(0, i));
+    if (clash !== null) {
+      problems.add('duplicate-vcl-name', `${o.kind} "${o.name}" has the VCL name ${vclNameOf(o.kind, o.name)}, which ${describeHolder(clash)} already has`);
+    }
+  });
 }

@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import {
   StoreConflictError,
-  type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
-  type StoreEvents, type StoreTx, type TokenRow, type VersionPatch, type VersionRow,
+  type NewObjectRow, type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
+  type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch, type VersionRow,
 } from './store.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
@@ -146,6 +146,7 @@ class SqliteTx implements StoreTx {
   }
 
   async deleteService(id: string): Promise<void> {
+    this.#run('DELETE FROM version_vcl WHERE service_id = ?', 'version_vcl', id);
     this.#run('DELETE FROM objects WHERE service_id = ?', 'objects', id);
     this.#run('DELETE FROM versions WHERE service_id = ?', 'versions', id);
     this.#run('DELETE FROM services WHERE id = ?', 'service', id);
@@ -184,12 +185,13 @@ class SqliteTx implements StoreTx {
     return row === undefined ? null : toObject(row);
   }
 
-  async insertObject(r: ObjectRow): Promise<void> {
-    this.#run('INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      `${r.kind} ${r.name}`, r.serviceId, r.version, r.kind, r.name, JSON.stringify(r.data), r.createdAt, r.updatedAt);
+  async insertObject(r: NewObjectRow): Promise<void> {
+    this.#run(`INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE service_id = ?))`,
+    `${r.kind} ${r.name}`, r.serviceId, r.version, r.kind, r.name, JSON.stringify(r.data), r.createdAt, r.updatedAt, r.serviceId);
   }
 
-  async replaceObject(name: string, r: ObjectRow): Promise<void> {
+  async replaceObject(name: string, r: NewObjectRow): Promise<void> {
     this.#run('UPDATE objects SET name = ?, data = ?, created_at = ?, updated_at = ? WHERE service_id = ? AND version = ? AND kind = ? AND name = ?',
       `${r.kind} ${r.name}`, r.name, JSON.stringify(r.data), r.createdAt, r.updatedAt, r.serviceId, r.version, r.kind, name);
   }
@@ -199,9 +201,19 @@ class SqliteTx implements StoreTx {
   }
 
   async copyObjects(serviceId: string, from: number, to: number, at: string): Promise<void> {
-    this.#run(`INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at)
-      SELECT service_id, ?, kind, name, data, ?, ? FROM objects WHERE service_id = ? AND version = ?`, 'objects',
+    this.#run(`INSERT INTO objects (service_id, version, kind, name, data, created_at, updated_at, seq)
+      SELECT service_id, ?, kind, name, data, ?, ?, seq FROM objects WHERE service_id = ? AND version = ?`, 'objects',
     to, at, at, serviceId, from);
+  }
+
+  async getVersionVcl(serviceId: string, version: number): Promise<StoredVcl | null> {
+    const row = this.#get('SELECT files, stored_at FROM version_vcl WHERE service_id = ? AND version = ?', serviceId, version);
+    return row === undefined ? null : { files: JSON.parse(str(row.files)) as VclFileRow[], storedAt: str(row.stored_at) };
+  }
+
+  async insertVersionVcl(serviceId: string, version: number, vcl: StoredVcl): Promise<void> {
+    this.#run(`INSERT INTO version_vcl (service_id, version, files, stored_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (service_id, version) DO NOTHING`, 'version_vcl', serviceId, version, JSON.stringify(vcl.files), vcl.storedAt);
   }
 
   async servicesWithActiveDomain(domain: string): Promise<string[]> {
@@ -247,6 +259,7 @@ function toObject(r: Row): ObjectRow {
   return {
     serviceId: str(r.service_id), version: Number(r.version), kind: str(r.kind) as ObjectKind, name: str(r.name),
     data: JSON.parse(str(r.data)) as Record<string, unknown>, createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+    seq: Number(r.seq),
   };
 }
 

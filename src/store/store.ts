@@ -11,6 +11,9 @@
 // - Timestamps are given by the caller (ISO 8601 strings), so stores never read the clock.
 // - Lists come back ordered: services by id creation order (created_at, id), versions by
 //   number, objects by name (byte order).
+// - Every object carries `seq`, the order in which objects were added to its service: an
+//   insert takes the service's highest seq + 1, copyObjects copies it, replaceObject keeps it.
+// - A version's stored VCL (`insertVersionVcl`) is written once and never changes.
 import type { EventEmitter } from 'node:events';
 
 /** The kinds of object that live inside a service version. */
@@ -44,6 +47,25 @@ export interface ObjectRow {
   readonly data: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When it was added among its service's objects (larger: later); given by the store. */
+  readonly seq: number;
+}
+
+/** An object as a caller writes it: the store gives `seq`. */
+export type NewObjectRow = Omit<ObjectRow, 'seq'> & { readonly seq?: number };
+
+/** One file of a version's VCL as activation compiled it. */
+export interface VclFileRow {
+  readonly name: string;
+  readonly content: string;
+  readonly main: boolean;
+}
+
+/** The VCL a version was activated with (DESIGN.md §1), stored once. */
+export interface StoredVcl {
+  /** The main file first. */
+  readonly files: readonly VclFileRow[];
+  readonly storedAt: string;
 }
 
 export interface TokenRow {
@@ -84,13 +106,17 @@ export interface StoreTx {
 
   listObjects(serviceId: string, version: number, kind: ObjectKind): Promise<ObjectRow[]>;
   getObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<ObjectRow | null>;
-  /** Throws StoreConflictError when (service, version, kind, name) exists. */
-  insertObject(row: ObjectRow): Promise<void>;
-  /** Replaces the object named `name` by `row` (whose name may differ: a rename). */
-  replaceObject(name: string, row: ObjectRow): Promise<void>;
+  /** Throws StoreConflictError when (service, version, kind, name) exists. Any `seq` given is ignored. */
+  insertObject(row: NewObjectRow): Promise<void>;
+  /** Replaces the object named `name` by `row` (whose name may differ: a rename), keeping its seq. */
+  replaceObject(name: string, row: NewObjectRow): Promise<void>;
   deleteObject(serviceId: string, version: number, kind: ObjectKind, name: string): Promise<void>;
-  /** Copies every object of version `from` into version `to`, stamping `at` as their times. */
+  /** Copies every object of version `from` into version `to` with its seq, stamping `at` as their times. */
   copyObjects(serviceId: string, from: number, to: number, at: string): Promise<void>;
+  /** The VCL stored with a version, or null when none is. */
+  getVersionVcl(serviceId: string, version: number): Promise<StoredVcl | null>;
+  /** Stores a version's VCL; a version that already has one keeps it (the first stored wins). */
+  insertVersionVcl(serviceId: string, version: number, vcl: StoredVcl): Promise<void>;
   /** Services (other than none) whose active version has a domain object named `domain`. */
   servicesWithActiveDomain(domain: string): Promise<string[]>;
 

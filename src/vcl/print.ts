@@ -3,6 +3,9 @@
 // literals and names exactly as written (`raw`), comments where the parser attached them.
 // The contract, tested over every fixture: parse(print(parse(x))) equals parse(x) apart
 // from offsets, comments included.
+//
+// Parsed string literals print as written (`raw`). A literal made from a value (the API's
+// fields, src/vcl/ast-build.ts) gets its `raw` from `quoteString`, the one quoting rule.
 import type * as A from './ast.ts';
 
 const INDENT = '  ';
@@ -82,6 +85,12 @@ function declaration(d: A.Declaration): string[] {
 }
 
 function property(p: A.Property): string[] {
+  if (isStringLines(p.value)) {
+    // `.request = "GET / HTTP/1.1" "Host: a";`: one request line per text line, as Fastly's
+    // backend reference writes probe requests.
+    const [first, ...rest] = p.value.parts.map((e) => expression(e));
+    return withComments(p, [`.${p.name.name} = ${first}`, ...rest.map((l) => `${INDENT}${l}`)].map((l, i, all) => (i === all.length - 1 ? `${l};` : l)));
+  }
   if (p.value.kind === 'Object') {
     return withComments(p, [
       `.${p.name.name} = {`,
@@ -93,6 +102,11 @@ function property(p: A.Property): string[] {
   return withComments(p, [`.${p.name.name} = ${expression(p.value)};`]);
 }
 
+/** Adjacent string literals only (no `+`, nothing else): the shape of a probe's `.request`. */
+function isStringLines(v: A.Property['value']): v is A.ConcatExpression {
+  return v.kind === 'Concat' && v.separators.every((s) => s === ' ') && v.parts.every((e) => e.kind === 'String');
+}
+
 function directorMember(m: A.DirectorMember): string[] {
   const plain = m.innerComments.length === 0 && m.properties.every((p) => p.comments.leading.length === 0 && p.comments.trailing === null && p.value.kind !== 'Object');
   if (plain) return withComments(m, [`{ ${m.properties.map((p) => property(p)[0]).join(' ')} }`]);
@@ -102,6 +116,11 @@ function directorMember(m: A.DirectorMember): string[] {
 /** `prefix{`, the statements, `}` — for subs, if branches and bare blocks. */
 function blockLines(prefix: string, b: A.Block): string[] {
   return [`${prefix}{`, ...indented(b.statements.flatMap(statement)), ...innerComments(b.innerComments), '}'];
+}
+
+/** Statements as lines, nested blocks indented, for code inserted into text (`#FASTLY` macros). */
+export function printStatements(statements: readonly A.Statement[]): string[] {
+  return statements.flatMap(statement);
 }
 
 function statement(s: A.Statement): string[] {
@@ -193,4 +212,50 @@ function bare(e: A.Expression): string {
     case 'IfExpression': return `if(${expression(e.condition)}, ${expression(e.then)}, ${expression(e.otherwise)})`;
     case 'Group': return `(${expression(e.expression)})`;
   }
+}
+
+// ─── String literals ───────────────────────────────────────────────────────────────────
+
+export type QuotedString = { readonly ok: true; readonly raw: string } | { readonly ok: false; readonly reason: string };
+
+/**
+ * What a "…" string escapes: its quote, the escape character, and every character that is not
+ * seen as itself: controls (Cc), format characters (Cf, the bidi controls among them) and the
+ * Unicode line and paragraph separators (Zl, Zp).
+ */
+const ESCAPED = /["%\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** The same unseen characters, line breaks and tabs excepted: a long string holds none of them. */
+const UNSEEN = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * The one rule by which a value becomes a VCL string literal (Fastly's VCL reference,
+ * types/STRING; what src/vcl/lexer.ts reads back):
+ * - NUL and unpaired surrogates are refused: no form holds them (Fastly: "%00 has the effect
+ *   of terminating the string at that point"; "string literals must be valid UTF-8").
+ * - A value of several lines (a PEM certificate) is a verbatim long string, `{"…"}`, or
+ *   `{EOF"…"EOF}` with the first delimiter whose closing `"EOF}` the value does not contain.
+ *   Only when it holds no other unseen character (control, format or separator): those are
+ *   never written verbatim.
+ * - Anything else is a "…" string in which `"`, `%` and every unseen character is a %XX
+ *   (ASCII), %uXXXX or %u{X…} escape, which the lexer decodes back: the value cannot end the
+ *   string early, and nothing invisible (a bidi override, an ESC) reaches the text.
+ */
+export function quoteString(value: string): QuotedString {
+  if (value.includes('\0')) return { ok: false, reason: 'contains NUL, which no VCL string can hold' };
+  if (!value.isWellFormed()) return { ok: false, reason: 'contains an unpaired UTF-16 surrogate, which is not text' };
+  if (/[\r\n]/.test(value) && !UNSEEN.test(value)) return { ok: true, raw: longString(value) };
+  return { ok: true, raw: `"${value.replace(ESCAPED, escape)}"` };
+}
+
+function escape(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  const hex = code.toString(16).toUpperCase();
+  if (code < 0x80) return `%${hex.padStart(2, '0')}`;
+  return code <= 0xffff ? `%u${hex.padStart(4, '0')}` : `%u{${hex}}`;
+}
+
+function longString(value: string): string {
+  let delimiter = '';
+  for (let n = 0; value.includes(`"${delimiter}}`); n++) delimiter = n === 0 ? 'EOF' : `EOF${n}`;
+  return `{${delimiter}"${value}"${delimiter}}`;
 }

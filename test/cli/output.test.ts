@@ -37,9 +37,10 @@ test('backend list prints a table with one header row and one row per backend, i
   await cli.ok('backend', 'create', '-s', sid, '-n', 'origin', '--address', 'origin.example.com', '--port', '443', '--override-host', 'www.example.com', '--healthcheck', 'hc');
   await cli.ok('backend', 'create', '-s', sid, '-n', 'b2', '--address', '192.0.2.10', '--auto-loadbalance');
   assert.equal(await cli.ok('backend', 'list', '-s', sid),
-    'NAME    ADDRESS             PORT  USE_SSL  OVERRIDE_HOST    HEALTHCHECK  AUTO_LOADBALANCE\n' +
-    'b2      192.0.2.10          80    false    -                -            true\n' +
-    'origin  origin.example.com  443   true     www.example.com  hc           false\n');
+    'NAME    ADDRESS             PORT  USE_SSL  OVERRIDE_HOST    HEALTHCHECK  AUTO_LOADBALANCE  DEFAULT\n' +
+    'b2      192.0.2.10          80    false    -                -            true              -\n' +
+    // With an auto_loadbalance backend the automatic director is the default, not a backend.
+    'origin  origin.example.com  443   true     www.example.com  hc           false             -\n');
   const described = await cli.ok('backend', 'describe', '-s', sid, '-n', 'b2');
   assert.match(described, /^name: b2\naddress: 192\.0\.2\.10\nhostname: -\nipv4: 192\.0\.2\.10\n/);
   assert.match(described, /\nport: 80\n/);

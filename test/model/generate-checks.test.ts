@@ -34,7 +34,7 @@ test('an API backend\'s error_threshold reaches the edge as .error_threshold (pa
   const { parseRecord, backend, settings } = await import('../../src/model/api/index.ts');
   const { generateVcl } = await import('../../src/model/generate.ts');
   const { compileService } = await import('../../src/vcl/compile.ts');
-  const rec = (r: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
+  const rec = <R extends Parameters<typeof parseRecord>[0]>(r: R, body: Record<string, unknown>) => {
     const out = parseRecord(r, body, null);
     assert.ok(out.ok);
     return out.record;

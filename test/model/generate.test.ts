@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { backend, director, healthcheck, parseRecord, settings, vcl, type ApiRecord, type Resource } from '../../src/model/api/index.ts';
-import { backendVclName, expandMacros, generateVcl, msToRtime, type VersionConfig } from '../../src/model/generate.ts';
+import { backend, director, healthcheck, parseRecord, settings, vcl, type RecordOf, type ResourceBase } from '../../src/model/api/index.ts';
+import { backendVclName, expandMacros, generateVcl, type VersionConfig } from '../../src/model/generate.ts';
+import * as B from '../../src/vcl/ast-build.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
-function rec(resource: Resource, body: Record<string, unknown>): ApiRecord {
+function rec<R extends ResourceBase>(resource: R, body: Record<string, unknown>): RecordOf<R> {
   const r = parseRecord(resource, body, null);
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
   return r.record;
@@ -16,11 +17,6 @@ function rec(resource: Resource, body: Record<string, unknown>): ApiRecord {
 function config(parts: Partial<VersionConfig>): VersionConfig {
   return { serviceId: 'SVC', version: 3, backends: [], healthchecks: [], directors: [], vcls: [], settings: rec(settings, {}), ...parts };
 }
-
-test('ms become the shortest exact RTIME literal', () => {
-  assert.deepEqual([0, 1, 500, 1000, 1500, 60_000, 90_000, 3_600_000, 43_200_000].map(msToRtime),
-    ['0s', '1ms', '500ms', '1s', '1500ms', '1m', '90s', '1h', '12h']);
-});
 
 test('backend VCL names are F_ plus the name with non-alphanumerics as _', () => {
   assert.equal(backendVclName('origin 1/a-b.c'), 'F_origin_1_a_b_c');
@@ -77,6 +73,6 @@ test('custom probe headers replace the default Host, Connection and User-Agent l
 });
 
 test('only #FASTLY lines naming a phase are expanded, keeping their indentation', () => {
-  const out = expandMacros('  #FASTLY deliver\n#FASTLY nothing\n', { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: ['set resp.http.X = "1";'], log: [] });
+  const out = expandMacros('  #FASTLY deliver\n#FASTLY nothing\n', { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: [B.set('resp.http.X', B.str('1'))], log: [] });
   assert.equal(out, '  #--FASTLY DELIVER BEGIN\n  set resp.http.X = "1";\n  #--FASTLY DELIVER END\n#FASTLY nothing\n');
 });

@@ -2,12 +2,12 @@
 // test file calls runStoreConformance with a factory that returns a fresh, empty store.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StoreConflictError, type ObjectRow, type Store, type StoreEvent } from '../../src/store/index.ts';
+import { StoreConflictError, type NewObjectRow, type ObjectRow, type Store, type StoreEvent } from '../../src/store/index.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
 const T1 = '2025-01-02T00:00:00Z';
 
-function obj(version: number, kind: ObjectRow['kind'], name: string, data: Record<string, unknown> = {}): ObjectRow {
+function obj(version: number, kind: ObjectRow['kind'], name: string, data: Record<string, unknown> = {}): NewObjectRow {
   return { serviceId: 'svc1', version, kind, name, data: { name, ...data }, createdAt: T0, updatedAt: T0 };
 }
 
@@ -87,8 +87,45 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
         await tx.insertVersion({ serviceId: 'svc1', number: 2, active: false, locked: false, comment: null, createdAt: T1, updatedAt: T1 });
         await tx.copyObjects('svc1', 1, 2, T1);
         const copy = await tx.getObject('svc1', 2, 'backend', 'a');
-        assert.deepEqual(copy, { serviceId: 'svc1', version: 2, kind: 'backend', name: 'a', data: { name: 'a', port: 81 }, createdAt: T1, updatedAt: T1 });
+        assert.deepEqual(copy, { serviceId: 'svc1', version: 2, kind: 'backend', name: 'a', data: { name: 'a', port: 81 }, createdAt: T1, updatedAt: T1, seq: 1 });
         assert.deepEqual((await tx.listVersions('svc1')).map((v) => v.number), [1, 2]);
+      });
+    });
+
+    test('objects keep the order they were added in: seq grows per service, survives rename and clone', async (t) => {
+      const store = await fresh(t);
+      const seqs = async (version: number): Promise<Array<[string, number]>> => store.transaction(async (tx) =>
+        (await tx.listObjects('svc1', version, 'backend')).map((o) => [o.name, o.seq]));
+      await store.transaction(async (tx) => {
+        await tx.insertObject(obj(1, 'backend', 'zeta'));
+        await tx.insertObject(obj(1, 'domain', 'example.com'));
+        await tx.insertObject({ ...obj(1, 'backend', 'alpha'), seq: 99 }); // a given seq is ignored
+      });
+      assert.deepEqual(await seqs(1), [['alpha', 3], ['zeta', 1]]);
+      await store.transaction(async (tx) => {
+        const zeta = await tx.getObject('svc1', 1, 'backend', 'zeta');
+        assert.ok(zeta);
+        await tx.replaceObject('zeta', { ...zeta, name: 'omega', seq: 7 });
+        await tx.insertVersion({ serviceId: 'svc1', number: 2, active: false, locked: false, comment: null, createdAt: T1, updatedAt: T1 });
+        await tx.copyObjects('svc1', 1, 2, T1);
+        await tx.insertObject(obj(2, 'backend', 'beta'));
+      });
+      assert.deepEqual(await seqs(1), [['alpha', 3], ['omega', 1]]);
+      assert.deepEqual(await seqs(2), [['alpha', 3], ['beta', 4], ['omega', 1]]);
+    });
+
+    test('a version\'s VCL is stored once: the first store stays, and it goes with its service', async (t) => {
+      const store = await fresh(t);
+      const first = { files: [{ name: 'main.vcl', content: 'backend F_a {}\n{"x"}\n', main: true }, { name: 'lib', content: '# lib\n', main: false }], storedAt: T0 };
+      await store.transaction(async (tx) => {
+        assert.equal(await tx.getVersionVcl('svc1', 1), null);
+        await tx.insertVersionVcl('svc1', 1, first);
+        await tx.insertVersionVcl('svc1', 1, { files: [{ name: 'other.vcl', content: '', main: true }], storedAt: T1 });
+      });
+      await store.transaction(async (tx) => {
+        assert.deepEqual(await tx.getVersionVcl('svc1', 1), first);
+        await tx.deleteService('svc1');
+        assert.equal(await tx.getVersionVcl('svc1', 1), null);
       });
     });
 

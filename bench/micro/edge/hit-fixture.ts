@@ -13,7 +13,7 @@ export const ORIGIN_HEADERS = { 'content-type': 'text/plain', 'cache-control': '
 export function hitRuntime(): EdgeRuntime {
   const logger = pino({ base: { pop: 'bench' } }, logStream('/dev/null'));
   const runtime = new EdgeRuntime({ host: '127.0.0.1', port: 0, pop: 'bench', logger, purger: async () => ({ status: 'unauthorized' }) });
-  const record = (schema: Parameters<typeof parseRecord>[0], body: Record<string, unknown>) => {
+  const record = <R extends Parameters<typeof parseRecord>[0]>(schema: R, body: Record<string, unknown>) => {
     const r = parseRecord(schema, body, null);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     return r.record;

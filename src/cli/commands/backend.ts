@@ -1,9 +1,13 @@
 // `lacquer backend create|list|describe|update|delete`: origins, with Fastly's backend fields
 // (https://www.fastly.com/documentation/reference/api/services/backend/). Flags match
 // `fastly service backend create`, except that every field keeps its API name in kebab case
-// (`--tcp-keepalive-enable`, where the Fastly CLI says `--tcp-ka-enabled`).
+// (`--keepalive-time`, where the Fastly CLI says `--http-ka-time`).
+// Fields the API refuses until lacquer honours them (request_condition, shield, TLS client
+// certificates, TCP keepalive: docs/api.md) have no flag.
 import type { Command } from 'commander';
+import { apiPath, type ApiClient } from '../api-client.ts';
 import type { FieldFlag } from '../fields.ts';
+import type { Column } from '../output.ts';
 import { registerResourceVerbs } from '../resource.ts';
 
 export const BACKEND_FIELDS: readonly FieldFlag[] = [
@@ -14,8 +18,6 @@ export const BACKEND_FIELDS: readonly FieldFlag[] = [
   { field: 'ssl_cert_hostname', description: 'the hostname the certificate is checked against' },
   { field: 'ssl_sni_hostname', description: 'the hostname sent in TLS SNI' },
   { field: 'ssl_ca_cert', description: 'CA certificate (PEM) to trust for this backend' },
-  { field: 'ssl_client_cert', description: 'client certificate (PEM)' },
-  { field: 'ssl_client_key', description: 'client key (PEM)' },
   { field: 'ssl_ciphers', description: 'OpenSSL cipher list' },
   { field: 'min_tls_version', description: 'minimum TLS version (1.0, 1.1, 1.2, 1.3)' },
   { field: 'max_tls_version', description: 'maximum TLS version (1.0, 1.1, 1.2, 1.3)' },
@@ -26,17 +28,11 @@ export const BACKEND_FIELDS: readonly FieldFlag[] = [
   { field: 'weight', description: 'load-balancing weight (1–100)' },
   { field: 'auto_loadbalance', type: 'bool', description: 'join the automatic load-balancing director' },
   { field: 'healthcheck', description: 'name of the healthcheck probing this backend' },
-  { field: 'request_condition', description: 'condition that selects this backend' },
   { field: 'override_host', description: 'the Host header sent to this backend' },
   { field: 'share_key', description: 'backends with the same share key share health (default: the service ID)' },
-  { field: 'shield', description: 'shield POP for this backend' },
   { field: 'keepalive_time', description: 'ms to keep an idle connection open' },
   { field: 'prefer_ipv6', type: 'bool', description: 'prefer IPv6 for hostname backends' },
   { field: 'error_threshold', description: 'consecutive errors that mark the backend sick (0: off)' },
-  { field: 'tcp_keepalive_enable', type: 'bool', description: 'enable TCP keepalive probes' },
-  { field: 'tcp_keepalive_interval', description: 'seconds between TCP keepalive probes' },
-  { field: 'tcp_keepalive_probes', description: 'unanswered TCP keepalive probes before the connection is dropped' },
-  { field: 'tcp_keepalive_time', description: 'idle seconds before TCP keepalive probes start' },
   { field: 'comment', description: 'a descriptive note' },
 ];
 
@@ -54,5 +50,16 @@ export function registerBackend(program: Command): Command {
       { header: 'HEALTHCHECK', value: 'healthcheck' },
       { header: 'AUTO_LOADBALANCE', value: 'auto_loadbalance' },
     ],
+    extraColumns: defaultColumn,
   });
+}
+
+/**
+ * DEFAULT marks the backend that serves every request nothing routes elsewhere: the first one
+ * added (Fastly), as the version's validation reports it (src/model/default-backend.ts).
+ */
+async function defaultColumn(client: ApiClient, sid: string, version: number): Promise<readonly Column[]> {
+  const validation = await client.get<{ default_backend?: string | null }>(apiPath('service', sid, 'version', version, 'validate'));
+  const name = validation.default_backend ?? null;
+  return [{ header: 'DEFAULT', value: (row) => (name !== null && row.name === name ? 'yes' : '') }];
 }

@@ -30,6 +30,8 @@ export function registerVersion(program: Command): Command {
         ? `Cloned version ${number} of service ${sid} to version ${String(answer.number)}`
         : `${DONE[name]} version ${number} of service ${sid}`;
       ctx.out.done(message, answer);
+      // The API adds validation warnings to an activation (a version without a domain serves nothing).
+      if (Array.isArray(answer.warnings)) for (const w of answer.warnings) ctx.out.notice(`warning: ${String(w)}`);
     });
   };
   action('clone', 'copy a version into a new editable version');

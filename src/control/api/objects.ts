@@ -2,8 +2,8 @@
 // same five routes for each, as Fastly's API has them. Resource-specific effects (renames that
 // other objects refer to, the single main VCL) are hooks run inside the same transaction.
 import { Type } from '@sinclair/typebox';
-import { parseRecord, requestSchema, responseSchema, StatusOk, type ApiRecord, type Resource } from '../../model/api/index.ts';
-import { StoreConflictError, type ObjectKind, type ObjectRow, type StoreTx, type TokenRow } from '../../store/index.ts';
+import { parseRecord, requestSchema, responseSchema, StatusOk, type ApiRecord, type ResourceBase } from '../../model/api/index.ts';
+import { StoreConflictError, type NewObjectRow, type ObjectKind, type ObjectRow, type StoreTx, type TokenRow } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import { objectBody } from '../present.ts';
 import type { RouteTable } from '../routes.ts';
@@ -11,8 +11,13 @@ import { now, parseVersionNumber, requireEditable, requireVersion } from '../ver
 import type { ControlDeps } from './deps.ts';
 
 export interface ObjectHooks {
-  /** After a create or update is written; `token` made the request (control/share-key.ts needs it). */
-  afterWrite?(tx: StoreTx, row: ObjectRow, previousName: string | null, token: TokenRow | null): Promise<void>;
+  /**
+   * Before a create or update is written; throws an ApiError to refuse it. `token` made the
+   * request (control/share-key.ts needs it).
+   */
+  beforeWrite?(tx: StoreTx, row: NewObjectRow, previousName: string | null, token: TokenRow | null): Promise<void>;
+  /** After a create or update is written. */
+  afterWrite?(tx: StoreTx, row: ObjectRow, previousName: string | null): Promise<void>;
   /** After a delete. */
   afterDelete?(tx: StoreTx, serviceId: string, version: number, name: string): Promise<void>;
   /** Extra response fields. */
@@ -23,7 +28,7 @@ export function badRequest(errors: readonly { message: string }[]): ApiError {
   return new ApiError('badRequest', errors.map((e) => e.message).join('; '));
 }
 
-export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, resource: Resource, hooks: ObjectHooks = {}): void {
+export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, resource: ResourceBase, hooks: ObjectHooks = {}): void {
   const kind = resource.kind as ObjectKind;
   const base = `/service/:service_id/version/:version_id/${kind}`;
   const response = responseSchema(resource);
@@ -50,10 +55,13 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       const name = String(parsed.record.name);
       if (await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const at = now();
-      const row: ObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
+      const row: NewObjectRow = { serviceId: params.service_id, version: v, kind, name, data: parsed.record, createdAt: at, updatedAt: at };
+      await hooks.beforeWrite?.(tx, row, null, token);
       await insert(tx, row, () => duplicate(v, name));
-      await hooks.afterWrite?.(tx, row, null, token);
-      return body(row, false);
+      const stored = await tx.getObject(params.service_id, v, kind, name);
+      if (stored === null) throw new Error(`${kind} '${name}' was not found right after it was written`);
+      await hooks.afterWrite?.(tx, stored, null);
+      return body(stored, false);
     });
   });
 
@@ -78,8 +86,9 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
       const name = String(parsed.record.name);
       if (name !== params.name && await tx.getObject(params.service_id, v, kind, name) !== null) throw duplicate(v, name);
       const row: ObjectRow = { ...current, name, data: parsed.record, updatedAt: now() };
+      await hooks.beforeWrite?.(tx, row, params.name, token);
       await tx.replaceObject(params.name, row);
-      await hooks.afterWrite?.(tx, row, params.name, token);
+      await hooks.afterWrite?.(tx, row, params.name);
       return body(row, false);
     });
   });
@@ -96,7 +105,7 @@ export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, reso
   });
 }
 
-async function insert(tx: StoreTx, row: ObjectRow, onConflict: () => ApiError): Promise<void> {
+async function insert(tx: StoreTx, row: NewObjectRow, onConflict: () => ApiError): Promise<void> {
   try {
     await tx.insertObject(row);
   } catch (err) {

@@ -8,6 +8,7 @@ import {
   activateVersion, cloneVersion, createVersion, deactivateVersion, lockVersion, now, parseVersionNumber, requireEditable,
   requireService, requireVersion, validateBody, validateVersion,
 } from '../versions.ts';
+import { versionVcl } from '../version-vcl.ts';
 import type { ControlDeps } from './deps.ts';
 import { badRequest } from './objects.ts';
 
@@ -15,9 +16,11 @@ const VersionBody = Type.Object({
   number: Type.Integer(), service_id: Type.String(), active: Type.Boolean(), locked: Type.Boolean(), deployed: Type.Boolean(),
   staging: Type.Boolean(), testing: Type.Boolean(), comment: Type.String(), created_at: Type.String(), updated_at: Type.String(), deleted_at: Type.Null(),
 });
+const ActivateBody = Type.Composite([VersionBody, Type.Object({ warnings: Type.Array(Type.String()) })]);
 const ValidateBody = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('error')]), msg: Type.Union([Type.String(), Type.Null()]),
   errors: Type.Array(Type.String()), warnings: Type.Array(Type.String()), messages: Type.Array(Type.String()),
+  default_backend: Type.Union([Type.String(), Type.Null()]),
 });
 const GeneratedVclBody = Type.Object({ name: Type.String(), main: Type.Boolean(), content: Type.String(), service_id: Type.String(), version: Type.Integer() });
 
@@ -58,7 +61,14 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       store.transaction(async (tx) => versionBody(await run(tx, params.service_id, parseVersionNumber(params.version_id), token))));
   };
   action('clone', 'Clone a version into a new editable version', cloneVersion);
-  action('activate', 'Generate, compile and activate a version', (tx, sid, v, token) => activateVersion(tx, sid, v, validator, token));
+  // lacquer adds `warnings` (what validate warns about, e.g. a version without a domain) to
+  // Fastly's version body, so an activation that will serve nothing says so; the Fastly
+  // clients read the fields they know and ignore it.
+  routes.add({ method: 'PUT', url: `${base}/:version_id/activate`, summary: 'Generate, compile and activate a version', tag: 'version', access: 'write', response: ActivateBody }, async ({ params, token }) =>
+    store.transaction(async (tx) => {
+      const { version: row, warnings } = await activateVersion(tx, params.service_id, parseVersionNumber(params.version_id), validator, token);
+      return { ...versionBody(row), warnings };
+    }));
   action('deactivate', 'Deactivate a version', deactivateVersion);
   action('lock', 'Lock a version against edits', lockVersion);
 
@@ -69,12 +79,13 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       return validateBody(await validateVersion(tx, params.service_id, v, validator));
     }));
 
-  routes.add({ method: 'GET', url: `${base}/:version_id/generated_vcl`, summary: 'The VCL that activating this version runs', tag: 'version', access: 'read', response: GeneratedVclBody }, async ({ params }) =>
+  routes.add({ method: 'GET', url: `${base}/:version_id/generated_vcl`, summary: 'The VCL this version runs (stored at activation)', tag: 'version', access: 'read', response: GeneratedVclBody }, async ({ params }) =>
     store.transaction(async (tx) => {
       const v = parseVersionNumber(params.version_id);
       await requireVersion(tx, params.service_id, v);
-      const { generated } = await validateVersion(tx, params.service_id, v, () => ({ diagnostics: [] }));
-      const main = generated.files[0];
+      // The stored VCL once the version has been activated, else what activating it would store.
+      const { files } = await versionVcl(tx, params.service_id, v);
+      const main = files[0];
       return { name: main.name, main: true, content: main.content, service_id: params.service_id, version: v };
     }));
 

@@ -1,13 +1,17 @@
 // Backend: https://www.fastly.com/documentation/reference/api/services/backend/
-// Field names, units (ms) and defaults are Fastly's (DESIGN.md §4.2).
+// Field names, units (ms) and defaults are Fastly's (DESIGN.md §4.2). Every field stored here
+// reaches the edge through the generated VCL (src/model/generate-backend.ts) or is refused.
 import { isIPv4, isIPv6 } from 'node:net';
-import { Address, Bool, Formatted, Hostname, Int, Line, Name, OneOf, Pattern, Text } from './fields.ts';
-import type { ApiRecord, FieldError, Resource } from './parse.ts';
+import { Address, Bool, Formatted, Hostname, Int, Line, Name, OneOf, Pattern, Text, Unsupported } from './fields.ts';
+import { defineResource, type ApiRecord, type FieldError, type RecordOf } from './parse.ts';
 
 const TIMEOUT_MAX = 3_600_000;
 const TLS_VERSIONS = ['1.0', '1.1', '1.2', '1.3'] as const;
+const NO_CONDITIONS = 'lacquer has no conditions yet, so a backend cannot be selected by one (route with custom VCL: set req.backend)';
+const NO_CLIENT_CERTS = 'lacquer does not present TLS client certificates to backends yet';
+const TCP_KEEPALIVE = 'lacquer does not set TCP keepalive per backend yet';
 
-export const backend: Resource = {
+export const backend = defineResource({
   kind: 'backend',
   fields: {
     name: Name('The name of the backend'),
@@ -22,9 +26,9 @@ export const backend: Resource = {
     ssl_sni_hostname: Hostname('Overrides ssl_hostname, but only for SNI in the handshake'),
     ssl_hostname: Hostname('Deprecated: use ssl_cert_hostname and ssl_sni_hostname'),
     ssl_ca_cert: Text('CA certificate (PEM) to trust for this backend', 65_536),
-    ssl_client_cert: Text('Client certificate (PEM)', 65_536),
-    ssl_client_key: Text('Client key (PEM)', 65_536),
-    client_cert: Text('Unused', 65_536),
+    ssl_client_cert: Unsupported('Client certificate (PEM)', NO_CLIENT_CERTS),
+    ssl_client_key: Unsupported('Client key (PEM)', NO_CLIENT_CERTS),
+    client_cert: Unsupported('Unused', NO_CLIENT_CERTS),
     ssl_ciphers: Line('OpenSSL cipher list'),
     min_tls_version: OneOf(TLS_VERSIONS, 'Minimum allowed TLS version'),
     max_tls_version: OneOf(TLS_VERSIONS, 'Maximum allowed TLS version'),
@@ -35,17 +39,17 @@ export const backend: Resource = {
     weight: Int(1, 100, 'Weight used to load balance this backend against others'),
     auto_loadbalance: Bool('Whether this backend joins the automatic load-balancing director'),
     healthcheck: Name('The name of the healthcheck to use with this backend'),
-    request_condition: Name('Name of a condition that selects this backend'),
+    request_condition: Unsupported('Name of a condition that selects this backend', NO_CONDITIONS),
     override_host: Hostname('The Host header to send to this backend'),
     share_key: Pattern('^[A-Za-z0-9]+$', 'must be alphanumeric', 'Backends with the same share_key share health state (default: the service id)'),
-    shield: Name('Shield POP for this backend'),
+    shield: Unsupported('Shield POP for this backend', 'shielding through another POP is not available yet'),
     keepalive_time: Int(0, TIMEOUT_MAX, 'How long in milliseconds to keep a persistent connection open'),
     prefer_ipv6: Bool('Prefer IPv6 connections for hostname backends'),
     error_threshold: Int(0, 1000, 'Consecutive errors that mark the backend sick (0: off)'),
-    tcp_keepalive_enable: Bool('Whether to enable TCP keepalives'),
-    tcp_keepalive_interval: Int(1, 3600, 'Seconds between TCP keepalive probes'),
-    tcp_keepalive_probes: Int(1, 100, 'Unacknowledged TCP keepalive probes before the connection is dropped'),
-    tcp_keepalive_time: Int(1, 7200, 'Idle seconds before TCP keepalive probes start'),
+    tcp_keepalive_enable: Unsupported('Whether to enable TCP keepalives', TCP_KEEPALIVE),
+    tcp_keepalive_interval: Unsupported('Seconds between TCP keepalive probes', TCP_KEEPALIVE),
+    tcp_keepalive_probes: Unsupported('Unacknowledged TCP keepalive probes before the connection is dropped', TCP_KEEPALIVE),
+    tcp_keepalive_time: Unsupported('Idle seconds before TCP keepalive probes start', TCP_KEEPALIVE),
     comment: Text('A freeform descriptive note', 8192),
   },
   required: ['name', 'address'],
@@ -56,7 +60,11 @@ export const backend: Resource = {
   },
   normalize: normalizeBackend,
   check: checkBackend,
-};
+});
+
+export type BackendRecord = RecordOf<typeof backend>;
+
+const ADDRESS_ALIASES = ['hostname', 'ipv4', 'ipv6'] as const;
 
 /**
  * `address` is the one source of truth for where the backend is; Fastly echoes it in
@@ -76,12 +84,21 @@ function normalizeBackend(record: ApiRecord, sent: ApiRecord, previous: ApiRecor
   if (record.use_ssl === null) record.use_ssl = false;
 }
 
-function checkBackend(record: ApiRecord): FieldError[] {
+function checkBackend(record: ApiRecord, sent: ApiRecord): FieldError[] {
   const errors: FieldError[] = [];
   const min = record.min_tls_version as string | null;
   const max = record.max_tls_version as string | null;
   if (min !== null && max !== null && min > max) {
     errors.push({ field: 'min_tls_version', message: `min_tls_version: must not be above max_tls_version (${max})` });
+  }
+  // hostname, ipv4 and ipv6 are address under another name: one that says something else
+  // than the address sent with it would be stored as the address's echo and ignored.
+  const given = [sent.address, ...ADDRESS_ALIASES.map((a) => sent[a])].find((v) => typeof v === 'string');
+  for (const alias of ADDRESS_ALIASES) {
+    const value = sent[alias];
+    if (typeof value === 'string' && value !== given) {
+      errors.push({ field: alias, message: `${alias}: must equal address (${String(given)}) when both are given` });
+    }
   }
   return errors;
 }

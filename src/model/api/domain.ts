@@ -1,8 +1,8 @@
 // Domain: https://www.fastly.com/documentation/reference/api/services/domain/
 import { Formatted, Text } from './fields.ts';
-import type { Resource } from './parse.ts';
+import { defineResource, type RecordOf } from './parse.ts';
 
-export const domain: Resource = {
+export const domain = defineResource({
   kind: 'domain',
   fields: {
     name: Formatted('domain', 'must be a hostname, optionally starting with one "*." wildcard label', 'The name of the domain'),
@@ -14,4 +14,6 @@ export const domain: Resource = {
     // Host matching is case-insensitive (RFC 9110 §4.2.3), so one spelling is stored.
     if (typeof record.name === 'string') record.name = record.name.toLowerCase().replace(/\.$/, '');
   },
-};
+});
+
+export type DomainRecord = RecordOf<typeof domain>;

@@ -1,9 +1,9 @@
 // Healthcheck: https://www.fastly.com/documentation/reference/api/services/healthcheck/
 // Everything here ends up in a probe request line, so no field may carry CR, LF or NUL.
 import { HeaderList, Hostname, Int, Name, OneOf, Pattern, Text, TOKEN } from './fields.ts';
-import type { ApiRecord, FieldError, Resource } from './parse.ts';
+import { defineResource, type FieldError, type RecordOf } from './parse.ts';
 
-export const healthcheck: Resource = {
+export const healthcheck = defineResource({
   kind: 'healthcheck',
   fields: {
     name: Name('The name of the healthcheck'),
@@ -41,6 +41,6 @@ export const healthcheck: Resource = {
     if (initial > window) errors.push({ field: 'initial', message: `initial: must not exceed window (${window})` });
     return errors;
   },
-};
+});
 
-export type HealthcheckRecord = ApiRecord;
+export type HealthcheckRecord = RecordOf<typeof healthcheck>;

@@ -1,8 +1,8 @@
 // Custom VCL: https://www.fastly.com/documentation/reference/api/vcl-services/vcl/
 import { Bool, Name, Text } from './fields.ts';
-import type { Resource } from './parse.ts';
+import { defineResource, type RecordOf } from './parse.ts';
 
-export const vcl: Resource = {
+export const vcl = defineResource({
   kind: 'vcl',
   fields: {
     name: Name('The name of this VCL file'),
@@ -11,4 +11,6 @@ export const vcl: Resource = {
   },
   required: ['name', 'content'],
   defaults: { main: false },
-};
+});
+
+export type VclRecord = RecordOf<typeof vcl>;
