@@ -67,9 +67,10 @@ test('the Activate page names the default backend in words and says when the dra
   await call(api, 'PUT', `/service/${sid}/version/1/activate`);
   await call(api, 'PUT', `/service/${sid}/version/1/clone`);
   await call(api, 'POST', `/service/${sid}/version/2/backend`, { name: 'a-origin', address: '192.0.2.2' });
+  await call(api, 'DELETE', `/service/${sid}/version/2/backend/b-origin`);
   const draftDefault = ((await api.call('GET', `/service/${sid}/version/2/validate`)).body as { default_backend: string }).default_backend;
   const activeDefault = ((await api.call('GET', `/service/${sid}/version/1/validate`)).body as { default_backend: string }).default_backend;
-  assert.notEqual(draftDefault, activeDefault, 'the added backend becomes the default');
+  assert.deepEqual([draftDefault, activeDefault], ['a-origin', 'b-origin'], 'the added backend becomes the default once the first is gone');
   const page = await browser.get(`/dashboard/services/${sid}/activate`);
   assert.equal(textById(page.text, 'default-backend'),
     `${draftDefault} is the default backend: it serves every request that nothing routes elsewhere (no director or custom VCL sends it to another backend).`);

@@ -58,13 +58,15 @@ async function reviewBody(ctx: Ctx, s: ServiceInfo, v: VersionInfo, refused: Api
     defaultBackend: (await validateVersion(ctx.api, s.id, active.number)).default_backend,
   };
   const diff = diffVersions(before?.objects ?? null, after);
+  // The no-domain box above says validate's `no-domain` warning in an operator's words.
+  const warnings = validation.warnings.filter((w) => !w.startsWith('no-domain:'));
   const blocked = validation.errors.length > 0;
   const isDraft = draftVersion(s)?.number === v.number;
   return html`<p>Activating ${isDraft ? 'draft ' : ''}version ${v.number}${active === null ? ' makes it the first active version of this service' : html` replaces active version ${active.number}`} in every POP.</p>
     ${refused !== null ? refusedBox(refused, active) : blocked ? errorsBox(v, validation) : ''}
     ${after.objects.domain.length > 0 ? '' : html`<div class="warning-box" role="note" id="no-domain"><h3>No domain</h3><p>${NO_DOMAIN}</p>
       <p><a href="${serviceHref(s.id, 'domains')}">Add a domain</a></p></div>`}
-    ${validation.warnings.length === 0 ? '' : html`<h3>Warnings</h3><ul class="warnings">${validation.warnings.map((w) => html`<li><code>${w}</code></li>`)}</ul>`}
+    ${warnings.length === 0 ? '' : html`<h3>Warnings</h3><ul class="warnings">${warnings.map((w) => html`<li><code>${w}</code></li>`)}</ul>`}
     ${defaultBackendView(validation, after, before)}
     <h3>What changes</h3>
     ${before === null ? html`<p>Nothing is active yet: everything below is new.</p>` : ''}
