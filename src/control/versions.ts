@@ -72,6 +72,8 @@ export interface ValidationResult {
   readonly vcl: VersionVcl;
   /** The API name of the backend that serves what nothing routes elsewhere (model/default-backend.ts). */
   readonly defaultBackend: string | null;
+  /** The API names of the version's backends in the order they were added: the order the default rule reads. */
+  readonly backendOrder: readonly string[];
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly diagnostics: readonly VclDiagnostic[];
@@ -92,7 +94,8 @@ export async function validateVersion(tx: StoreTx, serviceId: string, version: n
   if ((await tx.listObjects(serviceId, version, 'domain')).length === 0) {
     warnings.unshift(`no-domain: version ${version} has no domain: once active it receives no traffic`);
   }
-  return { vcl, defaultBackend, errors, warnings, diagnostics, backends: compiled.backends ?? [] };
+  const backendOrder = config.backends.map((b) => b.name);
+  return { vcl, defaultBackend, backendOrder, errors, warnings, diagnostics, backends: compiled.backends ?? [] };
 }
 
 /** The `GET …/validate` body; the Fastly CLI needs an object with these fields. */
@@ -102,8 +105,10 @@ export function validateBody(r: ValidationResult): Record<string, unknown> {
     status: ok ? 'ok' : 'error',
     msg: ok ? null : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'} in the generated VCL`,
     errors: r.errors, warnings: r.warnings, messages: [...r.errors, ...r.warnings],
-    // lacquer's own field: which backend serves requests nothing routes elsewhere.
+    // lacquer's own fields: which backend serves requests nothing routes elsewhere, and the
+    // order backends were added in, which decides it (src/model/default-backend.ts).
     default_backend: r.defaultBackend,
+    backend_order: r.backendOrder,
   };
 }
 

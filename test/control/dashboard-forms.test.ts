@@ -119,6 +119,16 @@ test('the Backends page marks the default backend, and deleting it names the bac
   assert.match(page.text, /data-confirm="Delete backend &quot;beta&quot; from the draft\?\nbeta is not the default backend: only requests that a director or custom VCL sends to it reach it\.\nDirector pool is left with no backend, so activation is refused until it has one\."/);
 });
 
+test('deleting the default backend names the next one added, not the next by name', async (t) => {
+  const { api, browser } = await signedIn(t);
+  const sid = await newService(api, 'www');
+  for (const name of ['mid', 'zulu', 'alpha']) await api.call('POST', `/service/${sid}/version/1/backend`, { name, address: '192.0.2.1' });
+  const validation = (await api.call('GET', `/service/${sid}/version/1/validate`)).body as { default_backend: string; backend_order: string[] };
+  assert.deepEqual([validation.default_backend, validation.backend_order], ['mid', ['mid', 'zulu', 'alpha']]);
+  const page = await browser.get(`/dashboard/services/${sid}/backends`);
+  assert.match(page.text, /data-confirm="Delete backend &quot;mid&quot; from the draft\?\nIn this draft mid is the default backend: [^"]*\nOnce this draft is activated, those requests go to zulu instead\."/);
+});
+
 test('a refused activation shows the VCL diagnostics and leaves the active version', async (t) => {
   const { api, browser } = await signedIn(t);
   const sid = await newService(api, 'www');

@@ -50,7 +50,7 @@ test('a version without a domain is valid, with a warning that validate and acti
   await api.call('POST', `/service/${sid}/version/1/backend`, { name: 'origin', address: 'origin.example' });
   const warning = 'no-domain: version 1 has no domain: once active it receives no traffic';
   const validate = await api.call('GET', `/service/${sid}/version/1/validate`);
-  assert.deepEqual(validate.body, { status: 'ok', msg: null, errors: [], warnings: [warning], messages: [warning], default_backend: 'origin' });
+  assert.deepEqual(validate.body, { status: 'ok', msg: null, errors: [], warnings: [warning], messages: [warning], default_backend: 'origin', backend_order: ['origin'] });
   const act = await api.call('PUT', `/service/${sid}/version/1/activate`);
   assert.equal(act.status, 200, act.text);
   assert.deepEqual([(act.body as { active: boolean }).active, (act.body as { warnings: string[] }).warnings], [true, [warning]]);

@@ -67,7 +67,7 @@ test('validate answers ok for a clean version', async (t) => {
   const api = await startApi(t);
   const sid = await serviceWithBackend(api, 'one', 'www.one.example');
   const r = await api.call('GET', `/service/${sid}/version/1/validate`);
-  assert.deepEqual(r.body, { status: 'ok', msg: null, errors: [], warnings: [], messages: [], default_backend: 'origin' });
+  assert.deepEqual(r.body, { status: 'ok', msg: null, errors: [], warnings: [], messages: [], default_backend: 'origin', backend_order: ['origin'] });
 });
 
 test('a domain active in one service cannot be activated in another, naming both', async (t) => {

@@ -88,6 +88,8 @@ export interface Validation {
   readonly warnings: readonly string[];
   /** The API name of the backend that serves what nothing routes elsewhere (src/model/default-backend.ts). */
   readonly default_backend: string | null;
+  /** The backends' API names in the order they were added: the order the default rule reads. */
+  readonly backend_order: readonly string[];
 }
 
 export function validateVersion(api: ApiClient, sid: string, version: number): Promise<Validation> {

@@ -34,7 +34,7 @@ export function defaultBackendWords(defaultBackend: string | null, backends: rea
 
 export interface BackendDeleteFacts {
   readonly name: string;
-  /** The draft's backends as the API lists them: the order the default-backend rule reads (the Store's listing, as validate's). */
+  /** The draft's backends in the order they were added (validate's backend_order): the order the default rule reads. */
   readonly backends: readonly ApiObject[];
   /** validate's default_backend for the draft. */
   readonly defaultBackend: string | null;

@@ -46,7 +46,10 @@ export async function deleteContext(ctx: Ctx, sid: string, version: number, back
     backends ?? listObjects(ctx.api, sid, version, 'backend'), validateVersion(ctx.api, sid, version),
     listObjects(ctx.api, sid, version, 'director'), listObjects(ctx.api, sid, version, 'vcl'),
   ]);
-  return { backends: list, defaultBackend: validation.default_backend, directors, custom: custom.map((v) => ({ name: v.name, content: String(v.content ?? '') })) };
+  // The API lists backends by name; the default rule reads them in the order they were added.
+  const position = new Map(validation.backend_order.map((name, i) => [name, i]));
+  const inOrder = [...list].sort((a, b) => (position.get(a.name) ?? Infinity) - (position.get(b.name) ?? Infinity));
+  return { backends: inOrder, defaultBackend: validation.default_backend, directors, custom: custom.map((v) => ({ name: v.name, content: String(v.content ?? '') })) };
 }
 
 /** The sentences of a backend's delete confirmation (traffic.ts); only custom VCL counts as "names it", not generated lines. */
