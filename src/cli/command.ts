@@ -46,7 +46,7 @@ export function apiCommand(parent: Command, name: string, description: string, f
   }
   cmd.option('-j, --json', 'print the API\'s JSON instead of a table');
   cmd.option('--api-url <url>', 'control API URL (falls back to LACQUER_API_URL, the config file, then http://127.0.0.1:8081)');
-  cmd.option('--token <token>', 'API token (falls back to LACQUER_TOKEN, then the config file)');
+  cmd.option('--token <token>', 'API token (falls back to LACQUER_API_TOKEN, the config file, then ./data/admin-token for a local API)');
   return cmd;
 }
 

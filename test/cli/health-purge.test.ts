@@ -36,7 +36,7 @@ async function lacquer(t: TestContext) {
   });
   const env = {
     PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'),
-    LACQUER_API_URL: running.apiUrl ?? '', LACQUER_TOKEN: TOKEN, LACQUER_EDGE_URL: `http://127.0.0.1:${running.edgePort}`,
+    LACQUER_API_URL: running.apiUrl ?? '', LACQUER_API_TOKEN: TOKEN, LACQUER_EDGE_URL: `http://127.0.0.1:${running.edgePort}`,
   };
   const cli = async (...args: string[]): Promise<string> => {
     const r = await runLacquer(args, env);
