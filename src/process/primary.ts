@@ -17,7 +17,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { buildControlApi, bootstrapAdminToken, listen } from '../control/index.ts';
+import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
 import type { PurgeCommand } from '../edge/cache/index.ts';
@@ -123,6 +123,9 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
   let stopApi = async (): Promise<void> => {};
   if (runsControl) {
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
+    if (options.egress.length === 0 && popAddresses().length === 0) {
+      logger.warn('this host has no global unicast address (behind NAT?): GET /public-ip-list is empty until --egress names the addresses origins see');
+    }
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
       ...(health === null ? {} : { health }),
