@@ -124,7 +124,8 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
   if (runsControl) {
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
     if (options.egress.length === 0 && popAddresses().length === 0) {
-      logger.warn('this host has no global unicast address (behind NAT?): GET /public-ip-list is empty until --egress names the addresses origins see');
+      // Info, not warn: on a laptop or behind NAT this is normal, and only origin firewalls care.
+      logger.info('this host has no global unicast address (behind NAT?): GET /public-ip-list is empty until --egress names the addresses origins see');
     }
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
