@@ -20,6 +20,15 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The npm "bin" launcher runs under whatever Node the system has, so it is CommonJS.
+    files: ['bin/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', setTimeout: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/edge/**', 'src/health/**'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -18,8 +18,11 @@ export interface CommandContext {
   serviceId(): Promise<string>;
   /** The version named by --version, for reading. */
   version(serviceId: string): Promise<VersionRef>;
-  /** The version named by --version, cloned first when --autoclone is given and it is not editable. */
-  editableVersion(serviceId: string): Promise<number>;
+  /**
+   * The version named by --version, cloned first when --autoclone is given and it is not
+   * editable; `preflight` checks the edit against the version to clone before cloning it.
+   */
+  editableVersion(serviceId: string, preflight?: (source: number) => Promise<void>): Promise<number>;
 }
 
 export interface CommandFeatures {
@@ -46,7 +49,7 @@ export function apiCommand(parent: Command, name: string, description: string, f
   }
   cmd.option('-j, --json', 'print the API\'s JSON instead of a table');
   cmd.option('--api-url <url>', 'control API URL (falls back to LACQUER_API_URL, the config file, then http://127.0.0.1:8081)');
-  cmd.option('--token <token>', 'API token (falls back to LACQUER_TOKEN, then the config file)');
+  cmd.option('--token <token>', 'API token (falls back to LACQUER_API_TOKEN, the config file, then ./data/admin-token for a local API)');
   return cmd;
 }
 
@@ -60,6 +63,7 @@ export function run(cmd: Command, action: (ctx: CommandContext) => Promise<void>
   return cmd.action(async () => {
     const opts = cmd.opts<Record<string, unknown>>();
     const out = new Output(opts.json === true);
+    let cloned: { from: number; to: number } | null = null;
     try {
       const config = resolveConfig({ apiUrl: text(opts, 'apiUrl'), token: text(opts, 'token') });
       const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token });
@@ -68,11 +72,14 @@ export function run(cmd: Command, action: (ctx: CommandContext) => Promise<void>
         client, out, opts,
         serviceId: () => resolveServiceId(client, { serviceId: text(opts, 'serviceId'), serviceName: text(opts, 'serviceName') }),
         version: (sid) => resolveVersion(client, sid, versionSpec),
-        editableVersion: (sid) => editableVersion(client, sid, versionSpec, opts.autoclone === true, out),
+        editableVersion: (sid, preflight) => editableVersion(client, sid, versionSpec, opts.autoclone === true, out, preflight, (from, to) => { cloned = { from, to }; }),
       });
     } catch (err) {
       if (!(err instanceof CliError) && !(err instanceof UsageError)) throw err;
       process.stderr.write(describeFailure(err));
+      // What the preflight could not foresee failed after the clone: say what was left.
+      const left = cloned as { from: number; to: number } | null;
+      if (left !== null) process.stderr.write(`note: --autoclone created version ${left.to}, an unchanged copy of version ${left.from}; edit it with --version ${left.to}\n`);
       process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.api;
     }
   });

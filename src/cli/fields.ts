@@ -1,7 +1,8 @@
 // Flags that set API fields. Each flag is the API field's name in kebab case
 // (`first_byte_timeout` → `--first-byte-timeout`), as the Fastly CLI names its flags, and
 // its value is sent as text in a form body, exactly as typed: the control API is the one
-// place that validates (DESIGN.md §1), so its message reaches the user unchanged.
+// place that validates (DESIGN.md §1), so its message reaches the user unchanged. (Before an
+// --autoclone clone, preflight.ts runs the API's own rules on the version to be cloned.)
 import { Option, type Command } from 'commander';
 import type { FormBody } from './api-client.ts';
 import type { Options } from './command.ts';

@@ -11,6 +11,7 @@ import { apiPath, type ApiClient, type FormBody } from './api-client.ts';
 import { apiCommand, run, type Options } from './command.ts';
 import { UsageError } from './errors.ts';
 import { addFieldOptions, formFromOptions, isEmpty, type FieldFlag } from './fields.ts';
+import { checkObjectEdit } from './preflight.ts';
 import type { ApiObject, Column } from './output.ts';
 
 export interface ResourceSpec {
@@ -49,8 +50,10 @@ export function registerResourceVerbs(noun: Command, spec: ResourceSpec): Comman
     .requiredOption('-n, --name <name>', `${kind} name`));
   run(create, async (ctx) => {
     const sid = await ctx.serviceId();
-    const v = await ctx.editableVersion(sid);
-    const created = await ctx.client.post<ApiObject>(collection(sid, v), { form: { name: String(ctx.opts.name), ...body(ctx.opts) } });
+    const name = String(ctx.opts.name);
+    const form = body(ctx.opts);
+    const v = await ctx.editableVersion(sid, (source) => checkObjectEdit(ctx.client, sid, source, kind, { verb: 'create', name, form }));
+    const created = await ctx.client.post<ApiObject>(collection(sid, v), { form: { name, ...form } });
     ctx.out.done(`Created ${kind} '${String(created.name)}' in ${where(sid, v)}`, created);
   });
 
@@ -78,8 +81,9 @@ export function registerResourceVerbs(noun: Command, spec: ResourceSpec): Comman
     if (typeof ctx.opts.newName === 'string') form.name = ctx.opts.newName;
     if (isEmpty(form)) throw new UsageError(`nothing to update: give at least one field flag (see lacquer ${kind} update --help)`);
     const sid = await ctx.serviceId();
-    const v = await ctx.editableVersion(sid);
-    const updated = await ctx.client.put<ApiObject>(item(sid, v, String(ctx.opts.name)), { form });
+    const name = String(ctx.opts.name);
+    const v = await ctx.editableVersion(sid, (source) => checkObjectEdit(ctx.client, sid, source, kind, { verb: 'update', name, form }));
+    const updated = await ctx.client.put<ApiObject>(item(sid, v, name), { form });
     ctx.out.done(`Updated ${kind} '${String(updated.name)}' in ${where(sid, v)}`, updated);
   });
 
@@ -87,8 +91,8 @@ export function registerResourceVerbs(noun: Command, spec: ResourceSpec): Comman
     .requiredOption('-n, --name <name>', `${kind} name`);
   run(del, async (ctx) => {
     const sid = await ctx.serviceId();
-    const v = await ctx.editableVersion(sid);
     const name = String(ctx.opts.name);
+    const v = await ctx.editableVersion(sid, (source) => checkObjectEdit(ctx.client, sid, source, kind, { verb: 'delete', name }));
     const answer = await ctx.client.delete(item(sid, v, name));
     ctx.out.done(`Deleted ${kind} '${name}' from ${where(sid, v)}`, answer);
   });

@@ -47,10 +47,14 @@ export async function resolveVersion(client: ApiClient, serviceId: string, spec:
  * The version to edit. Without --autoclone an active or locked version is returned as is, so
  * the API's own `Version locked` answer (which says to clone) reaches the user.
  */
-export async function editableVersion(client: ApiClient, serviceId: string, spec: string, autoclone: boolean, out: Output): Promise<number> {
+export async function editableVersion(client: ApiClient, serviceId: string, spec: string, autoclone: boolean, out: Output,
+  preflight?: (source: number) => Promise<void>, onClone?: (from: number, to: number) => void): Promise<number> {
   const v = await resolveVersion(client, serviceId, spec);
   if (!autoclone || (!v.active && !v.locked)) return v.number;
+  // The clone cannot be taken back (Fastly's API deletes no version): check the edit first (preflight.ts).
+  await preflight?.(v.number);
   const clone = await client.put<{ number: number }>(apiPath('service', serviceId, 'version', v.number, 'clone'));
+  onClone?.(v.number, clone.number);
   out.notice(`Version ${v.number} is ${v.active ? 'active' : 'locked'}; cloned it to version ${clone.number} (--autoclone) and editing that.`);
   return clone.number;
 }

@@ -16,6 +16,7 @@ import { registerDashboard } from './dashboard/index.ts';
 import { ensureAdminToken } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { parseEgress, popAddresses } from './ipranges.ts';
+import { ApiRequestLog } from './request-log.ts';
 import { buildOpenApi } from './openapi.ts';
 import { RouteTable } from './routes.ts';
 import type { VclValidator } from './validator.ts';
@@ -44,7 +45,7 @@ const API_VERSION = '0.1.0';
 
 export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   const logger: FastifyBaseLogger = opts.logger;
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({ loggerInstance: logger, logController: new ApiRequestLog(), bodyLimit: 2 * 1024 * 1024 });
   registerBodyParsers(app);
   const egress = parseEgress(opts.egress.length > 0 ? opts.egress : popAddresses());
 

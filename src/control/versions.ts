@@ -134,12 +134,11 @@ export async function activateVersion(tx: StoreTx, serviceId: string, number: nu
   const at = now();
   if (!result.vcl.stored) await storeVersionVcl(tx, serviceId, number, result.vcl.files, at);
   for (const v of await tx.listVersions(serviceId)) {
-    if (v.active && v.number !== number) {
-      await tx.updateVersion(serviceId, v.number, { active: false, updatedAt: at });
-      tx.publish({ type: 'deactivated', serviceId, version: v.number });
-    }
+    if (v.active && v.number !== number) await tx.updateVersion(serviceId, v.number, { active: false, updatedAt: at });
   }
   await tx.updateVersion(serviceId, number, { active: true, locked: true, updatedAt: at });
+  // One event for a replacement: the version it replaces stops being active in the same step.
+  // DESIGN.md §4.4: "a request sees the old version or the new one, never neither".
   tx.publish({ type: 'activated', serviceId, version: number });
   return { version: { ...target, active: true, locked: true, updatedAt: at }, warnings: result.warnings };
 }

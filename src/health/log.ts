@@ -21,6 +21,11 @@ export function backendHealthLine(name: string, state: HealthState, changed: boo
 
 export interface HealthLogContext {
   readonly pop: string;
+  /**
+   * The probe identity (share key and the whole probe definition, as JSON). Not logged: it
+   * is hundreds of characters of quoted JSON on every line, and service, backend and POP
+   * already say which probe this is.
+   */
   readonly identity: string;
   readonly service: string;
   readonly backend: string;
@@ -28,7 +33,7 @@ export interface HealthLogContext {
 
 export function logProbe(logger: Logger, ctx: HealthLogContext, state: HealthState, changed: boolean): void {
   if (!changed && !logger.isLevelEnabled('debug')) return;
-  const fields = { ...ctx, healthy: state.healthy, sick: state.sick, good: state.good };
+  const fields = { pop: ctx.pop, service: ctx.service, backend: ctx.backend, healthy: state.healthy, sick: state.sick, good: state.good };
   const line = backendHealthLine(ctx.backend, state, changed);
   if (changed) logger.info(fields, line);
   else logger.debug(fields, line);

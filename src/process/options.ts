@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly egress: readonly string[];
   readonly cacheSizeBytes: number;
   readonly cacheMaxObjectBytes: number;
+  /** pino level of every log line of the process tree (DESIGN.md §4.1 `--log-level`). */
+  readonly logLevel: LogLevel;
 }
 
 /** Raw values as commander hands them over (flags), before defaults. */
@@ -40,13 +42,21 @@ export interface ServeFlags {
   egress?: string;
   cacheSize?: string;
   cacheMaxObject?: string;
+  logLevel?: string;
 }
+
+/** pino's levels, most to least severe, and `silent` (https://getpino.io/#/docs/api?id=level-string). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class OptionError extends Error {
   readonly option: string;
+  /** The rule the value broke, without the option's name. */
+  readonly rule: string;
   constructor(option: string, message: string) {
     super(`${option}: ${message}`);
     this.option = option;
+    this.rule = message;
     this.name = 'OptionError';
   }
 }
@@ -54,11 +64,36 @@ export class OptionError extends Error {
 const MB = 1024 * 1024;
 
 export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  // Which variables were read, so an error names what the operator set: a LACQUER_API left
+  // over in a shell must not read as a bad `--api` that nobody typed.
+  const read = new Set<string>();
   const pick = (flag: string | undefined, name: string): string | undefined => {
     if (flag !== undefined) return flag;
     const v = env[name];
-    return v === undefined || v === '' ? undefined : v;
+    if (v === undefined || v === '') return undefined;
+    read.add(name);
+    return v;
   };
+  try {
+    return resolve(flags, pick);
+  } catch (err) {
+    const name = err instanceof OptionError ? envName(err.option) : '';
+    if (!(err instanceof OptionError) || !read.has(name)) throw err;
+    const hint = /^(?:--api|--edge)$/.test(err.option) && /:\/\//.test(String(env[name]))
+      ? `; ${name} is the address \`lacquer serve\` listens on, HOST:PORT (the CLI reads the API's URL from LACQUER_API_URL)`
+      : '';
+    throw new OptionError(`${name} (${err.option})`, `${err.rule}${hint}`);
+  }
+}
+
+/** `--cache-size` → `LACQUER_CACHE_SIZE`: every serve flag has its variable named so (DESIGN.md §4.1). */
+function envName(option: string): string {
+  return `LACQUER_${option.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
+}
+
+type Pick = (flag: string | undefined, name: string) => string | undefined;
+
+function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
   const role = pick(flags.role, 'LACQUER_ROLE') ?? 'all';
   if (role !== 'all' && role !== 'edge' && role !== 'control') {
     throw new OptionError('--role', `must be all, edge or control, got "${role}"`);
@@ -87,6 +122,7 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = 
     egress,
     cacheSizeBytes: parseCount('--cache-size', pick(flags.cacheSize, 'LACQUER_CACHE_SIZE') ?? '256', 1, 1024 * 1024) * MB,
     cacheMaxObjectBytes: parseCount('--cache-max-object', pick(flags.cacheMaxObject, 'LACQUER_CACHE_MAX_OBJECT') ?? '32', 1, 1024 * 1024) * MB,
+    logLevel: parseLogLevel(pick(flags.logLevel, 'LACQUER_LOG_LEVEL') ?? 'info'),
   };
 }
 
@@ -109,6 +145,12 @@ function parseCount(option: string, text: string, min: number, max: number): num
   const n = Number(text);
   if (n < min || n > max) throw new OptionError(option, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function parseLogLevel(text: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
+  if (level === undefined) throw new OptionError('--log-level', `must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
+  return level;
 }
 
 function parseCidr(option: string, text: string): void {

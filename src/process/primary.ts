@@ -7,18 +7,19 @@
 //   them only when the primary sends a ToWorker message.
 // With `--workers 0` the edge runs inside the primary and gets the same messages by call.
 //
-// Config flow (DESIGN.md §1): activation commits → Store event → the primary loads the active
-// version's ServiceSource → compiles it once for the health targets → sends it to every
-// worker, which compiles it for itself and swaps it in.
+// Config flow (DESIGN.md §1): activation commits → Store event → the publisher reads the
+// service's active version (publisher.ts says why it reads rather than replays events) → the
+// primary compiles it once for the health targets → sends it to every worker, which compiles
+// it for itself and swaps it in.
 
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { buildControlApi, bootstrapAdminToken, listen } from '../control/index.ts';
+import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
-import { activeSources, serviceSource } from '../control/sources.ts';
+import { activeSources } from '../control/sources.ts';
 import type { PurgeCommand } from '../edge/cache/index.ts';
 import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
@@ -31,6 +32,7 @@ import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
+import { ServicePublisher } from './publisher.ts';
 import { applyServeV8Flags, workerExecArgv } from './v8-flags.ts';
 
 export interface Running {
@@ -82,39 +84,38 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     return { status: 'ok', id: command.id };
   };
   const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry, authorizedPurge) : null;
-  const sources = new Map<string, ServiceSource>();
 
-  const publish = (source: ServiceSource): void => {
-    sources.set(source.serviceId, source);
-    syncHealth();
-    edge?.send({ type: 'service', source });
-  };
+  // The health targets of each published source, compiled once per source (not once per
+  // activation of any service).
+  const targetsOf = new WeakMap<ServiceSource, readonly HealthTarget[]>();
   const syncHealth = (): void => {
     if (health === null) return;
     const targets: HealthTarget[] = [];
-    for (const source of sources.values()) {
-      const { service } = compileService(source);
-      if (service === null) continue;
-      for (const backend of service.backends.values()) targets.push({ serviceId: source.serviceId, backend });
+    for (const source of publisher.sources()) {
+      let own = targetsOf.get(source);
+      if (own === undefined) {
+        const { service } = compileService(source);
+        own = service === null ? [] : [...service.backends.values()].map((backend) => ({ serviceId: source.serviceId, backend }));
+        targetsOf.set(source, own);
+      }
+      targets.push(...own);
     }
     health.sync(targets);
   };
+  const publisher = new ServicePublisher({
+    store, logger,
+    apply(change) {
+      syncHealth();
+      if (change.type === 'put') edge?.send({ type: 'service', source: change.source });
+      else edge?.send({ type: 'service-removed', serviceId: change.serviceId });
+    },
+  });
 
-  for (const source of await activeSources(store)) sources.set(source.serviceId, source);
+  publisher.seed(await activeSources(store));
   syncHealth();
-  edge?.send({ type: 'services', sources: [...sources.values()] });
+  edge?.send({ type: 'services', sources: [...publisher.sources()] });
 
-  const onEvent = (event: StoreEvent): void => {
-    void (async () => {
-      if (event.type === 'activated') {
-        publish(await store.transaction((tx) => serviceSource(tx, event.serviceId, event.version)));
-      } else if (sources.get(event.serviceId)?.version === event.version) {
-        sources.delete(event.serviceId);
-        syncHealth();
-        edge?.send({ type: 'service-removed', serviceId: event.serviceId });
-      }
-    })().catch((err: unknown) => logger.error({ err, event }, 'could not publish a configuration change to the edge'));
-  };
+  const onEvent = (event: StoreEvent): void => publisher.notify(event.serviceId);
   store.events.on('event', onEvent);
 
   let apiUrl: string | null = null;
@@ -122,6 +123,10 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
   let stopApi = async (): Promise<void> => {};
   if (runsControl) {
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
+    if (options.egress.length === 0 && popAddresses().length === 0) {
+      // Info, not warn: on a laptop or behind NAT this is normal, and only origin firewalls care.
+      logger.info('this host has no global unicast address (behind NAT?): GET /public-ip-list is empty until --egress names the addresses origins see');
+    }
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
       ...(health === null ? {} : { health }),
@@ -140,9 +145,10 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     edgePort: edge?.port ?? null,
     adminToken,
     health,
-    published: (serviceId) => sources.get(serviceId)?.version ?? null,
+    published: (serviceId) => publisher.published(serviceId),
     async stop() {
       store.events.off('event', onEvent);
+      await publisher.idle();
       await edge?.stop();
       health?.close();
       await stopApi();
@@ -250,6 +256,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
   const fork = (): Promise<number> => new Promise((resolve, reject) => {
     const w = cluster.fork({
       LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
+      LACQUER_LOG_LEVEL: options.logLevel,
     });
     workers.add(w);
     w.on('message', (m: FromWorker) => {

@@ -5,11 +5,14 @@
 import { AggregatorRegistry } from 'prom-client';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { createLogger, flushLogs } from './logger.ts';
+import { LOG_LEVELS, type LogLevel } from './options.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
 import type { PurgeResult } from '../edge/purge.ts';
 
 const env = process.env;
-const logger = createLogger({ pop: env.LACQUER_POP, worker: process.pid });
+// The primary hands its --log-level down; a worker's stdout is the primary's, so the same
+// terminal test picks the same format.
+const logger = createLogger({ pop: env.LACQUER_POP, worker: process.pid }, { level: parseLogLevel(env.LACQUER_LOG_LEVEL) });
 
 // PURGE <url> needs the store (tokens) and every worker: the primary does it and answers.
 let nextRequestId = 1;
@@ -59,3 +62,7 @@ process.on('SIGTERM', () => void drainAndExit());
 process.on('SIGINT', () => {});
 
 await runtime.start();
+
+function parseLogLevel(text: string | undefined): LogLevel {
+  return LOG_LEVELS.find((l) => l === text) ?? 'info';
+}

@@ -25,7 +25,10 @@ function shellQuote(text: string): string {
 /** The examples as one bash script; each `# → exit N` line echoes `CHECK got expected line`. */
 function examplesScript(markdown: string): { script: string; lines: string[]; checks: number } {
   const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const lines = blocks.join('\n').replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim() !== '');
+  // The doc says `npx lacquer`, as an operator in the checkout types it; the examples run in a
+  // temporary directory, where `lacquer` on PATH stands in for it (test/cli/launch.test.ts runs
+  // `npx lacquer` itself, in the checkout).
+  const lines = blocks.join('\n').replace(/\\\n\s*/g, '').replace(/(^|[ =(])npx lacquer /gm, '$1lacquer ').split('\n').filter((l) => l.trim() !== '');
   let checks = 0;
   const out = lines.map((line) => {
     const m = /^(.*?)\s+# → exit (\d+)$/.exec(line);
@@ -55,7 +58,7 @@ test('every example in docs/cli.md runs and exits as documented', async (t) => {
   assert.ok(checks >= 4, `only ${checks} checked examples`);
   const env = {
     PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: cli.home, XDG_CONFIG_HOME: join(cli.home, '.config'),
-    LACQUER_API_URL: cli.api.base, LACQUER_TOKEN: ADMIN,
+    LACQUER_API_URL: cli.api.base, LACQUER_API_TOKEN: ADMIN,
   };
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile('bash', ['-c', script], { env, cwd: cli.home, timeout: 300_000 }, (err, out, stderr) => {

@@ -16,7 +16,7 @@ test('a bad port prints the API\'s msg and detail and exits 1', async (t) => {
 
 test('a wrong token prints the 401 message and exits 1', async (t) => {
   const cli = await startCli(t);
-  const r = await cli.run(['service', 'list'], { LACQUER_TOKEN: 'wrong' });
+  const r = await cli.run(['service', 'list'], { LACQUER_API_TOKEN: 'wrong' });
   assert.deepEqual(r, { code: 1, stdout: '', stderr: 'error: Provided credentials are missing or invalid (HTTP 401)\n' });
 });
 

@@ -36,7 +36,7 @@ async function lacquer(t: TestContext) {
   });
   const env = {
     PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'),
-    LACQUER_API_URL: running.apiUrl ?? '', LACQUER_TOKEN: TOKEN, LACQUER_EDGE_URL: `http://127.0.0.1:${running.edgePort}`,
+    LACQUER_API_URL: running.apiUrl ?? '', LACQUER_API_TOKEN: TOKEN, LACQUER_EDGE_URL: `http://127.0.0.1:${running.edgePort}`,
   };
   const cli = async (...args: string[]): Promise<string> => {
     const r = await runLacquer(args, env);
@@ -79,7 +79,7 @@ test('lacquer health lists backends like backend.list, and health set overrides 
   assert.deepEqual(await get(running.edgePort ?? 0, '/x'), { status: 200, cache: 'MISS' });
 });
 
-test('lacquer purge removes by URL (at the edge), by surrogate key and everything', async (t) => {
+test('lacquer purge removes by URL (at the edge), by surrogate key and everything, naming the service it purged', async (t) => {
   const o = await origin(t);
   const { running, env, cli } = await lacquer(t);
   const edge = running.edgePort ?? 0;
@@ -92,9 +92,9 @@ test('lacquer purge removes by URL (at the edge), by surrogate key and everythin
   assert.equal((await get(edge, '/a')).cache, 'HIT');
   assert.match(await cli('purge', '-s', sid, '--url', 'http://www.example.test/a'), /^Purged http:\/\/www\.example\.test\/a: id local-\d+-[0-9a-f]{8}\n$/);
   assert.equal((await get(edge, '/a')).cache, 'MISS');
-  assert.match(await cli('purge', '-s', sid, '--key', 'all-pages'), /^Purged surrogate key all-pages: id /);
+  assert.match(await cli('purge', '-s', sid, '--key', 'all-pages'), new RegExp(`^Purged surrogate key all-pages of service ${sid}: id `));
   assert.equal((await get(edge, '/a')).cache, 'MISS');
-  assert.match(await cli('purge', '-s', sid, '--all', '--soft'), /^Purged every object \(soft\): id /);
+  assert.match(await cli('purge', '-s', sid, '--all', '--soft'), new RegExp(`^Purged every object of service ${sid} \\(soft\\): id `));
   assert.equal(o.hits(), 3);
 
   const refused = await runLacquer(['purge', '--url', 'http://www.example.test/a', '--token', 'wrong'], env);

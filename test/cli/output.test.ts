@@ -58,10 +58,10 @@ test('token create prints the token alone on stdout, once, and the token works',
   const token = r.stdout.trim();
   assert.match(r.stdout, /^\S{20,}\n$/);
   assert.match(r.stderr, new RegExp(`^Created token \\S+ \\(scope global:read, service ${sid}\\)\\. It is shown only this once:\\n$`));
-  const list = await cli.run(['service', 'list', '--json'], { LACQUER_TOKEN: token });
+  const list = await cli.run(['service', 'list', '--json'], { LACQUER_API_TOKEN: token });
   assert.deepEqual(JSON.parse(list.stdout).map((s: { id: string }) => s.id), [sid]);
   // Read-only: writing is forbidden.
-  const write = await cli.run(['service', 'update', '-s', sid, '--comment', 'x'], { LACQUER_TOKEN: token });
+  const write = await cli.run(['service', 'update', '-s', sid, '--comment', 'x'], { LACQUER_API_TOKEN: token });
   assert.equal(write.code, 1);
   assert.match(write.stderr, /^error: Forbidden \(HTTP 403\)\n/);
 });

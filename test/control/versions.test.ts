@@ -29,7 +29,6 @@ test('activation locks the version, publishes an event and leaves one active ver
   assert.deepEqual(await versions(api, sid), [[1, false, true], [2, true, true]]);
   assert.deepEqual(events, [
     { type: 'activated', serviceId: sid, version: 1 },
-    { type: 'deactivated', serviceId: sid, version: 1 },
     { type: 'activated', serviceId: sid, version: 2 },
   ]);
   const deact = await api.call('PUT', `/service/${sid}/version/2/deactivate`);

@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { resolveServeOptions } from '../../src/process/options.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const DOC = readFileSync(path.join(ROOT, 'docs/quickstart.md'), 'utf8');
@@ -125,4 +126,12 @@ test('every command in docs/quickstart.md runs and prints what the doc says', { 
   });
   assert.deepEqual(got.map((g) => g.index), checks.map((_, i) => i), 'every checked line ran once, in order');
   for (const g of got) assert.equal(g.text, checks[g.index].expected, checks[g.index].line);
+});
+
+test('the variables docs/quickstart.md exports leave `npm start` in the same terminal working', () => {
+  // The exports are for the CLI and curl; `lacquer serve` reads its own names (DESIGN.md §4.1).
+  const exports = [...DOC.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2].startsWith('$(') ? 'a-token' : m[2]] as const);
+  assert.deepEqual(exports.map(([name]) => name), ['LACQUER_API_URL', 'LACQUER_API_TOKEN']);
+  const options = resolveServeOptions({}, Object.fromEntries(exports));
+  assert.deepEqual([options.api, options.token], [{ host: '127.0.0.1', port: 8081 }, null]);
 });

@@ -43,3 +43,30 @@ test('IPv6 literal hosts keep their brackets', () => {
   assert.equal(normaliseHost('[::1]:8080'), '[::1]');
   assert.equal(normaliseHost('[::1]'), '[::1]');
 });
+
+test('a wildcard domain routes one more label, after the exact names', () => {
+  const table = new ServiceTable();
+  table.put(service('wild', 1, ['*.example.com']));
+  table.put(service('www', 1, ['www.example.com']));
+  assert.equal(table.lookup('a.example.com')?.serviceId, 'wild');
+  assert.equal(table.lookup('API.Example.COM:8080')?.serviceId, 'wild');
+  assert.equal(table.lookup('a.example.com.')?.serviceId, 'wild');
+  assert.equal(table.lookup('www.example.com')?.serviceId, 'www', 'the exact name wins over the wildcard');
+  assert.equal(table.lookup('example.com'), null, 'the apex is a domain of its own');
+  assert.equal(table.lookup('a.b.example.com'), null, 'one label only');
+  assert.equal(table.lookup('.example.com'), null);
+  assert.equal(table.lookup('aexample.com'), null);
+  table.put(service('deeper', 1, ['*.b.example.com']));
+  assert.equal(table.lookup('a.b.example.com')?.serviceId, 'deeper');
+  table.remove('wild');
+  assert.equal(table.lookup('a.example.com'), null, 'removing the service removes its wildcard');
+});
+
+test('when two services list one domain, the one installed last routes it', () => {
+  const table = new ServiceTable();
+  table.put(service('a', 1, ['moving.test']));
+  table.put(service('b', 1, ['moving.test']));
+  assert.equal(table.lookup('moving.test')?.serviceId, 'b');
+  table.put(service('a', 2, ['moving.test']));
+  assert.equal(table.lookup('moving.test')?.serviceId, 'a');
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { resolveServeOptions, parseListen, dataDir } from '../../src/process/options.ts';
+import { resolveServeOptions, parseListen, dataDir, OptionError } from '../../src/process/options.ts';
 
 test('defaults are the ones DESIGN.md §4.1 fixes', () => {
   const o = resolveServeOptions({}, {});
@@ -15,6 +15,7 @@ test('defaults are the ones DESIGN.md §4.1 fixes', () => {
   assert.deepEqual(o.egress, []);
   assert.equal(o.cacheSizeBytes, 256 * 1024 * 1024);
   assert.equal(o.cacheMaxObjectBytes, 32 * 1024 * 1024);
+  assert.equal(o.logLevel, 'info');
 });
 
 test('a flag wins over its environment variable, which wins over the default', () => {
@@ -42,4 +43,20 @@ test('listen addresses accept IPv6 in brackets and an empty host', () => {
 test('the data directory is the SQLite file\'s directory', () => {
   assert.equal(dataDir('sqlite:./data/lacquer.db'), './data');
   assert.equal(dataDir('sqlite:/var/lib/lacquer/db.sqlite'), '/var/lib/lacquer');
+});
+
+test('--log-level takes pino\'s levels from the flag or LACQUER_LOG_LEVEL, and names them when refused', () => {
+  assert.equal(resolveServeOptions({ logLevel: 'debug' }, { LACQUER_LOG_LEVEL: 'warn' }).logLevel, 'debug');
+  assert.equal(resolveServeOptions({}, { LACQUER_LOG_LEVEL: 'WARN' }).logLevel, 'warn');
+  assert.equal(resolveServeOptions({ logLevel: 'silent' }, {}).logLevel, 'silent');
+  assert.throws(() => resolveServeOptions({ logLevel: 'verbose' }, {}),
+    new OptionError('--log-level', 'must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'));
+});
+
+test('a bad value from the environment names the variable, not a flag nobody typed', () => {
+  assert.throws(() => resolveServeOptions({}, { LACQUER_API: 'http://127.0.0.1:8081' }), new OptionError('LACQUER_API (--api)',
+    'must be HOST:PORT, got "http://127.0.0.1:8081"; LACQUER_API is the address `lacquer serve` listens on, HOST:PORT (the CLI reads the API\'s URL from LACQUER_API_URL)'));
+  assert.throws(() => resolveServeOptions({}, { LACQUER_CACHE_SIZE: 'big' }), new OptionError('LACQUER_CACHE_SIZE (--cache-size)', 'must be a whole number, got "big"'));
+  // A flag keeps its own name, whatever the environment holds.
+  assert.throws(() => resolveServeOptions({ api: 'nope' }, { LACQUER_API: 'http://x' }), new OptionError('--api', 'must be HOST:PORT, got "nope"'));
 });

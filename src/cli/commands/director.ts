@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { apiPath } from '../api-client.ts';
 import { apiCommand, run } from '../command.ts';
 import type { FieldFlag } from '../fields.ts';
+import { checkMembershipEdit } from '../preflight.ts';
 import { registerResourceVerbs } from '../resource.ts';
 
 /** Fastly's director type numbers; the CLI also takes the names. */
@@ -41,9 +42,10 @@ export function registerDirector(program: Command): Command {
       .requiredOption('--backend <backend>', 'backend name');
     run(cmd, async (ctx) => {
       const sid = await ctx.serviceId();
-      const v = await ctx.editableVersion(sid);
       const director = String(ctx.opts.name);
       const backend = String(ctx.opts.backend);
+      // What the API checks, against the version that --autoclone would copy (preflight.ts).
+      const v = await ctx.editableVersion(sid, (source) => checkMembershipEdit(ctx.client, sid, source, verb === 'add-backend' ? 'add' : 'remove', director, backend));
       const path = apiPath('service', sid, 'version', v, 'director', director, 'backend', backend);
       if (verb === 'add-backend') {
         ctx.out.done(`Added backend '${backend}' to director '${director}' in version ${v} of service ${sid}`, await ctx.client.post(path));

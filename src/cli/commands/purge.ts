@@ -25,14 +25,18 @@ export function registerPurge(program: Command): Command {
     if (chosen.length !== 1) throw new UsageError('give exactly one of --url, --key or --all');
     const headers: Record<string, string> = soft === true ? { 'fastly-soft-purge': '1' } : {};
     let answer: PurgeAnswer;
+    let what: string;
     if (url !== undefined) {
+      // The edge picks the service by the URL's host, as Fastly's purge by URL does.
       answer = await purgeUrl(url, edgeUrl ?? process.env.LACQUER_EDGE_URL ?? 'http://127.0.0.1:8080', headers, ctx.opts);
+      what = url;
     } else {
       const sid = await ctx.serviceId();
       const path = key !== undefined ? apiPath('service', sid, 'purge', key) : apiPath('service', sid, 'purge_all');
       answer = await ctx.client.request<PurgeAnswer>('POST', path, undefined, headers);
+      // Say which service: with LACQUER_SERVICE_ID set, the command line alone does not.
+      what = `${key !== undefined ? `surrogate key ${key}` : 'every object'} of service ${sid}`;
     }
-    const what = url ?? (key !== undefined ? `surrogate key ${key}` : 'every object');
     ctx.out.done(`Purged ${what}${soft === true ? ' (soft)' : ''}: id ${answer.id}`, answer);
   });
   return cmd;

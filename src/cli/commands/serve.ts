@@ -19,6 +19,7 @@ export function registerServe(program: Command): void {
     .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
     .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LACQUER_LOG_LEVEL, default info); human-readable on a terminal, JSON otherwise')
     .action(async (flags: ServeFlags) => {
       let options;
       try {
@@ -33,7 +34,7 @@ export function registerServe(program: Command): void {
       }
       // Loaded here so that every other command starts without the whole server.
       const [{ createLogger, flushLogs }, { startLacquer }] = await Promise.all([import('../../process/logger.ts'), import('../../process/primary.ts')]);
-      const logger = createLogger({ pop: options.pop });
+      const logger = createLogger({ pop: options.pop }, { level: options.logLevel });
       // DESIGN §4.1: with no --token, the first start creates an admin token, prints it once and
       // writes it to <data dir>/admin-token (mode 0600); later starts read that file.
       const tokenFile = path.join(dataDir(options.db), 'admin-token');

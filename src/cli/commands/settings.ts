@@ -7,6 +7,7 @@ import { apiCommand, run } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { addFieldOptions, formFromOptions, isEmpty, type FieldFlag } from '../fields.ts';
 import type { ApiObject } from '../output.ts';
+import { checkSettingsEdit } from '../preflight.ts';
 
 const SETTINGS_FIELDS: readonly FieldFlag[] = [
   { field: 'general.default_ttl', description: 'seconds a response is cached when it says nothing (default 3600)' },
@@ -29,7 +30,7 @@ export function registerSettings(program: Command): Command {
     const form = formFromOptions(ctx.opts, SETTINGS_FIELDS);
     if (isEmpty(form)) throw new UsageError('nothing to update: give at least one of --default-ttl, --stale-if-error, --stale-if-error-ttl, --default-host');
     const sid = await ctx.serviceId();
-    const v = await ctx.editableVersion(sid);
+    const v = await ctx.editableVersion(sid, (source) => checkSettingsEdit(ctx.client, sid, source, form));
     const updated = await ctx.client.put<ApiObject>(apiPath('service', sid, 'version', v, 'settings'), { form });
     ctx.out.done(`Updated the settings of version ${v} of service ${sid}`, updated);
   });

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { apiPath } from '../api-client.ts';
 import { apiCommand, run } from '../command.ts';
 import type { ApiObject } from '../output.ts';
+import { checkActivation } from '../preflight.ts';
 import { VERSION_COLUMNS } from './service.ts';
 
 type Action = 'clone' | 'activate' | 'deactivate' | 'lock';
@@ -24,7 +25,7 @@ export function registerVersion(program: Command): Command {
     run(cmd, async (ctx) => {
       const sid = await ctx.serviceId();
       // Only activate takes --autoclone (as in the Fastly CLI): activate a clone of a locked version.
-      const number = name === 'activate' ? await ctx.editableVersion(sid) : (await ctx.version(sid)).number;
+      const number = name === 'activate' ? await ctx.editableVersion(sid, (source) => checkActivation(ctx.client, sid, source)) : (await ctx.version(sid)).number;
       const answer = await ctx.client.put<ApiObject>(apiPath('service', sid, 'version', number, name));
       const message = name === 'clone'
         ? `Cloned version ${number} of service ${sid} to version ${String(answer.number)}`
