@@ -10,7 +10,7 @@
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { FastConnection, type ClientRequest, type ClientResponse } from './http1/index.ts';
+import { checkRequestTarget, FastConnection, refuseTarget, type ClientRequest, type ClientResponse } from './http1/index.ts';
 
 export type EdgeHandler = (req: ClientRequest, res: ClientResponse) => void;
 
@@ -46,6 +46,13 @@ export class EdgeServer {
       res.on('close', this.#onClose);
       opts.handler(req, res);
     };
+    // What node:http reads may be in absolute-form or carry Host twice (./http1/request-target.ts);
+    // the edge's own reader takes neither.
+    const fromNode = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const refused = checkRequestTarget(req);
+      if (refused !== null) return refuseTarget(res, refused);
+      handler(req, res);
+    };
     const server = http.createServer({
       keepAlive: true,
       keepAliveTimeout: keepAliveTimeoutMs,
@@ -53,7 +60,7 @@ export class EdgeServer {
       headersTimeout: 30_000,
       requestTimeout: 0,
       noDelay: true,
-    }, handler);
+    }, fromNode);
     this.#server = server;
     this.#listenArgs = [opts.port, opts.host];
     if (opts.fastPath === false) return;

@@ -2,4 +2,5 @@
 // pipeline uses for both it and node:http.
 export { FastConnection, type FastConnectionOptions } from './connection.ts';
 export { parseRequestHead, INCOMPLETE, UNSUPPORTED, MAX_HEAD_BYTES, type RequestHead } from './request-head.ts';
+export { checkRequestTarget, refuseTarget } from './request-target.ts';
 export { requestBody, type ClientRequest, type ClientResponse } from './types.ts';
