@@ -110,9 +110,14 @@ export class FastConnection implements ResponseConnection {
     if (this.#current === null) this.socket.destroy();
   }
 
-  /** Called periodically by the server: closes a connection idle for the keep-alive timeout. */
+  /**
+   * Called periodically by the server: closes a connection idle for the keep-alive timeout. A
+   * connection whose last response is still being sent is not idle: closing it would cut that
+   * response short (node:http starts its keep-alive timer at 'finish', once all was sent).
+   */
   sweep(): void {
-    if (this.#current === null && ++this.#idleSweeps >= this.#o.idleSweeps) this.socket.destroy();
+    if (this.#current !== null || this.socket.writableLength > 0) this.#idleSweeps = 0;
+    else if (++this.#idleSweeps >= this.#o.idleSweeps) this.socket.destroy();
   }
 
   finished(keepAlive: boolean): void {
