@@ -92,6 +92,11 @@ export class BodyDeadlines {
     const t = this.#t;
     for (const w of this.#watches) {
       const { req, socket } = w;
+      // All of it arrived; 'end' waits for someone to read it, which is not the client's to do.
+      if (req.complete) {
+        this.#watches.delete(w);
+        continue;
+      }
       // Reading stopped because nobody consumes the body (node:http stops at the stream's
       // high-water mark): the wait is the edge's, not the client's, so its clock starts again.
       if (req.readableLength >= req.readableHighWaterMark) {

@@ -116,6 +116,15 @@ for (const { name, fastPath } of READERS) {
     assert.match(got, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n2000$/);
   });
 
+  test(`${name}: a body that arrived whole is not cut while the request waits longer than the body timeout`, async (t) => {
+    const port = await edge(t, fastPath, { headerMs: LONG, idleMs: LONG, bodyMs: 200 }, (_req, res) => {
+      // Like a slow origin: the answer comes well after the body timeout, the body never read.
+      setTimeout(() => { res.writeHead(200, 'OK', { 'content-length': 4 }); res.end('late'); }, 700);
+    });
+    const { got } = await drip(t, port, 'POST /form HTTP/1.1\r\nHost: a.example\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello', '', 1000, 3000);
+    assert.match(got, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nlate$/);
+  });
+
   test(`${name}: an idle keep-alive connection closes after the idle timeout, not before`, async (t) => {
     const idleMs = 400;
     const port = await edge(t, fastPath, { headerMs: LONG, idleMs, bodyMs: LONG });
