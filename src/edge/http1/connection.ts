@@ -37,7 +37,7 @@ import { INCOMPLETE, parseRequestHead, UNSUPPORTED, type RequestHead } from './r
 import type { ClientRequest, ClientResponse } from './types.ts';
 
 /** Bytes of later requests kept while one is answered or the client is not reading, before reading pauses. */
-export const MAX_PENDING = 64 * 1024;
+const MAX_PENDING = 64 * 1024;
 
 export interface FastConnectionOptions {
   readonly handler: (req: ClientRequest, res: ClientResponse) => void;
@@ -97,11 +97,6 @@ export class FastConnection implements ResponseConnection {
   /** True between responses. */
   get idle(): boolean {
     return this.#current === null;
-  }
-
-  /** Bytes read from the client and not yet answered: kept here, and buffered by the socket. */
-  get unreadBytes(): number {
-    return (this.#pending === null ? 0 : this.#pending.length) + this.#moreBytes + this.socket.readableLength;
   }
 
   /** Closes the connection now if idle, else once the response in flight is written. */
