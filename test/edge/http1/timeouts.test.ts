@@ -96,6 +96,15 @@ for (const { name, fastPath } of READERS) {
     assert.deepEqual(seen, ['error ERR_HTTP_REQUEST_TIMEOUT', 'close']);
   });
 
+  test(`${name}: 200 connections that each send one byte of a 1000-byte body are all closed near the body timeout`, async (t) => {
+    const port = await edge(t, fastPath, { headerMs: LONG, idleMs: LONG, bodyMs: 300, bodyMinRate: 500 });
+    const endings = await Promise.all(Array.from({ length: 200 }, () =>
+      drip(t, port, 'POST /upload HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1000\r\n\r\nx', '', 1000, 4000)));
+    for (const { got } of endings) assert.equal(got, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    const slowest = Math.max(...endings.map((e) => e.closedAfter));
+    assert.ok(slowest <= 300 + 2 * 75 + 1000, `the last closed after ${Math.round(slowest)} ms`);
+  });
+
   test(`${name}: a body that keeps up the minimum rate is read whole, however long past the body timeout`, async (t) => {
     const port = await edge(t, fastPath, { headerMs: LONG, idleMs: LONG, bodyMs: 200, bodyMinRate: 500 });
     // 100 bytes every 50 ms (2,000 bytes/s) for about a second.
