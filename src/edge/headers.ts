@@ -87,13 +87,22 @@ function defaultHost(b: BackendDefinition): string {
 
 /**
  * The headers sent to the origin for a request (Fastly: bereq). Hop-by-hop fields go;
- * True-Client-IP is replaced by the socket address, X-Forwarded-For and CDN-Loop are appended;
- * Host follows `.host_header` (only when the request has none) or `.always_use_host_header`
- * (https://www.fastly.com/documentation/reference/vcl/declarations/backend/).
+ * True-Client-IP and Fastly-Client-IP are replaced by the socket address, X-Forwarded-For and
+ * CDN-Loop are appended; Host follows `.host_header` (only when the request has none) or
+ * `.always_use_host_header` (https://www.fastly.com/documentation/reference/vcl/declarations/backend/).
+ *
+ * Fastly-Client-IP: Fastly adds it when a request arrives without one and keeps one a client
+ * sent, and its documentation tells every service to overwrite it in vcl_recv on the first visit
+ * so that it cannot be spoofed
+ * (https://www.fastly.com/documentation/reference/http/http-headers/Fastly-Client-IP/). Every
+ * request lacquer forwards is a first visit, so it does that itself, as DESIGN §4.4 has it do
+ * for True-Client-IP: origins that trust either field see the connecting address, never a
+ * client's claim.
  */
 export function buildUpstreamHeaders(request: InHeaders, backend: BackendDefinition, ctx: UpstreamHeaderContext): OutHeaders {
   const out = stripHopByHop(request);
   out['true-client-ip'] = ctx.clientIp;
+  out['fastly-client-ip'] = ctx.clientIp;
   out['x-forwarded-for'] = appendList(out['x-forwarded-for'], ctx.clientIp);
   out['cdn-loop'] = appendList(out['cdn-loop'], ctx.cdnId);
   const host = out['host'];

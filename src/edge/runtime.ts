@@ -20,6 +20,7 @@ import { EdgeMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
+import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
 import { UpstreamPools } from './upstream.ts';
 
@@ -35,6 +36,8 @@ export interface EdgeRuntimeOptions {
   readonly cacheSizeBytes?: number;
   readonly cacheMaxObjectBytes?: number;
   readonly drainTimeoutMs?: number;
+  /** How long the edge waits on a client; the defaults when not given. */
+  readonly clientTimeouts?: ClientTimeouts;
 }
 
 export class EdgeRuntime {
@@ -67,7 +70,9 @@ export class EdgeRuntime {
       stats: this.stats,
       ready: () => this.#ready,
     });
-    this.server = new EdgeServer({ host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs });
+    this.server = new EdgeServer({
+      host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
+    });
     this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
       for (const s of this.table.services()) {

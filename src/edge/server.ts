@@ -1,16 +1,21 @@
 // The edge's HTTP listener: keep-alive HTTP/1.1 and a bounded drain (DESIGN.md §4.1).
 //
-// Ownership: this file owns the listening socket and the count of requests in flight; the
-// handler owns everything about a request. Drain = stop accepting, let requests in flight
-// finish (their connections are closed after the response), close idle keep-alive
-// connections at once, and force-close what is left when the deadline passes.
+// Ownership: this file owns the listening socket, the count of requests in flight and the
+// periodic sweep that keeps the client timeouts (./http1/timeouts.ts); the handler owns
+// everything about a request. Drain = stop accepting, let requests in flight finish (their
+// connections are closed after the response), close idle keep-alive connections at once, and
+// force-close what is left when the deadline passes.
 //
 // Every connection starts on the edge's own HTTP/1.1 reader (./http1/connection.ts) and moves
 // to node:http at its first request that reader leaves to node; both call the same handler.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { FastConnection, type ClientRequest, type ClientResponse } from './http1/index.ts';
+import { performance } from 'node:perf_hooks';
+import {
+  BodyDeadlines, checkRequestTarget, CLIENT_TIMEOUT_DEFAULTS, FastConnection, refuseTarget, requestBody, sweepPeriod,
+  type ClientRequest, type ClientResponse, type ClientTimeouts,
+} from './http1/index.ts';
 
 export type EdgeHandler = (req: ClientRequest, res: ClientResponse) => void;
 
@@ -20,8 +25,8 @@ export interface EdgeServerOptions {
   readonly handler: EdgeHandler;
   /** How long a drain waits for requests in flight before closing their connections. */
   readonly drainTimeoutMs?: number;
-  /** Idle time after which a client's keep-alive connection is closed. */
-  readonly keepAliveTimeoutMs?: number;
+  /** How long the edge waits on a client; CLIENT_TIMEOUT_DEFAULTS for those not given. */
+  readonly clientTimeouts?: Partial<ClientTimeouts>;
   /** False sends every connection straight to node:http (tests compare the two readers). */
   readonly fastPath?: boolean;
 }
@@ -38,7 +43,9 @@ export class EdgeServer {
 
   constructor(opts: EdgeServerOptions) {
     this.#drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
-    const keepAliveTimeoutMs = opts.keepAliveTimeoutMs ?? 60_000;
+    const timeouts: ClientTimeouts = { ...CLIENT_TIMEOUT_DEFAULTS, ...opts.clientTimeouts };
+    const sweepMs = sweepPeriod(timeouts);
+    const bodies = new BodyDeadlines(timeouts);
     const handler = (req: ClientRequest, res: ClientResponse): void => {
       this.#inFlight++;
       if (this.#draining) res.shouldKeepAlive = false;
@@ -46,16 +53,40 @@ export class EdgeServer {
       res.on('close', this.#onClose);
       opts.handler(req, res);
     };
+    // What node:http reads may be in absolute-form or carry Host twice (./http1/request-target.ts),
+    // and may have a body, whose deadline the sweep keeps; the edge's own reader takes none of these.
+    const fromNode = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const refused = checkRequestTarget(req);
+      if (refused !== null) return refuseTarget(res, refused);
+      if (requestBody(req) !== null) bodies.watch(req, res);
+      handler(req, res);
+    };
     const server = http.createServer({
       keepAlive: true,
-      keepAliveTimeout: keepAliveTimeoutMs,
-      // A client that sends headers slowly or never finishes a request must not hold a slot.
-      headersTimeout: 30_000,
+      keepAliveTimeout: timeouts.idleMs,
+      // node:http closes an idle connection this much after keepAliveTimeout: one sweep period,
+      // so both readers close an idle connection within [idle timeout, idle timeout + one period].
+      keepAliveTimeoutBuffer: sweepMs,
+      headersTimeout: timeouts.headerMs,
+      // One deadline for a whole request, whatever its size, would cut large uploads: the body's
+      // deadline grows with what arrived (BodyDeadlines).
       requestTimeout: 0,
+      // node:http checks headersTimeout this often (its default, 30 s, let a slow head last 60 s).
+      connectionsCheckingInterval: sweepMs,
       noDelay: true,
-    }, handler);
+    }, fromNode);
     this.#server = server;
     this.#listenArgs = [opts.port, opts.host];
+    server.on('listening', () => {
+      this.#sweeper ??= setInterval(() => {
+        for (const conn of this.#fast) conn.sweep();
+        if (bodies.size > 0) bodies.sweep(performance.now());
+      }, sweepMs).unref();
+    });
+    server.on('close', () => {
+      if (this.#sweeper !== null) clearInterval(this.#sweeper);
+      this.#sweeper = null;
+    });
     if (opts.fastPath === false) return;
     // node:http reads a connection through its 'connection' listener (its documented way to be
     // given a socket); keep that listener to hand connections over, and take new ones first.
@@ -67,19 +98,12 @@ export class EdgeServer {
     const ended = (conn: FastConnection): void => {
       this.#fast.delete(conn);
     };
-    // The fast connections' keep-alive timeout: idle for `idleSweeps` sweeps in a row closes.
-    const sweepMs = Math.min(1000, Math.max(50, Math.floor(keepAliveTimeoutMs / 4)));
-    const idleSweeps = Math.max(1, Math.round(keepAliveTimeoutMs / sweepMs));
+    // The fast connections' keep-alive timeout: idle at `idleSweeps` sweeps in a row closes, which
+    // is never before the idle timeout (the first sweep comes up to one period after going idle).
+    const idleSweeps = Math.ceil(timeouts.idleMs / sweepMs) + 1;
     server.on('connection', (socket: Socket) => {
       if (this.#draining) return handOff(socket);
-      this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs, idleSweeps, ended }));
-    });
-    server.on('listening', () => {
-      this.#sweeper ??= setInterval(() => { for (const conn of this.#fast) conn.sweep(); }, sweepMs).unref();
-    });
-    server.on('close', () => {
-      if (this.#sweeper !== null) clearInterval(this.#sweeper);
-      this.#sweeper = null;
+      this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs: timeouts.idleMs, idleSweeps, ended }));
     });
   }
 

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { CLIENT_TIMEOUT_DEFAULTS, type ClientTimeouts } from '../edge/http1/timeouts.ts';
 
 export type Role = 'all' | 'edge' | 'control';
 
@@ -18,6 +19,8 @@ export interface ServeOptions {
   /** `sqlite:<file>` or `postgres://…`. */
   readonly db: string;
   readonly pop: string;
+  /** How long the edge waits on a client (`--client-*-timeout`, `--client-body-min-rate`). */
+  readonly clientTimeouts: ClientTimeouts;
   /** Edge worker processes; 0 runs the edge inside the main process (tests, tiny hosts). */
   readonly workers: number;
   readonly role: Role;
@@ -36,6 +39,10 @@ export interface ServeFlags {
   api?: string;
   db?: string;
   pop?: string;
+  clientHeaderTimeout?: string;
+  clientIdleTimeout?: string;
+  clientBodyTimeout?: string;
+  clientBodyMinRate?: string;
   workers?: string;
   role?: string;
   token?: string;
@@ -116,6 +123,12 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
     api: parseListen('--api', pick(flags.api, 'LACQUER_API') ?? '127.0.0.1:8081'),
     db,
     pop,
+    clientTimeouts: {
+      headerMs: parseTimeout('--client-header-timeout', pick(flags.clientHeaderTimeout, 'LACQUER_CLIENT_HEADER_TIMEOUT'), CLIENT_TIMEOUT_DEFAULTS.headerMs),
+      idleMs: parseTimeout('--client-idle-timeout', pick(flags.clientIdleTimeout, 'LACQUER_CLIENT_IDLE_TIMEOUT'), CLIENT_TIMEOUT_DEFAULTS.idleMs),
+      bodyMs: parseTimeout('--client-body-timeout', pick(flags.clientBodyTimeout, 'LACQUER_CLIENT_BODY_TIMEOUT'), CLIENT_TIMEOUT_DEFAULTS.bodyMs),
+      bodyMinRate: parseMinRate(pick(flags.clientBodyMinRate, 'LACQUER_CLIENT_BODY_MIN_RATE')),
+    },
     workers,
     role,
     token: pick(flags.token, 'LACQUER_TOKEN') ?? null,
@@ -151,6 +164,16 @@ function parseLogLevel(text: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
   if (level === undefined) throw new OptionError('--log-level', `must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
   return level;
+}
+
+/** Client timeouts are whole milliseconds, from 100 ms (a timer sweep's resolution) to an hour. */
+function parseTimeout(option: string, text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : parseCount(option, text, 100, 3_600_000);
+}
+
+/** Bytes a second, at least 1: a body must make some progress once its timeout has passed. */
+function parseMinRate(text: string | undefined): number {
+  return text === undefined ? CLIENT_TIMEOUT_DEFAULTS.bodyMinRate : parseCount('--client-body-min-rate', text, 1, 1_000_000_000);
 }
 
 function parseCidr(option: string, text: string): void {

@@ -190,6 +190,8 @@ type PurgerFactory = (purgeAll: (command: PurgeCommand) => Promise<void>) => Pur
 
 const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
+  // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
+  LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -199,6 +201,7 @@ async function startEdge(options: ServeOptions, logger: Logger, health: HealthRe
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger: makePurger(purge), cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
+      clientTimeouts: options.clientTimeouts,
     });
     health.on('message', (m) => runtime.apply(m));
     const { port } = await runtime.start();

@@ -8,6 +8,7 @@ import { createLogger, flushLogs } from './logger.ts';
 import { LOG_LEVELS, type LogLevel } from './options.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
 import type { PurgeResult } from '../edge/purge.ts';
+import type { ClientTimeouts } from '../edge/http1/index.ts';
 
 const env = process.env;
 // The primary hands its --log-level down; a worker's stdout is the primary's, so the same
@@ -32,6 +33,8 @@ const runtime = new EdgeRuntime({
   }),
   cacheSizeBytes: Number(env.LACQUER_CACHE_SIZE_BYTES ?? String(256 * 1024 * 1024)),
   cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
+  // Validated by the primary (./options.ts), which hands them down as JSON.
+  clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
 });
 
 // The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).

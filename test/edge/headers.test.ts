@@ -10,6 +10,11 @@ test('True-Client-IP is the socket address even when the client sent one', () =>
   assert.equal(out['true-client-ip'], '192.0.2.7');
 });
 
+test('Fastly-Client-IP is the socket address even when the client sent one, and when it sent none', () => {
+  assert.equal(buildUpstreamHeaders({ host: 'a.test', 'fastly-client-ip': '6.6.6.6' }, backend(), ctx)['fastly-client-ip'], '192.0.2.7');
+  assert.equal(buildUpstreamHeaders({ host: 'a.test' }, backend(), ctx)['fastly-client-ip'], '192.0.2.7');
+});
+
 test('X-Forwarded-For gets the client address appended, or starts with it', () => {
   assert.equal(buildUpstreamHeaders({ host: 'a', 'x-forwarded-for': '198.51.100.1' }, backend(), ctx)['x-forwarded-for'], '198.51.100.1, 192.0.2.7');
   assert.equal(buildUpstreamHeaders({ host: 'a', 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'] }, backend(), ctx)['x-forwarded-for'], '10.0.0.1, 10.0.0.2, 192.0.2.7');

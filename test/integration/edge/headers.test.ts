@@ -1,5 +1,5 @@
 // What the origin sees of a client's request (DESIGN.md §4.4): Host per the backend's override
-// rules, True-Client-IP from the socket, X-Forwarded-For and CDN-Loop appended, loops refused.
+// rules, True-Client-IP and Fastly-Client-IP from the socket, X-Forwarded-For and CDN-Loop appended, loops refused.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -75,23 +75,29 @@ test('Host: without Host and without .host_header the origin gets the backend ad
   assert.equal(await hostSeen(t, vclBackend(origin.port, '') + RECV_UNSET_HOST), `127.0.0.1:${origin.port}`);
 });
 
-test('a spoofed True-Client-IP is replaced, X-Forwarded-For and CDN-Loop are appended, hop-by-hop fields dropped', async (t) => {
+test('a spoofed True-Client-IP or Fastly-Client-IP is replaced, X-Forwarded-For and CDN-Loop are appended, hop-by-hop fields dropped', async (t) => {
   const origin = await echoOrigin(t);
   const lq = await startEdgeStack(t);
   await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port: origin.port }] });
-  const r = await lq.edge(HOST, {
-    headers: {
-      'true-client-ip': '198.51.100.66', 'x-forwarded-for': '203.0.113.7', 'cdn-loop': 'other-cdn',
-      connection: 'keep-alive, x-private', 'x-private': 'secret', 'x-kept': 'yes',
-    },
-  });
-  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
-  const seen = JSON.parse(r.body) as IncomingHttpHeaders;
-  assert.equal(seen['true-client-ip'], '127.0.0.1');
-  assert.equal(seen['x-forwarded-for'], '203.0.113.7, 127.0.0.1');
-  assert.equal(seen['cdn-loop'], `other-cdn, lacquer-${lq.pop}`);
-  assert.equal(seen['x-private'], undefined);
-  assert.equal(seen['x-kept'], 'yes');
+  // A GET is read by the edge's own reader, a POST with a body by node:http: both are checked.
+  for (const extra of [{}, { method: 'POST', body: 'form=1' }]) {
+    const r = await lq.edge(HOST, {
+      ...extra,
+      headers: {
+        'true-client-ip': '198.51.100.66', 'fastly-client-ip': '198.51.100.67', 'x-forwarded-for': '203.0.113.7', 'cdn-loop': 'other-cdn',
+        connection: 'keep-alive, x-private', 'x-private': 'secret', 'x-kept': 'yes',
+      },
+    });
+    assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+    const seen = JSON.parse(r.body) as IncomingHttpHeaders;
+    assert.equal(seen['true-client-ip'], '127.0.0.1');
+    assert.equal(seen['fastly-client-ip'], '127.0.0.1');
+    assert.equal(seen['x-forwarded-for'], '203.0.113.7, 127.0.0.1');
+    assert.equal(seen['cdn-loop'], `other-cdn, lacquer-${lq.pop}`);
+    assert.equal(seen['x-private'], undefined);
+    assert.equal(seen['x-kept'], 'yes');
+  }
+  assert.deepEqual(origin.seen.map((h) => h['content-length'] ?? null), [null, '6']);
 });
 
 test('a request whose CDN-Loop already names this POP twice is refused with 508 without reaching the origin', async (t) => {
