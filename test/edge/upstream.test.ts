@@ -1,6 +1,7 @@
 // Scenarios: origin script → UpstreamPools.fetch → expectations. Every origin is on 127.0.0.1.
 
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
@@ -97,6 +98,40 @@ test('a request body streams to the origin as it is produced', async (t) => {
   assert.equal(await readAll(res.body), 'ok');
   assert.equal(firstChunkSeenEarly, true);
   assert.equal(received, 'part1,part2');
+});
+
+/** An origin that answers each request with what framed its body and the body itself. */
+async function framingOrigin(t: TestContext): Promise<number> {
+  const { port } = await httpOrigin(t, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { body += c; });
+    req.on('end', () => res.end(`${req.method ?? ''} cl=${req.headers['content-length'] ?? '-'} te=${req.headers['transfer-encoding'] ?? '-'} body=${body}`));
+  });
+  return port;
+}
+
+test('a request sent without a body announces none, whatever Content-Length bereq still carries', async (t) => {
+  const port = await framingOrigin(t);
+  const p = pools(t);
+  const b = backend({ port, maxConnections: 1 });
+  const dropped = await p.fetch(b, { method: 'GET', path: '/p', headers: { host: 'a', 'content-length': '6' }, body: null }, client);
+  assert.equal(await readAll(dropped.body), 'GET cl=- te=- body=');
+  // The one pooled connection is still in step: the next request on it is read as sent.
+  const next = await p.fetch(b, { method: 'POST', path: '/p', headers: { host: 'a', 'content-length': '6' } }, client);
+  assert.equal(await readAll(next.body), 'POST cl=0 te=- body=');
+});
+
+test('a whole body goes with its own length; a stream with the length the client declared, or chunked', async (t) => {
+  const port = await framingOrigin(t);
+  const p = pools(t);
+  const b = backend({ port });
+  const whole = await p.fetch(b, { method: 'POST', path: '/w', headers: { host: 'a', 'content-length': '99' }, body: Buffer.from('a=1') }, client);
+  assert.equal(await readAll(whole.body), 'POST cl=3 te=- body=a=1');
+  const declared = await p.fetch(b, { method: 'PUT', path: '/d', headers: { host: 'a', 'content-length': '99' }, body: Readable.from(['ab', 'cd']), bodyLength: 4 }, client);
+  assert.equal(await readAll(declared.body), 'PUT cl=4 te=- body=abcd');
+  const chunked = await p.fetch(b, { method: 'PUT', path: '/c', headers: { host: 'a', 'content-length': '99' }, body: Readable.from(['ab', 'cd']), bodyLength: null }, client);
+  assert.equal(await readAll(chunked.body), 'PUT cl=- te=chunked body=abcd');
 });
 
 test('a closed port fails with Connection refused', async (t) => {
