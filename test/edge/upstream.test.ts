@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { EdgeError } from '../../src/edge/errors.ts';
+import { BODY_BUFFER_BYTES, RequestBody } from '../../src/edge/request-body.ts';
 import { UpstreamPools } from '../../src/edge/upstream.ts';
 import { poolIdentity, probeIdentity, type BackendDefinition } from '../../src/model/backend.ts';
 import { backend, closedPort, fullBacklogPort, httpOrigin, readAll, tcpOrigin } from './helpers.ts';
@@ -224,6 +225,31 @@ test('aborting the signal abandons the exchange and frees the slot', async (t) =
   assert.equal(err.code, 'CLIENT_ABORTED');
   assert.equal(err.source, 'downstream');
   assert.equal(p.inFlight(b), 0);
+});
+
+test('a client whose body breaks mid-upload fails the exchange as Client closed request, not against the origin\'s health', async (t) => {
+  let received = 0;
+  const { port } = await httpOrigin(t, (req, res) => {
+    req.on('data', (c: Buffer) => { received += c.length; });
+    req.on('end', () => res.end('ok'));
+  });
+  const p = pools(t);
+  const b = backend({ port, maxConnections: 1, errorThreshold: 1 });
+  const clientRequest = Object.assign(new PassThrough(), { headers: { 'content-length': String(4 * BODY_BUFFER_BYTES) } });
+  const body = new RequestBody(clientRequest);
+  const ready = body.forward();
+  clientRequest.write(Buffer.alloc(BODY_BUFFER_BYTES + 1));
+  const stream = await ready;
+  assert.ok(stream instanceof Readable);
+  const pending = p.fetch(b, { method: 'POST', path: '/up', headers: { host: 'a' }, body: stream, bodyLength: body.length }, client);
+  while (received === 0) await new Promise((r) => setTimeout(r, 5));
+  // What node:http does to a request whose client connection reset mid-body.
+  clientRequest.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  const err = await failure(pending);
+  assert.deepEqual([err.code, err.source], ['CLIENT_ABORTED', 'downstream']);
+  assert.equal(p.inFlight(b), 0);
+  const next = await p.fetch(b, { method: 'POST', path: '/up', headers: { host: 'a' }, body: Buffer.from('x') }, client);
+  assert.equal(await readAll(next.body), 'ok');
 });
 
 test('error_threshold consecutive failures mark the backend sick until a good probe', async (t) => {
