@@ -105,7 +105,7 @@ export class RequestBody {
   /**
    * The body to send upstream, once it is ready: whole (a Buffer, the same each call), or — when
    * longer than BODY_BUFFER_BYTES — a stream of it that can be sent once. SPENT when it was
-   * streamed or dropped before. Rejects with CLIENT_ABORTED when the client goes away first.
+   * sent or dropped before. Rejects with CLIENT_ABORTED when the client goes away first.
    */
   forward(): Promise<Buffer | Readable | typeof SPENT> {
     switch (this.#state) {
@@ -119,6 +119,9 @@ export class RequestBody {
         return Promise.resolve(this.#whole as Buffer);
       case 'failed':
         return Promise.reject(new EdgeError('CLIENT_ABORTED'));
+      case 'streaming':
+        // Handed out before but never read (that fetch failed before sending): still all here.
+        return Promise.resolve(this.#unread() ? this.#out as ForwardedBody : SPENT);
       case 'buffering':
         throw new Error('request body forwarded twice at once');
       default:
@@ -141,7 +144,7 @@ export class RequestBody {
         throw new Error('request body dropped while a fetch waits for it');
       case 'streaming':
         // Handed out but never read (the fetch failed before sending): nobody else will.
-        if (this.#out !== null && this.#out.readableFlowing === null) this.#out.destroy();
+        if (this.#unread()) this.#out?.destroy();
         return;
       default:
         return;
@@ -211,6 +214,12 @@ export class RequestBody {
     this.#out = out;
     this.#state = 'streaming';
     this.#settle()?.resolve(out);
+  }
+
+  /** The stream handed out was never read from (a consumer that reads makes it flow). */
+  #unread(): boolean {
+    const out = this.#out;
+    return out !== null && !out.destroyed && out.readableFlowing === null;
   }
 
   readonly #pull = (): void => {

@@ -62,6 +62,20 @@ test('a body past the bound is handed out as a stream as soon as the bound is re
   assert.equal(await body.forward(), SPENT);
 });
 
+test('a stream handed out but never read (its fetch failed before sending) is handed out again', async () => {
+  const req = clientRequest({ 'content-length': String(BODY_BUFFER_BYTES + 4) });
+  const body = new RequestBody(req);
+  const ready = body.forward();
+  req.write(Buffer.alloc(BODY_BUFFER_BYTES, 'h'));
+  const first = await ready as Readable;
+  const again = await body.forward();
+  assert.equal(again, first);
+  const read = readAll(again as Readable);
+  req.end('tail');
+  assert.equal((await read).length, BODY_BUFFER_BYTES + 4);
+  assert.equal(await body.forward(), SPENT);
+});
+
 test('a client gone while the body is read into memory fails the waiting forward with CLIENT_ABORTED', async () => {
   const req = clientRequest({ 'content-length': '1000' });
   const body = new RequestBody(req);

@@ -56,6 +56,36 @@ sub vcl_fetch {
   assert.deepEqual(spare, ['POST 9 9']);
 });
 
+test('a restart after a fetch that failed before sending a long body sends it whole to the next backend', async (t) => {
+  const { port: up, seen } = await bodyEchoingOrigin(t);
+  const lq = await startEdgeStack(t);
+  await lq.createService({
+    domains: [HOST],
+    backends: [{ name: 'down', address: '127.0.0.1', port: await closedPort() }, { name: 'up', address: '127.0.0.1', port: up }],
+    vcl: `sub vcl_recv {
+  #FASTLY recv
+  if (req.restarts > 0) {
+    set req.backend = F_up;
+  } else {
+    set req.backend = F_down;
+  }
+  return(pass);
+}
+sub vcl_error {
+  #FASTLY error
+  if (req.restarts < 1) {
+    restart;
+  }
+  return(deliver);
+}
+`,
+  });
+  const large = 'R'.repeat(2 * BODY_BUFFER_BYTES);
+  const r = await send(keepAliveAgent(t), lq, { method: 'POST', path: '/retry', headers: { 'content-length': String(large.length) }, body: large });
+  assert.deepEqual([r.status, r.body.length], [200, `answer for ${large}`.length]);
+  assert.deepEqual(seen.map((s) => [s.method, s.contentLength, s.body.length]), [['POST', String(large.length), large.length]]);
+});
+
 test('a fetch that fails before sending a long body: the 503 is answered and the body read, so the connection stays usable', async (t) => {
   const lq = await startEdgeStack(t);
   const { port: up } = await bodyEchoingOrigin(t);
