@@ -6,6 +6,7 @@ import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclReq
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
+import type { RequestBody } from './request-body.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -66,6 +67,11 @@ export class RequestContext implements VclContext {
   // ── edge-only state ──
   readonly service: CompiledService;
   readonly startedAt: number;
+  /**
+   * The client's request body, when it has one (kept across restarts, like req). A pass sends
+   * it; every other path drops it (request-body.ts).
+   */
+  body: RequestBody | null = null;
   /** The failure that sent the request to vcl_error, if one did. */
   error: EdgeError | null = null;
   /** The backend (not director) the request was finally sent to. */

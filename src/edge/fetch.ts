@@ -3,9 +3,17 @@
 // policy decides whether the object is stored once its body is complete. Failures become
 // Fastly's 503 reasons, or the stale copy when one is usable (stale-if-error).
 //
+// The client's request body goes with a pass only. A lookup's fetch (a miss, always a GET)
+// never carries it: the cache key does not cover the body, so the object stored must be the
+// answer to the bodiless request every later GET of the key is served. Varnish does the same:
+// its builtin.vcl `vcl_builtin_backend_fetch` unsets bereq.body for a GET, and cache_fetch.c
+// then drops the Content-Length. The other choice, turning such a request into a pass, would
+// let any client send every request for a cacheable URL to the origin by adding a body; an
+// operator who wants GET bodies forwarded returns pass for them in vcl_recv.
+//
 // Ownership: called by the pipeline with the request's RequestContext and Delivery; it fills
 // ctx.beresp / ctx.decision / ctx.error and d.upstream / d.store, and returns the next step.
-import { requestBody, type ClientRequest } from './http1/index.ts';
+import type { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BackendHealth } from './backend-health.ts';
 import { cachePolicy, finalize, hitForPassSeconds, seedBackendResponse, type EdgeCache } from './cache/index.ts';
@@ -16,6 +24,7 @@ import { EdgeError, toEdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Delivery } from './respond.ts';
+import { SPENT } from './request-body.ts';
 import type { EdgeStats } from './stats.ts';
 import { illegal, run, type Step } from './steps.ts';
 import type { UpstreamPools } from './upstream.ts';
@@ -29,7 +38,7 @@ export interface FetchDeps {
 }
 
 /** Sends bereq to the backend req.backend names (trying further director members on connection failures), then runs vcl_fetch. */
-export async function fetchStep(ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery, deps: FetchDeps): Promise<Step> {
+export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal, d: Delivery, deps: FetchDeps): Promise<Step> {
   const service = ctx.service;
   const bereq = ctx.bereq;
   if (bereq === null) throw new Error('fetch without bereq');
@@ -40,7 +49,28 @@ export async function fetchStep(ctx: RequestContext, req: ClientRequest | null, 
     hashKey: ctx.cacheKey ?? `${ctx.req.url}${ctx.req.http.get('host') ?? ''}`,
     clientIdentity: ctx.clientIdentity ?? ctx.clientIp,
   });
-  const body: Readable | null = req !== null && ctx.req.restarts === 0 ? requestBody(req) : null;
+  let body: Buffer | Readable | null = null;
+  if (ctx.body !== null) {
+    if (!ctx.passing) {
+      ctx.body.drop();
+    } else {
+      // Waits, holding no upstream connection, until the body is whole or long enough to stream.
+      let ready: Buffer | Readable | typeof SPENT;
+      try {
+        ready = await ctx.body.forward();
+      } catch (err) {
+        return failed(ctx, toEdgeError(err));
+      }
+      if (ready === SPENT) {
+        // A restart after the body was streamed to an origin (or dropped by a lookup): it is
+        // gone, and the request without it is another request. Varnish fails such a fetch too
+        // ("Uncached req.body can only be consumed once", cache_req_body.c).
+        ctx.obj = ctx.syntheticObject(503, 'Request body already sent');
+        return 'error';
+      }
+      body = ready;
+    }
+  }
   for (;;) {
     const chosen = selection === null ? target : selection.next();
     if (chosen instanceof EdgeError) return failed(ctx, chosen);
@@ -54,7 +84,7 @@ export async function fetchStep(ctx: RequestContext, req: ClientRequest | null, 
     deps.stats.originRequest(service.serviceId, backend.name);
     try {
       const upstream = await deps.upstream.fetch(backend, {
-        method: bereq.method, path: bereq.url, headers: bereq.http.fields, body,
+        method: bereq.method, path: bereq.url, headers: bereq.http.fields, body, bodyLength: ctx.body?.length ?? null,
       }, { clientIp: ctx.clientIp, signal: signal() });
       ctx.upstreamConnectMs = upstream.connectMs;
       ctx.upstreamFirstByteMs = upstream.firstByteMs;

@@ -14,8 +14,11 @@
 // Ownership: the pipeline owns the RequestContext for the request's life; the VCL runtime
 // only touches it through VclContext; UpstreamPools owns connections; EdgeCache owns objects.
 // A request that becomes a key's collapse leader must release it on every path: `#handle`
-// releases whatever is still held when the request ends. The fetch step lives in fetch.ts,
-// the step names and the rules every step follows in steps.ts.
+// releases whatever is still held when the request ends. The same goes for a request body
+// (request-body.ts): a pass's fetch sends it, a lookup's fetch drops it, and whatever is still
+// unread when the response is decided — a hit, a synthetic or stale answer, a collapsed
+// waiter, a failed fetch — is read and dropped then, so the client connection stays in step.
+// The fetch step lives in fetch.ts, the step names and the rules every step follows in steps.ts.
 
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
@@ -32,6 +35,7 @@ import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
+import { hasBody, RequestBody } from './request-body.ts';
 import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
@@ -119,6 +123,14 @@ export class Pipeline {
    */
   #handle(req: ClientRequest, res: ClientResponse): Promise<void> | undefined {
     const o = this.#o;
+    const body = hasBody(req.headers);
+    // A HEAD request has no content (RFC 9110 §9.3.2): one with a body is a hard error, as in
+    // Varnish (http1/cache_http1_proto.c), and the connection closes rather than read it.
+    if (body && req.method === 'HEAD') {
+      res.shouldKeepAlive = false;
+      plain(res, 400, 'Bad Request', '400 Bad Request: a HEAD request cannot have a body (Content-Length or Transfer-Encoding)\n');
+      return undefined;
+    }
     const service = o.table.lookup(req.headers.host);
     if (service === null) {
       this.#noService(req, res);
@@ -133,12 +145,13 @@ export class Pipeline {
     const ctx = this.#context(service, req);
     ctx.loopedBack = passes > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
+    if (body) ctx.body = new RequestBody(req);
 
     const d: Delivery = { body: null, upstream: null, store: null };
     let gone: CancelSignal | null = null;
     let running: Promise<void> | undefined;
     try {
-      running = this.#run(ctx, 'recv', req, () => (gone ??= clientGone(res)), d);
+      running = this.#run(ctx, 'recv', () => (gone ??= clientGone(res)), d);
       if (running === undefined) this.#respond(ctx, req, res, d);
     } finally {
       if (running === undefined) release(ctx, d);
@@ -172,25 +185,25 @@ export class Pipeline {
    * are awaited (a cache hit runs without a single microtask hop). Returns undefined when
    * every step was synchronous.
    */
-  #run(ctx: RequestContext, step: Step, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
+  #run(ctx: RequestContext, step: Step, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
     while (step !== 'done') {
-      const next = this.#step(step, ctx, req, signal, d);
-      if (typeof next !== 'string') return this.#runAfter(next, ctx, req, signal, d);
+      const next = this.#step(step, ctx, signal, d);
+      if (typeof next !== 'string') return this.#runAfter(next, ctx, signal, d);
       step = next;
     }
     return undefined;
   }
 
   /** The rest of #run once a step returned a promise. */
-  async #runAfter(pending: Promise<Step>, ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Promise<void> {
+  async #runAfter(pending: Promise<Step>, ctx: RequestContext, signal: () => CancelSignal, d: Delivery): Promise<void> {
     let step = await pending;
     while (step !== 'done') {
-      const next = this.#step(step, ctx, req, signal, d);
+      const next = this.#step(step, ctx, signal, d);
       step = typeof next === 'string' ? next : await next;
     }
   }
 
-  #step(step: Step, ctx: RequestContext, req: ClientRequest | null, signal: () => CancelSignal, d: Delivery): Step | Promise<Step> {
+  #step(step: Step, ctx: RequestContext, signal: () => CancelSignal, d: Delivery): Step | Promise<Step> {
     const service = ctx.service;
     switch (step) {
       case 'recv':
@@ -235,7 +248,7 @@ export class Pipeline {
         ctx.bereq = { method: ctx.req.method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
         return expect(step, run(service, 'pass', ctx), TRANSITIONS.pass);
       case 'fetch':
-        return fetchStep(ctx, req, signal, d, this.#fetchDeps);
+        return fetchStep(ctx, signal, d, this.#fetchDeps);
       case 'deliver': {
         const beresp = ctx.beresp;
         if (beresp === null) throw new Error('deliver without a backend response');
@@ -328,7 +341,7 @@ export class Pipeline {
       try {
         let step: Step = 'miss';
         while (step !== 'deliver' && step !== 'done' && step !== 'synth' && step !== 'stale' && step !== 'serve') {
-          step = await this.#step(step, refresh, null, () => NEVER, d);
+          step = await this.#step(step, refresh, () => NEVER, d);
         }
         if (step === 'deliver' && d.store !== null && d.upstream !== null) {
           const stored = this.#o.cache.storeWhenComplete(d.store.key, d.store.head, d.upstream.body, d.upstream.completed);
@@ -366,4 +379,5 @@ export class Pipeline {
  */
 function release(ctx: RequestContext, d: Delivery): void {
   if (d.store === null) ctx.releaseLeader(ctx.error === null ? 'uncacheable' : 'failed');
+  ctx.body?.drop();
 }

@@ -15,6 +15,7 @@
 // Owner: one instance per worker process. Pools, in-flight counts and passive health are only
 // changed here; `retain` is called by the service-table swap with the identities still in use.
 
+import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { poolIdentity, type BackendDefinition } from '../model/backend.ts';
@@ -22,7 +23,7 @@ import { backendConnector } from './connector.ts';
 import { Resolver } from './dns.ts';
 import type { CancelSignal } from './client.ts';
 import { EdgeError } from './errors.ts';
-import { buildUpstreamHeaders, type InHeaders } from './headers.ts';
+import { buildUpstreamHeaders, type InHeaders, type OutHeaders } from './headers.ts';
 import { PassiveHealth } from './passive.ts';
 import { Exchange, type UpstreamResponse } from './response.ts';
 
@@ -32,8 +33,10 @@ export interface UpstreamRequest {
   readonly path: string;
   /** The request headers as VCL left them (bereq); the upstream set is built from them. */
   readonly headers: InHeaders;
-  /** Streamed to the origin as it arrives; null for no body. */
-  readonly body?: Readable | null;
+  /** Sent whole (a Buffer), or streamed as it arrives; null for no body. */
+  readonly body?: Buffer | Readable | null;
+  /** A streamed body's length, when the client declared one (else it is sent chunked). */
+  readonly bodyLength?: number | null;
 }
 
 export interface FetchOptions {
@@ -60,6 +63,21 @@ interface PoolEntry {
 function originOf(b: BackendDefinition): string {
   const host = b.host.includes(':') ? `[${b.host}]` : b.host;
   return `${b.ssl ? 'https' : 'http'}://${host}:${b.port}`;
+}
+
+/**
+ * The edge frames the message it sends (RFC 9112 §6): Content-Length is the length of the body
+ * actually sent, never one the client or VCL left in bereq — a GET whose body a lookup dropped
+ * must not announce it, or the origin would take the next request on the pooled connection for
+ * it (Varnish's cache_fetch.c unsets it likewise). Without a body there is none (undici writes
+ * `Content-Length: 0` itself for a POST, PUT or PATCH); a streamed body goes with the length the
+ * client declared, or chunked. Transfer-Encoding never arrives here: it is hop-by-hop (headers.ts).
+ */
+function frame(headers: OutHeaders, body: Buffer | Readable | null, streamLength: number | null): OutHeaders {
+  const length = body === null ? null : Buffer.isBuffer(body) ? body.length : streamLength;
+  if (length !== null) headers['content-length'] = String(length);
+  else if (headers['content-length'] !== undefined) delete headers['content-length'];
+  return headers;
 }
 
 export class UpstreamPools {
@@ -114,11 +132,12 @@ export class UpstreamPools {
         if (error?.source !== 'downstream') this.passive.outcome(backend, !ok && error !== null && error.originFailure);
       },
     });
+    const body = request.body ?? null;
     const dispatchOptions: Dispatcher.DispatchOptions & { servername: string } = {
       method: request.method,
       path: request.path,
-      headers: buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId }),
-      body: request.body ?? null,
+      headers: frame(buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId }), body, request.bodyLength ?? null),
+      body,
       // undici keys TLS connections by the request's servername (default: its Host) and
       // reconnects when it changes; one constant per backend keeps connections reusable
       // across Host values. The connector decides the SNI actually sent.

@@ -1,10 +1,12 @@
 // Scenarios: origin script → UpstreamPools.fetch → expectations. Every origin is on 127.0.0.1.
 
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { EdgeError } from '../../src/edge/errors.ts';
+import { BODY_BUFFER_BYTES, RequestBody } from '../../src/edge/request-body.ts';
 import { UpstreamPools } from '../../src/edge/upstream.ts';
 import { poolIdentity, probeIdentity, type BackendDefinition } from '../../src/model/backend.ts';
 import { backend, closedPort, fullBacklogPort, httpOrigin, readAll, tcpOrigin } from './helpers.ts';
@@ -99,6 +101,40 @@ test('a request body streams to the origin as it is produced', async (t) => {
   assert.equal(received, 'part1,part2');
 });
 
+/** An origin that answers each request with what framed its body and the body itself. */
+async function framingOrigin(t: TestContext): Promise<number> {
+  const { port } = await httpOrigin(t, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { body += c; });
+    req.on('end', () => res.end(`${req.method ?? ''} cl=${req.headers['content-length'] ?? '-'} te=${req.headers['transfer-encoding'] ?? '-'} body=${body}`));
+  });
+  return port;
+}
+
+test('a request sent without a body announces none, whatever Content-Length bereq still carries', async (t) => {
+  const port = await framingOrigin(t);
+  const p = pools(t);
+  const b = backend({ port, maxConnections: 1 });
+  const dropped = await p.fetch(b, { method: 'GET', path: '/p', headers: { host: 'a', 'content-length': '6' }, body: null }, client);
+  assert.equal(await readAll(dropped.body), 'GET cl=- te=- body=');
+  // The one pooled connection is still in step: the next request on it is read as sent.
+  const next = await p.fetch(b, { method: 'POST', path: '/p', headers: { host: 'a', 'content-length': '6' } }, client);
+  assert.equal(await readAll(next.body), 'POST cl=0 te=- body=');
+});
+
+test('a whole body goes with its own length; a stream with the length the client declared, or chunked', async (t) => {
+  const port = await framingOrigin(t);
+  const p = pools(t);
+  const b = backend({ port });
+  const whole = await p.fetch(b, { method: 'POST', path: '/w', headers: { host: 'a', 'content-length': '99' }, body: Buffer.from('a=1') }, client);
+  assert.equal(await readAll(whole.body), 'POST cl=3 te=- body=a=1');
+  const declared = await p.fetch(b, { method: 'PUT', path: '/d', headers: { host: 'a', 'content-length': '99' }, body: Readable.from(['ab', 'cd']), bodyLength: 4 }, client);
+  assert.equal(await readAll(declared.body), 'PUT cl=4 te=- body=abcd');
+  const chunked = await p.fetch(b, { method: 'PUT', path: '/c', headers: { host: 'a', 'content-length': '99' }, body: Readable.from(['ab', 'cd']), bodyLength: null }, client);
+  assert.equal(await readAll(chunked.body), 'PUT cl=- te=chunked body=abcd');
+});
+
 test('a closed port fails with Connection refused', async (t) => {
   const port = await closedPort();
   const err = await failure(pools(t).fetch(backend({ port }), GET, client));
@@ -189,6 +225,31 @@ test('aborting the signal abandons the exchange and frees the slot', async (t) =
   assert.equal(err.code, 'CLIENT_ABORTED');
   assert.equal(err.source, 'downstream');
   assert.equal(p.inFlight(b), 0);
+});
+
+test('a client whose body breaks mid-upload fails the exchange as Client closed request, not against the origin\'s health', async (t) => {
+  let received = 0;
+  const { port } = await httpOrigin(t, (req, res) => {
+    req.on('data', (c: Buffer) => { received += c.length; });
+    req.on('end', () => res.end('ok'));
+  });
+  const p = pools(t);
+  const b = backend({ port, maxConnections: 1, errorThreshold: 1 });
+  const clientRequest = Object.assign(new PassThrough(), { headers: { 'content-length': String(4 * BODY_BUFFER_BYTES) } });
+  const body = new RequestBody(clientRequest);
+  const ready = body.forward();
+  clientRequest.write(Buffer.alloc(BODY_BUFFER_BYTES + 1));
+  const stream = await ready;
+  assert.ok(stream instanceof Readable);
+  const pending = p.fetch(b, { method: 'POST', path: '/up', headers: { host: 'a' }, body: stream, bodyLength: body.length }, client);
+  while (received === 0) await new Promise((r) => setTimeout(r, 5));
+  // What node:http does to a request whose client connection reset mid-body.
+  clientRequest.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  const err = await failure(pending);
+  assert.deepEqual([err.code, err.source], ['CLIENT_ABORTED', 'downstream']);
+  assert.equal(p.inFlight(b), 0);
+  const next = await p.fetch(b, { method: 'POST', path: '/up', headers: { host: 'a' }, body: Buffer.from('x') }, client);
+  assert.equal(await readAll(next.body), 'ok');
 });
 
 test('error_threshold consecutive failures mark the backend sick until a good probe', async (t) => {

@@ -1,38 +1,59 @@
-// Bodies through the edge: streamed both ways without buffering whole payloads, HEAD, and an
-// origin that stalls mid-body (Fastly between_bytes_timeout: deliver what arrived, close).
+// Bodies through the edge: streamed both ways without holding whole payloads (a request body
+// only up to BODY_BUFFER_BYTES, request-body.ts), HEAD, and an origin that stalls mid-body
+// (Fastly between_bytes_timeout: deliver what arrived, close).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { PassThrough } from 'node:stream';
+import { BODY_BUFFER_BYTES } from '../../../src/edge/request-body.ts';
 import { httpOrigin } from '../../edge/helpers.ts';
 import { startEdgeStack, waitFor } from '../harness.ts';
 
 const HOST = 'body.example';
 
-test('a POST body is streamed to the origin as it arrives, not after it ended', async (t) => {
+test('a POST body longer than the edge buffers is streamed to the origin as it arrives, not after it ended', async (t) => {
   let received = 0;
   const { port } = await httpOrigin(t, (req, res) => {
     const sha = createHash('sha256');
     req.on('data', (c: Buffer) => { received += c.length; sha.update(c); });
-    req.on('end', () => res.end(`${req.method ?? ''} ${req.headers['content-type'] ?? ''} ${received} ${sha.digest('hex').slice(0, 16)}`));
+    req.on('end', () => res.end(`${req.method ?? ''} ${req.headers['content-type'] ?? ''} ${req.headers['content-length'] ?? '-'} ${received} ${sha.digest('hex').slice(0, 16)}`));
   });
   const lq = await startEdgeStack(t);
   await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
 
   const body = new PassThrough();
-  const first = Buffer.alloc(10_000, 'a');
+  const first = Buffer.alloc(BODY_BUFFER_BYTES + 10_000, 'a');
   const last = Buffer.alloc(5_000, 'b');
-  const reply = lq.edge(HOST, { method: 'POST', path: '/upload', headers: { 'content-type': 'text/plain' }, body });
+  const total = first.length + last.length;
+  const reply = lq.edge(HOST, { method: 'POST', path: '/upload', headers: { 'content-type': 'text/plain', 'content-length': String(total) }, body });
   body.write(first);
-  // The rest is only sent once the origin has the first part: an edge that buffers the whole
-  // request body would wait here forever (and the request times out).
+  // The rest is only sent once the origin has the first part: an edge that holds the whole
+  // request body before it connects would wait here forever (and the request times out).
   await waitFor(() => received === first.length, 5000, 'the origin received the first part');
   body.end(last);
   const r = await reply;
   const expected = createHash('sha256').update(first).update(last).digest('hex').slice(0, 16);
   assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
-  assert.equal(r.body, `POST text/plain 15000 ${expected}`);
+  assert.equal(r.body, `POST text/plain ${total} ${total} ${expected}`);
+});
+
+test('a chunked POST body longer than the edge buffers goes to the origin chunked, whole', async (t) => {
+  const { port } = await httpOrigin(t, (req, res) => {
+    const sha = createHash('sha256');
+    let received = 0;
+    req.on('data', (c: Buffer) => { received += c.length; sha.update(c); });
+    req.on('end', () => res.end(`${req.headers['transfer-encoding'] ?? '-'} ${received} ${sha.digest('hex').slice(0, 16)}`));
+  });
+  const lq = await startEdgeStack(t);
+  await lq.createService({ domains: [HOST], backends: [{ name: 'origin', address: '127.0.0.1', port }] });
+  const payload = Buffer.alloc(3 * BODY_BUFFER_BYTES, 'c');
+  const body = new PassThrough();
+  const reply = lq.edge(HOST, { method: 'POST', path: '/chunked', body });
+  body.end(payload);
+  const r = await reply;
+  assert.equal(r.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal(r.body, `chunked ${payload.length} ${createHash('sha256').update(payload).digest('hex').slice(0, 16)}`);
 });
 
 test('a HEAD miss is fetched as GET (so the whole object can be stored) and answered with the headers and no body', async (t) => {
