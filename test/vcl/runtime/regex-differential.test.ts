@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { compileRegex, parseReplacement, regsub, regsuball, translatePcre } from '../../../src/vcl/runtime/regex/index.ts';
 import type { RegexMatch, VclRegex } from '../../../src/vcl/runtime/regex/index.ts';
 import { compileBounded } from '../../../src/vcl/runtime/regex/bounded-program.ts';
-import { execBounded } from '../../../src/vcl/runtime/regex/bounded-vm.ts';
+import { boundedMatcher } from '../../../src/vcl/runtime/regex/bounded-vm.ts';
 import { parsePattern, scopeOf } from '../../../src/vcl/runtime/regex/ast.ts';
 
 /** Patterns, each with subjects it is written for (the generator also mutates them). */
@@ -127,8 +127,7 @@ for (const [pattern, examples] of PATTERNS) {
     const oracle = new RegExp(t.source, `${t.flags}g`);
     const r = compileRegex(pattern);
     assert.ok(r.ok);
-    const program = compileBounded(parsePattern(t.source), scopeOf(t.flags));
-    const bounded: VclRegex = { pattern, engine: 'bounded', exec: (s, from) => execBounded(program, pattern, s, from, 1e7) };
+    const bounded: VclRegex = { pattern, engine: 'bounded', exec: boundedMatcher(compileBounded(parsePattern(t.source), scopeOf(t.flags)), pattern, 1e7) };
     const expand = parseReplacement('<\\0|\\1|\\2>');
     let matched = 0;
     fc.assert(fc.property(subjects(t.source, t.flags, examples, CATASTROPHIC.has(pattern) ? 16 : 200), fc.oneof(fc.constant(0), fc.nat()), (subject, k) => {

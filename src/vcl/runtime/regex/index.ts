@@ -19,7 +19,7 @@
 // Either way the match, its capture groups (re.group.N, regsub's \1…\9) and the choice
 // between them are exactly those of `new RegExp(translated source, flags)`.
 import type { RegexMatch } from './bounded-vm.ts';
-import { execBounded } from './bounded-vm.ts';
+import { boundedMatcher } from './bounded-vm.ts';
 import { compileBounded } from './bounded-program.ts';
 import { parsePattern, scopeOf } from './ast.ts';
 import { linearRegExp } from './linear.ts';
@@ -80,9 +80,6 @@ export function compileRegex(pattern: string, limit = MATCH_LIMIT): RegexResult 
     // V8 accepted a syntax the parser does not know: it could only run unbounded.
     return { ok: false, message: `lacquer cannot bound its running time (${(e as Error).message})` };
   }
-  const program = compileBounded(ast, scopeOf(t.flags));
-  return {
-    ok: true,
-    regex: { pattern, engine: 'bounded', exec: (subject, from) => execBounded(program, pattern, subject, from, limit) },
-  };
+  const exec = boundedMatcher(compileBounded(ast, scopeOf(t.flags)), pattern, limit);
+  return { ok: true, regex: { pattern, engine: 'bounded', exec } };
 }
