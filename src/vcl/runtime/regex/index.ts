@@ -5,8 +5,8 @@
 // one of two engines, chosen when the service is compiled:
 //
 // - linear: V8's own RegExp, run by its backtracking engine with V8's fallback to its
-//   linear-time engine after REGEXP_BACKTRACKS_BEFORE_FALLBACK backtracks
-//   (--enable-experimental-regexp-engine-on-excessive-backtracks, regex/v8-flags.ts). The
+//   linear-time engine after 50,000 backtracks in one match
+//   (--enable-experimental-regexp-engine-on-excessive-backtracks, v8-flags.ts). The
 //   fallback only exists for patterns the linear engine can run, so the pattern is first
 //   rewritten into such a form where one exists (linear.ts) and V8 is asked whether it can
 //   (the `l` flag). A catastrophic pattern such as `^(a+)+$` gets its correct answer in time
