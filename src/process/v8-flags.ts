@@ -9,9 +9,14 @@
 // old generation stays flat and a 1 KB pass costs ~14 % less CPU, a hit ~10 % less
 // (/proc CPU per request with wrk, lacquer serve --workers 0, interleaved runs; see
 // docs/benchmarks.md).
+//
+// REGEX_V8_FLAGS: V8's linear-time regular expression engine, which VCL patterns fall back to
+// when they backtrack too much (src/vcl/runtime/regex/v8-flags.ts). Given at start so a worker
+// has them before it compiles its first service.
 import v8 from 'node:v8';
+import { REGEX_V8_FLAGS } from '../vcl/runtime/index.ts';
 
-export const SERVE_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+export const SERVE_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring', ...REGEX_V8_FLAGS];
 
 /** Applies SERVE_V8_FLAGS to this process (before it serves traffic). */
 export function applyServeV8Flags(): void {

@@ -77,6 +77,8 @@ export interface Lacquer {
 
 export interface LacquerOptions {
   readonly pop?: string;
+  /** Where the process logs; silent when not given. */
+  readonly logger?: pino.Logger;
 }
 
 export async function startEdgeStack(t: TestContext, options: LacquerOptions = {}): Promise<Lacquer> {
@@ -85,7 +87,7 @@ export async function startEdgeStack(t: TestContext, options: LacquerOptions = {
   const serve = resolveServeOptions({
     edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: '0', token: TOKEN, pop,
   }, {});
-  const running = await startLacquer(serve, pino({ level: 'silent' }));
+  const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }));
   t.after(async () => {
     await running.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Expression code generation: an AST expression becomes a typed closure (value.ts).
 // Names are resolved here, once: locals to frame slots, predefined variables to their
-// accessor closures, backend and director names to constants, regex literals to RegExp.
+// accessor closures, backend and director names to constants, regex literals to VclRegex.
 import type { BinaryExpression, CallExpression, Expression } from '../ast.ts';
 import type { Compiled, Eval } from './value.ts';
 import { asBool, asString, asText, convert } from './value.ts';
@@ -122,14 +122,14 @@ function compileMatch(e: BinaryExpression, s: SubScope): Compiled {
     return { type: 'BOOL', eval: (c, fr) => acl(ip(c, fr)) !== negate };
   }
   if (right.kind !== 'String') { s.report('compile/literal-required', right, { what: 'the right side of ~' }); return POISON; }
-  const re = s.regex(right.value, false);
+  const re = s.regex(right.value);
   if (typeof re === 'string') { s.report('compile/regex', right, { pattern: right.value, reason: re }); return POISON; }
   const text = asText(left);
   // Fastly keeps the previous groups when a match fails; only a success replaces them.
   return {
     type: 'BOOL',
     eval: (c, fr) => {
-      const m = re.exec(text(c, fr));
+      const m = re.exec(text(c, fr), 0);
       if (m === null) return negate;
       c.reGroups = m;
       return !negate;
@@ -162,9 +162,9 @@ function compileCall(e: CallExpression, s: SubScope): Compiled {
     const param = fn.params[i];
     const node = a.kind === 'Group' ? a.expression : a;
     literals.push(node.kind === 'String' ? node.value : undefined);
-    if (param === 'REGEX' || param === 'REGEX_G') {
+    if (param === 'REGEX') {
       if (node.kind !== 'String') { s.report('compile/literal-required', node, { what: `argument ${i + 1} of ${name} (a regex)` }); ok = false; return; }
-      const re = s.regex(node.value, param === 'REGEX_G');
+      const re = s.regex(node.value);
       if (typeof re === 'string') { s.report('compile/regex', node, { pattern: node.value, reason: re }); ok = false; return; }
       args.push(re);
     } else if (param === 'TABLE') {

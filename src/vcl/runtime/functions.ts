@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Eval } from './value.ts';
 import type { VclType } from './types.ts';
 import { getSubfield } from './headers.ts';
-import { parseReplacement, regsub, regsuball } from './regex.ts';
+import type { VclRegex } from './regex/index.ts';
+import { parseReplacement, regsub, regsuball } from './regex/index.ts';
 import { atoi, qsGet, qsRemove, qsSet, qsSort, statusMatches, urldecode, urlencode } from './strings.ts';
 
 /** A compiled `table NAME [TYPE] { … }`. */
@@ -18,10 +19,10 @@ export interface VclTable {
 }
 
 /** Parameter kinds: a value type, a literal regex, a literal replacement, or a table name. */
-export type Param = VclType | 'REGEX' | 'REGEX_G' | 'TABLE';
+export type Param = VclType | 'REGEX' | 'TABLE';
 
 /** What a call site's arguments become before the builder sees them. */
-export type Arg = Eval<unknown> | RegExp | VclTable;
+export type Arg = Eval<unknown> | VclRegex | VclTable;
 
 export interface BuiltinFunction {
   readonly returns: VclType;
@@ -45,10 +46,10 @@ const hash = (alg: string): BuiltinFunction => unary((s) => createHash(alg).upda
 
 function regsubBuiltin(all: boolean): BuiltinFunction {
   return {
-    returns: 'STRING', params: ['STRING', all ? 'REGEX_G' : 'REGEX', 'STRING'],
+    returns: 'STRING', params: ['STRING', 'REGEX', 'STRING'],
     build: ([input, re, rep], literals) => {
       const f = input as S;
-      const regex = re as RegExp;
+      const regex = re as VclRegex;
       const apply = all ? regsuball : regsub;
       const lit = literals[2];
       if (lit !== undefined) {

@@ -2,7 +2,7 @@
 // broken invariant throws, and how values print. Compilation itself is src/vcl/compile.ts.
 export { PHASES, ALLOWED_ACTIONS, defaultAction, VclRuntimeError } from './phases.ts';
 export { formatValue } from './value.ts';
-export { compileRegex, translatePcre } from './regex.ts';
+export { compileRegex, translatePcre, RegexLimitError, REGEX_V8_FLAGS } from './regex/index.ts';
 export { BUILTINS } from './functions.ts';
 export type { VclTable } from './functions.ts';
 export { resolveVariable } from './variables.ts';

@@ -13,7 +13,7 @@ import type { VclTable } from './functions.ts';
 import type { VclType } from './types.ts';
 import { VCL_TYPES } from './types.ts';
 import type { VariableEnv } from './variables.ts';
-import type { CompileUnit, SubFn, SubHandle } from './scope.ts';
+import type { CompileUnit, Completion, SubFn, SubHandle } from './scope.ts';
 import { RETURN, SubScope } from './scope.ts';
 import { compileAcl } from './acl.ts';
 import { compileDiagnostic } from './diagnostics.ts';
@@ -21,6 +21,8 @@ import { compileExpr } from './expr.ts';
 import { convert } from './value.ts';
 import { compileBlock } from './statements.ts';
 import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from './phases.ts';
+import { RegexLimitError } from './regex/index.ts';
+import { regexLimitExceeded } from './regex-limit.ts';
 
 /** A declaration with the source it came from (includes already expanded, in order). */
 export interface ProgramDeclaration {
@@ -69,7 +71,13 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   return {
     run(phase, ctx) {
       const fn = byPhase[phase];
-      const r = fn === null ? undefined : fn(ctx, null);
+      let r: Completion;
+      try {
+        r = fn === null ? undefined : fn(ctx, null);
+      } catch (e) {
+        if (!(e instanceof RegexLimitError)) throw e;
+        r = regexLimitExceeded(phase, ctx, e);
+      }
       const action = r === undefined || r === RETURN ? defaultAction(phase, ctx) : r;
       if (typeof action !== 'string' || !ALLOWED_ACTIONS[phase].has(action)) {
         throw new VclRuntimeError('vcl/illegal-action', `vcl_${phase} ended with ${JSON.stringify(action)}, which vcl_${phase} may not return`);

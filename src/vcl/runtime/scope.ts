@@ -11,7 +11,8 @@ import type { VclType } from './types.ts';
 import type { VariableEnv } from './variables.ts';
 import type { CompileCode } from './diagnostics.ts';
 import { compileDiagnostic } from './diagnostics.ts';
-import { compileRegex } from './regex.ts';
+import type { VclRegex } from './regex/index.ts';
+import { compileRegex } from './regex/index.ts';
 
 /** Ends a subroutine without an action: `return;`, or a typed sub's `return expr;`. */
 export const RETURN = 1;
@@ -35,7 +36,7 @@ export interface CompileUnit {
   readonly acls: ReadonlyMap<string, (ip: string | null) => boolean>;
   readonly subs: ReadonlyMap<string, SubHandle>;
   readonly diagnostics: Diagnostic[];
-  readonly regexCache: Map<string, RegExp | string>;
+  readonly regexCache: Map<string, VclRegex | string>;
 }
 
 export interface Local { readonly slot: number; readonly type: VclType }
@@ -72,13 +73,12 @@ export class SubScope {
   }
 
   /** A compiled regex, shared across the service; a string is the reason it cannot run. */
-  regex(pattern: string, global: boolean): RegExp | string {
-    const key = (global ? 'g:' : ':') + pattern;
-    let re = this.unit.regexCache.get(key);
+  regex(pattern: string): VclRegex | string {
+    let re = this.unit.regexCache.get(pattern);
     if (re === undefined) {
-      const r = compileRegex(pattern, global ? 'g' : '');
+      const r = compileRegex(pattern);
       re = r.ok ? r.regex : r.message;
-      this.unit.regexCache.set(key, re);
+      this.unit.regexCache.set(pattern, re);
     }
     return re;
   }

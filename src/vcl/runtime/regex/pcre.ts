@@ -1,16 +1,14 @@
-// Regular expressions: Fastly VCL uses PCRE (https://www.fastly.com/documentation/reference/vcl/regex/);
-// lacquer runs them on JavaScript's RegExp after a translation of the PCRE syntax that JS
-// spells differently. Patterns are always literals in VCL, so each is translated and
-// compiled once, when the service is compiled; a pattern JS cannot express is a compile
-// diagnostic, never a per-request surprise.
+// PCRE syntax → JavaScript RegExp syntax. Fastly VCL uses PCRE2
+// (https://www.fastly.com/documentation/reference/vcl/regex/); lacquer matches with
+// JavaScript's regular expression semantics after translating the PCRE syntax that JS
+// spells differently. A pattern JS cannot express is a compile diagnostic, never a
+// per-request surprise.
 //
 // Translated: leading option settings `(?i)` `(?s)` `(?m)` `(?x)` (whole-pattern only) →
 // flags; `(?P<n>…)` / `(?P=n)` → `(?<n>…)` / `\k<n>`; `\A` → `^`; `\z` → `$`; `\Z` → end or
 // before a final newline; `\h` → `[ \t]`; POSIX classes `[:alpha:]` and friends inside a
 // bracket expression. Refused: possessive quantifiers, atomic groups `(?>…)`, recursion
 // `(?R)`, conditionals `(?(…)…)`, `\G`, and option changes in mid-pattern.
-
-export type RegexResult = { ok: true; regex: RegExp } | { ok: false; message: string };
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z',
@@ -89,69 +87,4 @@ export function translatePcre(pattern: string): { source: string; flags: string 
     i++;
   }
   return { source: out, flags };
-}
-
-/** Translates and compiles once; the caller keeps the RegExp for the service's lifetime. */
-export function compileRegex(pattern: string, extraFlags = ''): RegexResult {
-  const t = translatePcre(pattern);
-  if ('error' in t) return { ok: false, message: t.error };
-  try {
-    return { ok: true, regex: new RegExp(t.source, t.flags + extraFlags) };
-  } catch (e) {
-    return { ok: false, message: (e as Error).message };
-  }
-}
-
-/**
- * Expands a regsub replacement: `\0`–`\9` are the match and its groups (unmatched → empty),
- * any other character is literal. Pre-parsed so the per-request work is a join.
- */
-export function parseReplacement(replacement: string): (m: RegExpExecArray) => string {
-  const parts: (string | number)[] = [];
-  let lit = '';
-  for (let i = 0; i < replacement.length; i++) {
-    const c = replacement[i];
-    const n = replacement.charCodeAt(i + 1);
-    if (c === '\\' && n >= 48 && n <= 57) {
-      if (lit !== '') { parts.push(lit); lit = ''; }
-      parts.push(n - 48);
-      i++;
-    } else {
-      lit += c;
-    }
-  }
-  if (lit !== '') parts.push(lit);
-  if (parts.every((p) => typeof p === 'string')) {
-    const text = parts.join('');
-    return () => text;
-  }
-  return (m) => {
-    let s = '';
-    for (const p of parts) s += typeof p === 'string' ? p : (m[p] ?? '');
-    return s;
-  };
-}
-
-/** `regsub`: replaces the first match (Varnish VRT_regsub with all = 0). */
-export function regsub(input: string, re: RegExp, expand: (m: RegExpExecArray) => string): string {
-  re.lastIndex = 0;
-  const m = re.exec(input);
-  if (m === null) return input;
-  return input.slice(0, m.index) + expand(m) + input.slice(m.index + m[0].length);
-}
-
-/** `regsuball`: replaces every non-overlapping match; `re` must carry the `g` flag. */
-export function regsuball(input: string, re: RegExp, expand: (m: RegExpExecArray) => string): string {
-  re.lastIndex = 0;
-  let out = '';
-  let last = 0;
-  let matched = false;
-  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
-    matched = true;
-    out += input.slice(last, m.index) + expand(m);
-    last = m.index + m[0].length;
-    // An empty match must still advance, or the loop would never end.
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  return matched ? out + input.slice(last) : input;
 }
