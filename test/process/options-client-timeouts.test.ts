@@ -25,5 +25,5 @@ test('bad client timeouts name the option and the rule', () => {
   assert.throws(() => resolveServeOptions({ clientIdleTimeout: '0' }, {}), /--client-idle-timeout: must be between 100 and 3600000, got 0/);
   assert.throws(() => resolveServeOptions({ clientBodyTimeout: '3600001' }, {}), /--client-body-timeout: must be between 100 and 3600000, got 3600001/);
   assert.throws(() => resolveServeOptions({ clientBodyMinRate: '0' }, {}), /--client-body-min-rate: must be between 1 and 1000000000, got 0/);
-  assert.throws(() => resolveServeOptions({}, { LACQUER_CLIENT_BODY_MIN_RATE: '-1' }), /client-body-min-rate: must be a whole number, got "-1"/);
+  assert.throws(() => resolveServeOptions({}, { LACQUER_CLIENT_BODY_MIN_RATE: '-1' }), /LACQUER_CLIENT_BODY_MIN_RATE \(--client-body-min-rate\): must be a whole number, got "-1"/);
 });
