@@ -51,7 +51,7 @@ test('every curl example in docs/api.md answers the status it documents', async 
   const { script, checks } = examplesScript(readFileSync(DOC, 'utf8'));
   assert.ok(checks >= 20, `only ${checks} checked examples`);
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '', LACQUER_API: api.base, LACQUER_TOKEN: ADMIN }, timeout: 60_000 }, (err, out, stderr) => {
+    execFile('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '', LACQUER_API_URL: api.base, LACQUER_API_TOKEN: ADMIN }, timeout: 60_000 }, (err, out, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${out}\n${stderr}`));
       else resolve(out);
     });
