@@ -1,4 +1,4 @@
-// Issue 5 §6 and issue 6 §6: the edge side by side with Varnish 7.1 and nginx, in one run, on
+// The edge side by side with Varnish 7.1 and nginx, in one run, on
 // one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB pass, 1 KB hit, 100 KB
 // hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
 // the bare Node server answering directly is the ceiling. Prints req/s, p99 and the ratios of

@@ -1,4 +1,4 @@
-// Issue 4 §6: 10,000 distinct probed backends at a 1 s interval against local origins.
+// 10,000 distinct probed backends at a 1 s interval against local origins.
 // Prints probes done against probes due, how late probe starts were (p99, share within
 // 50 ms) and the CPU time used as a share of one core, next to a baseline measured in the
 // same run: the same scheduler and registry with a probe that does no I/O.

@@ -1,6 +1,6 @@
-// API tokens (issue 3 §5). Only the SHA-256 of a token is stored; a presented token is hashed,
-// looked up, and the stored hash compared with timingSafeEqual so the comparison itself leaks
-// nothing about how much of it matched.
+// API tokens (DESIGN.md §4.1 `--token`, §4.2 Auth). Only the SHA-256 of a token is stored; a
+// presented token is hashed, looked up, and the stored hash compared with timingSafeEqual so the
+// comparison itself leaks nothing about how much of it matched.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
-// The addresses lacquer connects to origins from, for origin firewalls (issue 3 §6). Fastly
-// publishes these at https://api.fastly.com/public-ip-list; lacquer serves the same shapes.
+// The addresses lacquer connects to origins from, for origin firewalls (DESIGN.md §4.1
+// `--egress`, §4.2). Fastly publishes these at https://api.fastly.com/public-ip-list; lacquer
+// serves the same shapes.
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 

@@ -1,4 +1,4 @@
-// The access log: one structured line per request (issue 5 §5), in pino's own line format and
+// The access log: one structured line per request, in pino's own line format and
 // on the logger's own stream, but formatted here with a fixed schema. Serialising a generic
 // object through pino cost more than serving a cache hit; a template over known fields costs
 // far less. Lines are identical in shape to `logger.info(fields, 'request')`.

@@ -1,4 +1,4 @@
-// The edge's Prometheus metrics (issue 5 §5). Each worker has its own registry; the API's
+// The edge's Prometheus metrics. Each worker has its own registry; the API's
 // `/metrics` aggregates the workers through prom-client's cluster support.
 
 import { Counter, Gauge, Registry } from 'prom-client';

@@ -1,6 +1,8 @@
-// `PURGE <url>` at the edge (issue 6 §3). The edge does not hold API tokens: it asks the POP's
-// primary (the Purger) to authenticate the Fastly-Key and fan the purge out to every worker,
-// and answers only once every worker applied it.
+// `PURGE <url>` at the edge, with the token in Fastly-Key as Fastly's
+// https://www.fastly.com/documentation/guides/full-site-delivery/purging/authenticating-api-purge-requests/
+// describes. The edge does not hold API tokens: it asks the POP's primary (the Purger) to
+// authenticate the Fastly-Key and fan the purge out to every worker, and answers only once every
+// worker applied it.
 
 import { Buffer } from 'node:buffer';
 import type { ClientRequest, ClientResponse } from './http1/index.ts';

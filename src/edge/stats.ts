@@ -1,5 +1,5 @@
 // Per-service request counts over the last minute and the last hour, for lacquer's own
-// `GET /service/{sid}/stats` (issue 6 §4). Each worker counts what it answered: per-second
+// `GET /service/{sid}/stats`. Each worker counts what it answered: per-second
 // buckets for 60 s and per-minute buckets for 60 min, kept in rings so memory is fixed per
 // service and nothing runs on a timer; a bucket whose time has passed is reset when it is
 // reused. The POP's primary asks every worker and sums the snapshots (`sumStats`).

@@ -1,4 +1,4 @@
-// Prometheus metrics of issue 4 §4, registered in the Registry the caller owns (the control
+// The health checker's Prometheus metrics, registered in the Registry the caller owns (the control
 // API exposes it). One gauge series per backend name per service per POP; probe counts and
 // durations are per probe, so a shared probe counts once however many services use it.
 

@@ -1,7 +1,8 @@
-// The call graph of a program's subroutines: which custom subroutines each `vcl_*`
-// subroutine reaches through `call` (or `name()` for a subroutine with a return type), so that a custom subroutine is checked with the
-// permissions of every phase that calls it (issue 2 §4), unknown callees, and recursion,
-// which Fastly rejects ("Fastly VCL does not support recursion", subroutines reference).
+// The call graph of a program's subroutines: which custom subroutines each `vcl_*` subroutine
+// reaches through `call` (or `name()` for a subroutine with a return type), so that a custom
+// subroutine is checked with the permissions of every phase that calls it (as Varnish's
+// lib/libvcc/vcc_xref.c vcc_CheckUses), unknown callees, and recursion, which Fastly rejects
+// ("Fastly VCL does not support recursion", subroutines reference).
 import type * as A from './ast.ts';
 import type { Phase } from './compiled.ts';
 import type { Diagnostic } from './diagnostics.ts';

@@ -3,7 +3,7 @@
 // code so call sites read `unknownBackendProperty(src, node, name)`. docs/vcl.md lists every
 // code with an example; test/vcl/check-docs.test.ts keeps the two in step.
 //
-// Warnings are kept to likely mistakes (issue 2 §4): something declared and never used, a
+// Warnings are kept to likely mistakes: something declared and never used, a
 // probe that starts sick. A correct file is silent.
 import type { Diagnostic, DiagnosticArgs, DiagnosticCatalogue } from './diagnostics.ts';
 import { makeDiagnostic } from './diagnostics.ts';

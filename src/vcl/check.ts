@@ -107,7 +107,7 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   return { diagnostics: out, summary };
 }
 
-/** The diagnostics of a whole program (issue 2 §4). Never throws. */
+/** The diagnostics of a whole program (DESIGN.md §4.3). Never throws. */
 export function check(input: CheckInput, opts: CheckOptions = {}): Diagnostic[] {
   return checkProgram(input, opts).diagnostics;
 }

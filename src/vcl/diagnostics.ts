@@ -74,7 +74,7 @@ export function makeDiagnostic<C extends DiagnosticCatalogue>(
   return { code, severity: template.severity, file: source.name, line, col, message: formatTemplate(template.message, args), start: s, end: e };
 }
 
-/** `file:line:col severity code message`, the lint output format (issue 2 §6). */
+/** `file:line:col severity code message`, the `lacquer vcl lint` output format. */
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`;
 }

@@ -1,7 +1,7 @@
 // `include "name";` resolution. Fastly and Varnish include textually: the included file's
-// declarations take the place of the include statement. Names resolve relative to the
-// including file, with `.vcl` appended when absent (issue 2 §3); a missing file or a cycle
-// is a diagnostic at the include statement, and parsing goes on without it.
+// declarations take the place of the include statement. Names resolve relative to the including
+// file, with `.vcl` appended when absent (docs/vcl.md, Includes); a missing file or a cycle is a
+// diagnostic at the include statement, and parsing goes on without it.
 //
 // The loader decides where text comes from: the file system for `lacquer vcl lint`, the
 // service version's stored custom VCL files (by name) for the control plane.

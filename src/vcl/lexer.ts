@@ -13,7 +13,7 @@
 // Representation: `scan` fills a TokenStream of parallel typed arrays (kind code, start,
 // end, numeric value) with comments in their own lists, the layout of the TypeScript and
 // esbuild scanners' cursors. A generated service is ~120k tokens; one object per token
-// made the lexer and the garbage collector the largest costs of parsing (issue 2 §7 bench).
+// made the lexer and the garbage collector the largest costs of parsing (bench/micro/vcl/parse.bench.ts).
 // `lex()` (./tokens.ts) builds Token objects from the stream for callers that want them.
 import type { Diagnostic } from './diagnostics.ts';
 import {

@@ -1,6 +1,7 @@
-// VCL expressions: a Pratt loop over the token cursor with the precedence of issue 2 §3
-// (lowest first): `||`, `&&`, `~ !~`, `== !=`, `< > <= >=`, concatenation (juxtaposition or
-// `+`), prefix `! -`, call. The declaration and statement grammar (parser.ts) builds on it.
+// VCL expressions: a Pratt loop over the token cursor with the precedence of docs/vcl.md,
+// Expressions (lowest first): `||`, `&&`, `~ !~`, `== !=`, `< > <= >=`, concatenation
+// (juxtaposition or `+`), prefix `! -`, call. The declaration and statement grammar (parser.ts)
+// builds on it.
 import type * as A from './ast.ts';
 import { unexpectedToken } from './diagnostics.ts';
 import { BAIL, NO_COMMENTS, TokenCursor } from './parser-cursor.ts';

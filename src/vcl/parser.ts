@@ -1,7 +1,7 @@
 // The VCL parser: tokens → typed AST (ast.ts) plus diagnostics. Recursive descent for
-// declarations and statements, a Pratt loop for expressions with the precedence of issue 2
-// §3 (lowest first): `||`, `&&`, `~ !~`, `== !=`, `< > <= >=`, concatenation (juxtaposition
-// or `+`), prefix `! -`, call.
+// declarations and statements, a Pratt loop for expressions with the precedence of docs/vcl.md,
+// Expressions (lowest first): `||`, `&&`, `~ !~`, `== !=`, `< > <= >=`, concatenation
+// (juxtaposition or `+`), prefix `! -`, call.
 //
 // Invariants:
 // - `parse` never throws. A syntax error records a diagnostic and unwinds (via the private

@@ -23,7 +23,7 @@ export interface VariableSpec {
   readonly write: readonly Phase[];
   /** Whether `unset`/`remove` is allowed (where it may be set). */
   readonly unset: boolean;
-  /** Whether lacquer runs this variable (issue 5 §2). */
+  /** Whether lacquer runs this variable (docs/vcl.md, Variables lacquer runs). */
   readonly runtime: boolean;
   /** Another spelling of the same variable (Fastly keeps `req.request` for `req.method`). */
   readonly aliasOf?: string;

@@ -1,6 +1,6 @@
 // The dashboard's writes over plain HTTP: API validation errors land next to their fields and
 // nothing is saved; "used by" writes one shared definition into several services' drafts;
-// a refused activation shows the VCL diagnostics (issue 7 §1).
+// a refused activation shows the VCL diagnostics.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newService, signedIn, textOf } from './dashboard-helpers.ts';

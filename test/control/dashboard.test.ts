@@ -1,4 +1,4 @@
-// Dashboard sessions, CSRF and read-only tokens over plain HTTP (issue 7 §1).
+// Dashboard sessions, CSRF and read-only tokens over plain HTTP (docs/dashboard.md).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Browserless, newService, signedIn } from './dashboard-helpers.ts';

@@ -1,4 +1,4 @@
-// issue 3 §8: the Fastly CLI (v16, npm @fastly/cli), unchanged, against lacquer. Its API and
+// The Fastly CLI (v16, npm @fastly/cli), unchanged, against lacquer (DESIGN.md §4.2). Its API and
 // account endpoints point at the local server; HTTP(S)_PROXY points at a local recorder that
 // refuses everything, so any attempt to reach another host (update checks) fails and is seen.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// issue 3 §8: the official `fastly` JS client (v13), unchanged, against lacquer. Its base URL
+// The official `fastly` JS client (v13), unchanged, against lacquer (DESIGN.md §4.2). Its base URL
 // is hard-wired to api.fastly.com; a superagent plugin rewrites each request to the local server.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';

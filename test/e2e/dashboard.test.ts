@@ -1,6 +1,6 @@
-// The dashboard in a real browser (issue 7 §3): Debian's Chromium through playwright-core,
-// against lacquer started in-process with a scripted origin on loopback. Every step leaves a
-// screenshot under test-results/dashboard/.
+// The dashboard in a real browser (docs/dashboard.md, Tests): Debian's Chromium through
+// playwright-core, against lacquer started in-process with a scripted origin on loopback. Every
+// step leaves a screenshot under test-results/dashboard/.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -12,7 +12,7 @@ function healthBadge(page: Page, backend: string, text: string) {
   return page.locator(`tr[data-backend="${backend}"] .health-col .badge`, { hasText: text });
 }
 
-test('issue 7 §3 flow: sign in, domain, refused port, add, activate, healthy, sick live, edit, delete, sign out', { timeout: 180_000 }, async (t) => {
+test('dashboard flow: sign in, domain, refused port, add, activate, healthy, sick live, edit, delete, sign out', { timeout: 180_000 }, async (t) => {
   const server = await startServer(t);
   const base = server.apiUrl;
   const origin = await startOrigin(t);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanStatus, statusLine, statusMatches } from '../../src/health/statusline.ts';
 
-test('status lines the issue lists pass or fail for expected 204 as sscanf("HTTP/%*f %u ") judges', () => {
+test('status lines pass or fail for expected 204 as Varnish\'s sscanf("HTTP/%*f %u ") judges', () => {
   const pass = ['HTTP/1.1 204', 'HTTP/2 204 OK', 'HTTP/1.0 204', 'HTTP/1.1 204x', 'HTTP/1.1 0204'];
   const fail = ['FOO/1.1 204', 'http/1.1 204', ' HTTP/1.1 204', 'HTTP/1.1 2040', 'HTTP/1.1 200'];
   for (const line of pass) assert.equal(statusMatches(line, 204), true, line);

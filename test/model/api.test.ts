@@ -13,7 +13,7 @@ function recordOf(resource: Resource, body: Record<string, unknown>): Record<str
   return r.record;
 }
 
-// Each rule of issue 3 §2: the body that breaks it and the exact message naming field and rule.
+// Each validation rule (DESIGN.md §4.2): the body that breaks it and the exact message naming field and rule.
 const rules: Array<[string, Resource, Record<string, unknown>, string]> = [
   ['address is required', backend, { name: 'a' }, 'address: is required'],
   ['address must be an IP or hostname', backend, { name: 'a', address: 'exa mple.com' }, 'address: must be a valid IPv4 address, IPv6 address or hostname'],

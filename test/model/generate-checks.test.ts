@@ -1,5 +1,6 @@
-// Issue 3 §4: every generated file checks clean and round-trips through the printer. The
-// generator's output goes through exactly the door the edge uses (parse → check → compile).
+// Every generated file checks clean and round-trips through the printer. The
+// generator's output goes through exactly the door the edge uses (parse → check → compile;
+// DESIGN.md §1).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

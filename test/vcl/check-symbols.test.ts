@@ -30,7 +30,7 @@ test('unknown names are null; names are case-sensitive', () => {
   assert.equal(lookupVariable('req.http.'), null);
 });
 
-test('every variable the issue lists as run by lacquer is marked runtime', () => {
+test('every variable docs/vcl.md lists as run by lacquer is marked runtime', () => {
   const run = ['req.url', 'req.method', 'req.proto', 'req.http.X', 'req.backend', 'req.backend.healthy', 'req.restarts',
     'req.hash', 'client.ip', 'client.identity', 'server.hostname', 'server.identity', 'server.ip', 'server.port',
     'server.region', 'server.datacenter', 'bereq.url', 'bereq.method', 'bereq.http.X', 'beresp.status',
@@ -40,7 +40,8 @@ test('every variable the issue lists as run by lacquer is marked runtime', () =>
     'now', 'time.elapsed', 'fastly.error', 'req.is_ipv6', 'fastly_info.state',
     // Run too, because the compiler binds them cheaply:
     'req.url.path', 'req.url.qs', 'bereq.proto',
-    // Issue 6: Fastly's serve-stale VCL tests it before return(deliver_stale).
+    // Fastly's serve-stale VCL tests it before return(deliver_stale)
+    // (https://www.fastly.com/documentation/reference/vcl/variables/cache-object/stale-exists/).
     'stale.exists'];
   for (const name of run) assert.equal(lookupVariable(name)?.spec.runtime, true, name);
   assert.equal(VARIABLES.filter((x) => x.runtime).length, run.length + 1, 'plus the req.request alias');
@@ -54,7 +55,7 @@ test('phase permissions follow Fastly: beresp only in fetch, bereq set in miss a
   assert.deepEqual(lookupVariable('client.ip')?.spec.write, []);
 });
 
-test('function signatures give arity and types; exactly the issue\'s set runs', () => {
+test('function signatures give arity and types; exactly the functions docs/vcl.md lists run', () => {
   assert.deepEqual(arity(lookupFunction('std.itoa')!), { min: 1, max: 2 });
   assert.equal(lookupFunction('std.strlen')?.returns, 'INTEGER');
   assert.equal(lookupFunction('table.lookup')?.args[0].type, 'TABLE');

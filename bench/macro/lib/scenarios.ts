@@ -1,4 +1,4 @@
-// What the edge bench measures (issue 5 §6, issue 6 §6), as data: each scenario is run against
+// What the edge bench measures (docs/benchmarks.md), as data: each scenario is run against
 // every server, the same wrk settings, the same origin.
 
 export type Mode = 'pass' | 'cache';

@@ -1,5 +1,5 @@
 // Parse throughput of the VCL front end on a large generated service: 1,000 backends with
-// probes and 1,000 lines of vcl_recv routing (issue 2 §7). For scale, JSON.parse runs in
+// probes and 1,000 lines of vcl_recv routing. For scale, JSON.parse runs in
 // the same process on a JSON document of the same size. Prints numbers, asserts nothing.
 //
 //   node bench/micro/vcl/parse.bench.ts

@@ -1,6 +1,7 @@
-// `lacquer purge --service ID (--url U | --key K | --all) [--soft]` (issue 6 §3). Keys and
-// purge-all go to the control API; a URL is purged the Fastly way, with `PURGE <url>` sent to
-// the edge (whose Host is the URL's host), authenticated by the same token.
+// `lacquer purge --service ID (--url U | --key K | --all) [--soft]`, flags named as the Fastly
+// CLI's (https://www.fastly.com/documentation/reference/cli/service/purge/). Keys and purge-all
+// go to the control API; a URL is purged the Fastly way, with `PURGE <url>` sent to the edge
+// (whose Host is the URL's host), authenticated by the same token.
 import type { Command } from 'commander';
 import { apiCommand, run } from '../command.ts';
 import { apiPath } from '../api-client.ts';

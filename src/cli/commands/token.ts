@@ -1,5 +1,5 @@
-// `lacquer token create [--service ID] [--read-only]` (issue 3 §5): the API shows a new token
-// once, so the table output is the token alone on stdout (`TOKEN=$(lacquer token create)`),
+// `lacquer token create [--service ID] [--read-only]` (docs/api.md, Tokens): the API shows a new
+// token once, so the table output is the token alone on stdout (`TOKEN=$(lacquer token create)`),
 // with what it may do on stderr.
 import type { Command } from 'commander';
 import { apiCommand, run } from '../command.ts';

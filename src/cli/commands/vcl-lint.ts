@@ -1,4 +1,4 @@
-// `lacquer vcl lint FILE…` (issue 2 §6): parses each file with its includes, checks the
+// `lacquer vcl lint FILE…`: parses each file with its includes, checks the
 // program, and prints every diagnostic as `file:line:col severity code message` followed by
 // the offending line and a caret under the column. `--json` prints the diagnostics as a JSON
 // array instead. Exits 1 when any diagnostic is an error, 2 when a file cannot be read.

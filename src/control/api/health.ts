@@ -1,4 +1,4 @@
-// Health as the control API shows it (issue 4 §4): per backend and POP, from the POP's
+// Health as the control API shows it (DESIGN.md §4.2, §4.6): per backend and POP, from the POP's
 // HealthRegistry; operator overrides like `varnishadm backend.set_health`; flips as
 // Server-Sent Events.
 import { Type } from '@sinclair/typebox';

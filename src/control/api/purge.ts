@@ -1,8 +1,8 @@
 // Purging through the API (Fastly "Purging": purge_all, purge by one surrogate key or many,
 // purge one URL), and the token check the edge asks for on `PURGE <url>`. The purge itself is
-// applied by the POP's edge workers; the API answers once every worker applied it (issue 6 §3).
-// The Fastly CLI uses the bulk endpoint for `service purge --key` and `--file`, and
-// `POST /purge/<url>` for `--url`; the fastly JS client has all four.
+// applied by the POP's edge workers; the API answers once every worker applied it
+// (DESIGN.md §4.6). The Fastly CLI uses the bulk endpoint for `service purge --key` and
+// `--file`, and `POST /purge/<url>` for `--url`; the fastly JS client has all four.
 import { newPurgeId, type PurgeCommand } from '../../edge/cache/index.ts';
 import type { Store } from '../../store/index.ts';
 import { authenticate, authorize } from '../auth.ts';

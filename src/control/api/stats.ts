@@ -1,4 +1,4 @@
-// lacquer's own traffic summary (issue 6 §4): `GET /service/{sid}/stats` answers the POP's
+// lacquer's own traffic summary: `GET /service/{sid}/stats` answers the POP's
 // requests by cache outcome, the hit ratio and the requests sent to each backend over the last
 // minute and the last hour. The counts live in the edge workers; the primary asks each of them
 // and sums (src/process/primary.ts), the same fan-out purges use.

@@ -1,4 +1,4 @@
-// Tokens (issue 3 §5), shaped like Fastly's https://www.fastly.com/documentation/reference/api/auth-tokens/user/
+// Tokens, shaped like Fastly's https://www.fastly.com/documentation/reference/api/auth-tokens/user/
 // `scope` is `global` or `global:read`; `services` limits a token to one service.
 import { Type } from '@sinclair/typebox';
 import type { TokenRow } from '../../store/index.ts';

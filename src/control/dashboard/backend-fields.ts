@@ -1,5 +1,5 @@
 // The backend form as data: each input, the API object and field it writes, and where it sits
-// (issue 7 §1: the basic fields first, the rest in an advanced section). The healthcheck
+// (the basic fields first, the rest in an advanced section). The healthcheck
 // fields write a healthcheck object that the backend names; they carry an `hc_` prefix in
 // the form so an API error about `path` lands next to the health-check URL.
 

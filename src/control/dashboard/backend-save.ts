@@ -1,7 +1,7 @@
 // Saving the backend form: one backend (and the healthcheck it names) written into the draft
 // version of every service it is used by. The API has one transaction per call, so a save is
 // several calls; each successful call records how to undo it, and when any call fails every
-// earlier one is undone, so a form with a wrong field saves nothing (issue 7 §1). Both
+// earlier one is undone, so a form with a wrong field saves nothing. Both
 // objects of a service are written even when the first fails, so all field errors show at once.
 import { randomBytes } from 'node:crypto';
 import { apiPath, ApiFailure, fieldErrors, type ApiClient } from './api-client.ts';

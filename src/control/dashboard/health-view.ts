@@ -1,6 +1,6 @@
-// Health as the pages draw it: per POP a badge that says the state in words (colour is never
-// the only signal, WCAG 1.4.1) and the happy register `bits.H` (oldest first, issue 4 §4) as
-// a strip of 64 cells.
+// Health as the pages draw it: per POP a badge that says the state in words (colour is never the
+// only signal, WCAG 1.4.1) and the happy register `bits.H` (oldest first, as Varnish's
+// `backend.list -p` prints it) as a strip of 64 cells.
 import { html, type Html } from './html.ts';
 import type { HealthEntry } from './data.ts';
 

@@ -1,4 +1,4 @@
-// The web dashboard (issue 7): server-rendered pages under /dashboard that read and write
+// The web dashboard (docs/dashboard.md): server-rendered pages under /dashboard that read and write
 // only through the control API they are mounted on.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';

@@ -1,6 +1,6 @@
 // The page shell every dashboard page shares: skip link, header with the signed-in token's
 // kind and a sign-out button, breadcrumbs, a one-time message, then the page. Scripts and
-// styles come from this server only (issue 7 §1: no assets from outside hosts).
+// styles come from this server only, never from outside hosts.
 import { html, type Html } from './html.ts';
 import type { Session } from './sessions.ts';
 

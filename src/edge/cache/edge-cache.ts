@@ -13,9 +13,9 @@ import { ObjectBuilder, type ObjectHead } from './object.ts';
 import { applyPurge, type StorePurge } from './purge.ts';
 import { CacheStore } from './store.ts';
 
-/** `--cache-size` default (issue 6 §1). */
+/** `--cache-size` default, per worker (docs/caching.md, Size). */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
-/** `--cache-max-object` default (issue 6 §1). */
+/** `--cache-max-object` default: a larger body streams through unstored (docs/caching.md). */
 export const DEFAULT_MAX_OBJECT_BYTES = 32 * 1024 * 1024;
 /**
  * How long a collapsed request waits for the leader: Fastly's default first_byte_timeout, so a

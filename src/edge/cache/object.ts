@@ -1,6 +1,6 @@
 // A cached object: the response head, the complete body as one Buffer, and its timing. Built
 // by an ObjectBuilder while the origin's body streams to the client; only a body that arrived
-// whole becomes an object (a truncated body is never stored, issue 6 §1).
+// whole becomes an object (a truncated body is never stored).
 //
 // Ownership: the builder is owned by the fetch that creates it; once `finish` returns an object
 // the store owns it. The only fields that change afterwards are `ttl` (soft purge ends the

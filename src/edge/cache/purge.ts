@@ -1,7 +1,7 @@
 // Purges as plain data (Fastly "Purging": single URL, surrogate key, purge all; soft purge).
 // A PurgeCommand crosses process boundaries (node:cluster IPC, PostgreSQL NOTIFY) unchanged;
 // each worker applies it to its own store and acknowledges, and the API answers only after
-// every worker of the POP did (issue 6 §3) — that fan-out belongs to the process layer.
+// every worker of the POP did (DESIGN.md §4.6) — that fan-out belongs to the process layer.
 
 import { randomBytes } from 'node:crypto';
 import { field, type HeaderFields } from './fields.ts';
@@ -14,7 +14,7 @@ export type PurgeCommand =
   | { readonly kind: 'surrogate-key'; readonly id: string; readonly serviceId: string; readonly surrogateKey: string; readonly soft: boolean }
   /**
    * `POST /service/{sid}/purge_all`. Fastly itself only purges everything hard; lacquer also
-   * honours Fastly-Soft-Purge here (issue 6 §3), so a whole site can be kept as a stale backup.
+   * honours Fastly-Soft-Purge here, so a whole site can be kept as a stale backup.
    */
   | { readonly kind: 'all'; readonly id: string; readonly serviceId: string; readonly soft: boolean }
   /**

@@ -7,7 +7,8 @@
 // are kept in step with the LRU by its dispose hook, which runs on every eviction, delete and
 // replacement, so an evicted object can never be found through an index.
 //
-// Several workers each hold their own store (issue 6 §1); purges are sent to every worker.
+// Several workers each hold their own store (docs/caching.md, Size); purges are sent to every
+// worker.
 
 import { LRUCache } from 'lru-cache';
 import type { HeaderFields } from './fields.ts';

@@ -1,5 +1,7 @@
-// Request collapsing (issue 6 §2): concurrent misses for one key make one origin request;
-// non-idempotent requests are never collapsed nor served from cache.
+// Request collapsing
+// (https://www.fastly.com/documentation/guides/concepts/edge-state/cache/request-collapsing/,
+// docs/caching.md): concurrent misses for one key make one origin request; non-idempotent
+// requests are never collapsed nor served from cache.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEdgeStack } from '../harness.ts';

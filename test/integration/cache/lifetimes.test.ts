@@ -1,5 +1,7 @@
-// How long objects live (issue 6 §1, §2): Surrogate-Control over Cache-Control, beresp.ttl from
-// VCL over both, stale-while-revalidate, and what is never stored (truncated bodies).
+// How long objects live (docs/caching.md, How long; Fastly's
+// https://www.fastly.com/documentation/guides/concepts/edge-state/cache/cache-freshness/):
+// Surrogate-Control over Cache-Control, beresp.ttl from VCL over both, stale-while-revalidate,
+// and what is never stored (truncated bodies).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEdgeStack, waitFor } from '../harness.ts';

@@ -1,5 +1,6 @@
-// Purge (issue 6 §3): PURGE <url> with the service's token, purge by Surrogate-Key, purge_all,
-// and soft purges that keep a copy to serve stale while the origin is down.
+// Purge (https://www.fastly.com/documentation/reference/api/purging/): PURGE <url> with the
+// service's token, purge by Surrogate-Key, purge_all, and soft purges that keep a copy to serve
+// stale while the origin is down.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEdgeStack, TOKEN, type EdgeReply, type Lacquer } from '../harness.ts';

@@ -1,5 +1,6 @@
-// What a cached object answers (issue 6 §1): variants by Vary, 304 to conditional requests,
-// 206 to a Range, HEAD from a GET object — all without asking the origin again.
+// What a cached object answers (RFC 9111 §4.1, §4.3.2; RFC 9110 §14): variants by Vary, 304 to
+// conditional requests, 206 to a Range, HEAD from a GET object — all without asking the origin
+// again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEdgeStack } from '../harness.ts';

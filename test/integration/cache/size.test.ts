@@ -1,5 +1,5 @@
-// The cache size bound (issue 6 §1): `--cache-size` holds within 10 % counting header bytes,
-// under a load of objects of random sizes; the least recently used objects go first; an
+// The cache size bound (docs/caching.md, Size): `--cache-size` holds within 10 % counting header
+// bytes, under a load of objects of random sizes; the least recently used objects go first; an
 // object over `--cache-max-object` streams to the client and is not stored.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

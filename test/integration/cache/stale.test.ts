@@ -1,4 +1,4 @@
-// Protecting users from origin failure (issue 6 §2, DESIGN.md §4.4): a cached copy is served
+// Protecting users from origin failure (DESIGN.md §4.4): a cached copy is served
 // `X-Cache: STALE` while the origin is down, within its stale-if-error window; without a usable
 // copy the client gets the 503 with Fastly's reason.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// GET /service/{sid}/stats (issue 6 §4): what the edge answered, by cache outcome, and what it
+// GET /service/{sid}/stats: what the edge answered, by cache outcome, and what it
 // asked each backend, over the last minute and hour.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

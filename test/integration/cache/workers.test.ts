@@ -1,4 +1,4 @@
-// Several edge workers (issue 6 §1, §3): each holds its own cache, and a purge reaches every
+// Several edge workers (docs/caching.md, Size): each holds its own cache, and a purge reaches every
 // worker before it is answered — so right after the answer, a fresh connection to any worker
 // misses. Run as `lacquer serve --workers 2` in a child process.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Activation under load (issue 5 §1): requests keep flowing while new versions are activated;
+// Activation under load (DESIGN.md §4.4): requests keep flowing while new versions are activated;
 // none fails, requests started on a version finish on it, and traffic moves to the new origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

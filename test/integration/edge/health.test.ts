@@ -1,5 +1,5 @@
 // Health as the edge routes by it and as the API shows it: probes, admin state, readiness and
-// the flip stream (DESIGN.md §4.5, issue 4 §4).
+// the flip stream (DESIGN.md §4.5).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -1,4 +1,4 @@
-// What an operator scrapes at the API's /metrics (issue 5 §5, issue 6 §4): requests by
+// What an operator scrapes at the API's /metrics: requests by
 // service and status, cache results, synthetic errors by reason, upstream first-byte times by
 // backend, connections in use, cache size, collapsed requests and purges.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Activate (issue 7 §1): the review of a version before it goes live. validate's errors come
+// Activate: the review of a version before it goes live. validate's errors come
 // first and keep the Activate button off (the API would refuse the activation for the same
 // reasons), then a version without a domain, validate's warnings, the default backend, and every
 // change against the active version. A refused activation shows the API's diagnostics here too.

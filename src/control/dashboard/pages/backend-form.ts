@@ -1,4 +1,4 @@
-// Add / edit / delete a backend (issue 7 §1). The form's basic fields come first, the rest sit
+// Add / edit / delete a backend. The form's basic fields come first, the rest sit
 // in an advanced section; API validation errors are shown next to their fields and nothing is
 // saved (backend-save.ts); "used by" writes one definition into several services' drafts.
 import { apiPath, ApiFailure } from '../api-client.ts';

@@ -1,4 +1,4 @@
-// Service → Provisioning → Backends (issue 7 §1): the working version's backends with their
+// Service → Provisioning → Backends: the working version's backends with their
 // health in each POP, "shared with N services" (same probe identity in another service's
 // health), delete with a confirmation naming the VCL that uses the backend, and the egress hint.
 import { apiPath } from '../api-client.ts';

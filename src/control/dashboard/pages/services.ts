@@ -1,4 +1,4 @@
-// The services list (issue 7 §1): name, active version, domains, number of backends and a
+// The services list: name, active version, domains, number of backends and a
 // health summary; and a small form to create a service.
 import { apiPath, ApiFailure, fieldErrors } from '../api-client.ts';
 import { PageAnswer, Redirect, route, type Ctx, type DashboardEnv } from '../context.ts';

@@ -1,4 +1,4 @@
-// Versions (issue 7 §1): the list with clone and a link to each version's activation review
+// Versions: the list with clone and a link to each version's activation review
 // (pages/activate.ts), and each version's generated VCL shown read-only and highlighted.
 import { apiPath } from '../api-client.ts';
 import { Redirect, route, type Ctx, type DashboardEnv } from '../context.ts';
