@@ -92,7 +92,7 @@ const poolIdentities = new WeakMap<BackendDefinition, string>();
 /**
  * Health identity: backends with the same share key and the same normalised definition
  * (probe included) share one probe and one health state per POP, in whichever service they
- * are declared (DESIGN.md §4.5). The VCL name is not part of it.
+ * are declared (DESIGN.md §1 health/, §4.6 Health). The VCL name is not part of it.
  */
 export function probeIdentity(b: BackendDefinition): string {
   let id = probeIdentities.get(b);

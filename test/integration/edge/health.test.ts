@@ -1,5 +1,5 @@
 // Health as the edge routes by it and as the API shows it: probes, admin state, readiness and
-// the flip stream (DESIGN.md §4.5).
+// the flip stream (DESIGN.md §4.2 health routes, §4.6 Health).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
