@@ -2,17 +2,18 @@
 // prepared statements cached by SQL text. node:sqlite is synchronous, so "async" here only
 // means the interface allows it; transactions are serialised through a promise chain so an
 // awaiting transaction function never interleaves with another one on the same connection.
+// A SQLite store is one node: its events and purge acknowledgements are delivered in process.
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import { migrationsFor } from './migrations.ts';
 import {
   StoreConflictError,
-  type NewObjectRow, type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
-  type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch, type VersionRow,
+  type FleetRetention, type LiveNodeRow, type NewObjectRow, type NodeRole, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck,
+  type ServicePatch, type ServiceRow, type Store, type StoreEvent, type StoreEvents, type StoredVcl, type StoreTx, type TokenRow,
+  type VclFileRow, type VersionPatch, type VersionRow,
 } from './store.ts';
-
-const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
 type Row = Record<string, SQLInputValue>;
 
@@ -28,17 +29,15 @@ export function openSqliteStore(path: string): Store {
   return new SqliteStore(db);
 }
 
-/** Applies every `NNN_*.sql` file in migrations/ not yet recorded, each in its own transaction. */
+/** Applies every SQLite migration (./migrations.ts) not yet recorded, each in its own transaction. */
 function migrate(db: DatabaseSync): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
-  for (const file of files) {
-    const version = Number.parseInt(file, 10);
+  for (const { version, sql } of migrationsFor('sqlite')) {
     if (applied.has(version)) continue;
     db.exec('BEGIN');
     try {
-      db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+      db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
       db.exec('COMMIT');
     } catch (err) {
@@ -63,16 +62,18 @@ class SqliteStore implements Store {
     const run = async (): Promise<T> => {
       if (this.#closed) throw new Error('store is closed');
       const pending: StoreEvent[] = [];
+      const acks: PurgeAck[] = [];
       this.#db.exec('BEGIN IMMEDIATE');
       let result: T;
       try {
-        result = await fn(new SqliteTx(this, pending));
+        result = await fn(new SqliteTx(this, pending, acks));
         this.#db.exec('COMMIT');
       } catch (err) {
         this.#db.exec('ROLLBACK');
         throw err;
       }
       for (const event of pending) this.events.emit('event', event);
+      for (const ack of acks) this.events.emit('ack', ack);
       return result;
     };
     const next = this.#queue.then(run, run);
@@ -100,10 +101,12 @@ class SqliteStore implements Store {
 class SqliteTx implements StoreTx {
   readonly #store: SqliteStore;
   readonly #pending: StoreEvent[];
+  readonly #acks: PurgeAck[];
 
-  constructor(store: SqliteStore, pending: StoreEvent[]) {
+  constructor(store: SqliteStore, pending: StoreEvent[], acks: PurgeAck[]) {
     this.#store = store;
     this.#pending = pending;
+    this.#acks = acks;
   }
 
   #all(sql: string, ...params: SQLInputValue[]): Row[] {
@@ -236,6 +239,39 @@ class SqliteTx implements StoreTx {
     return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
   }
 
+  // The fleet of a SQLite store is this one process; its clock is the store's clock.
+  async heartbeatNode(r: NodeRow): Promise<void> {
+    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen`,
+    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now());
+  }
+
+  async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {
+    const now = Date.now();
+    return this.#all('SELECT * FROM nodes WHERE last_seen >= ? ORDER BY pop, id', now - withinMs)
+      .map((r) => ({ ...toNode(r), ageMs: Math.max(0, now - Number(r.last_seen)) }));
+  }
+
+  async deleteNode(id: string): Promise<void> {
+    this.#run('DELETE FROM nodes WHERE id = ?', 'node', id);
+  }
+
+  async ackPurge(ack: PurgeAck): Promise<void> {
+    this.#run('INSERT INTO purge_acks (purge_id, node_id, acked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', 'purge ack',
+      ack.purgeId, ack.nodeId, Date.now());
+    this.#acks.push(ack);
+  }
+
+  async listPurgeAcks(purgeId: string): Promise<string[]> {
+    return this.#all('SELECT node_id FROM purge_acks WHERE purge_id = ? ORDER BY node_id', purgeId).map((r) => str(r.node_id));
+  }
+
+  async pruneFleet(keep: FleetRetention): Promise<void> {
+    const now = Date.now();
+    this.#run('DELETE FROM nodes WHERE last_seen < ?', 'nodes', now - keep.nodesMs);
+    this.#run('DELETE FROM purge_acks WHERE acked_at < ?', 'purge acks', now - keep.acksMs);
+  }
+
   publish(event: StoreEvent): void {
     this.#pending.push(event);
   }
@@ -261,6 +297,10 @@ function toObject(r: Row): ObjectRow {
     data: JSON.parse(str(r.data)) as Record<string, unknown>, createdAt: str(r.created_at), updatedAt: str(r.updated_at),
     seq: Number(r.seq),
   };
+}
+
+function toNode(r: Row): NodeRow {
+  return { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
 }
 
 function toToken(r: Row): TokenRow {
