@@ -69,6 +69,15 @@ export class ServicePublisher {
     if (this.#running === null) this.#running = this.#drain();
   }
 
+  /**
+   * Re-reads every service, published or in the store: after events may have been missed (they
+   * were pruned while this node was away). Still one service at a time.
+   */
+  async resync(): Promise<void> {
+    const stored = await this.#o.store.transaction(async (tx) => (await tx.listServices()).map((s) => s.id));
+    for (const serviceId of [...this.#published.keys(), ...stored]) this.notify(serviceId);
+  }
+
   /** Resolves when every event notified so far has been applied. */
   async idle(): Promise<void> {
     while (this.#running !== null) await this.#running;

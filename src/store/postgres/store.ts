@@ -55,7 +55,9 @@ export async function openPostgresStore(target: PostgresTarget, options: Postgre
     return store;
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw isUnavailable(err) ? new StoreUnavailableError(`cannot reach PostgreSQL at ${target.label}: ${describe(err)}`, { cause: err }) : err;
+    // One line an operator can act on (`lacquer serve` prints it): refused, wrong password, no such database.
+    const what = isUnavailable(err) ? 'cannot reach' : 'cannot open';
+    throw new StoreUnavailableError(`${what} PostgreSQL at ${target.label}: ${describe(err)}`, { cause: err });
   }
 }
 
