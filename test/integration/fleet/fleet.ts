@@ -1,8 +1,8 @@
 // The fleet the scenarios of this folder run on (DESIGN.md §4.6): PostgreSQL, one control node,
 // POP `a` with two edge nodes and POP `b` with one, each `lacquer serve` a child process
-// (test/support/fleet.ts). Everything is stopped by the calling test's `t.after`.
+// (test/support/fleet.ts). Everything is stopped by the cleanup the caller registers (a test's
+// `t.after`, or a suite's `after` when its tests share one fleet).
 import assert from 'node:assert/strict';
-import type { TestContext } from 'node:test';
 import { request, type EdgeReply, type EdgeRequest } from '../harness.ts';
 import { apiOk, startNode, type FleetNode, type NodeOptions } from '../../support/fleet.ts';
 import { startPostgres, type OwnedPostgresServer } from '../../support/postgres.ts';
@@ -19,11 +19,14 @@ export interface Fleet {
   createService(domain: string, originPort: number): Promise<string>;
 }
 
-export async function startFleet(t: TestContext): Promise<Fleet> {
+/** Registers what stops the fleet: `(fn) => t.after(fn)`, or a suite's `after`. */
+export type Cleanup = (fn: () => Promise<void>) => void;
+
+export async function startFleet(cleanup: Cleanup): Promise<Fleet> {
   // A server of this test's own: some scenarios shut it down.
   const pg = await startPostgres();
   const nodes: FleetNode[] = [];
-  t.after(async () => {
+  cleanup(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     await pg.destroy();
   });

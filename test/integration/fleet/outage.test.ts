@@ -8,7 +8,7 @@ import { api, apiOk } from '../../support/fleet.ts';
 import { edge, everyEdge, startFleet } from './fleet.ts';
 
 test('PostgreSQL restarts: edges serve throughout, the control node answers 503 while it is down, and an activation after it reaches every edge', async (t) => {
-  const fleet = await startFleet(t);
+  const fleet = await startFleet((fn) => t.after(fn));
   const o = await origin(t, (req, res) => send(res, { 'cache-control': 'no-store' }, `origin ${req.headers.host}`));
   const before = await fleet.createService('before.example', o.port);
   await everyEdge(fleet.edges, (r) => r.status === 200, 'before.example', 1_000);

@@ -26,7 +26,7 @@ async function servesFresh(nodes: readonly FleetNode[], body: string): Promise<v
 }
 
 test('a purge through the control node: no edge of any POP serves the old object, and the answer counts the POPs that applied it', async (t) => {
-  const fleet = await startFleet(t);
+  const fleet = await startFleet((fn) => t.after(fn));
   let version = 1;
   const o = await origin(t, (_q, res) => send(res, { 'cache-control': 'max-age=600', 'surrogate-key': 'obj' }, `object ${version}`));
   const sid = await fleet.createService('purge.example', o.port);
@@ -53,7 +53,7 @@ test('a purge through the control node: no edge of any POP serves the old object
 });
 
 test('with an edge node stopped its POP counts on its other nodes; a frozen one is skipped, or not counted after 3 s, and catches up when it wakes', async (t) => {
-  const fleet = await startFleet(t);
+  const fleet = await startFleet((fn) => t.after(fn));
   const [a1, a2, b1] = fleet.edges;
   let version = 1;
   const o = await origin(t, (_q, res) => send(res, { 'cache-control': 'max-age=600', 'surrogate-key': 'obj' }, `object ${version}`));

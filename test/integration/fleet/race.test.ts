@@ -8,7 +8,7 @@ import { api, apiOk } from '../../support/fleet.ts';
 import { everyEdge, startFleet } from './fleet.ts';
 
 test('two control nodes activating different versions of one service at once: one version is active everywhere and every edge serves it', async (t) => {
-  const fleet = await startFleet(t);
+  const fleet = await startFleet((fn) => t.after(fn));
   const second = await fleet.node({ role: 'control' });
   const controls = [fleet.control, second];
   // Each version's backend is an origin that answers its version's name.
