@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { StoreContentionError, StoreUnavailableError, type Store } from '../store/index.ts';
 import { registerHealthRoutes, type HealthSource } from './api/health.ts';
 import { registerMembershipRoutes } from './api/membership.ts';
-import { registerPurgeRoutes, type PurgeFanout } from './api/purge.ts';
+import { registerPurgeRoutes } from './api/purge.ts';
+import { registerDatacenterRoutes } from './api/datacenters.ts';
+import { fleetPurge, type FleetPurge } from './fleet-purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
 import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
@@ -33,8 +35,8 @@ export interface ControlApiOptions {
   readonly adminToken?: string;
   /** The POP's health engine, when this process runs one (GET /service/{sid}/health, /health/events). */
   readonly health?: HealthSource;
-  /** Applies purges in the POP's edge workers (POST /service/{sid}/purge_all, …/purge/{key}). */
-  readonly purge?: PurgeFanout;
+  /** Applies purges across the fleet (POST /service/{sid}/purge_all, …); default: ./fleet-purge.ts on `store`. */
+  readonly purge?: FleetPurge;
   /** Sums the POP's edge workers' counts for a service (GET /service/{sid}/stats). */
   readonly stats?: StatsSource;
   /** Prometheus text for GET /metrics. */
@@ -91,7 +93,8 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   if (opts.health !== undefined) registerHealthRoutes(routes, deps, opts.health);
-  if (opts.purge !== undefined) registerPurgeRoutes(routes, deps, opts.pop, opts.purge);
+  registerPurgeRoutes(routes, deps, opts.pop, opts.purge ?? fleetPurge(opts.store));
+  registerDatacenterRoutes(routes, deps);
   if (opts.stats !== undefined) registerStatsRoutes(routes, deps, opts.pop, opts.stats);
   const metrics = opts.metrics;
   if (metrics !== undefined) {

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { CLIENT_TIMEOUT_DEFAULTS, type ClientTimeouts } from '../edge/http1/timeouts.ts';
+// The URL check alone (no driver): every CLI command loads this file.
+import { parsePostgresUrl } from '../store/postgres/connection.ts';
 
 export type Role = 'all' | 'edge' | 'control';
 
@@ -24,6 +26,11 @@ export interface ServeOptions {
   /** Edge worker processes; 0 runs the edge inside the main process (tests, tiny hosts). */
   readonly workers: number;
   readonly role: Role;
+  /**
+   * Where the rest of the fleet reaches this node's edge (DESIGN.md §4.1 `--node-url`); null:
+   * `http://<edge address>`, known once the edge listens (./node-url.ts).
+   */
+  readonly nodeUrl: string | null;
   readonly token: string | null;
   /** CIDRs origins must allow; empty = the POP's own addresses. */
   readonly egress: readonly string[];
@@ -45,6 +52,7 @@ export interface ServeFlags {
   clientBodyMinRate?: string;
   workers?: string;
   role?: string;
+  nodeUrl?: string;
   token?: string;
   egress?: string;
   cacheSize?: string;
@@ -118,6 +126,16 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
   if (!db.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(db)) {
     throw new OptionError('--db', `must be sqlite:<file> or postgres://…, got "${db}"`);
   }
+  if (!db.startsWith('sqlite:')) {
+    try {
+      parsePostgresUrl(db);
+    } catch (err) {
+      // The URL may hold a password: the message names the rule, never echoes the URL.
+      throw new OptionError('--db', (err as Error).message);
+    }
+  }
+  const nodeUrl = pick(flags.nodeUrl, 'LACQUER_NODE_URL') ?? null;
+  if (nodeUrl !== null) parseNodeUrl(nodeUrl);
   return {
     edge: parseListen('--edge', pick(flags.edge, 'LACQUER_EDGE') ?? '127.0.0.1:8080'),
     api: parseListen('--api', pick(flags.api, 'LACQUER_API') ?? '127.0.0.1:8081'),
@@ -131,6 +149,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
     },
     workers,
     role,
+    nodeUrl,
     token: pick(flags.token, 'LACQUER_TOKEN') ?? null,
     egress,
     cacheSizeBytes: parseCount('--cache-size', pick(flags.cacheSize, 'LACQUER_CACHE_SIZE') ?? '256', 1, 1024 * 1024) * MB,
@@ -174,6 +193,20 @@ function parseTimeout(option: string, text: string | undefined, fallback: number
 /** Bytes a second, at least 1: a body must make some progress once its timeout has passed. */
 function parseMinRate(text: string | undefined): number {
   return text === undefined ? CLIENT_TIMEOUT_DEFAULTS.bodyMinRate : parseCount('--client-body-min-rate', text, 1, 1_000_000_000);
+}
+
+/** `--node-url`: an http(s) URL with a host and nothing after it but a `/`. */
+function parseNodeUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new OptionError('--node-url', `must be a URL like http://edge1.example:8080, got "${text}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.username !== '' || url.password !== ''
+    || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new OptionError('--node-url', `must be http:// or https:// with a host and an optional port only, like http://edge1.example:8080, got "${text}"`);
+  }
 }
 
 function parseCidr(option: string, text: string): void {

@@ -1,39 +1,40 @@
-// The composition root of `lacquer serve`: one process tree per POP node.
+// The composition root of `lacquer serve`: one process tree per node of the fleet. Its role
+// (DESIGN.md §4.1, §4.6): `control` runs the control API and dashboard only; `edge` serves
+// traffic and probes for its POP and never runs the API; `all` does both.
 //
 // Ownership (who owns what state):
-// - the primary owns the Store, the control API, the POP's HealthRegistry (the only place
-//   probes run) and the list of active ServiceSources;
+// - the primary owns the Store, the node's membership in the fleet (./membership.ts), the
+//   control API, the POP's HealthRegistry (the only place probes run) and the list of active
+//   ServiceSources;
 // - each edge worker owns its service table, upstream pools and health view, and changes
-//   them only when the primary sends a ToWorker message.
+//   them only when the primary sends a ToWorker message (./edge.ts).
 // With `--workers 0` the edge runs inside the primary and gets the same messages by call.
 //
-// Config flow (DESIGN.md §1): activation commits → Store event → the publisher reads the
-// service's active version (publisher.ts says why it reads rather than replays events) → the
-// primary compiles it once for the health targets → sends it to every worker, which compiles
-// it for itself and swaps it in.
+// Config flow (DESIGN.md §1): activation commits on any control node → Store event, on every
+// node of the fleet (./fleet-edge.ts) → the publisher reads the service's active version
+// (publisher.ts says why it reads rather than replays events) → the primary compiles it once
+// for the health targets → sends it to every worker, which compiles it for itself and swaps
+// it in. A purge takes the same road and is confirmed back (src/control/fleet-purge.ts).
 
-import cluster, { type Worker } from 'node:cluster';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
-import type { PurgeCommand } from '../edge/cache/index.ts';
-import type { Purger, PurgeResult } from '../edge/purge.ts';
-import { EdgeRuntime } from '../edge/runtime.ts';
-import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
-import type { FromWorker, ToWorker } from '../edge/messages.ts';
+import type { Purger } from '../edge/purge.ts';
 import { HealthMetrics, HealthRegistry, type HealthTarget } from '../health/index.ts';
-import { openSqliteStore, type StoreEvent } from '../store/index.ts';
+import { fleetPurge } from '../control/fleet-purge.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
-import { AggregatorRegistry, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
+import { followFleet } from './fleet-edge.ts';
+import { Membership } from './membership.ts';
+import { defaultNodeUrl } from './node-url.ts';
 import { ServicePublisher } from './publisher.ts';
-import { applyServeV8Flags, workerExecArgv } from './v8-flags.ts';
+import { startEdge } from './edge.ts';
+import { applyServeV8Flags } from './v8-flags.ts';
 
 export interface Running {
   /** `http://host:port` of the control API, when this node runs it. */
@@ -42,6 +43,8 @@ export interface Running {
   readonly edgePort: number | null;
   readonly adminToken: string | null;
   readonly health: HealthRegistry | null;
+  /** This node's id in the fleet (the Store's nodes). */
+  readonly nodeId: string;
   /**
    * The version of a service last handed to the edge (null: none). With `--workers 0` the edge
    * already routes by it; cluster workers get it over IPC a moment later.
@@ -51,18 +54,23 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
-
 export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
   applyServeV8Flags();
-  if (!options.db.startsWith('sqlite:')) {
-    throw new Error(`--db: ${options.db.split(':')[0]} is not supported by this build yet; use sqlite:<file>`);
+  // DESIGN.md §4.6: `--db postgres://…` never opens a local SQLite file, whatever the role.
+  // With PostgreSQL each node holds up to this many connections, plus one that listens.
+  const store = await openStore(options.db, { logger, poolSize: options.role === 'edge' ? 4 : 10 });
+  try {
+    return await startNode(options, logger, store);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
   }
-  const file = options.db.slice('sqlite:'.length);
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const store = openSqliteStore(file);
+}
+
+async function startNode(options: ServeOptions, logger: Logger, store: Store): Promise<Running> {
   const runsEdge = options.role !== 'control';
   const runsControl = options.role !== 'edge';
+  const purge = fleetPurge(store);
 
   const metrics = new Registry();
   const health = runsEdge
@@ -75,12 +83,13 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       spread: false,
     })
     : null;
-  // PURGE <url> at the edge: the token is checked against the store here, then the purge is
-  // applied in every worker before the edge answers.
-  const authorizedPurge = (purgeAll: (c: PurgeCommand) => Promise<void>): Purger => async ({ serviceId, token, command }) => {
+  // PURGE <url> at the edge: the token is checked against the store here, then the purge goes
+  // to every edge node of the fleet, as one through the API does (DESIGN.md §4.6), and the edge
+  // answers once they applied it.
+  const authorizedPurge: Purger = async ({ serviceId, token, command }) => {
     const verdict = await authorizePurge(store, token, serviceId);
     if (verdict !== 'ok') return { status: verdict };
-    await purgeAll(command);
+    await purge([{ serviceId, command }]);
     return { status: 'ok', id: command.id };
   };
   const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry, authorizedPurge) : null;
@@ -111,12 +120,21 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     },
   });
 
-  publisher.seed(await activeSources(store));
-  syncHealth();
-  edge?.send({ type: 'services', sources: [...publisher.sources()] });
-
-  const onEvent = (event: StoreEvent): void => publisher.notify(event.serviceId);
-  store.events.on('event', onEvent);
+  let unfollow = (): void => {};
+  const membership = (url: string): Membership => new Membership({
+    store, logger, prunes: runsControl, node: { role: options.role, pop: options.pop, url },
+  });
+  let member: Membership | null = null;
+  if (edge !== null) {
+    // Events that commit while the configuration loads are applied after it (they only make
+    // the publisher look again), so nothing between the two is missed.
+    member = membership(options.nodeUrl ?? defaultNodeUrl(options.edge, edge.port));
+    unfollow = followFleet({ store, publisher, purge: (c) => edge.purge(c), nodeId: member.node.id, pop: options.pop, logger });
+    publisher.seed(await activeSources(store));
+    syncHealth();
+    // The edge answers /ready once it has this: every active configuration (DESIGN.md §4.1).
+    edge.send({ type: 'services', sources: [...publisher.sources()] });
+  }
 
   let apiUrl: string | null = null;
   let adminToken: string | null = null;
@@ -128,9 +146,9 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       logger.info('this host has no global unicast address (behind NAT?): GET /public-ip-list is empty until --egress names the addresses origins see');
     }
     const app = buildControlApi({
-      store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
+      store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }), purge,
       ...(health === null ? {} : { health }),
-      ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command), stats: (serviceId: string) => edge.stats(serviceId) }),
+      ...(edge === null ? {} : { stats: (serviceId: string) => edge.stats(serviceId) }),
       metrics: async () => ({
         contentType: metrics.contentType,
         text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
@@ -139,15 +157,21 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     apiUrl = await listen(app, options.api.host, options.api.port);
     stopApi = () => closeBounded(app);
   }
+  // Registered once it serves: a POP is listed, and its nodes asked to confirm purges, from now.
+  member ??= membership(options.nodeUrl ?? apiUrl ?? '');
+  await member.join();
+  const joined = member;
 
   return {
     apiUrl,
     edgePort: edge?.port ?? null,
     adminToken,
     health,
+    nodeId: joined.node.id,
     published: (serviceId) => publisher.published(serviceId),
     async stop() {
-      store.events.off('event', onEvent);
+      await joined.leave();
+      unfollow();
       await publisher.idle();
       await edge?.stop();
       health?.close();
@@ -172,139 +196,4 @@ async function closeBounded(app: ReturnType<typeof buildControlApi>): Promise<vo
   if (await Promise.race([closed.then(() => 'closed' as const), grace]) === 'grace') app.server.closeAllConnections();
   clearTimeout(timer);
   await closed;
-}
-
-interface EdgeHandle {
-  readonly port: number;
-  send(message: ToWorker): void;
-  /** Applies a purge in every worker; resolves when all acknowledged it. */
-  purge(command: PurgeCommand): Promise<void>;
-  /** The edge's Prometheus text, summed over workers. */
-  metrics(): Promise<string>;
-  /** Every worker's counts for a service, summed; resolves when all answered (or exited). */
-  stats(serviceId: string): Promise<StatsSnapshot>;
-  stop(): Promise<void>;
-}
-
-type PurgerFactory = (purgeAll: (command: PurgeCommand) => Promise<void>) => Purger;
-
-const CACHE_ENV = (o: ServeOptions) => ({
-  LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
-  // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
-  LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
-});
-
-/** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
-async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry, makePurger: PurgerFactory): Promise<EdgeHandle> {
-  if (options.workers === 0) {
-    const purge = async (command: PurgeCommand): Promise<void> => { runtime.apply({ type: 'purge', command }); };
-    const runtime: EdgeRuntime = new EdgeRuntime({
-      host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
-      purger: makePurger(purge), cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts,
-    });
-    health.on('message', (m) => runtime.apply(m));
-    const { port } = await runtime.start();
-    return {
-      port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
-      stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
-    };
-  }
-
-  const aggregator = new AggregatorRegistry();
-  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: workerExecArgv(), silent: false });
-  const workers = new Set<Worker>();
-  let stopping = false;
-  const sendTo = (w: Worker, m: ToWorker) => { if (w.isConnected()) w.send(m); };
-  const broadcast = (m: ToWorker) => { for (const w of workers) sendTo(w, m); };
-  // Purges in flight: id → the workers that have not acknowledged yet.
-  const purges = new Map<string, { waiting: Set<Worker>; done: () => void }>();
-  const acknowledged = (id: string, w: Worker): void => {
-    const p = purges.get(id);
-    if (p === undefined) return;
-    p.waiting.delete(w);
-    if (p.waiting.size === 0) {
-      purges.delete(id);
-      p.done();
-    }
-  };
-  const purgeAll = (command: PurgeCommand): Promise<void> => new Promise((resolve) => {
-    const waiting = new Set([...workers].filter((w) => w.isConnected()));
-    if (waiting.size === 0) return resolve();
-    purges.set(command.id, { waiting, done: resolve });
-    for (const w of waiting) sendTo(w, { type: 'purge', command });
-  });
-  const purger = makePurger(purgeAll);
-  // Stats requests in flight: request id → the workers that have not answered, and the answers.
-  let nextStatsId = 1;
-  const statsRequests = new Map<number, { waiting: Set<Worker>; answers: StatsSnapshot[]; done: (s: StatsSnapshot) => void }>();
-  const statsAnswered = (requestId: number, w: Worker, answer: StatsSnapshot | null): void => {
-    const r = statsRequests.get(requestId);
-    if (r === undefined || !r.waiting.delete(w)) return;
-    if (answer !== null) r.answers.push(answer);
-    if (r.waiting.size === 0) {
-      statsRequests.delete(requestId);
-      r.done(sumStats(r.answers));
-    }
-  };
-  const statsAll = (serviceId: string): Promise<StatsSnapshot> => new Promise((resolve) => {
-    const waiting = new Set([...workers].filter((w) => w.isConnected()));
-    if (waiting.size === 0) return resolve(sumStats([]));
-    const requestId = nextStatsId++;
-    statsRequests.set(requestId, { waiting, answers: [], done: resolve });
-    for (const w of waiting) sendTo(w, { type: 'stats-request', requestId, serviceId });
-  });
-  let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
-
-  const fork = (): Promise<number> => new Promise((resolve, reject) => {
-    const w = cluster.fork({
-      LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
-      LACQUER_LOG_LEVEL: options.logLevel,
-    });
-    workers.add(w);
-    w.on('message', (m: FromWorker) => {
-      if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
-      else if (m.type === 'purged') acknowledged(m.id, w);
-      else if (m.type === 'stats') statsAnswered(m.requestId, w, m.stats);
-      else if (m.type === 'purge-request') {
-        void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
-      }
-    });
-    w.once('listening', (address) => {
-      for (const h of health.messages()) sendTo(w, h);
-      sendTo(w, services);
-      resolve(address.port);
-    });
-    w.once('exit', (code, signal) => {
-      workers.delete(w);
-      for (const id of [...purges.keys()]) acknowledged(id, w);
-      for (const id of [...statsRequests.keys()]) statsAnswered(id, w, null);
-      if (stopping) return;
-      logger.error({ code, signal, worker: w.process.pid }, 'edge worker exited; starting another');
-      reject(new Error(`edge worker exited with ${code ?? signal}`));
-      void fork().catch(() => {});
-    });
-  });
-
-  health.on('message', broadcast);
-  const ports = await Promise.all(Array.from({ length: options.workers }, fork));
-  return {
-    port: ports[0],
-    send(m) {
-      if (m.type === 'services') services = m;
-      else if (m.type === 'service') services = { type: 'services', sources: [...services.sources.filter((s) => s.serviceId !== m.source.serviceId), m.source] };
-      else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
-      broadcast(m);
-    },
-    purge: purgeAll,
-    metrics: () => aggregator.clusterMetrics(),
-    stats: statsAll,
-    async stop() {
-      stopping = true;
-      await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {
-        w.once('exit', () => resolve());
-        sendTo(w, { type: 'drain' });
-      })));
-    },
-  };
 }

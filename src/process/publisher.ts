@@ -42,15 +42,22 @@ export class ServicePublisher {
   readonly #published = new Map<string, ServiceSource>();
   /** Services to re-read, in the order their first pending event came; a Set keeps each once. */
   readonly #dirty = new Set<string>();
+  /** Services an event was notified for: what they run is the publisher's own read, never the seed's. */
+  readonly #notified = new Set<string>();
   #running: Promise<void> | null = null;
 
   constructor(options: PublisherOptions) {
     this.#o = options;
   }
 
-  /** Starts from a full load (a POP that starts with nothing); no `apply` calls. */
+  /**
+   * Starts from a full load (a POP that starts with nothing); no `apply` calls. In a fleet,
+   * events are followed from before the load begins, so none is missed; a service that had one
+   * meanwhile keeps what the publisher read after that event's commit, which the load, read
+   * earlier, may predate.
+   */
   seed(sources: readonly ServiceSource[]): void {
-    for (const s of sources) this.#published.set(s.serviceId, s);
+    for (const s of sources) if (!this.#notified.has(s.serviceId)) this.#published.set(s.serviceId, s);
   }
 
   /** The published source of each service. */
@@ -65,8 +72,18 @@ export class ServicePublisher {
   /** Something changed for this service (an activation, a deactivation, a deletion). */
   notify(serviceId: string): void {
     // A service already waiting keeps its place: its read will happen after this event's commit.
+    this.#notified.add(serviceId);
     this.#dirty.add(serviceId);
     if (this.#running === null) this.#running = this.#drain();
+  }
+
+  /**
+   * Re-reads every service, published or in the store: after events may have been missed (they
+   * were pruned while this node was away). Still one service at a time.
+   */
+  async resync(): Promise<void> {
+    const stored = await this.#o.store.transaction(async (tx) => (await tx.listServices()).map((s) => s.id));
+    for (const serviceId of [...this.#published.keys(), ...stored]) this.notify(serviceId);
   }
 
   /** Resolves when every event notified so far has been applied. */

@@ -9,6 +9,8 @@ import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {
   readonly logger: Logger;
+  /** PostgreSQL: connections in the pool (an edge node needs few: reads after events, purge confirmations, heartbeats). */
+  readonly poolSize?: number;
   /** PostgreSQL: how often the event log is read without a notification. */
   readonly pollMs?: number;
 }
@@ -20,5 +22,7 @@ export async function openStore(db: string, options: OpenStoreOptions): Promise<
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return openSqliteStore(file);
   }
-  return openPostgresStore(parsePostgresUrl(db), { logger: options.logger.child({ component: 'store' }), pollMs: options.pollMs });
+  return openPostgresStore(parsePostgresUrl(db), {
+    logger: options.logger.child({ component: 'store' }), pollMs: options.pollMs, poolSize: options.poolSize,
+  });
 }

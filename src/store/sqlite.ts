@@ -8,9 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import { migrationsFor } from './migrations.ts';
+import { toNode, toObject, toService, toToken, toVersion } from './rows.ts';
 import {
   StoreConflictError,
-  type FleetRetention, type LiveNodeRow, type NewObjectRow, type NodeRole, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck,
+  type FleetRetention, type LiveNodeRow, type NewObjectRow, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck,
   type ServicePatch, type ServiceRow, type Store, type StoreEvent, type StoreEvents, type StoredVcl, type StoreTx, type TokenRow,
   type VclFileRow, type VersionPatch, type VersionRow,
 } from './store.ts';
@@ -211,7 +212,7 @@ class SqliteTx implements StoreTx {
 
   async getVersionVcl(serviceId: string, version: number): Promise<StoredVcl | null> {
     const row = this.#get('SELECT files, stored_at FROM version_vcl WHERE service_id = ? AND version = ?', serviceId, version);
-    return row === undefined ? null : { files: JSON.parse(str(row.files)) as VclFileRow[], storedAt: str(row.stored_at) };
+    return row === undefined ? null : { files: JSON.parse(String(row.files)) as VclFileRow[], storedAt: String(row.stored_at) };
   }
 
   async insertVersionVcl(serviceId: string, version: number, vcl: StoredVcl): Promise<void> {
@@ -263,7 +264,7 @@ class SqliteTx implements StoreTx {
   }
 
   async listPurgeAcks(purgeId: string): Promise<string[]> {
-    return this.#all('SELECT node_id FROM purge_acks WHERE purge_id = ? ORDER BY node_id', purgeId).map((r) => str(r.node_id));
+    return this.#all('SELECT node_id FROM purge_acks WHERE purge_id = ? ORDER BY node_id', purgeId).map((r) => String(r.node_id));
   }
 
   async pruneFleet(keep: FleetRetention): Promise<void> {
@@ -275,37 +276,4 @@ class SqliteTx implements StoreTx {
   publish(event: StoreEvent): void {
     this.#pending.push(event);
   }
-}
-
-const str = (v: SQLInputValue): string => String(v);
-const strOrNull = (v: SQLInputValue): string | null => (v === null ? null : String(v));
-
-function toService(r: Row): ServiceRow {
-  return { id: str(r.id), name: str(r.name), comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
-}
-
-function toVersion(r: Row): VersionRow {
-  return {
-    serviceId: str(r.service_id), number: Number(r.number), active: Number(r.active) === 1, locked: Number(r.locked) === 1,
-    comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-  };
-}
-
-function toObject(r: Row): ObjectRow {
-  return {
-    serviceId: str(r.service_id), version: Number(r.version), kind: str(r.kind) as ObjectKind, name: str(r.name),
-    data: JSON.parse(str(r.data)) as Record<string, unknown>, createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-    seq: Number(r.seq),
-  };
-}
-
-function toNode(r: Row): NodeRow {
-  return { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
-}
-
-function toToken(r: Row): TokenRow {
-  return {
-    id: str(r.id), hash: str(r.hash), name: strOrNull(r.name), serviceId: strOrNull(r.service_id),
-    readOnly: Number(r.read_only) === 1, createdAt: str(r.created_at),
-  };
 }

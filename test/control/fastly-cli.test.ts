@@ -113,3 +113,14 @@ test('the Fastly CLI v16 purges by key, by a file of keys, by URL (hard and soft
   assert.deepEqual(await states(), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
   assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
 });
+
+test('the Fastly CLI v16 lists the POPs of /datacenters with `fastly pops`', async (t) => {
+  const lq = await startEdgeStack(t, { pop: 'ams' });
+  const { run: fastly } = await fastlyCli(t, lq.apiUrl, TOKEN);
+  const out = await fastly('pops');
+  t.diagnostic(out);
+  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+  assert.deepEqual(rows[0], ['NAME', 'CODE', 'GROUP', 'SHIELD', 'COORDINATES']);
+  assert.deepEqual(rows.slice(1).map((r) => r.slice(0, 2)), [['ams', 'ams']]);
+  assert.match(out, /ams\s+ams\s+.*ams/);
+});

@@ -17,6 +17,7 @@ interface FastlyModule {
   HealthcheckApi: ApiClass;
   DomainApi: ApiClass;
   PurgeApi: ApiClass;
+  PopApi: ApiClass;
 }
 
 const Fastly = createRequire(import.meta.url)('fastly') as FastlyModule;
@@ -116,4 +117,11 @@ test('the fastly JS client v13 purges by one key, by many, by URL and everything
 
   assert.equal((await purge.purgeAll({ service_id: sid })).status, 'ok');
   assert.deepEqual(await states(), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
+});
+
+test('the fastly JS client v13 lists the fleet\'s POPs from /datacenters: code, name and shield are the --pop name', async (t) => {
+  const lq = await startEdgeStack(t, { pop: 'fra' });
+  useLocalApi(t, lq.apiUrl, TOKEN);
+  const pops = await new Fastly.PopApi().listPops({});
+  assert.deepEqual(pops.map((p) => [p.code, p.name, p.shield]), [['fra', 'fra', 'fra']]);
 });

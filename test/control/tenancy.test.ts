@@ -37,7 +37,6 @@ async function world(t: TestContext): Promise<World> {
   const app = buildControlApi({
     store, validator: vclValidator, pop: 'test', egress: ['192.0.2.0/24'], logger: pino({ level: 'silent' }), adminToken: ADMIN,
     health: { snapshot, setAdmin: () => false, on: (e, l) => health.on(e, l), off: (e, l) => health.off(e, l) },
-    purge: async () => {},
     stats: async () => ({ minute: zero(), hour: zero() }),
     // What the POP's Prometheus text holds: every service's series.
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', text: services.map((s) => `lacquer_backend_healthy{service="${s}",backend="F_origin",pop="test"} 1\n`).join('') }),
@@ -120,6 +119,11 @@ const DECISIONS: Record<string, 'public' | ((w: World) => Promise<void>)> = {
   'GET /tokens/self': async (w) => {
     const r = await w.call('GET', '/tokens/self', w.scoped);
     assert.deepEqual([r.status, (r.body as { services: string[] }).services], [200, [w.mine]]);
+  },
+  // The fleet's POPs: nothing of any service.
+  'GET /datacenters': async (w) => {
+    const r = await w.call('GET', '/datacenters', w.scoped);
+    assert.deepEqual([r.status, r.body], [200, []]);
   },
   'GET /current_user': async (w) => {
     const r = await w.call('GET', '/current_user', w.scoped);

@@ -60,3 +60,22 @@ test('a bad value from the environment names the variable, not a flag nobody typ
   // A flag keeps its own name, whatever the environment holds.
   assert.throws(() => resolveServeOptions({ api: 'nope' }, { LACQUER_API: 'http://x' }), new OptionError('--api', 'must be HOST:PORT, got "nope"'));
 });
+
+test('--node-url or LACQUER_NODE_URL is where the fleet reaches this edge; unset, it is known once the edge listens', async () => {
+  assert.equal(resolveServeOptions({}, {}).nodeUrl, null);
+  assert.equal(resolveServeOptions({}, { LACQUER_NODE_URL: 'http://edge1.example:8080' }).nodeUrl, 'http://edge1.example:8080');
+  assert.equal(resolveServeOptions({ nodeUrl: 'https://[2001:db8::1]:8443' }, { LACQUER_NODE_URL: 'http://x:1' }).nodeUrl, 'https://[2001:db8::1]:8443');
+  assert.throws(() => resolveServeOptions({ nodeUrl: 'edge1:8080' }, {}), /--node-url: must be http:\/\/ or https:\/\/ with a host and an optional port only/);
+  assert.throws(() => resolveServeOptions({ nodeUrl: 'http://edge1.example/some/path' }, {}), /--node-url: must be http:\/\/ or https:\/\//);
+  assert.throws(() => resolveServeOptions({}, { LACQUER_NODE_URL: 'nope' }), new OptionError('LACQUER_NODE_URL (--node-url)', 'must be a URL like http://edge1.example:8080, got "nope"'));
+  const { defaultNodeUrl } = await import('../../src/process/node-url.ts');
+  assert.equal(defaultNodeUrl({ host: '127.0.0.1', port: 0 }, 41234), 'http://127.0.0.1:41234');
+  assert.equal(defaultNodeUrl({ host: '::1', port: 8080 }, 8080), 'http://[::1]:8080');
+  assert.equal(defaultNodeUrl({ host: '0.0.0.0', port: 8080 }, 8080), `http://${os.hostname()}:8080`);
+});
+
+test('--db postgres:// is checked at once, and its password never appears in the message', () => {
+  assert.equal(resolveServeOptions({ db: 'postgresql://u:p@db.example:6432/lacquer?sslmode=require' }, {}).db, 'postgresql://u:p@db.example:6432/lacquer?sslmode=require');
+  assert.throws(() => resolveServeOptions({ db: 'postgres://u:s3cret@db.example' }, {}),
+    new OptionError('--db', 'names no database: postgres://user:password@host:5432/database'));
+});

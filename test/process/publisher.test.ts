@@ -56,3 +56,15 @@ test('activations queued together are published in order and end on the last one
   assert.equal(versions.at(-1), 8);
   assert.equal(publisher.published(sid), 8);
 });
+
+test('an activation whose event came while the full load was reading is not undone by the load', async (t) => {
+  const { api, sid, publisher } = await setup(t);
+  const loaded = await activeSources(api.store); // read while version 1 is active
+  await api.store.transaction((tx) => cloneVersion(tx, sid, 1));
+  await api.store.transaction((tx) => activateVersion(tx, sid, 2, vclValidator, null));
+  await publisher.idle();
+  assert.equal(publisher.published(sid), 2);
+  publisher.seed(loaded); // the load finishes after the event was applied
+  assert.equal(publisher.published(sid), 2);
+  assert.deepEqual([...publisher.sources()].map((s) => s.version), [2]);
+});

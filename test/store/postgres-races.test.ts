@@ -81,3 +81,17 @@ test('two control nodes activating one domain in two services at once: one succe
     assert.deepEqual(active.filter(Boolean), [true], `round ${round}: exactly one service has the domain active`);
   }
 });
+
+test('two control nodes adding a backend of the same name at once: one 200, one 409 Duplicate record, one row', async (t) => {
+  const url = await freshDatabase();
+  const [a, b] = [await controlNode(t, url), await controlNode(t, url)];
+  const sid = await service(a, 'names.example');
+  for (let round = 0; round < 8; round++) {
+    const body = { name: `twin${round}`, address: '127.0.0.1', port: 80 + round };
+    const answers = await Promise.all([a, b].map((n) => n.call('POST', `/service/${sid}/version/1/backend`, body)));
+    assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409], JSON.stringify(answers));
+    assert.equal(answers.find((r) => r.status === 409)?.body.msg, 'Duplicate record');
+  }
+  const backends = await ok(a, 'GET', `/service/${sid}/version/1/backend`) as unknown as Array<{ name: string }>;
+  assert.deepEqual(backends.map((x) => x.name).filter((n) => n.startsWith('twin')).sort(), Array.from({ length: 8 }, (_, i) => `twin${i}`));
+});

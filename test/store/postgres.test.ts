@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import pino from 'pino';
-import { openPostgresStore, parsePostgresUrl, StoreConflictError, StoreUnavailableError, type Store, type StoreEvent } from '../../src/store/index.ts';
+import { openPostgresStore, parsePostgresUrl, StoreConflictError, StoreUnavailableError, type PurgeAck, type Store, type StoreEvent } from '../../src/store/index.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { runStoreConformance } from './conformance.ts';
 
@@ -72,6 +72,21 @@ test('an event whose notification was lost is read by the next poll', async (t) 
   await query(url, 'INSERT INTO events (payload, created_at) VALUES ($1, 0)', [JSON.stringify(event)]);
   await waitUntil(() => seen.length === 1, 'the poll delivered it', 2_000);
   assert.deepEqual(seen, [event]);
+});
+
+test('an event or an acknowledgement that is not JSON is skipped, and what follows still arrives', async (t) => {
+  const url = await freshDatabase();
+  const store = await open(url, 50);
+  t.after(() => store.close());
+  const seen: StoreEvent[] = [];
+  const acks: PurgeAck[] = [];
+  store.events.on('event', (e) => seen.push(e));
+  store.events.on('ack', (a) => acks.push(a));
+  await query(url, `INSERT INTO events (payload, created_at) VALUES ('{broken', 0), ('{"type":"activated","serviceId":"next","version":1}', 0)`);
+  await query(url, `SELECT pg_notify('lacquer_acks', '{broken'), pg_notify('lacquer_acks', '{"purgeId":"p","nodeId":"n"}')`);
+  await waitUntil(() => seen.length === 1 && acks.length === 1, 'the good event and acknowledgement arrived', 2_000);
+  assert.deepEqual(seen, [{ type: 'activated', serviceId: 'next', version: 1 }]);
+  assert.deepEqual(acks, [{ purgeId: 'p', nodeId: 'n' }]);
 });
 
 test('a node whose unread events were pruned is told to resync and goes on from the newest event', async (t) => {

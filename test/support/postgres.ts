@@ -32,9 +32,12 @@ export interface PostgresServer {
 }
 
 export interface OwnedPostgresServer extends PostgresServer {
-  /** Stops the server (fast shutdown: open connections are ended) and starts it again on the same port. */
-  restart(): Promise<void>;
-  stop(): Promise<void>;
+  /** Shuts the server down (fast: open connections are ended, the data stays). */
+  shutDown(): Promise<void>;
+  /** Starts it again, on the same port, with the same data. */
+  startUp(): Promise<void>;
+  /** Stops it for good and removes its data. */
+  destroy(): Promise<void>;
 }
 
 let shared: Promise<PostgresServer> | null = null;
@@ -116,11 +119,11 @@ export async function startPostgres(): Promise<OwnedPostgresServer> {
   return {
     adminUrl, port,
     createDatabase: () => createDatabase(adminUrl),
-    async restart() {
+    async shutDown() {
       await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      await start();
     },
-    async stop() {
+    startUp: start,
+    async destroy() {
       process.removeListener('exit', stopNow);
       stopNow();
     },

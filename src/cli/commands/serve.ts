@@ -11,7 +11,7 @@ export function registerServe(program: Command): void {
     .description('run the edge, the control API and health checks')
     .option('--edge <host:port>', 'edge listener (env LACQUER_EDGE, default 127.0.0.1:8080)')
     .option('--api <host:port>', 'control API listener (env LACQUER_API, default 127.0.0.1:8081)')
-    .option('--db <url>', 'sqlite:<file> or postgres://… (env LACQUER_DB, default sqlite:./data/lacquer.db)')
+    .option('--db <url>', 'sqlite:<file>, or postgres://user:password@host:port/database for a fleet (env LACQUER_DB, default sqlite:./data/lacquer.db)')
     .option('--pop <name>', 'name of this POP (env LACQUER_POP, default local)')
     .option('--client-header-timeout <ms>', 'a request head must arrive whole within this, or 408 (env LACQUER_CLIENT_HEADER_TIMEOUT, default 10000)')
     .option('--client-idle-timeout <ms>', 'a keep-alive connection idle this long is closed (env LACQUER_CLIENT_IDLE_TIMEOUT, default 5000)')
@@ -19,6 +19,7 @@ export function registerServe(program: Command): void {
     .option('--client-body-min-rate <bytes/s>', 'the average rate a body must keep up after --client-body-timeout (env LACQUER_CLIENT_BODY_MIN_RATE, default 500)')
     .option('--workers <n>', 'edge worker processes; 0 runs the edge in this process (env LACQUER_WORKERS, default: CPU cores)')
     .option('--role <role>', 'all, edge or control (env LACQUER_ROLE, default all)')
+    .option('--node-url <url>', 'where the rest of the fleet reaches this node\'s edge (env LACQUER_NODE_URL, default http://<edge address>)')
     .option('--token <token>', 'seed an admin API token (env LACQUER_TOKEN; default: created on first start)')
     .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
@@ -37,13 +38,26 @@ export function registerServe(program: Command): void {
         throw err;
       }
       // Loaded here so that every other command starts without the whole server.
-      const [{ createLogger, flushLogs }, { startLacquer }] = await Promise.all([import('../../process/logger.ts'), import('../../process/primary.ts')]);
+      const [{ createLogger, flushLogs }, { startLacquer }, { StoreUnavailableError }] = await Promise.all([
+        import('../../process/logger.ts'), import('../../process/primary.ts'), import('../../store/store.ts'),
+      ]);
       const logger = createLogger({ pop: options.pop }, { level: options.logLevel });
       // DESIGN §4.1: with no --token, the first start creates an admin token, prints it once and
       // writes it to <data dir>/admin-token (mode 0600); later starts read that file.
       const tokenFile = path.join(dataDir(options.db), 'admin-token');
       const firstStart = options.token === null && options.role !== 'edge' && !existsSync(tokenFile);
-      const running = await startLacquer(options, logger);
+      let running;
+      try {
+        running = await startLacquer(options, logger);
+      } catch (err) {
+        // DESIGN.md §4.6: a database that cannot be reached at start is one line and a failed
+        // exit, never a stack trace; the cause is in the log at debug level.
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        logger.debug({ err }, 'could not start');
+        flushLogs();
+        console.error(`lacquer serve: --db: ${err.message}`);
+        process.exit(1);
+      }
       if (firstStart && running.adminToken !== null) {
         console.log(`admin token (shown once; also in ${tokenFile}, mode 0600): ${running.adminToken}`);
       }

@@ -1,36 +1,40 @@
 // Purging through the API (Fastly "Purging": purge_all, purge by one surrogate key or many,
-// purge one URL), and the token check the edge asks for on `PURGE <url>`. The purge itself is
-// applied by the POP's edge workers; the API answers once every worker applied it
-// (DESIGN.md §4.6). The Fastly CLI uses the bulk endpoint for `service purge --key` and
-// `--file`, and `POST /purge/<url>` for `--url`; the fastly JS client has all four.
-import { newPurgeId, type PurgeCommand } from '../../edge/cache/index.ts';
+// purge one URL), and the token check the edge asks for on `PURGE <url>`. The purge is applied
+// by every edge node of every POP; the API answers once every edge node heard from within the
+// last 3 s applied it, saying how many POPs did and which did not confirm in time
+// (DESIGN.md §4.6, ../fleet-purge.ts): `{"status":"ok","id":…,"pops":N,"skipped_pops":[…]}`.
+// The bulk endpoint answers Fastly's `{key: id}` map, after the same wait. The Fastly CLI uses
+// the bulk endpoint for `service purge --key` and `--file`, and `POST /purge/<url>` for
+// `--url`; the fastly JS client has all four; both read `status` and `id` and ignore the rest.
+import { newPurgeId } from '../../edge/cache/index.ts';
 import type { Store } from '../../store/index.ts';
 import { authenticate, authorize } from '../auth.ts';
 import { ApiError } from '../errors.ts';
+import type { FleetPurge, PurgeOutcome } from '../fleet-purge.ts';
 import type { RouteTable } from '../routes.ts';
 import { requireService } from '../versions.ts';
 import type { ControlDeps } from './deps.ts';
 
-/** Applies a purge in every edge worker of this POP and resolves when all did. */
-export type PurgeFanout = (command: PurgeCommand) => Promise<void>;
+function answer(id: string, outcome: PurgeOutcome): Record<string, unknown> {
+  return { status: 'ok', id, pops: outcome.pops, skipped_pops: outcome.skippedPops };
+}
 
-export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: string, fanout: PurgeFanout): void {
+export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: string, purge: FleetPurge): void {
   const soft = (headers: Readonly<Record<string, string | undefined>>): boolean => headers['fastly-soft-purge']?.trim() === '1';
 
   routes.add({ method: 'POST', url: '/service/:service_id/purge_all', summary: 'Purge every object of the service (Fastly-Soft-Purge: 1 marks them stale)', tag: 'purge', access: 'write' },
     async ({ params, headers }) => {
       await deps.store.transaction((tx) => requireService(tx, params.service_id));
       const id = newPurgeId(pop);
-      await fanout({ kind: 'all', id, serviceId: params.service_id, soft: soft(headers) });
-      return { status: 'ok', id };
+      return answer(id, await purge([{ serviceId: params.service_id, command: { kind: 'all', id, serviceId: params.service_id, soft: soft(headers) } }]));
     });
 
   routes.add({ method: 'POST', url: '/service/:service_id/purge/:surrogate_key', summary: 'Purge every object whose Surrogate-Key has this key', tag: 'purge', access: 'write' },
     async ({ params, headers }) => {
       await deps.store.transaction((tx) => requireService(tx, params.service_id));
       const id = newPurgeId(pop);
-      await fanout({ kind: 'surrogate-key', id, serviceId: params.service_id, surrogateKey: params.surrogate_key, soft: soft(headers) });
-      return { status: 'ok', id };
+      const command = { kind: 'surrogate-key' as const, id, serviceId: params.service_id, surrogateKey: params.surrogate_key, soft: soft(headers) };
+      return answer(id, await purge([{ serviceId: params.service_id, command }]));
     });
 
   routes.add({
@@ -41,7 +45,9 @@ export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: 
     await deps.store.transaction((tx) => requireService(tx, params.service_id));
     const ids: Record<string, string> = {};
     for (const key of keys) ids[key] = newPurgeId(pop);
-    await Promise.all(keys.map((key) => fanout({ kind: 'surrogate-key', id: ids[key], serviceId: params.service_id, surrogateKey: key, soft: soft(headers) })));
+    await purge(keys.map((key) => ({
+      serviceId: params.service_id, command: { kind: 'surrogate-key', id: ids[key], serviceId: params.service_id, surrogateKey: key, soft: soft(headers) },
+    })));
     return ids;
   });
 
@@ -53,9 +59,12 @@ export function registerPurgeRoutes(routes: RouteTable, deps: ControlDeps, pop: 
     const services = await deps.store.transaction((tx) => tx.servicesWithActiveDomain(target.domain));
     if (services.length === 0) throw new ApiError('notFound', `cached_url: no active service has the domain "${target.domain}"`);
     for (const serviceId of services) authorize(token!, 'write', serviceId);
-    const id = newPurgeId(pop);
-    await Promise.all(services.map((serviceId) => fanout({ kind: 'url', id, serviceId, host: target.host, url: target.url, soft: soft(headers) })));
-    return { status: 'ok', id };
+    // One id per service: each edge node confirms each one once it applied it. The answer
+    // names the first; a domain is active in one service only, so there is normally one.
+    const purges = services.map((serviceId) => ({
+      serviceId, command: { kind: 'url' as const, id: newPurgeId(pop), serviceId, host: target.host, url: target.url, soft: soft(headers) },
+    }));
+    return answer(purges[0].command.id, await purge(purges));
   });
 }
 

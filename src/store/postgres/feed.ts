@@ -103,7 +103,10 @@ export class EventFeed {
     client.on('end', () => this.#lost(new Error('the listening connection ended')));
     client.on('notification', (n) => {
       if (n.channel === EVENTS_CHANNEL) this.read();
-      else if (n.channel === ACKS_CHANNEL && n.payload !== undefined) this.#o.ack(JSON.parse(n.payload) as PurgeAck);
+      else if (n.channel === ACKS_CHANNEL && n.payload !== undefined) {
+        const ack = parsed<PurgeAck>(n.payload);
+        if (ack !== null) this.#o.ack(ack);
+      }
     });
     try {
       await client.connect();
@@ -140,7 +143,10 @@ export class EventFeed {
       });
       for (const row of rows) {
         this.#last = Number(row.id);
-        this.#o.deliver(this.#last, JSON.parse(row.payload) as StoreEvent);
+        const event = parsed<StoreEvent>(row.payload);
+        // Written by a node of this fleet; one that is not JSON is skipped, not read forever.
+        if (event === null) this.#o.logger.error({ id: this.#last }, 'skipped an event that is not JSON');
+        else this.#o.deliver(this.#last, event);
       }
       if (rows.length < BATCH || this.#closed) return;
     }
@@ -190,5 +196,14 @@ export class EventFeed {
     this.#downSince = null;
     this.#o.logger.info({ db: this.#o.target.label, downMs }, 'database reachable again: catching up on the fleet\'s events');
     this.read();
+  }
+}
+
+/** `text` as JSON, or null. The store wrote it; this only keeps a broken row from stopping the feed. */
+function parsed<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
   }
 }

@@ -55,7 +55,9 @@ export async function openPostgresStore(target: PostgresTarget, options: Postgre
     return store;
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw isUnavailable(err) ? new StoreUnavailableError(`cannot reach PostgreSQL at ${target.label}: ${describe(err)}`, { cause: err }) : err;
+    // One line an operator can act on (`lacquer serve` prints it): refused, wrong password, no such database.
+    const what = isUnavailable(err) ? 'cannot reach' : 'cannot open';
+    throw new StoreUnavailableError(`${what} PostgreSQL at ${target.label}: ${describe(err)}`, { cause: err });
   }
 }
 
@@ -110,12 +112,16 @@ class PostgresStore implements Store {
     try {
       const tx = new PostgresTx(client);
       let result: T;
+      let ids: number[] = [];
       try {
         result = await fn(tx);
-        const ids = await this.#writeEvents(client, tx);
-        await client.query('COMMIT');
+        ids = await this.#writeEvents(client, tx);
+        // Marked before COMMIT: the feed may read them back before COMMIT's answer comes here.
         for (const id of ids) this.#emitted.add(id);
+        await client.query('COMMIT');
       } catch (err) {
+        // Rolled back (or unknown): ids that never commit are never read, so nothing waits for them.
+        for (const id of ids) this.#emitted.delete(id);
         await client.query('ROLLBACK').catch((rollbackErr: unknown) => { broken = rollbackErr as Error; });
         if (isUnavailable(err)) broken = err as Error;
         throw storeError(err, 'transaction');

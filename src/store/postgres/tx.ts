@@ -10,7 +10,7 @@ import {
   type ServicePatch, type ServiceRow, type StoreEvent, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow,
   type VersionPatch, type VersionRow,
 } from '../store.ts';
-import { toNode, toObject, toService, toToken, toVersion, type Row } from './rows.ts';
+import { toNode, toObject, toService, toToken, toVersion, type Row } from '../rows.ts';
 import { NOW_MS, run, type SqlValue } from './sql.ts';
 
 /** NOTIFY channels (src/store/postgres/feed.ts listens on both). */

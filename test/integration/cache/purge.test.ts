@@ -102,7 +102,7 @@ test('purge by Surrogate-Key removes exactly the objects tagged with that key, o
   assert.equal(delivered.headers['surrogate-key'], undefined);
 });
 
-test('purge_all removes every object of the service and no other; without a token it is 401', async (t) => {
+test('purge_all removes every object of the service and no other, answering pops 1; without a token it is 401', async (t) => {
   const lq = await startEdgeStack(t);
   const o = await taggedOrigin(t);
   const backends = [{ name: 'o', address: '127.0.0.1', port: o.port }];
@@ -116,7 +116,8 @@ test('purge_all removes every object of the service and no other; without a toke
   assert.deepEqual(await cacheStates(lq, 'all.example', ['/1', '/2', '/3']), ['HIT', 'HIT', 'HIT']);
 
   const purged = await lq.apiOk('POST', `/service/${sid}/purge_all`) as { status: string; id: string };
-  assert.equal(purged.status, 'ok');
+  // DESIGN.md §4.6's answer: one node with SQLite is a fleet of one POP, which applied it.
+  assert.deepEqual(purged, { status: 'ok', id: purged.id, pops: 1, skipped_pops: [] });
   assert.deepEqual(await cacheStates(lq, 'all.example', ['/1', '/2', '/3']), ['MISS', 'MISS', 'MISS']);
   assert.deepEqual(await cacheStates(lq, 'keep.example', ['/1']), ['HIT']);
 });

@@ -1,6 +1,6 @@
-// PostgreSQL rows as the Store's types. Flags are INTEGER 0/1 and JSON is TEXT, as in SQLite
-// (one schema for both, src/store/migrations/); BIGINT columns arrive as strings.
-import type { NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, TokenRow, VersionRow } from '../store.ts';
+// Rows as the Store's types, for both stores: one schema (./migrations/), where flags are
+// INTEGER 0/1 and JSON is TEXT; PostgreSQL hands BIGINT columns over as strings.
+import type { NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, TokenRow, VersionRow } from './store.ts';
 
 export type Row = Record<string, unknown>;
 
