@@ -23,7 +23,7 @@
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
-import type { CompiledService } from '../vcl/compiled.ts';
+import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';

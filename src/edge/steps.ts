@@ -2,7 +2,7 @@
 // rules every step follows — run one VCL phase, accept only the actions that phase may return
 // (anything else is a bug and fails loudly), and drop a backend response that will not be
 // delivered.
-import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
+import type { Action, CompiledService, Phase } from '../vcl/index.ts';
 import type { RequestContext } from './context.ts';
 import type { Delivery } from './respond.ts';
 

@@ -1,14 +1,13 @@
 // API objects → Fastly VCL. DESIGN.md §1: typed API objects → VCL syntax tree → printed text;
 // nothing from the API reaches the text except as a node the printer writes (one quoting
-// rule, src/vcl/print.ts quoteString). The text produced here is exactly what runs: the edge
+// rule, src/vcl/syntax/print.ts quoteString). The text produced here is exactly what runs: the edge
 // compiles it like any user VCL, activation stores it with the version, and
 // GET …/generated_vcl returns it unchanged.
 //
 // Custom VCL is the user's own text. Its `#FASTLY <phase>` lines are expanded at the text level,
 // as Fastly's macro expansion does, with the phase's statements printed from the tree.
-import type * as A from '../vcl/ast.ts';
-import * as B from '../vcl/ast-build.ts';
-import { print, printStatements } from '../vcl/print.ts';
+import type * as A from '../vcl/syntax/index.ts';
+import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
 import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { backend, director, healthcheck, parseRecord, settings, vcl, type RecordOf, type ResourceBase } from '../../src/model/api/index.ts';
 import { backendVclName, expandMacros, generateVcl, type VersionConfig } from '../../src/model/generate.ts';
-import * as B from '../../src/vcl/ast-build.ts';
+import { build as B } from '../../src/vcl/index.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkText, expectDiagnostic, OK_BACKEND as B, short } from './check-golden.ts';
-import { check, checkProgram, summarize } from '../../src/vcl/check.ts';
-import { parse } from '../../src/vcl/parser.ts';
-import { parseWithIncludesFromMap } from '../../src/vcl/include.ts';
-import { checkCatalogue } from '../../src/vcl/check-catalogue.ts';
+import { check, checkProgram, summarize } from '../../src/vcl/check/check.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { parseWithIncludesFromMap } from '../../src/vcl/syntax/include.ts';
+import { checkCatalogue } from '../../src/vcl/check/catalogue.ts';
 
 // One row per case: the code it is about, the input, every diagnostic expected.
 const CASES: readonly (readonly [string, string, readonly string[]])[] = [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND, bereq, beresp, compileErrors, compileUnchecked, compileVcl, makeContext, obj, resp } from './helpers/context.ts';
-import type { Phase } from '../../src/vcl/compiled.ts';
+import type { Phase } from '../../src/vcl/compile/compiled.ts';
 import { VclRuntimeError } from '../../src/vcl/runtime/phases.ts';
 
 test('phases without a subroutine end with Fastly\'s default actions', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as A from '../../src/vcl/ast.ts';
-import { parse } from '../../src/vcl/parser.ts';
+import type * as A from '../../src/vcl/syntax/ast.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
 import { expectDiagnostic, expectParse, formatShort, withoutOffsets } from './golden.ts';
 
 const expressions: Array<[string, string]> = [

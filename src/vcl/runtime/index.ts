@@ -1,5 +1,5 @@
 // Public surface of the VCL runtime, for the edge's pipeline: the phase table, the error a
-// broken invariant throws, and how values print. Compilation itself is src/vcl/compile.ts.
+// broken invariant throws, and how values print. Compilation itself is src/vcl/compile/.
 export { PHASES, ALLOWED_ACTIONS, defaultAction, VclRuntimeError } from './phases.ts';
 export { formatValue } from './value.ts';
 export { compileRegex, translatePcre, RegexLimitError, REGEX_V8_FLAGS } from './regex/index.ts';
@@ -7,5 +7,3 @@ export { BUILTINS } from './functions.ts';
 export type { VclTable } from './functions.ts';
 export { resolveVariable } from './variables.ts';
 export type { Variable, VariableEnv } from './variables.ts';
-export { compileCatalogue } from './diagnostics.ts';
-export type { CompileCode } from './diagnostics.ts';

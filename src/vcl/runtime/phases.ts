@@ -2,7 +2,7 @@
 // when it ends without one. Sources: Fastly's VCL reference for each subroutine
 // (https://www.fastly.com/documentation/reference/vcl/subroutines/) and the boilerplate VCL
 // Fastly documents (https://www.fastly.com/documentation/guides/vcl/using/#the-vcl-boilerplate).
-import type { Action, Phase, VclContext } from '../compiled.ts';
+import type { Action, Phase, VclContext } from '../compile/compiled.ts';
 
 export const PHASES: readonly Phase[] = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'];
 

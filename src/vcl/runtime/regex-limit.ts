@@ -10,7 +10,7 @@
 //
 // vcl_hash, vcl_error, vcl_deliver and vcl_log cannot go to vcl_error: there the subroutine
 // stops and the phase ends as if it had returned nothing (its default action).
-import type { Action, Phase, VclContext } from '../compiled.ts';
+import type { Action, Phase, VclContext } from '../compile/compiled.ts';
 import { ALLOWED_ACTIONS } from './phases.ts';
 import type { RegexLimitError } from './regex/index.ts';
 

@@ -10,7 +10,7 @@
 //   non-zero.
 // - numeric assignments convert between INTEGER, FLOAT and RTIME; FLOAT → INTEGER rounds
 //   to the nearest integer (Fastly, "Local variables", numeric variables).
-import type { VclContext } from '../compiled.ts';
+import type { VclContext } from '../compile/compiled.ts';
 import type { VclType } from './types.ts';
 import { isNumeric } from './types.ts';
 

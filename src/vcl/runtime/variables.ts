@@ -1,9 +1,9 @@
 // Fastly's predefined variables that lacquer runs, each resolved at compile time to a
 // getter and (where VCL may write it) a setter closure, so a request never looks a
 // variable up by name. Which subroutine may read or write which variable is the checker's
-// business (src/vcl/symbols.ts); this table is about how, not where.
+// business (src/vcl/language/variables.ts); this table is about how, not where.
 // Reference: https://www.fastly.com/documentation/reference/vcl/variables/
-import type { VclContext } from '../compiled.ts';
+import type { VclContext } from '../compile/compiled.ts';
 import type { Eval, Frame } from './value.ts';
 import type { VclType } from './types.ts';
 import { BAGS, getSubfield, setSubfield, subfieldSeparator, unsetSubfield } from './headers.ts';

@@ -1,10 +1,10 @@
 // A small in-memory VclContext for compiler tests (the edge provides the real one).
 import assert from 'node:assert/strict';
-import type { CompiledService, HeaderBag, ServiceSource, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../../../src/vcl/compiled.ts';
-import { compileDeclarations, compileService } from '../../../src/vcl/compile.ts';
-import { parseWithIncludesFromMap } from '../../../src/vcl/include.ts';
-import type { Diagnostic } from '../../../src/vcl/diagnostics.ts';
-import type { CompileOptions, CompileResult } from '../../../src/vcl/compile.ts';
+import type { CompiledService, HeaderBag, ServiceSource, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../../../src/vcl/compile/compiled.ts';
+import { compileDeclarations, compileService } from '../../../src/vcl/compile/compile.ts';
+import { parseWithIncludesFromMap } from '../../../src/vcl/syntax/include.ts';
+import type { Diagnostic } from '../../../src/vcl/syntax/diagnostics.ts';
+import type { CompileOptions, CompileResult } from '../../../src/vcl/compile/compile.ts';
 
 /** Case-insensitive headers; `add` keeps several lines, `get` joins them with ", " (RFC 9110 §5.3). */
 export class MemoryHeaders implements HeaderBag {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { BACKEND, compileVcl, makeContext } from '../helpers/context.ts';
-import { FUNCTIONS } from '../../../src/vcl/functions.ts';
+import { FUNCTIONS } from '../../../src/vcl/language/functions.ts';
 import { BUILTINS } from '../../../src/vcl/runtime/functions.ts';
 import { statusMatches } from '../../../src/vcl/runtime/strings.ts';
 

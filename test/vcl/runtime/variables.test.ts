@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND, bereq, beresp, compileVcl, makeContext, obj, resp } from '../helpers/context.ts';
-import { VARIABLES } from '../../../src/vcl/symbols.ts';
+import { VARIABLES } from '../../../src/vcl/language/variables.ts';
 import { resolveVariable } from '../../../src/vcl/runtime/variables.ts';
 
 const env = { defaultBackend: 'F_origin', backends: new Set(['F_origin']) };

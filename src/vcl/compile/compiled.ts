@@ -1,4 +1,4 @@
-// The contract between the VCL compiler (src/vcl/compile.ts) and the edge (src/edge/pipeline.ts).
+// The contract between the VCL compiler (src/vcl/compile/compile.ts) and the edge (src/edge/pipeline.ts).
 //
 // A CompiledService is built once per activation from checked VCL and is immutable: the edge
 // swaps whole services atomically, so a request keeps the service it started with. The
@@ -6,8 +6,8 @@
 // text at request time. The edge owns the VclContext (one per request, inside its
 // RequestContext) and the compiled code only reads and writes through it.
 
-import type { BackendDefinition } from '../model/backend.ts';
-import type { DirectorDefinition } from '../model/director.ts';
+import type { BackendDefinition } from '../../model/backend.ts';
+import type { DirectorDefinition } from '../../model/director.ts';
 
 /** Fastly's subroutines, in the order a request meets them. */
 export type Phase = 'recv' | 'hash' | 'hit' | 'miss' | 'pass' | 'fetch' | 'error' | 'deliver' | 'log';
@@ -120,7 +120,7 @@ export interface CompiledService {
  * What activation hands to every POP: the VCL that will run (the generated main file and any
  * custom files it includes), the service's domains and settings. It is plain data so it can
  * cross process boundaries (node:cluster IPC, PostgreSQL NOTIFY payloads); each edge worker
- * compiles it itself with `compileService(source)` from src/vcl/compile.ts.
+ * compiles it itself with `compileService(source)` from src/vcl/compile/compile.ts.
  */
 export interface ServiceSource {
   readonly serviceId: string;

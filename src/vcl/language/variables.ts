@@ -9,9 +9,9 @@
 // lifecycle table there gives the families: req.* R/W everywhere; bereq.* R/W in miss and
 // pass, R in fetch; beresp.* R/W in fetch; obj.* R in hit, R/W in error; resp.* R/W in
 // deliver, R in log.
-import type { Phase } from './compiled.ts';
-import { ALL_PHASES } from './symbol-types.ts';
-import type { VclType } from './symbol-types.ts';
+import type { Phase } from '../compile/compiled.ts';
+import { ALL_PHASES } from './types.ts';
+import type { VclType } from './types.ts';
 
 export interface VariableSpec {
   /** A name (`req.url`) or a pattern: `*` is any rest (`req.http.*`), `{name}` a VCL name, `{N}` digits. */

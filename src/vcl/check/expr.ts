@@ -4,17 +4,17 @@
 // and get the right number of arguments. Each expression's type is inferred where it is
 // evident (literals, variables, function results) so assignments can be checked cheaply;
 // `null` means "not evident" and is never reported.
-import type * as A from './ast.ts';
-import type { Phase } from './compiled.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
-import type { ProgramSummary } from './check-summary.ts';
-import * as C from './check-catalogue.ts';
-import { lookupVariable } from './symbols.ts';
-import type { VariableSpec } from './symbols.ts';
-import { arity, lookupFunction } from './functions.ts';
-import { isAssignable, phaseOfSub, valueType } from './symbol-types.ts';
-import type { VclType } from './symbol-types.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Phase } from '../compile/compiled.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import type { ProgramSummary } from './summary.ts';
+import * as C from './catalogue.ts';
+import { lookupVariable } from '../language/variables.ts';
+import type { VariableSpec } from '../language/variables.ts';
+import { arity, lookupFunction } from '../language/functions.ts';
+import { isAssignable, phaseOfSub, valueType } from '../language/types.ts';
+import type { VclType } from '../language/types.ts';
 
 export type UseKind = 'backend' | 'acl' | 'table';
 
@@ -110,7 +110,7 @@ function checkMatch(scope: Scope, e: A.BinaryExpression): void {
 function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
   const name = call.callee.name;
   // A custom subroutine with a return type is called like a function (`is_mobile()`); the
-  // call graph (check-calls.ts) already accounts for it.
+  // call graph (./calls.ts) already accounts for it.
   const sub = scope.summary.subs.get(name);
   if (sub !== undefined && sub.node.returnType !== null) {
     for (const arg of call.arguments) checkExpr(scope, arg);

@@ -1,6 +1,6 @@
 // The control plane's validator: the same parse → check → compile path an edge worker runs,
 // so a version that validates is a version every POP can run (DESIGN.md §1: one door).
-import type { Diagnostic } from './diagnostics.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
 import { compileService } from './compile.ts';
 
 export interface ValidatedFile {

@@ -6,17 +6,17 @@
 // is), report duplicates, check each declaration, build the call graph (phases of custom
 // subroutines, recursion), check each subroutine with the permissions of its phases, then
 // warn about declarations nothing uses. Diagnostics come back in file order, then by offset.
-import type * as A from './ast.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import * as C from './check-catalogue.ts';
-import { checkBackend } from './check-backend.ts';
-import { checkDirector } from './check-director.ts';
-import { buildCallGraph } from './check-calls.ts';
-import { checkStatements, collectLocals } from './check-sub.ts';
-import type { Scope, UseKind } from './check-expr.ts';
-import { programDeclarations, summarize } from './check-summary.ts';
-import type { CheckInput, ProgramSummary, Sourced } from './check-summary.ts';
-import { ALL_PHASES, phaseOfSub } from './symbol-types.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import * as C from './catalogue.ts';
+import { checkBackend } from './backend.ts';
+import { checkDirector } from './director.ts';
+import { buildCallGraph } from './calls.ts';
+import { checkStatements, collectLocals } from './sub.ts';
+import type { Scope, UseKind } from './expr.ts';
+import { programDeclarations, summarize } from './summary.ts';
+import type { CheckInput, ProgramSummary, Sourced } from './summary.ts';
+import { ALL_PHASES, phaseOfSub } from '../language/types.ts';
 
 export interface CheckOptions {
   /** Report unused declarations (default true). */
@@ -112,7 +112,7 @@ export function check(input: CheckInput, opts: CheckOptions = {}): Diagnostic[] 
   return checkProgram(input, opts).diagnostics;
 }
 
-export { summarize } from './check-summary.ts';
-export type { CheckInput, ProgramFile, ProgramSummary, BackendSummary, DirectorSummary, PropertyValue, Located } from './check-summary.ts';
-export { checkCatalogue } from './check-catalogue.ts';
-export type { CheckCode } from './check-catalogue.ts';
+export { summarize } from './summary.ts';
+export type { CheckInput, ProgramFile, ProgramSummary, BackendSummary, DirectorSummary, PropertyValue, Located } from './summary.ts';
+export { checkCatalogue } from './catalogue.ts';
+export type { CheckCode } from './catalogue.ts';

@@ -2,17 +2,17 @@
 // declarations (tables, ACLs, subroutines, backends) and the subroutine's own locals.
 // Locals get frame slots here, at compile time; at run time each invocation of a
 // subroutine allocates one array, so `var.x` is an index, never a string lookup.
-import type { VclContext } from '../compiled.ts';
-import type { Diagnostic, DiagnosticArgs } from '../diagnostics.ts';
-import type { SourceFile } from '../source.ts';
-import type { Action } from '../compiled.ts';
-import type { VclTable } from './functions.ts';
-import type { VclType } from './types.ts';
-import type { VariableEnv } from './variables.ts';
+import type { VclContext } from './compiled.ts';
+import type { Diagnostic, DiagnosticArgs } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import type { Action } from './compiled.ts';
+import type { VclTable } from '../runtime/functions.ts';
+import type { VclType } from '../runtime/types.ts';
+import type { VariableEnv } from '../runtime/variables.ts';
 import type { CompileCode } from './diagnostics.ts';
 import { compileDiagnostic } from './diagnostics.ts';
-import type { VclRegex } from './regex/index.ts';
-import { compileRegex } from './regex/index.ts';
+import type { VclRegex } from '../runtime/regex/index.ts';
+import { compileRegex } from '../runtime/regex/index.ts';
 
 /** Ends a subroutine without an action: `return;`, or a typed sub's `return expr;`. */
 export const RETURN = 1;

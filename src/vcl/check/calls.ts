@@ -3,12 +3,12 @@
 // subroutine is checked with the permissions of every phase that calls it (as Varnish's
 // lib/libvcc/vcc_xref.c vcc_CheckUses), unknown callees, and recursion, which Fastly rejects
 // ("Fastly VCL does not support recursion", subroutines reference).
-import type * as A from './ast.ts';
-import type { Phase } from './compiled.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import type { Located } from './check-summary.ts';
-import * as C from './check-catalogue.ts';
-import { phaseOfSub } from './symbol-types.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Phase } from '../compile/compiled.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { Located } from './summary.ts';
+import * as C from './catalogue.ts';
+import { phaseOfSub } from '../language/types.ts';
 
 export interface CallSite {
   readonly callee: string;

@@ -5,24 +5,24 @@
 //
 // Like Fastly, several `sub vcl_recv { … }` definitions (e.g. across included files) are
 // concatenated in the order they appear and run as one subroutine.
-import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration } from '../ast.ts';
-import type { Action, Phase, VclContext } from '../compiled.ts';
-import type { Diagnostic } from '../diagnostics.ts';
-import type { SourceFile } from '../source.ts';
-import type { VclTable } from './functions.ts';
-import type { VclType } from './types.ts';
-import { VCL_TYPES } from './types.ts';
-import type { VariableEnv } from './variables.ts';
+import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration } from '../syntax/ast.ts';
+import type { Action, Phase, VclContext } from './compiled.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import type { VclTable } from '../runtime/functions.ts';
+import type { VclType } from '../runtime/types.ts';
+import { VCL_TYPES } from '../runtime/types.ts';
+import type { VariableEnv } from '../runtime/variables.ts';
 import type { CompileUnit, Completion, SubFn, SubHandle } from './scope.ts';
 import { RETURN, SubScope } from './scope.ts';
-import { compileAcl } from './acl.ts';
+import { compileAcl } from '../runtime/acl.ts';
 import { compileDiagnostic } from './diagnostics.ts';
 import { compileExpr } from './expr.ts';
-import { convert } from './value.ts';
+import { convert } from '../runtime/value.ts';
 import { compileBlock } from './statements.ts';
-import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from './phases.ts';
-import { RegexLimitError } from './regex/index.ts';
-import { regexLimitExceeded } from './regex-limit.ts';
+import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from '../runtime/phases.ts';
+import { RegexLimitError } from '../runtime/regex/index.ts';
+import { regexLimitExceeded } from '../runtime/regex-limit.ts';
 
 /** A declaration with the source it came from (includes already expanded, in order). */
 export interface ProgramDeclaration {

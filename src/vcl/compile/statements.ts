@@ -4,17 +4,17 @@
 // that the enclosing block resolves to the label's position.
 import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
-import type { AssignmentOperator, Block, Expression, Identifier, Statement } from '../ast.ts';
-import type { Action } from '../compiled.ts';
-import type { Compiled, Eval, Frame } from './value.ts';
-import { asBool, asText, convert } from './value.ts';
-import type { VclType } from './types.ts';
-import { LOCAL_TYPES, zeroValue } from './types.ts';
+import type { AssignmentOperator, Block, Expression, Identifier, Statement } from '../syntax/ast.ts';
+import type { Action } from './compiled.ts';
+import type { Compiled, Eval, Frame } from '../runtime/value.ts';
+import { asBool, asText, convert } from '../runtime/value.ts';
+import type { VclType } from '../runtime/types.ts';
+import { LOCAL_TYPES, zeroValue } from '../runtime/types.ts';
 import { compileExpr, compileName, POISON } from './expr.ts';
-import { resolveVariable } from './variables.ts';
+import { resolveVariable } from '../runtime/variables.ts';
 import type { Completion, GotoSignal, SubScope } from './scope.ts';
 import { RETURN } from './scope.ts';
-import type { VclContext } from '../compiled.ts';
+import type { VclContext } from './compiled.ts';
 import { compileAssign } from './assign.ts';
 
 export type StatementFn = (ctx: VclContext, frame: Frame) => Completion;

@@ -1,6 +1,6 @@
 // VCL value types and the subroutines a variable or statement may appear in.
 // Types follow Fastly's type reference (https://www.fastly.com/documentation/reference/vcl/types/).
-import type { Phase } from './compiled.ts';
+import type { Phase } from '../compile/compiled.ts';
 
 /**
  * A VCL value type. `HEADER` is a STRING that lives in a header collection: it can also be

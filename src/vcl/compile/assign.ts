@@ -2,13 +2,13 @@
 // The target is resolved to a setter once; compound operators read through the getter.
 // INTEGER arithmetic truncates toward zero like C; division or remainder by zero leaves
 // the target unchanged and sets fastly.error to EDOM, as Fastly does for its math errors.
-import type { AssignmentOperator, Expression, Identifier, Node } from '../ast.ts';
-import type { VclContext } from '../compiled.ts';
-import type { Eval, Frame } from './value.ts';
-import { asText, convert } from './value.ts';
-import type { VclType } from './types.ts';
+import type { AssignmentOperator, Expression, Identifier, Node } from '../syntax/ast.ts';
+import type { VclContext } from './compiled.ts';
+import type { Eval, Frame } from '../runtime/value.ts';
+import { asText, convert } from '../runtime/value.ts';
+import type { VclType } from '../runtime/types.ts';
 import { compileExpr, POISON } from './expr.ts';
-import { resolveVariable } from './variables.ts';
+import { resolveVariable } from '../runtime/variables.ts';
 import type { Completion, SubScope } from './scope.ts';
 
 type Fn = (ctx: VclContext, frame: Frame) => Completion;

@@ -6,7 +6,7 @@
 // Source: Fastly's function reference, https://www.fastly.com/documentation/reference/vcl/functions/
 // (one page per function, "Format: RETURN name(TYPE arg, …)"). Only functions whose
 // signature we are sure of are listed; an unlisted name is reported as unknown.
-import type { VclType } from './symbol-types.ts';
+import type { VclType } from './types.ts';
 
 export interface ArgumentSpec {
   readonly name: string;

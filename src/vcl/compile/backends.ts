@@ -6,13 +6,13 @@
 // window 8, threshold 3, interval 5 s, timeout 2 s, expected 200, initial = threshold − 1,
 // clamped to threshold) and lib/libvcc/vcc_backend.c (a `.threshold` without `.window`
 // gives window = threshold + 1).
-import type { BackendDeclaration, DirectorDeclaration, Expression, ObjectValue, Property } from './ast.ts';
-import type { BackendDefinition, ProbeDefinition, TlsVersion } from '../model/backend.ts';
-import { BACKEND_DEFAULTS, PROBE_DEFAULTS, defaultProbeRequest } from '../model/backend.ts';
-import type { DirectorDefinition, DirectorMember, DirectorType } from '../model/director.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
-import { compileDiagnostic } from './runtime/diagnostics.ts';
+import type { BackendDeclaration, DirectorDeclaration, Expression, ObjectValue, Property } from '../syntax/ast.ts';
+import type { BackendDefinition, ProbeDefinition, TlsVersion } from '../../model/backend.ts';
+import { BACKEND_DEFAULTS, PROBE_DEFAULTS, defaultProbeRequest } from '../../model/backend.ts';
+import type { DirectorDefinition, DirectorMember, DirectorType } from '../../model/director.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import { compileDiagnostic } from './diagnostics.ts';
 
 /** The name src/model/generate.ts gives the director of `auto_loadbalance` backends (Fastly's own name). */
 export const AUTO_DIRECTOR = 'autodirector_';

@@ -1,10 +1,10 @@
-// Compile diagnostics. The checker (src/vcl/check.ts) rejects almost everything first, with
+// Compile diagnostics. The checker (src/vcl/check/) rejects almost everything first, with
 // better messages; these are the compiler's own last line, for what only code generation
 // finds out (a regex JS cannot run) and for anything the checker let through that the
 // runtime cannot run. Same shape as the front end's catalogue (diagnostics.ts).
-import type { Diagnostic, DiagnosticArgs } from '../diagnostics.ts';
-import { makeDiagnostic } from '../diagnostics.ts';
-import type { SourceFile } from '../source.ts';
+import type { Diagnostic, DiagnosticArgs } from '../syntax/diagnostics.ts';
+import { makeDiagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
 
 export const compileCatalogue = {
   'compile/unknown-variable': { severity: 'error', message: 'lacquer does not run the variable {name}' },

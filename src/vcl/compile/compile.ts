@@ -2,17 +2,17 @@
 // a CompiledService, built once per activation and immutable afterwards (compiled.ts).
 // Pipeline: parse every file with includes resolved from `source.files` → check the whole
 // program → refuse on any error → turn backend/director declarations into definitions
-// (backends.ts) → compile the subroutines into closures (runtime/program.ts).
+// (backends.ts) → compile the subroutines into closures (./program.ts).
 // No user text is ever evaluated with eval/new Function: the output is closures only.
-import type { BackendDefinition } from '../model/backend.ts';
-import type { DirectorDefinition } from '../model/director.ts';
+import type { BackendDefinition } from '../../model/backend.ts';
+import type { DirectorDefinition } from '../../model/director.ts';
 import type { CompiledService, ServiceSource } from './compiled.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import { parseWithIncludesFromMap } from './include.ts';
-import { check } from './check.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import { parseWithIncludesFromMap } from '../syntax/include.ts';
+import { check } from '../check/check.ts';
 import { AUTO_DIRECTOR, compileBackend, compileDirector } from './backends.ts';
-import { compileProgram } from './runtime/program.ts';
-import type { ProgramDeclaration } from './runtime/program.ts';
+import { compileProgram } from './program.ts';
+import type { ProgramDeclaration } from './program.ts';
 
 export interface CompileOptions {
   /** share_key of a backend that declares none; defaults to the service id (Fastly's API default). */

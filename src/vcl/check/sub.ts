@@ -5,15 +5,15 @@
 // Return actions per subroutine are Fastly's (https://www.fastly.com/documentation/reference/vcl/
 // request-lifecycle/ and each subroutine's page): `error` and `restart` count as actions, so
 // the `error` and `restart` statements are checked with the same table.
-import type * as A from './ast.ts';
-import type { Phase } from './compiled.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import * as C from './check-catalogue.ts';
-import { checkBackendValue, checkExpr, resolveVariable, where } from './check-expr.ts';
-import type { Scope } from './check-expr.ts';
-import { isAssignable, LOCAL_TYPES } from './symbol-types.ts';
-import type { VclType } from './symbol-types.ts';
-import type { SourceFile } from './source.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Phase } from '../compile/compiled.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import * as C from './catalogue.ts';
+import { checkBackendValue, checkExpr, resolveVariable, where } from './expr.ts';
+import type { Scope } from './expr.ts';
+import { isAssignable, LOCAL_TYPES } from '../language/types.ts';
+import type { VclType } from '../language/types.ts';
+import type { SourceFile } from '../syntax/source.ts';
 
 export const ACTIONS: Readonly<Record<Phase, readonly string[]>> = {
   recv: ['lookup', 'pass', 'error', 'restart'],

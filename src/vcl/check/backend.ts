@@ -7,12 +7,12 @@
 // and .share_key"); lacquer applies the rule to every backend, generated ones included, which
 // src/model/generate.ts satisfies. Probe bounds are Varnish's (bin/varnishd/cache/
 // cache_backend_probe.c keeps a 64-bit window; vcc_backend.c rejects threshold > window).
-import type * as A from './ast.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
-import * as C from './check-catalogue.ts';
-import { propertyValue } from './check-summary.ts';
-import type { PropertyValue } from './check-summary.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import * as C from './catalogue.ts';
+import { propertyValue } from './summary.ts';
+import type { PropertyValue } from './summary.ts';
 
 /** What a property accepts. */
 export type PropertyKind = 'STRING' | 'INTEGER' | 'BOOL' | 'RTIME' | 'always|never' | 'object|client' | 'PERCENT' | 'BACKEND';
@@ -26,7 +26,7 @@ export const BACKEND_PROPERTIES: Readonly<Record<string, PropertyKind | 'probe'>
   max_connections: 'INTEGER', host_header: 'STRING', always_use_host_header: 'BOOL',
   keepalive_time: 'RTIME', prefer_ipv6: 'BOOL', probe: 'probe',
   // Fastly's API backend field (passive health), which Fastly's VCL has no spelling for; the
-  // compiler reads it (vcl/backends.ts) but the checker refused it, so it could never be set.
+  // compiler reads it (src/vcl/compile/backends.ts) but the checker refused it, so it could never be set.
   error_threshold: 'INTEGER',
 };
 

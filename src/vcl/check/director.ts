@@ -4,13 +4,13 @@
 // (https://www.fastly.com/documentation/reference/vcl/declarations/director/): random
 // (.quorum, .retries; members .weight), fallback (members only), hash and client (.quorum;
 // members .weight), chash (.key, .seed, .vnodes_per_node, .quorum; members .id).
-import type * as A from './ast.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
-import * as C from './check-catalogue.ts';
-import { describeValue, expectedText, firstProperties, fits } from './check-backend.ts';
-import type { PropertyKind } from './check-backend.ts';
-import { propertyValue } from './check-summary.ts';
+import type * as A from '../syntax/ast.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import * as C from './catalogue.ts';
+import { describeValue, expectedText, firstProperties, fits } from './backend.ts';
+import type { PropertyKind } from './backend.ts';
+import { propertyValue } from './summary.ts';
 
 interface DirectorType {
   readonly properties: Readonly<Record<string, PropertyKind>>;

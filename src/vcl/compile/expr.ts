@@ -1,14 +1,14 @@
 // Expression code generation: an AST expression becomes a typed closure (value.ts).
 // Names are resolved here, once: locals to frame slots, predefined variables to their
 // accessor closures, backend and director names to constants, regex literals to VclRegex.
-import type { BinaryExpression, CallExpression, Expression } from '../ast.ts';
-import type { Compiled, Eval } from './value.ts';
-import { asBool, asString, asText, convert } from './value.ts';
-import type { VclType } from './types.ts';
-import { isNumeric } from './types.ts';
-import type { Arg } from './functions.ts';
-import { BUILTINS } from './functions.ts';
-import { resolveVariable } from './variables.ts';
+import type { BinaryExpression, CallExpression, Expression } from '../syntax/ast.ts';
+import type { Compiled, Eval } from '../runtime/value.ts';
+import { asBool, asString, asText, convert } from '../runtime/value.ts';
+import type { VclType } from '../runtime/types.ts';
+import { isNumeric } from '../runtime/types.ts';
+import type { Arg } from '../runtime/functions.ts';
+import { BUILTINS } from '../runtime/functions.ts';
+import { resolveVariable } from '../runtime/variables.ts';
 import type { SubScope } from './scope.ts';
 
 /** Stands in for an expression that was reported; converts to anything without more noise. */

@@ -1,11 +1,11 @@
 // What a VCL program declares, across all of its files: backends (with their properties as
 // plain values), directors, tables, ACLs and subroutines. The checker builds it first (every
 // reference is resolved against it, wherever in the program the declaration is); the compiler
-// reads it to turn backends and directors into definitions (src/vcl/backends.ts owns that).
+// reads it to turn backends and directors into definitions (src/vcl/compile/backends.ts owns that).
 //
 // Declarations keep the first of duplicate names; the checker reports the others.
-import type * as A from './ast.ts';
-import type { SourceFile } from './source.ts';
+import type * as A from '../syntax/ast.ts';
+import type { SourceFile } from '../syntax/source.ts';
 
 /** One parsed file of a program: the same shape as the parser's ParseResult. */
 export interface ProgramFile {

@@ -5,7 +5,7 @@
 // from offsets, comments included.
 //
 // Parsed string literals print as written (`raw`). A literal made from a value (the API's
-// fields, src/vcl/ast-build.ts) gets its `raw` from `quoteString`, the one quoting rule.
+// fields, ./ast-build.ts) gets its `raw` from `quoteString`, the one quoting rule.
 import type * as A from './ast.ts';
 
 const INDENT = '  ';
@@ -229,7 +229,7 @@ const UNSEEN = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /**
  * The one rule by which a value becomes a VCL string literal (Fastly's VCL reference,
- * types/STRING; what src/vcl/lexer.ts reads back):
+ * types/STRING; what ./lexer.ts reads back):
  * - NUL and unpaired surrogates are refused: no form holds them (Fastly: "%00 has the effect
  *   of terminating the string at that point"; "string literals must be valid UTF-8").
  * - A value of several lines (a PEM certificate) is a verbatim long string, `{"…"}`, or

@@ -5,9 +5,9 @@
 //
 // Warnings are kept to likely mistakes: something declared and never used, a
 // probe that starts sick. A correct file is silent.
-import type { Diagnostic, DiagnosticArgs, DiagnosticCatalogue } from './diagnostics.ts';
-import { makeDiagnostic } from './diagnostics.ts';
-import type { SourceFile } from './source.ts';
+import type { Diagnostic, DiagnosticArgs, DiagnosticCatalogue } from '../syntax/diagnostics.ts';
+import { makeDiagnostic } from '../syntax/diagnostics.ts';
+import type { SourceFile } from '../syntax/source.ts';
 
 export const checkCatalogue = {
   'backend/invalid-name': { severity: 'error', message: 'backend name {name} must start with a letter or "_" and contain only letters, digits and "_"' },
