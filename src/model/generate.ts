@@ -8,6 +8,7 @@
 // as Fastly's macro expansion does, with the phase's statements printed from the tree.
 import type * as A from '../vcl/syntax/index.ts';
 import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
+import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
 import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
@@ -40,8 +41,8 @@ export interface GeneratedVcl {
   readonly problems: readonly GenerationProblem[];
 }
 
-export const PHASES = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'] as const;
-export type Phase = (typeof PHASES)[number];
+// The phases are the VCL language's (src/vcl/language/subroutines.ts), declared once.
+export { PHASES };
 export type PhaseCode = Readonly<Record<Phase, readonly A.Statement[]>>;
 
 export const GENERATED_MAIN = 'generated.vcl';
@@ -96,7 +97,8 @@ export function expandMacros(source: string, phases: PhaseCode): string {
 }
 
 function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
-  const code: Record<Phase, A.Statement[]> = { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: [], log: [] };
+  // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can read it.
+  const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p)])) as Record<Phase, A.Statement[]>;
   const first = defaultBackendName(config.backends);
   if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));
   else if (first !== null) code.recv.push(B.set('req.backend', B.ident(backendVclName(first))));

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookupVariable, VARIABLES } from '../../src/vcl/language/variables.ts';
 import { lookupFunction, arity, FUNCTIONS } from '../../src/vcl/language/functions.ts';
-import { isAssignable, phaseOfSub } from '../../src/vcl/language/types.ts';
+import { isAssignable } from '../../src/vcl/language/types.ts';
+import { phaseOfSub } from '../../src/vcl/language/subroutines.ts';
 
 test('a header variable matches its family and keeps the header name and subfield apart', () => {
   const m = lookupVariable('req.http.Cookie:session');

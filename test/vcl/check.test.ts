@@ -140,20 +140,23 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['sub/unknown-action', `${B}sub vcl_recv { return(lookpu); }`, [
     '2:23 error sub/unknown-action unknown return action lookpu: expected one of lookup, pass, error, restart',
   ]],
-  ['sub/reserved-name', `${B}sub vcl_pipe { }`, [
-    '2:5 error sub/reserved-name vcl_pipe is not a Fastly subroutine: names starting with vcl_ are reserved for vcl_recv, vcl_hash, vcl_hit, vcl_miss, vcl_pass, vcl_fetch, vcl_error, vcl_deliver and vcl_log',
+  ['sub/reserved-name', `${B}sub vcl_init { }`, [
+    '2:5 error sub/reserved-name vcl_init is not a Fastly subroutine: names starting with vcl_ are reserved for vcl_recv, vcl_hash, vcl_hit, vcl_miss, vcl_pass, vcl_fetch, vcl_error, vcl_deliver, vcl_log and vcl_pipe',
   ]],
   ['sub/recursion', `${B}sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }`, [
     '3:14 error sub/recursion recursive call: a → b → a (Fastly does not allow recursion)',
   ]],
-  ['sub/unsupported-statement', `${B}sub vcl_fetch { esi; }`, [
-    '2:17 error sub/unsupported-statement lacquer does not run the esi statement yet',
+  ['lacquer/unsupported', `${B}sub vcl_fetch { esi; }`, [
+    '2:17 error lacquer/unsupported the esi statement is not supported by lacquer',
   ]],
   ['var/unknown', `${B}sub vcl_recv { set req.http.X = req.xforwarded; }`, [
-    '2:33 error var/unknown unknown variable req.xforwarded',
+    '2:33 error var/unknown req.xforwarded: Fastly has no variable of that name',
   ]],
-  ['var/unsupported', `${B}sub vcl_recv { set req.http.Country = client.geo.country_code; }`, [
-    '2:39 error var/unsupported lacquer does not run client.geo.country_code yet',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.http.Country = client.geo.country_code; }`, [
+    '2:39 error lacquer/unsupported the variable client.geo.country_code is not supported by lacquer',
+  ]],
+  ['lacquer/unsupported', `${B}sub vcl_recv { return(upgrade); }`, [
+    '2:23 error lacquer/unsupported return(upgrade) in vcl_recv is not supported by lacquer',
   ]],
   ['var/not-readable', `${B}sub vcl_recv { if (beresp.status == 500) { return(pass); } }`, [
     '2:20 error var/not-readable beresp.status cannot be read in vcl_recv',
@@ -183,10 +186,10 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
     '2:59 error var/duplicate-local var.n is already declared in this subroutine',
   ]],
   ['fn/unknown', `${B}sub vcl_recv { set req.url = std.lowercase(req.url); }`, [
-    '2:30 error fn/unknown unknown function std.lowercase',
+    '2:30 error fn/unknown std.lowercase(): Fastly has no function of that name',
   ]],
-  ['fn/unsupported', `${B}sub vcl_recv { set req.url = json.escape(req.url); }`, [
-    '2:30 error fn/unsupported lacquer does not run json.escape() yet',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.url = json.escape(req.url); }`, [
+    '2:30 error lacquer/unsupported the function json.escape() is not supported by lacquer',
   ]],
   ['fn/arity', `${B}sub vcl_recv { set req.url = regsub(req.url, "^/x"); }`, [
     '2:30 error fn/arity regsub() takes 3 argument(s), found 2',

@@ -6,9 +6,10 @@
 import type * as A from '../syntax/ast.ts';
 import type { Phase } from '../compile/compiled.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
-import type { Located } from './summary.ts';
+import type { SubSummary } from './summary.ts';
+import type { SourceFile } from '../syntax/source.ts';
 import * as C from './catalogue.ts';
-import { phaseOfSub } from '../language/types.ts';
+import { phaseOfSub } from '../language/subroutines.ts';
 
 export interface CallSite {
   readonly callee: string;
@@ -71,16 +72,18 @@ export interface CallGraph {
  * Builds the graph, reporting calls of undeclared subroutines and each cycle (once, at the
  * `call` that closes it).
  */
-export function buildCallGraph(subs: ReadonlyMap<string, Located<A.SubDeclaration>>, out: Diagnostic[]): CallGraph {
-  const edges = new Map<string, CallSite[]>();
+export function buildCallGraph(subs: ReadonlyMap<string, SubSummary>, out: Diagnostic[]): CallGraph {
+  const edges = new Map<string, (CallSite & { readonly source: SourceFile })[]>();
   const called = new Set<string>();
-  for (const [name, { node, source }] of subs) {
-    const sites = callSites(node.body);
-    edges.set(name, sites.filter((s) => subs.has(s.callee)));
-    for (const s of sites) {
-      if (subs.has(s.callee)) called.add(s.callee);
-      else if (!s.inExpression) out.push(C.unknownSub(source, s.at, s.callee));
+  for (const [name, { parts }] of subs) {
+    const own: (CallSite & { readonly source: SourceFile })[] = [];
+    for (const { node, source } of parts) {
+      for (const s of callSites(node.body)) {
+        if (subs.has(s.callee)) { called.add(s.callee); own.push({ ...s, source }); }
+        else if (!s.inExpression) out.push(C.unknownSub(source, s.at, s.callee));
+      }
     }
+    edges.set(name, own);
   }
 
   // Cycle detection: depth-first, colouring nodes; a back edge closes a cycle.
@@ -93,7 +96,7 @@ export function buildCallGraph(subs: ReadonlyMap<string, Located<A.SubDeclaratio
       const s = state.get(site.callee);
       if (s === 'active') {
         const chain = [...stack.slice(stack.indexOf(site.callee)), site.callee];
-        out.push(C.recursion(subs.get(name)!.source, site.at, chain));
+        out.push(C.recursion(site.source, site.at, chain));
       } else if (s === undefined) {
         visit(site.callee);
       }

@@ -48,11 +48,9 @@ export const checkCatalogue = {
   'ref/unused': { severity: 'warning', message: '{kind} {name} is declared but never used' },
   'sub/action-not-allowed': { severity: 'error', message: '{action} is not allowed in {where}: allowed are {allowed}' },
   'sub/unknown-action': { severity: 'error', message: 'unknown return action {action}: expected one of {allowed}' },
-  'sub/reserved-name': { severity: 'error', message: '{name} is not a Fastly subroutine: names starting with vcl_ are reserved for vcl_recv, vcl_hash, vcl_hit, vcl_miss, vcl_pass, vcl_fetch, vcl_error, vcl_deliver and vcl_log' },
+  'sub/reserved-name': { severity: 'error', message: '{name} is not a Fastly subroutine: names starting with vcl_ are reserved for {names}' },
   'sub/recursion': { severity: 'error', message: 'recursive call: {chain} (Fastly does not allow recursion)' },
-  'sub/unsupported-statement': { severity: 'error', message: 'lacquer does not run the {statement} statement yet' },
-  'var/unknown': { severity: 'error', message: 'unknown variable {name}' },
-  'var/unsupported': { severity: 'error', message: 'lacquer does not run {name} yet' },
+  'var/unknown': { severity: 'error', message: '{name}: Fastly has no variable of that name' },
   'var/not-readable': { severity: 'error', message: '{name} cannot be read in {where}' },
   'var/not-settable': { severity: 'error', message: '{name} cannot be set in {where}' },
   'var/read-only': { severity: 'error', message: '{name} is read-only' },
@@ -62,10 +60,10 @@ export const checkCatalogue = {
   'var/local-type': { severity: 'error', message: 'unknown type {type} for {name}: expected STRING, INTEGER, FLOAT, BOOL, TIME, RTIME, IP or BACKEND' },
   'var/undeclared-local': { severity: 'error', message: '{name} is not declared in this subroutine: add declare local {name} TYPE;' },
   'var/duplicate-local': { severity: 'error', message: '{name} is already declared in this subroutine' },
-  'fn/unknown': { severity: 'error', message: 'unknown function {name}' },
-  'fn/unsupported': { severity: 'error', message: 'lacquer does not run {name}() yet' },
+  'fn/unknown': { severity: 'error', message: '{name}(): Fastly has no function of that name' },
   'fn/arity': { severity: 'error', message: '{name}() takes {expected} argument(s), found {found}' },
   'fn/argument-type': { severity: 'error', message: 'argument {index} of {name}() must be {expected}, found {found}' },
+  'lacquer/unsupported': { severity: 'error', message: '{what} is not supported by lacquer' },
 } as const satisfies DiagnosticCatalogue;
 
 export type CheckCode = keyof typeof checkCatalogue;
@@ -124,12 +122,11 @@ export const actionNotAllowed = (s: S, at: R, action: string, where: string, all
   d('sub/action-not-allowed', s, at, { action, where, allowed: allowed.join(', ') });
 export const unknownAction = (s: S, at: R, action: string, allowed: readonly string[]): Diagnostic =>
   d('sub/unknown-action', s, at, { action, allowed: allowed.join(', ') });
-export const reservedSubName = (s: S, at: R, name: string): Diagnostic => d('sub/reserved-name', s, at, { name });
+export const reservedSubName = (s: S, at: R, name: string, names: readonly string[]): Diagnostic =>
+  d('sub/reserved-name', s, at, { name, names: `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` });
 export const recursion = (s: S, at: R, chain: readonly string[]): Diagnostic => d('sub/recursion', s, at, { chain: chain.join(' → ') });
-export const unsupportedStatement = (s: S, at: R, statement: string): Diagnostic => d('sub/unsupported-statement', s, at, { statement });
 // ── var/* ─────────────────────────────────────────────────────────────────────────────────
 export const unknownVariable = (s: S, at: R, name: string): Diagnostic => d('var/unknown', s, at, { name });
-export const unsupportedVariable = (s: S, at: R, name: string): Diagnostic => d('var/unsupported', s, at, { name });
 export const notReadable = (s: S, at: R, name: string, where: string): Diagnostic => d('var/not-readable', s, at, { name, where });
 export const notSettable = (s: S, at: R, name: string, where: string): Diagnostic => d('var/not-settable', s, at, { name, where });
 export const readOnly = (s: S, at: R, name: string): Diagnostic => d('var/read-only', s, at, { name });
@@ -141,7 +138,9 @@ export const undeclaredLocal = (s: S, at: R, name: string): Diagnostic => d('var
 export const duplicateLocal = (s: S, at: R, name: string): Diagnostic => d('var/duplicate-local', s, at, { name });
 // ── fn/* ──────────────────────────────────────────────────────────────────────────────────
 export const unknownFunction = (s: S, at: R, name: string): Diagnostic => d('fn/unknown', s, at, { name });
-export const unsupportedFunction = (s: S, at: R, name: string): Diagnostic => d('fn/unsupported', s, at, { name });
 export const wrongArity = (s: S, at: R, name: string, expected: string, found: number): Diagnostic => d('fn/arity', s, at, { name, expected, found });
 export const argumentType = (s: S, at: R, name: string, index: number, expected: string, found: string): Diagnostic =>
   d('fn/argument-type', s, at, { name, index, expected, found });
+// ── lacquer/* ─────────────────────────────────────────────────────────────────────────────
+/** Something Fastly documents that lacquer does not run: lacquer's limit, not the user's mistake. */
+export const unsupported = (s: S, at: R, what: string): Diagnostic => d('lacquer/unsupported', s, at, { what });

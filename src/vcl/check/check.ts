@@ -14,9 +14,10 @@ import { checkDirector } from './director.ts';
 import { buildCallGraph } from './calls.ts';
 import { checkStatements, collectLocals } from './sub.ts';
 import type { Scope, UseKind } from './expr.ts';
+import type { VclType } from '../language/types.ts';
 import { programDeclarations, summarize } from './summary.ts';
 import type { CheckInput, ProgramSummary, Sourced } from './summary.ts';
-import { ALL_PHASES, phaseOfSub } from '../language/types.ts';
+import { PHASES, phaseOfSub, subroutine, SUBROUTINES } from '../language/subroutines.ts';
 
 export interface CheckOptions {
   /** Report unused declarations (default true). */
@@ -45,7 +46,8 @@ function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
       case 'Director': kind = 'director'; space = spaces.backend; break;
       case 'Table': kind = 'table'; space = spaces.table; break;
       case 'Acl': kind = 'acl'; space = spaces.acl; break;
-      case 'Sub': kind = 'subroutine'; space = spaces.sub; break;
+      // A built-in subroutine may be defined many times: its bodies are concatenated (summary.ts).
+      case 'Sub': if (subroutine(decl.name.name) !== null) continue; kind = 'subroutine'; space = spaces.sub; break;
       default: continue;
     }
     const name = decl.name.name;
@@ -77,17 +79,21 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
     else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
     else if (decl.kind === 'Table') {
       for (const e of decl.entries) if (e.value.kind === 'Identifier' && summary.backends.has(e.value.name)) use('backend', e.value.name);
-    } else if (decl.kind === 'Sub' && decl.name.name.startsWith('vcl_') && phaseOfSub(decl.name.name) === null) {
-      out.push(C.reservedSubName(source, decl.name, decl.name.name));
+    } else if (decl.kind === 'Sub' && decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
+      out.push(C.reservedSubName(source, decl.name, decl.name.name, SUBROUTINES.map((s) => s.name)));
     }
   }
 
   const graph = buildCallGraph(summary.subs, out);
-  for (const [name, { node, source }] of summary.subs) {
-    const locals = collectLocals(node.body, source, out);
-    const phases = ALL_PHASES.filter((p) => graph.phases.get(name)?.has(p) === true);
-    const scope: Scope = { src: source, summary, out, use, subName: name, phases, locals };
-    checkStatements(scope, node.body.statements, node.returnType !== null);
+  for (const [name, { node, parts }] of summary.subs) {
+    // The parts of a concatenated subroutine share one body, so one set of locals.
+    const locals = new Map<string, VclType>();
+    for (const part of parts) collectLocals(part.node.body, part.source, out, locals);
+    const phases = PHASES.filter((p) => graph.phases.get(name)?.has(p) === true);
+    for (const part of parts) {
+      const scope: Scope = { src: part.source, summary, out, use, subName: name, phases, locals };
+      checkStatements(scope, part.node.body.statements, node.returnType !== null);
+    }
   }
 
   if (opts.warnUnused !== false) {

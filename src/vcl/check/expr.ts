@@ -13,7 +13,8 @@ import * as C from './catalogue.ts';
 import { lookupVariable } from '../language/variables.ts';
 import type { VariableSpec } from '../language/variables.ts';
 import { arity, lookupFunction } from '../language/functions.ts';
-import { isAssignable, phaseOfSub, valueType } from '../language/types.ts';
+import { isAssignable, valueType } from '../language/types.ts';
+import { phaseOfSub } from '../language/subroutines.ts';
 import type { VclType } from '../language/types.ts';
 
 export type UseKind = 'backend' | 'acl' | 'table';
@@ -58,7 +59,7 @@ export function resolveVariable(scope: Scope, id: A.Identifier): Resolved | null
     if (type === undefined) { scope.out.push(C.undeclaredLocal(scope.src, id, id.name)); return null; }
     return { spec: m.spec, type };
   }
-  if (!m.spec.runtime) { scope.out.push(C.unsupportedVariable(scope.src, id, id.name)); return null; }
+  if (!m.spec.runtime) { scope.out.push(C.unsupported(scope.src, id, `the variable ${id.name}`)); return null; }
   if (m.spec.name === 'backend.{name}.healthy' && m.param !== null) {
     if (isBackendName(scope, m.param)) scope.use('backend', m.param);
     else { scope.out.push(C.unknownBackendRef(scope.src, id, m.param)); return null; }
@@ -122,7 +123,7 @@ function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
     for (const arg of call.arguments) checkExpr(scope, arg);
     return null;
   }
-  if (!fn.runtime) scope.out.push(C.unsupportedFunction(scope.src, call.callee, name));
+  if (!fn.runtime) scope.out.push(C.unsupported(scope.src, call.callee, `the function ${name}()`));
   const { min, max } = arity(fn);
   if (call.arguments.length < min || call.arguments.length > max) {
     const expected = min === max ? String(min) : `${min} to ${max}`;

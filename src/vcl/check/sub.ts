@@ -2,11 +2,12 @@
 // where Fastly allows, `declare local` names and types, assignment types where evident, and
 // `set req.backend = X` naming a declared backend or director.
 //
-// Return actions per subroutine are Fastly's (https://www.fastly.com/documentation/reference/vcl/
-// request-lifecycle/ and each subroutine's page): `error` and `restart` count as actions, so
-// the `error` and `restart` statements are checked with the same table.
+// Return actions per subroutine are the language definition's (language/subroutines.ts): `error`
+// and `restart` count as actions, so the `error` and `restart` statements are checked with the
+// same table.
 import type * as A from '../syntax/ast.ts';
-import type { Phase } from '../compile/compiled.ts';
+import { ALL_RETURNS, macroStatements, subroutineOf, TRANSITIONS } from '../language/subroutines.ts';
+import type { Action, Phase } from '../language/subroutines.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import * as C from './catalogue.ts';
 import { checkBackendValue, checkExpr, resolveVariable, where } from './expr.ts';
@@ -15,26 +16,16 @@ import { isAssignable, LOCAL_TYPES } from '../language/types.ts';
 import type { VclType } from '../language/types.ts';
 import type { SourceFile } from '../syntax/source.ts';
 
-export const ACTIONS: Readonly<Record<Phase, readonly string[]>> = {
-  recv: ['lookup', 'pass', 'error', 'restart'],
-  hash: ['hash'],
-  hit: ['deliver', 'pass', 'error', 'restart'],
-  miss: ['fetch', 'deliver_stale', 'pass', 'error'],
-  pass: ['pass', 'error'],
-  fetch: ['deliver', 'deliver_stale', 'hit_for_pass', 'pass', 'error', 'restart'],
-  error: ['deliver', 'deliver_stale', 'restart'],
-  deliver: ['deliver', 'restart'],
-  log: ['deliver'],
-};
-
-const ALL_ACTIONS: readonly string[] = [...new Set(Object.values(ACTIONS).flat())];
+/** The returns lacquer runs in a phase, for messages. */
+function runnable(phase: Phase): string[] {
+  return Object.keys(TRANSITIONS[phase]);
+}
 
 /**
  * Collects `declare local` statements of a subroutine (anywhere in its body) into its local
  * table, reporting bad names, unknown types and redeclarations.
  */
-export function collectLocals(body: A.Block, src: SourceFile, out: Diagnostic[]): Map<string, VclType> {
-  const locals = new Map<string, VclType>();
+export function collectLocals(body: A.Block, src: SourceFile, out: Diagnostic[], locals = new Map<string, VclType>()): Map<string, VclType> {
   const walk = (statements: readonly A.Statement[]): void => {
     for (const s of statements) {
       if (s.kind === 'Declare') {
@@ -43,6 +34,9 @@ export function collectLocals(body: A.Block, src: SourceFile, out: Diagnostic[])
         if (!LOCAL_TYPES.has(s.type.name)) { out.push(C.localType(src, s.type, name, s.type.name)); continue; }
         if (locals.has(name)) { out.push(C.duplicateLocal(src, s.name, name)); continue; }
         locals.set(name, s.type.name as VclType);
+      } else if (s.kind === 'FastlyMacro') {
+        // Fastly's macro declares locals for the code after it (language/subroutines.ts).
+        walk(macroStatements(s.phase));
       } else if (s.kind === 'Block') walk(s.statements);
       else if (s.kind === 'If') {
         walk(s.consequent.statements);
@@ -55,14 +49,21 @@ export function collectLocals(body: A.Block, src: SourceFile, out: Diagnostic[])
   return locals;
 }
 
+/**
+ * A return (or the `error`/`restart` statement) in every phase the subroutine runs in: one the
+ * phase allows (language/subroutines.ts), and one lacquer runs.
+ */
 function checkAction(scope: Scope, at: C.Ranged, action: string): void {
-  if (!ALL_ACTIONS.includes(action)) {
-    const allowed = scope.phases.length === 1 ? ACTIONS[scope.phases[0]] : ALL_ACTIONS;
+  if (!ALL_RETURNS.includes(action)) {
+    const allowed = scope.phases.length === 1 ? runnable(scope.phases[0]) : ALL_RETURNS;
     scope.out.push(C.unknownAction(scope.src, at, action, allowed));
     return;
   }
-  const bad = scope.phases.find((p) => !ACTIONS[p].includes(action));
-  if (bad !== undefined) scope.out.push(C.actionNotAllowed(scope.src, at, action, where(scope, bad), ACTIONS[bad]));
+  for (const p of scope.phases) {
+    const to = subroutineOf(p).returns[action as Action];
+    if (to === undefined) { scope.out.push(C.actionNotAllowed(scope.src, at, action, where(scope, p), runnable(p))); return; }
+    if (to === null) { scope.out.push(C.unsupported(scope.src, at, `return(${action}) in ${where(scope, p)}`)); return; }
+  }
 }
 
 function checkReturn(scope: Scope, s: A.ReturnStatement, typed: boolean): void {
@@ -70,7 +71,7 @@ function checkReturn(scope: Scope, s: A.ReturnStatement, typed: boolean): void {
   if (typed) { checkExpr(scope, s.value); return; }
   const v = s.value.kind === 'Group' ? s.value.expression : s.value;
   if (v.kind === 'Identifier') checkAction(scope, v, v.name);
-  else scope.out.push(C.unknownAction(scope.src, v, 'expression', ALL_ACTIONS));
+  else scope.out.push(C.unknownAction(scope.src, v, 'expression', ALL_RETURNS));
 }
 
 /** `set`/`add`/`unset` target: known, run, and writable in every phase of the scope. */
@@ -115,7 +116,7 @@ export function checkStatements(scope: Scope, statements: readonly A.Statement[]
       case 'Log': checkExpr(scope, s.value); break;
       case 'FunctionCallStatement': checkExpr(scope, s.call); break;
       case 'Block': checkStatements(scope, s.statements, typed); break;
-      case 'Esi': scope.out.push(C.unsupportedStatement(scope.src, s, 'esi')); break;
+      case 'Esi': scope.out.push(C.unsupported(scope.src, s, 'the esi statement')); break;
       case 'Declare': case 'Call': case 'Goto': case 'Label': case 'FastlyMacro': break;
     }
   }

@@ -6,6 +6,7 @@
 // Declarations keep the first of duplicate names; the checker reports the others.
 import type * as A from '../syntax/ast.ts';
 import type { SourceFile } from '../syntax/source.ts';
+import { subroutine } from '../language/subroutines.ts';
 
 /** One parsed file of a program: the same shape as the parser's ParseResult. */
 export interface ProgramFile {
@@ -49,13 +50,23 @@ export interface DirectorSummary extends Located<A.DirectorDeclaration> {
   readonly members: readonly ReadonlyMap<string, PropertyValue>[];
 }
 
+/** A subroutine: its first definition, and every definition in program order. */
+export interface SubSummary extends Located<A.SubDeclaration> {
+  /**
+   * A `vcl_*` subroutine defined more than once runs as one, its bodies concatenated in the order
+   * they appear (Fastly, as Varnish: "multiple subroutines with the same name are concatenated");
+   * a custom subroutine has one part (a second definition is an error).
+   */
+  readonly parts: readonly Located<A.SubDeclaration>[];
+}
+
 export interface ProgramSummary {
   /** In declaration order (files in the order given, includes where they were given). */
   readonly backends: ReadonlyMap<string, BackendSummary>;
   readonly directors: ReadonlyMap<string, DirectorSummary>;
   readonly tables: ReadonlyMap<string, Located<A.TableDeclaration>>;
   readonly acls: ReadonlyMap<string, Located<A.AclDeclaration>>;
-  readonly subs: ReadonlyMap<string, Located<A.SubDeclaration>>;
+  readonly subs: ReadonlyMap<string, SubSummary>;
   /** The backend a request uses unless vcl_recv sets one: the first backend declared (DESIGN §4.4). */
   readonly defaultBackend: string | null;
 }
@@ -153,7 +164,7 @@ export function summarize(input: CheckInput): ProgramSummary {
   const directors = new Map<string, DirectorSummary>();
   const tables = new Map<string, Located<A.TableDeclaration>>();
   const acls = new Map<string, Located<A.AclDeclaration>>();
-  const subs = new Map<string, Located<A.SubDeclaration>>();
+  const subs = new Map<string, { node: A.SubDeclaration; source: SourceFile; parts: Located<A.SubDeclaration>[] }>();
   for (const { declaration: decl, source } of programDeclarations(input)) {
     switch (decl.kind) {
       case 'Backend': {
@@ -174,7 +185,12 @@ export function summarize(input: CheckInput): ProgramSummary {
       }
       case 'Table': if (!tables.has(decl.name.name)) tables.set(decl.name.name, { node: decl, source }); break;
       case 'Acl': if (!acls.has(decl.name.name)) acls.set(decl.name.name, { node: decl, source }); break;
-      case 'Sub': if (!subs.has(decl.name.name)) subs.set(decl.name.name, { node: decl, source }); break;
+      case 'Sub': {
+        const first = subs.get(decl.name.name);
+        if (first === undefined) subs.set(decl.name.name, { node: decl, source, parts: [{ node: decl, source }] });
+        else if (subroutine(decl.name.name) !== null) first.parts.push({ node: decl, source });
+        break;
+      }
       default: break;
     }
   }

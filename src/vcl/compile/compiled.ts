@@ -8,14 +8,11 @@
 
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
+import type { Action, Phase } from '../language/subroutines.ts';
 
-/** Fastly's subroutines, in the order a request meets them. */
-export type Phase = 'recv' | 'hash' | 'hit' | 'miss' | 'pass' | 'fetch' | 'error' | 'deliver' | 'log';
-
-/** What a subroutine returned (`return(x)`), or 'error' after an `error` statement. */
-export type Action =
-  | 'lookup' | 'pass' | 'error' | 'restart' | 'deliver' | 'fetch' | 'deliver_stale'
-  | 'hit_for_pass' | 'hash';
+// The subroutines and their actions are declared in the language definition; re-exported here
+// because they are part of this contract.
+export type { Action, Phase };
 
 /** Case-insensitive header access as VCL sees it (`req.http.X-Foo`, `beresp.http.Cache-Control`). */
 export interface HeaderBag {

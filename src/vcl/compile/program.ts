@@ -20,7 +20,8 @@ import { compileDiagnostic } from './diagnostics.ts';
 import { compileExpr } from './expr.ts';
 import { convert } from '../runtime/value.ts';
 import { compileBlock } from './statements.ts';
-import { ALLOWED_ACTIONS, defaultAction, PHASES, VclRuntimeError } from '../runtime/phases.ts';
+import { ALLOWED_ACTIONS, PHASES, subroutineOf } from '../language/subroutines.ts';
+import { VclRuntimeError } from '../runtime/errors.ts';
 import { RegexLimitError } from '../runtime/regex/index.ts';
 import { regexLimitExceeded } from '../runtime/regex-limit.ts';
 
@@ -62,28 +63,30 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   if (!reportRecursion(subDecls, diagnostics)) {
     for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
   }
-  const phaseFns = new Map<Phase, SubFn>();
-  for (const phase of PHASES) {
-    const fn = subs.get(`vcl_${phase}`)?.fn;
-    if (fn) phaseFns.set(phase, fn);
-  }
-  const byPhase = Object.fromEntries(PHASES.map((p) => [p, phaseFns.get(p) ?? null])) as Record<Phase, SubFn | null>;
-  return {
-    run(phase, ctx) {
-      const fn = byPhase[phase];
-      let r: Completion;
-      try {
-        r = fn === null ? undefined : fn(ctx, null);
-      } catch (e) {
-        if (!(e instanceof RegexLimitError)) throw e;
-        r = regexLimitExceeded(phase, ctx, e);
-      }
-      const action = r === undefined || r === RETURN ? defaultAction(phase, ctx) : r;
-      if (typeof action !== 'string' || !ALLOWED_ACTIONS[phase].has(action)) {
-        throw new VclRuntimeError('vcl/illegal-action', `vcl_${phase} ended with ${JSON.stringify(action)}, which vcl_${phase} may not return`);
-      }
-      return action;
-    },
+  const runners = Object.fromEntries(PHASES.map((p) => [p, phaseRunner(p, subs.get(`vcl_${p}`)?.fn ?? null)])) as Record<Phase, (ctx: VclContext) => Action>;
+  return { run: (phase, ctx) => runners[phase](ctx) };
+}
+
+/**
+ * Runs one phase: its subroutine (if the program has one), then Fastly's built-in ending when it
+ * returned no action (language/subroutines.ts). An action the phase may not end with is a bug.
+ */
+function phaseRunner(phase: Phase, fn: SubFn | null): (ctx: VclContext) => Action {
+  const { fallthrough } = subroutineOf(phase);
+  const allowed = ALLOWED_ACTIONS[phase];
+  return (ctx) => {
+    let r: Completion;
+    try {
+      r = fn === null ? undefined : fn(ctx, null);
+    } catch (e) {
+      if (!(e instanceof RegexLimitError)) throw e;
+      r = regexLimitExceeded(phase, ctx, e);
+    }
+    const action = r === undefined || r === RETURN ? fallthrough(ctx) : r;
+    if (typeof action !== 'string' || !allowed.has(action)) {
+      throw new VclRuntimeError('vcl/illegal-action', `vcl_${phase} ended with ${JSON.stringify(action)}, which vcl_${phase} may not return`);
+    }
+    return action;
   };
 }
 

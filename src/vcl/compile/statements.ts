@@ -14,6 +14,8 @@ import { compileExpr, compileName, POISON } from './expr.ts';
 import { resolveVariable } from '../runtime/variables.ts';
 import type { Completion, GotoSignal, SubScope } from './scope.ts';
 import { RETURN } from './scope.ts';
+import { macroStatements } from '../language/subroutines.ts';
+import * as B from '../syntax/ast-build.ts';
 import type { VclContext } from './compiled.ts';
 import { compileAssign } from './assign.ts';
 
@@ -26,6 +28,7 @@ export function compileBlock(b: Block, s: SubScope): StatementFn {
   const fns = b.statements.map((st) => compileStatement(st, s));
   const labels = new Map<string, number>();
   b.statements.forEach((st, i) => { if (st.kind === 'Label') labels.set(st.name, i); });
+  if (fns.length === 0) return NOTHING;
   if (fns.length === 1 && labels.size === 0) return fns[0];
   return (ctx, frame) => {
     for (let i = 0; i < fns.length; i++) {
@@ -82,7 +85,9 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
       return () => signal;
     }
     case 'Label': return NOTHING;
-    case 'FastlyMacro': return NOTHING; // The generator has already put Fastly's code in the text.
+    // In generated VCL the macro is already expanded in the text; unexpanded (a file linted or
+    // compiled as written) it stands for the locals Fastly's code declares (language/subroutines.ts).
+    case 'FastlyMacro': return compileBlock(B.block(macroStatements(st.phase)), s);
     case 'FunctionCallStatement': {
       const call = compileExpr(st.call, s).eval;
       return (ctx, fr) => { call(ctx, fr); return undefined; };

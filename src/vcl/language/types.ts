@@ -1,6 +1,5 @@
 // VCL value types and the subroutines a variable or statement may appear in.
 // Types follow Fastly's type reference (https://www.fastly.com/documentation/reference/vcl/types/).
-import type { Phase } from '../compile/compiled.ts';
 
 /**
  * A VCL value type. `HEADER` is a STRING that lives in a header collection: it can also be
@@ -13,16 +12,6 @@ export type VclType =
 
 /** Types `declare local` accepts (Fastly: "Local variables", declarations reference). */
 export const LOCAL_TYPES: ReadonlySet<string> = new Set(['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND']);
-
-/** Every Fastly subroutine, in the order a request meets them. */
-export const ALL_PHASES: readonly Phase[] = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'];
-
-/** `vcl_recv` → `recv`; null for a custom subroutine name. */
-export function phaseOfSub(name: string): Phase | null {
-  if (!name.startsWith('vcl_')) return null;
-  const phase = name.slice(4);
-  return (ALL_PHASES as readonly string[]).includes(phase) ? (phase as Phase) : null;
-}
 
 /**
  * Whether a value of type `value` may be assigned to a target of type `target`.

@@ -9,8 +9,8 @@
 // lifecycle table there gives the families: req.* R/W everywhere; bereq.* R/W in miss and
 // pass, R in fetch; beresp.* R/W in fetch; obj.* R in hit, R/W in error; resp.* R/W in
 // deliver, R in log.
-import type { Phase } from '../compile/compiled.ts';
-import { ALL_PHASES } from './types.ts';
+import { PHASES } from './subroutines.ts';
+import type { Phase } from './subroutines.ts';
 import type { VclType } from './types.ts';
 
 export interface VariableSpec {
@@ -29,7 +29,7 @@ export interface VariableSpec {
   readonly aliasOf?: string;
 }
 
-const ALL = ALL_PHASES;
+const ALL = PHASES;
 const NONE: readonly Phase[] = [];
 const BEREQ_R: readonly Phase[] = ['miss', 'pass', 'fetch'];
 const BEREQ_W: readonly Phase[] = ['miss', 'pass'];

@@ -92,6 +92,11 @@ export function set(target: string, value: A.Expression, operator: A.AssignmentO
   return { kind: 'Set', target: ident(target), operator, value, ...at };
 }
 
+/** `declare local NAME TYPE;` */
+export function declare(name: string, type: string): A.DeclareStatement {
+  return { kind: 'Declare', name: ident(name), type: ident(type), ...at };
+}
+
 export function block(statements: readonly A.Statement[]): A.Block {
   return { kind: 'Block', statements, innerComments: [], ...at };
 }
