@@ -197,6 +197,47 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['fn/argument-type', `${B}sub vcl_recv { set req.http.X = std.itoa("12"); }`, [
     '2:42 error fn/argument-type argument 1 of std.itoa() must be INTEGER, found STRING',
   ]],
+  ['var/add-target', `${B}sub vcl_recv { add req.url = "/x"; add req.http.Cookie:id = "1"; }`, [
+    '2:20 error var/add-target add appends a header line: req.url is not a whole header (SCOPE.http.NAME)',
+    '2:40 error var/add-target add appends a header line: req.http.Cookie:id is not a whole header (SCOPE.http.NAME)',
+  ]],
+  ['expr/operator', `${B}sub vcl_recv { if (req.url > 5) { return(pass); } set req.http.X = -req.url; }`, [
+    '2:20 error expr/operator > does not apply to STRING',
+    '2:68 error expr/operator - does not apply to STRING',
+  ]],
+  ['expr/operator', `${B}sub vcl_recv { declare local var.ip IP; set var.ip += "1"; }`, [
+    '2:41 error expr/operator += does not apply to IP',
+  ]],
+  ['expr/percent', `${B}sub vcl_recv { set req.http.X = 50%; }`, [
+    '2:33 error expr/percent a percentage is only a director\'s .quorum; here it has no meaning',
+  ]],
+  ['expr/regex-literal', `${B}sub vcl_recv { if (req.url ~ req.http.Pattern) { return(pass); } }`, [
+    '2:30 error expr/regex-literal a regular expression must be a string literal ("…"): VCL compiles it once, before any request',
+  ]],
+  ['expr/regex', `${B}sub vcl_recv { set req.url = regsub(req.url, "(?>a+)b", ""); }`, [
+    '2:46 error expr/regex regular expression "(?>a+)b" cannot run: atomic groups (?>…) are not supported',
+  ]],
+  ['fn/not-available', `${B}sub vcl_log { h2.push("/style.css"); }`, [
+    '2:15 error fn/not-available h2.push() cannot be called in vcl_log',
+    '2:15 error lacquer/unsupported the function h2.push() is not supported by lacquer',
+  ]],
+  ['table/type', `${B}table t DURATION { "a": 1s }\nsub vcl_recv { set req.http.X = table.lookup(t, "a"); }`, [
+    '2:9 error table/type unknown type DURATION for table t: expected STRING, BOOL, INTEGER, FLOAT, IP, RTIME or BACKEND',
+  ]],
+  ['table/entry-type', `${B}table t INTEGER { "a": "one" }\nsub vcl_recv { set req.http.X = table.lookup(t, "a"); }`, [
+    '2:24 error table/entry-type entry "a" of table t must be INTEGER, found STRING',
+  ]],
+  ['acl/invalid-entry', `${B}acl office { "10.0.0.300"; "10.0.0.0"/40; }\nsub vcl_recv { if (client.ip ~ office) { return(pass); } }`, [
+    '2:14 error acl/invalid-entry "10.0.0.300" is not an IP address',
+    '2:28 error acl/invalid-entry prefix length /40 is out of range for 10.0.0.0',
+  ]],
+  ['sub/return-type', `${B}sub is_bot BOOLEAN { return true; }\nsub vcl_recv { if (is_bot()) { return(pass); } }`, [
+    '2:12 error sub/return-type unknown return type BOOLEAN for is_bot: expected STRING, INTEGER, FLOAT, BOOL, TIME, RTIME, IP or BACKEND',
+  ]],
+  ['sub/unknown-label', `${B}sub vcl_recv {\n  done:\n  goto done;\n  goto nowhere;\n}`, [
+    '4:8 error sub/unknown-label goto done: no label done: follows in this subroutine (goto jumps forward only)',
+    '5:8 error sub/unknown-label goto nowhere: no label nowhere: follows in this subroutine (goto jumps forward only)',
+  ]],
   ['var/not-settable', `${B}sub set_ttl { set beresp.ttl = 1m; }\nsub vcl_fetch { call set_ttl; }\nsub vcl_deliver { call set_ttl; }`, [
     '2:19 error var/not-settable beresp.ttl cannot be set in vcl_deliver (through set_ttl)',
   ]],];

@@ -272,6 +272,6 @@ test('the compiler refuses what the checker refuses', () => {
   assert.deepEqual(compileErrors(BACKEND + 'sub vcl_deliver {\n  return(lookup);\n}'), ['3:10 sub/action-not-allowed']);
 });
 
-test('the compiler refuses a regex JavaScript cannot run, at its position', () => {
-  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  if (req.url ~ "(?>a+)b") { return(pass); }\n}'), ['3:17 compile/regex']);
+test('a regex lacquer cannot run is refused before compiling, at its position', () => {
+  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  if (req.url ~ "(?>a+)b") { return(pass); }\n}'), ['3:17 expr/regex']);
 });

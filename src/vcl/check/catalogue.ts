@@ -40,6 +40,9 @@ export const checkCatalogue = {
   'director/unknown-backend': { severity: 'error', message: '{name} is not a declared backend' },
   'director/quorum-range': { severity: 'error', message: '.quorum must be between 0% and 100%, found {value}' },
   'director/no-members': { severity: 'error', message: 'director {name} has no backends: add at least one { .backend = …; }' },
+  'table/type': { severity: 'error', message: 'unknown type {type} for table {name}: expected STRING, BOOL, INTEGER, FLOAT, IP, RTIME or BACKEND' },
+  'table/entry-type': { severity: 'error', message: 'entry "{key}" of table {name} must be {expected}, found {found}' },
+  'acl/invalid-entry': { severity: 'error', message: '{reason}' },
   'ref/unknown-backend': { severity: 'error', message: '{name} is not a declared backend or director' },
   'ref/unknown-acl': { severity: 'error', message: '{name} is not a declared ACL' },
   'ref/unknown-table': { severity: 'error', message: '{name} is not a declared table' },
@@ -49,18 +52,26 @@ export const checkCatalogue = {
   'sub/action-not-allowed': { severity: 'error', message: '{action} is not allowed in {where}: allowed are {allowed}' },
   'sub/unknown-action': { severity: 'error', message: 'unknown return action {action}: expected one of {allowed}' },
   'sub/reserved-name': { severity: 'error', message: '{name} is not a Fastly subroutine: names starting with vcl_ are reserved for {names}' },
+  'sub/return-type': { severity: 'error', message: 'unknown return type {type} for {name}: expected STRING, INTEGER, FLOAT, BOOL, TIME, RTIME, IP or BACKEND' },
+  'sub/unknown-label': { severity: 'error', message: 'goto {name}: no label {name}: follows in this subroutine (goto jumps forward only)' },
   'sub/recursion': { severity: 'error', message: 'recursive call: {chain} (Fastly does not allow recursion)' },
   'var/unknown': { severity: 'error', message: '{name}: Fastly has no variable of that name' },
   'var/not-readable': { severity: 'error', message: '{name} cannot be read in {where}' },
   'var/not-settable': { severity: 'error', message: '{name} cannot be set in {where}' },
   'var/read-only': { severity: 'error', message: '{name} is read-only' },
   'var/not-unsettable': { severity: 'error', message: '{name} cannot be unset' },
+  'var/add-target': { severity: 'error', message: 'add appends a header line: {name} is not a whole header (SCOPE.http.NAME)' },
+  'expr/operator': { severity: 'error', message: '{op} does not apply to {type}' },
+  'expr/percent': { severity: 'error', message: 'a percentage is only a director\'s .quorum; here it has no meaning' },
+  'expr/regex-literal': { severity: 'error', message: 'a regular expression must be a string literal ("…"): VCL compiles it once, before any request' },
+  'expr/regex': { severity: 'error', message: 'regular expression "{pattern}" cannot run: {reason}' },
   'var/type-mismatch': { severity: 'error', message: 'cannot assign {found} to {name}, which is {expected}' },
   'var/local-name': { severity: 'error', message: 'local variable {name} must be named var.<name>' },
   'var/local-type': { severity: 'error', message: 'unknown type {type} for {name}: expected STRING, INTEGER, FLOAT, BOOL, TIME, RTIME, IP or BACKEND' },
   'var/undeclared-local': { severity: 'error', message: '{name} is not declared in this subroutine: add declare local {name} TYPE;' },
   'var/duplicate-local': { severity: 'error', message: '{name} is already declared in this subroutine' },
   'fn/unknown': { severity: 'error', message: '{name}(): Fastly has no function of that name' },
+  'fn/not-available': { severity: 'error', message: '{name}() cannot be called in {where}' },
   'fn/arity': { severity: 'error', message: '{name}() takes {expected} argument(s), found {found}' },
   'fn/argument-type': { severity: 'error', message: 'argument {index} of {name}() must be {expected}, found {found}' },
   'lacquer/unsupported': { severity: 'error', message: '{what} is not supported by lacquer' },
@@ -110,6 +121,10 @@ export const missingMemberProperty = (s: S, at: R, type: string, name: string): 
 export const directorUnknownBackend = (s: S, at: R, name: string): Diagnostic => d('director/unknown-backend', s, at, { name });
 export const quorumRange = (s: S, at: R, value: string): Diagnostic => d('director/quorum-range', s, at, { value });
 export const noMembers = (s: S, at: R, name: string): Diagnostic => d('director/no-members', s, at, { name });
+// ── table/*, acl/* ──────────────────────────────────────────────────────────────────────
+export const tableType = (s: S, at: R, name: string, type: string): Diagnostic => d('table/type', s, at, { name, type });
+export const tableEntry = (s: S, at: R, key: string, name: string, expected: string, found: string): Diagnostic => d('table/entry-type', s, at, { key, name, expected, found });
+export const aclEntry = (s: S, at: R, reason: string): Diagnostic => d('acl/invalid-entry', s, at, { reason });
 // ── ref/* ─────────────────────────────────────────────────────────────────────────────────
 export const unknownBackendRef = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-backend', s, at, { name });
 export const unknownAcl = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-acl', s, at, { name });
@@ -124,6 +139,8 @@ export const unknownAction = (s: S, at: R, action: string, allowed: readonly str
   d('sub/unknown-action', s, at, { action, allowed: allowed.join(', ') });
 export const reservedSubName = (s: S, at: R, name: string, names: readonly string[]): Diagnostic =>
   d('sub/reserved-name', s, at, { name, names: `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` });
+export const returnTypeUnknown = (s: S, at: R, name: string, type: string): Diagnostic => d('sub/return-type', s, at, { name, type });
+export const unknownLabel = (s: S, at: R, name: string): Diagnostic => d('sub/unknown-label', s, at, { name });
 export const recursion = (s: S, at: R, chain: readonly string[]): Diagnostic => d('sub/recursion', s, at, { chain: chain.join(' → ') });
 // ── var/* ─────────────────────────────────────────────────────────────────────────────────
 export const unknownVariable = (s: S, at: R, name: string): Diagnostic => d('var/unknown', s, at, { name });
@@ -131,6 +148,11 @@ export const notReadable = (s: S, at: R, name: string, where: string): Diagnosti
 export const notSettable = (s: S, at: R, name: string, where: string): Diagnostic => d('var/not-settable', s, at, { name, where });
 export const readOnly = (s: S, at: R, name: string): Diagnostic => d('var/read-only', s, at, { name });
 export const notUnsettable = (s: S, at: R, name: string): Diagnostic => d('var/not-unsettable', s, at, { name });
+export const addTarget = (s: S, at: R, name: string): Diagnostic => d('var/add-target', s, at, { name });
+export const percent = (s: S, at: R): Diagnostic => d('expr/percent', s, at);
+export const regexLiteral = (s: S, at: R): Diagnostic => d('expr/regex-literal', s, at);
+export const regex = (s: S, at: R, pattern: string, reason: string): Diagnostic => d('expr/regex', s, at, { pattern, reason });
+export const operator = (s: S, at: R, op: string, type: string): Diagnostic => d('expr/operator', s, at, { op, type });
 export const typeMismatch = (s: S, at: R, name: string, expected: string, found: string): Diagnostic => d('var/type-mismatch', s, at, { name, expected, found });
 export const localName = (s: S, at: R, name: string): Diagnostic => d('var/local-name', s, at, { name });
 export const localType = (s: S, at: R, name: string, type: string): Diagnostic => d('var/local-type', s, at, { name, type });
@@ -138,6 +160,7 @@ export const undeclaredLocal = (s: S, at: R, name: string): Diagnostic => d('var
 export const duplicateLocal = (s: S, at: R, name: string): Diagnostic => d('var/duplicate-local', s, at, { name });
 // ── fn/* ──────────────────────────────────────────────────────────────────────────────────
 export const unknownFunction = (s: S, at: R, name: string): Diagnostic => d('fn/unknown', s, at, { name });
+export const notAvailable = (s: S, at: R, name: string, where: string): Diagnostic => d('fn/not-available', s, at, { name, where });
 export const wrongArity = (s: S, at: R, name: string, expected: string, found: number): Diagnostic => d('fn/arity', s, at, { name, expected, found });
 export const argumentType = (s: S, at: R, name: string, index: number, expected: string, found: string): Diagnostic =>
   d('fn/argument-type', s, at, { name, index, expected, found });

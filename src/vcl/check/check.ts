@@ -13,6 +13,8 @@ import { checkBackend } from './backend.ts';
 import { checkDirector } from './director.ts';
 import { buildCallGraph } from './calls.ts';
 import { checkStatements, collectLocals } from './sub.ts';
+import { checkAcl, checkTable } from './declarations.ts';
+import { returnType } from './expr.ts';
 import type { Scope, UseKind } from './expr.ts';
 import type { VclType } from '../language/types.ts';
 import { programDeclarations, summarize } from './summary.ts';
@@ -70,6 +72,7 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   const used: Record<UseKind, Set<string>> = { backend: new Set(), acl: new Set(), table: new Set() };
   const use = (kind: UseKind, name: string): void => { used[kind].add(name); };
   const isBackend = (name: string): boolean => summary.backends.has(name);
+  const isBackendOrDirector = (name: string): boolean => summary.backends.has(name) || summary.directors.has(name);
   // The first backend is the default one (DESIGN §4.4), so it is used even if nothing names it.
   if (summary.defaultBackend !== null) use('backend', summary.defaultBackend);
 
@@ -77,10 +80,13 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   for (const { declaration: decl, source } of decls) {
     if (decl.kind === 'Backend') checkBackend(decl, source, out);
     else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
-    else if (decl.kind === 'Table') {
-      for (const e of decl.entries) if (e.value.kind === 'Identifier' && summary.backends.has(e.value.name)) use('backend', e.value.name);
-    } else if (decl.kind === 'Sub' && decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
-      out.push(C.reservedSubName(source, decl.name, decl.name.name, SUBROUTINES.map((s) => s.name)));
+    else if (decl.kind === 'Table') checkTable(decl, source, out, isBackendOrDirector, (n) => use('backend', n));
+    else if (decl.kind === 'Acl') checkAcl(decl, source, out);
+    else if (decl.kind === 'Sub') {
+      if (decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
+        out.push(C.reservedSubName(source, decl.name, decl.name.name, SUBROUTINES.map((s) => s.name)));
+      }
+      if (decl.returnType !== null && returnType(decl) === null) out.push(C.returnTypeUnknown(source, decl.returnType, decl.name.name, decl.returnType.name));
     }
   }
 

@@ -1,14 +1,16 @@
 // `set TARGET OP value;` (https://www.fastly.com/documentation/reference/vcl/statements/set/).
-// The target is resolved to a setter once; compound operators read through the getter.
-// INTEGER arithmetic truncates toward zero like C; division or remainder by zero leaves
-// the target unchanged and sets fastly.error to EDOM, as Fastly does for its math errors.
+// The target is resolved to a setter once; compound operators read through the getter and
+// compute with the language's operator table (language/operators.ts). Division or remainder
+// by zero leaves the target unchanged and sets fastly.error to EDOM, as Fastly does for its
+// math errors.
 import type { AssignmentOperator, Expression, Identifier, Node } from '../syntax/ast.ts';
 import type { VclContext } from './compiled.ts';
 import type { Eval, Frame } from '../runtime/value.ts';
 import { asText, convert } from '../runtime/value.ts';
 import type { VclType } from '../runtime/types.ts';
 import { compileExpr, POISON } from './expr.ts';
-import { resolveVariable } from '../runtime/variables.ts';
+import { resolveVariable } from './variables.ts';
+import { FLOAT_OPERATORS, INTEGER_OPERATORS } from '../language/operators.ts';
 import type { Completion, SubScope } from './scope.ts';
 
 type Fn = (ctx: VclContext, frame: Frame) => Completion;
@@ -22,35 +24,13 @@ function resolveTarget(target: Identifier, s: SubScope): Target | null {
   const name = target.name;
   if (name.startsWith('var.')) {
     const local = s.locals.get(name);
-    if (local === undefined) { s.report('compile/undeclared-local', target, { name }); return null; }
+    if (local === undefined) { s.internal(target, `${name} before its declare local`); return null; }
     const slot = local.slot;
     return { type: local.type, get: (_c, fr) => fr[slot], set: (_c, fr, v) => { fr[slot] = v; } };
   }
   const v = resolveVariable(name, s.unit.env);
-  if (v === null) { s.report('compile/unknown-variable', target, { name }); return null; }
-  if (v.set === null) { s.report('compile/not-writable', target, { name, verb: 'set' }); return null; }
+  if (v === null || v.set === null) { s.internal(target, `setting ${name}`); return null; }
   return { type: v.type, get: v.get, set: v.set };
-}
-
-type Op = (a: number, b: number) => number;
-const INT_OPS: Partial<Record<AssignmentOperator, Op>> = {
-  '+=': (a, b) => a + b, '-=': (a, b) => a - b, '*=': (a, b) => a * b,
-  '/=': (a, b) => Math.trunc(a / b), '%=': (a, b) => a % b,
-  '|=': (a, b) => Number(BigInt(a) | BigInt(b)), '&=': (a, b) => Number(BigInt(a) & BigInt(b)),
-  '^=': (a, b) => Number(BigInt(a) ^ BigInt(b)),
-  '<<=': (a, b) => Number(BigInt.asIntN(64, BigInt(a) << BigInt(b))),
-  '>>=': (a, b) => Number(BigInt(a) >> BigInt(b)),
-  'rol=': (a, b) => rotate(a, b), 'ror=': (a, b) => rotate(a, -b),
-};
-const FLOAT_OPS: Partial<Record<AssignmentOperator, Op>> = {
-  '+=': (a, b) => a + b, '-=': (a, b) => a - b, '*=': (a, b) => a * b, '/=': (a, b) => a / b, '%=': (a, b) => a % b,
-};
-
-/** 64-bit rotation (Fastly `rol=` / `ror=`). */
-function rotate(a: number, by: number): number {
-  const n = ((by % 64) + 64) % 64;
-  const x = BigInt.asUintN(64, BigInt(a));
-  return Number(BigInt.asIntN(64, BigInt.asUintN(64, (x << BigInt(n)) | (x >> BigInt(64 - n)))));
 }
 
 export function compileAssign(target: Identifier, op: AssignmentOperator, value: Expression, s: SubScope, node: Node): Fn {
@@ -60,10 +40,10 @@ export function compileAssign(target: Identifier, op: AssignmentOperator, value:
   const set = t.set;
   if (op === '=') {
     const f = convert(v, t.type);
-    if (f === null) { s.report('compile/type-mismatch', value, { expected: t.type, found: v.type }); return NOTHING; }
+    if (f === null) { s.internal(value, `${v.type} assigned to ${target.name}, which is ${t.type}`); return NOTHING; }
     return (ctx, fr) => { set(ctx, fr, f(ctx, fr)); return undefined; };
   }
-  const bad = (): Fn => { s.report('compile/operator', node, { op, type: t.type }); return NOTHING; };
+  const bad = (): Fn => { s.internal(node, `${op} on ${t.type}`); return NOTHING; };
   if (t.type === 'STRING' && op === '+=') {
     const add = asText(v);
     const get = t.get;
@@ -84,7 +64,7 @@ export function compileAssign(target: Identifier, op: AssignmentOperator, value:
     const sign = op === '+=' ? 1000 : -1000;
     return (ctx, fr) => { set(ctx, fr, get(ctx, fr) + sign * d(ctx, fr)); return undefined; };
   }
-  const table = t.type === 'INTEGER' ? INT_OPS : t.type === 'FLOAT' || t.type === 'RTIME' ? FLOAT_OPS : null;
+  const table = t.type === 'INTEGER' ? INTEGER_OPERATORS : t.type === 'FLOAT' || t.type === 'RTIME' ? FLOAT_OPERATORS : null;
   const fn = table?.[op];
   const rhs = convert(v, t.type === 'INTEGER' ? 'INTEGER' : 'FLOAT') as Eval<number> | null;
   if (fn === undefined || rhs === null) return bad();

@@ -12,7 +12,7 @@ import { BACKEND_DEFAULTS, PROBE_DEFAULTS, defaultProbeRequest } from '../../mod
 import type { DirectorDefinition, DirectorMember, DirectorType } from '../../model/director.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
-import { compileDiagnostic } from './diagnostics.ts';
+import { internalError } from './diagnostics.ts';
 
 /** The name src/model/generate.ts gives the director of `auto_loadbalance` backends (Fastly's own name). */
 export const AUTO_DIRECTOR = 'autodirector_';
@@ -34,7 +34,7 @@ class Props {
   has(name: string): boolean { return this.#byName.has(name); }
 
   #bad(p: Property, expected: string): null {
-    this.#diagnostics.push(compileDiagnostic('compile/backend', this.#source, p.start, p.end, { message: `${this.#owner}: .${p.name.name} must be ${expected}` }));
+    this.#diagnostics.push(internalError(this.#source, p, `${this.#owner}: .${p.name.name}, which must be ${expected}`));
     return null;
   }
 
@@ -174,7 +174,7 @@ export function compileDirector(d: DirectorDeclaration, source: SourceFile, diag
   const name = d.name.name;
   const type = d.type.name;
   if (!DIRECTOR_TYPES.has(type)) {
-    diagnostics.push(compileDiagnostic('compile/backend', source, d.type.start, d.type.end, { message: `director ${name}: unknown type ${type}` }));
+    diagnostics.push(internalError(source, d.type, `director ${name} of type ${type}`));
     return null;
   }
   const p = new Props(d.properties, `director ${name}`, source, diagnostics);

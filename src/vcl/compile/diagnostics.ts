@@ -1,33 +1,19 @@
-// Compile diagnostics. The checker (src/vcl/check/) rejects almost everything first, with
-// better messages; these are the compiler's own last line, for what only code generation
-// finds out (a regex JS cannot run) and for anything the checker let through that the
-// runtime cannot run. Same shape as the front end's catalogue (diagnostics.ts).
-import type { Diagnostic, DiagnosticArgs } from '../syntax/diagnostics.ts';
+// What the compiler reports. The compiler trusts a checked program (DESIGN.md §1): the checker
+// (src/vcl/check/) refuses everything lacquer cannot run, with the message a user can act on.
+// Whatever the compiler still finds it cannot run is therefore a bug in lacquer — the checker
+// and the compiler disagree — and it is reported as one internal error, never as a second
+// catalogue of user mistakes. Same shape as the front end's catalogue (syntax/diagnostics.ts).
+import type { Diagnostic } from '../syntax/diagnostics.ts';
 import { makeDiagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
 
 export const compileCatalogue = {
-  'compile/unknown-variable': { severity: 'error', message: 'lacquer does not run the variable {name}' },
-  'compile/undeclared-local': { severity: 'error', message: '{name} is used before "declare local {name} TYPE;"' },
-  'compile/not-readable': { severity: 'error', message: '{name} cannot be read' },
-  'compile/not-writable': { severity: 'error', message: '{name} cannot be {verb}' },
-  'compile/unknown-function': { severity: 'error', message: 'lacquer does not run the function {name}' },
-  'compile/arity': { severity: 'error', message: '{name} takes {expected} argument(s), found {found}' },
-  'compile/type-mismatch': { severity: 'error', message: 'expected {expected}, found {found}' },
-  'compile/operator': { severity: 'error', message: 'operator {op} does not apply to {type}' },
-  'compile/literal-required': { severity: 'error', message: '{what} must be a literal' },
-  'compile/regex': { severity: 'error', message: 'regular expression "{pattern}" cannot run: {reason}' },
-  'compile/unknown-name': { severity: 'error', message: 'unknown name {name}' },
-  'compile/unknown-sub': { severity: 'error', message: 'call of undeclared subroutine {name}' },
-  'compile/recursion': { severity: 'error', message: 'subroutine {name} calls itself (through {chain})' },
-  'compile/unknown-label': { severity: 'error', message: 'goto {name}: no such label in this subroutine' },
-  'compile/unsupported': { severity: 'error', message: 'lacquer does not run {what}' },
-  'compile/bad-return': { severity: 'error', message: '{what}' },
-  'compile/backend': { severity: 'error', message: '{message}' },
+  'compile/internal': { severity: 'error', message: 'internal error: the checker accepted {what}, which the compiler cannot run; please report this to lacquer' },
 } as const;
 
 export type CompileCode = keyof typeof compileCatalogue;
 
-export function compileDiagnostic(code: CompileCode, source: SourceFile, start: number, end: number, args: DiagnosticArgs = {}): Diagnostic {
-  return makeDiagnostic(compileCatalogue, code, source, start, end, args);
+/** A construct the checker let through that the compiler cannot run: a bug, said as one. */
+export function internalError(source: SourceFile, node: { start: number; end: number }, what: string): Diagnostic {
+  return makeDiagnostic(compileCatalogue, 'compile/internal', source, node.start, node.end, { what });
 }

@@ -6,9 +6,10 @@ import type { Compiled, Eval } from '../runtime/value.ts';
 import { asBool, asString, asText, convert } from '../runtime/value.ts';
 import type { VclType } from '../runtime/types.ts';
 import { isNumeric } from '../runtime/types.ts';
-import type { Arg } from '../runtime/functions.ts';
-import { BUILTINS } from '../runtime/functions.ts';
-import { resolveVariable } from '../runtime/variables.ts';
+import type { Arg } from '../language/functions.ts';
+import { lookupFunction, parameterAt } from '../language/functions.ts';
+import { ordered } from '../language/operators.ts';
+import { resolveVariable } from './variables.ts';
 import type { SubScope } from './scope.ts';
 
 /** Stands in for an expression that was reported; converts to anything without more noise. */
@@ -24,7 +25,7 @@ export function compileExpr(e: Expression, s: SubScope): Compiled {
     case 'Float': return constant('FLOAT', e.value);
     case 'Rtime': return constant('RTIME', e.ms / 1000);
     case 'Boolean': return constant('BOOL', e.value);
-    case 'Percent': s.report('compile/unsupported', e, { what: 'a percentage outside a director' }); return POISON;
+    case 'Percent': s.internal(e, 'a percentage outside a director'); return POISON;
     case 'Group': return compileExpr(e.expression, s);
     case 'Identifier': return compileName(e.name, e, s);
     case 'Concat': return compileConcat(e.parts.map((p) => compileExpr(p, s)));
@@ -49,7 +50,7 @@ export function compileExpr(e: Expression, s: SubScope): Compiled {
 }
 
 function poisonIf(c: Compiled, s: SubScope, node: Expression, op: string): Compiled {
-  if (c !== POISON) s.report('compile/operator', node, { op, type: c.type });
+  if (c !== POISON) s.internal(node, `${op} on ${c.type}`);
   return POISON;
 }
 
@@ -57,17 +58,17 @@ function poisonIf(c: Compiled, s: SubScope, node: Expression, op: string): Compi
 export function compileName(name: string, node: { start: number; end: number }, s: SubScope): Compiled {
   if (name.startsWith('var.')) {
     const local = s.locals.get(name);
-    if (local === undefined) { s.report('compile/undeclared-local', node, { name }); return POISON; }
+    if (local === undefined) { s.internal(node, `${name} before its declare local`); return POISON; }
     const slot = local.slot;
     return { type: local.type, eval: (_c, fr) => fr[slot] };
   }
   const v = resolveVariable(name, s.unit.env);
   if (v !== null) {
-    if (v.get === null) { s.report('compile/not-readable', node, { name }); return POISON; }
+    if (v.get === null) { s.internal(node, `reading ${name}`); return POISON; }
     return { type: v.type, eval: v.get };
   }
   if (s.unit.env.backends.has(name)) return constant('BACKEND', name);
-  s.report('compile/unknown-variable', node, { name });
+  s.internal(node, `the name ${name}`);
   return POISON;
 }
 
@@ -101,7 +102,7 @@ function compileBinary(e: BinaryExpression, s: SubScope): Compiled {
     else { a = asString(l); b = asString(r); }
     return { type: 'BOOL', eval: op === '==' ? (c, fr) => a(c, fr) === b(c, fr) : (c, fr) => a(c, fr) !== b(c, fr) };
   }
-  if (!numeric) return poisonIf(isNumeric(l.type) ? r : l, s, e, op);
+  if (!ordered(l.type, r.type)) return poisonIf(isNumeric(l.type) || l.type === 'TIME' ? r : l, s, e, op);
   const a = l.eval as Eval<number>; const b = r.eval as Eval<number>;
   switch (op) {
     case '<': return { type: 'BOOL', eval: (c, fr) => a(c, fr) < b(c, fr) };
@@ -121,9 +122,9 @@ function compileMatch(e: BinaryExpression, s: SubScope): Compiled {
     const ip = asString(left);
     return { type: 'BOOL', eval: (c, fr) => acl(ip(c, fr)) !== negate };
   }
-  if (right.kind !== 'String') { s.report('compile/literal-required', right, { what: 'the right side of ~' }); return POISON; }
+  if (right.kind !== 'String') { s.internal(right, 'a right side of ~ that is neither an ACL nor a regular expression literal'); return POISON; }
   const re = s.regex(right.value);
-  if (typeof re === 'string') { s.report('compile/regex', right, { pattern: right.value, reason: re }); return POISON; }
+  if (typeof re === 'string') { s.internal(right, `the regular expression "${right.value}" (${re})`); return POISON; }
   const text = asText(left);
   // Fastly keeps the previous groups when a match fails; only a success replaces them.
   return {
@@ -147,35 +148,37 @@ function compileCall(e: CallExpression, s: SubScope): Compiled {
       eval: (c) => { const out: unknown[] = [null]; handle.fn!(c, out); return out[0]; },
     };
   }
-  const fn = BUILTINS[name];
-  if (fn === undefined) { s.report('compile/unknown-function', e.callee, { name }); return POISON; }
-  const max = fn.params.length;
-  const min = max - (fn.optional ?? 0);
-  if (e.arguments.length < min || e.arguments.length > max) {
-    s.report('compile/arity', e, { name, expected: min === max ? String(max) : `${min}–${max}`, found: e.arguments.length });
-    return POISON;
-  }
+  const fn = lookupFunction(name);
+  if (fn === null || fn.impl === undefined) { s.internal(e.callee, `a call of ${name}()`); return POISON; }
   const args: Arg[] = [];
   const literals: (string | undefined)[] = [];
   let ok = true;
   e.arguments.forEach((a, i) => {
-    const param = fn.params[i];
+    const param = parameterAt(fn, i);
     const node = a.kind === 'Group' ? a.expression : a;
-    literals.push(node.kind === 'String' ? node.value : undefined);
-    if (param === 'REGEX') {
-      if (node.kind !== 'String') { s.report('compile/literal-required', node, { what: `argument ${i + 1} of ${name} (a regex)` }); ok = false; return; }
-      const re = s.regex(node.value);
-      if (typeof re === 'string') { s.report('compile/regex', node, { pattern: node.value, reason: re }); ok = false; return; }
+    literals.push(node.kind === 'String' ? node.value : node.kind === 'Identifier' && param?.type === 'ID' ? node.name : undefined);
+    if (param === undefined) { s.internal(a, `argument ${i + 1} of ${name}()`); ok = false; return; }
+    if (param.type === 'REGEX') {
+      const re = node.kind === 'String' ? s.regex(node.value) : 'not a literal';
+      if (typeof re === 'string') { s.internal(node, `argument ${i + 1} of ${name}() as a regular expression (${re})`); ok = false; return; }
       args.push(re);
-    } else if (param === 'TABLE') {
+    } else if (param.type === 'TABLE') {
       const table = node.kind === 'Identifier' ? s.unit.tables.get(node.name) : undefined;
-      if (table === undefined) { s.report('compile/unknown-name', node, { name: node.kind === 'Identifier' ? node.name : 'table' }); ok = false; return; }
+      if (table === undefined) { s.internal(node, `argument ${i + 1} of ${name}() as a table`); ok = false; return; }
       args.push(table);
+    } else if (param.type === 'ACL') {
+      const acl = node.kind === 'Identifier' ? s.unit.acls.get(node.name) : undefined;
+      if (acl === undefined) { s.internal(node, `argument ${i + 1} of ${name}() as an ACL`); ok = false; return; }
+      args.push(acl);
+    } else if (param.type === 'ID') {
+      // A bare name reaches the builder as its text (literals[i]).
+      const text = node.kind === 'Identifier' ? node.name : '';
+      args.push(() => text);
     } else {
       const c = compileExpr(a, s);
-      const f = convert(c, param);
+      const f = convert(c, param.type);
       if (f === null) {
-        if (c !== POISON) s.report('compile/type-mismatch', a, { expected: param, found: c.type });
+        if (c !== POISON) s.internal(a, `${c.type} as argument ${i + 1} of ${name}(), which takes ${param.type}`);
         ok = false;
         return;
       }
@@ -183,7 +186,7 @@ function compileCall(e: CallExpression, s: SubScope): Compiled {
     }
   });
   if (!ok) return POISON;
-  return { type: fn.returns, eval: fn.build(args, literals) };
+  return { type: fn.returns, eval: fn.impl(args, literals) };
 }
 
 export { POISON };

@@ -6,5 +6,7 @@ export type { CompileOptions, CompileResult } from './compile.ts';
 export type * from './compiled.ts';
 export { vclValidator } from './validate.ts';
 export type { ValidatedFile } from './validate.ts';
+export { resolveVariable } from './variables.ts';
+export type { Variable, VariableEnv } from './variables.ts';
 export { compileCatalogue } from './diagnostics.ts';
 export type { CompileCode } from './diagnostics.ts';

@@ -4,19 +4,21 @@
 // frames each subroutine invocation allocates.
 //
 // Like Fastly, several `sub vcl_recv { … }` definitions (e.g. across included files) are
-// concatenated in the order they appear and run as one subroutine.
+// concatenated in the order they appear and run as one subroutine (the checker does the same,
+// check/summary.ts). The program is a checked one: what the compiler still cannot run is an
+// internal error (./diagnostics.ts).
 import type { Block, Declaration, Statement, SubDeclaration, TableDeclaration } from '../syntax/ast.ts';
 import type { Action, Phase, VclContext } from './compiled.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
-import type { VclTable } from '../runtime/functions.ts';
+import type { VclTable } from '../runtime/tables.ts';
 import type { VclType } from '../runtime/types.ts';
 import { VCL_TYPES } from '../runtime/types.ts';
-import type { VariableEnv } from '../runtime/variables.ts';
+import type { VariableEnv } from './variables.ts';
 import type { CompileUnit, Completion, SubFn, SubHandle } from './scope.ts';
 import { RETURN, SubScope } from './scope.ts';
 import { compileAcl } from '../runtime/acl.ts';
-import { compileDiagnostic } from './diagnostics.ts';
+import { internalError } from './diagnostics.ts';
 import { compileExpr } from './expr.ts';
 import { convert } from '../runtime/value.ts';
 import { compileBlock } from './statements.ts';
@@ -52,7 +54,7 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
       subDecls.set(d.name.name, list);
     } else if (d.kind === 'Acl') {
       const acl = compileAcl(d.entries.map((e) => ({ address: e.address.value, mask: e.mask, negated: e.negated })));
-      if ('error' in acl) diagnostics.push(compileDiagnostic('compile/unsupported', source, d.start, d.end, { what: `acl ${d.name.name}: ${acl.error}` }));
+      if ('error' in acl) diagnostics.push(internalError(source, d, `acl ${d.name.name} (${acl.error})`));
       else acls.set(d.name.name, acl.match);
     }
   });
@@ -60,9 +62,9 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
 
   const subs = unit.subs as Map<string, SubHandle>;
   for (const [name, decls] of subDecls) subs.set(name, { name, returnType: returnTypeOf(decls[0].node), fn: null });
-  if (!reportRecursion(subDecls, diagnostics)) {
-    for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
-  }
+  // Calls refer to handles, so a subroutine may call one defined later; the checker has refused
+  // recursion (check/calls.ts), so no call chain loops at run time.
+  for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
   const runners = Object.fromEntries(PHASES.map((p) => [p, phaseRunner(p, subs.get(`vcl_${p}`)?.fn ?? null)])) as Record<Phase, (ctx: VclContext) => Action>;
   return { run: (phase, ctx) => runners[phase](ctx) };
 }
@@ -146,32 +148,6 @@ function collectLabels(b: Block, into: Set<string>): void {
   forEachStatement(b, (st) => { if (st.kind === 'Label') into.add(st.name); });
 }
 
-function callsOf(b: Block): string[] {
-  const out: string[] = [];
-  forEachStatement(b, (st) => { if (st.kind === 'Call') out.push(st.subroutine.name); });
-  return out;
-}
-
-/** Fastly forbids recursion; a cycle would otherwise overflow the stack per request. */
-function reportRecursion(subs: ReadonlyMap<string, readonly Located<SubDeclaration>[]>, diagnostics: Diagnostic[]): boolean {
-  const state = new Map<string, 'open' | 'done'>();
-  let found = false;
-  const visit = (name: string, path: string[]): void => {
-    if (state.get(name) === 'done' || !subs.has(name)) return;
-    if (state.get(name) === 'open') {
-      const first = subs.get(name)![0];
-      diagnostics.push(compileDiagnostic('compile/recursion', first.source, first.node.name.start, first.node.name.end, { name, chain: [...path.slice(path.indexOf(name)), name].join(' → ') }));
-      found = true;
-      return;
-    }
-    state.set(name, 'open');
-    for (const { node } of subs.get(name)!) for (const callee of callsOf(node.body)) visit(callee, [...path, name]);
-    state.set(name, 'done');
-  };
-  for (const name of subs.keys()) visit(name, []);
-  return found;
-}
-
 function compileTable(d: TableDeclaration, source: SourceFile, unit: CompileUnit): VclTable {
   const typeName = (d.type?.name ?? 'STRING').toUpperCase();
   const type = (VCL_TYPES as readonly string[]).includes(typeName) ? (typeName as VclType) : 'STRING';
@@ -180,7 +156,7 @@ function compileTable(d: TableDeclaration, source: SourceFile, unit: CompileUnit
   for (const e of d.entries) {
     const c = compileExpr(e.value, scope);
     const f = convert(c, type);
-    if (f === null) { scope.report('compile/type-mismatch', e.value, { expected: type, found: c.type }); continue; }
+    if (f === null) { scope.internal(e.value, `a ${c.type} entry in table ${d.name.name}, which holds ${type}`); continue; }
     // Table values are literals, so evaluating them needs no request.
     entries.set(e.key.value, f(null as unknown as VclContext, EMPTY_FRAME));
   }

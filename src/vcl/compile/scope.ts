@@ -3,14 +3,13 @@
 // Locals get frame slots here, at compile time; at run time each invocation of a
 // subroutine allocates one array, so `var.x` is an index, never a string lookup.
 import type { VclContext } from './compiled.ts';
-import type { Diagnostic, DiagnosticArgs } from '../syntax/diagnostics.ts';
+import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import type { Action } from './compiled.ts';
-import type { VclTable } from '../runtime/functions.ts';
+import type { VclTable } from '../runtime/tables.ts';
 import type { VclType } from '../runtime/types.ts';
-import type { VariableEnv } from '../runtime/variables.ts';
-import type { CompileCode } from './diagnostics.ts';
-import { compileDiagnostic } from './diagnostics.ts';
+import type { VariableEnv } from './variables.ts';
+import { internalError } from './diagnostics.ts';
 import type { VclRegex } from '../runtime/regex/index.ts';
 import { compileRegex } from '../runtime/regex/index.ts';
 
@@ -59,8 +58,9 @@ export class SubScope {
     this.labels = labels;
   }
 
-  report(code: CompileCode, node: { start: number; end: number }, args: DiagnosticArgs = {}): void {
-    this.unit.diagnostics.push(compileDiagnostic(code, this.source, node.start, node.end, args));
+  /** Something the checker should have refused (compile/diagnostics.ts): a bug, reported as one. */
+  internal(node: { start: number; end: number }, what: string): void {
+    this.unit.diagnostics.push(internalError(this.source, node, what));
   }
 
   /** Declares `var.x` (function scope, as Fastly's `declare local`); redeclaring reuses the slot. */

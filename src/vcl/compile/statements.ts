@@ -11,17 +11,18 @@ import { asBool, asText, convert } from '../runtime/value.ts';
 import type { VclType } from '../runtime/types.ts';
 import { LOCAL_TYPES, zeroValue } from '../runtime/types.ts';
 import { compileExpr, compileName, POISON } from './expr.ts';
-import { resolveVariable } from '../runtime/variables.ts';
+import { resolveVariable } from './variables.ts';
 import type { Completion, GotoSignal, SubScope } from './scope.ts';
 import { RETURN } from './scope.ts';
-import { macroStatements } from '../language/subroutines.ts';
+import { ALLOWED_ACTIONS, macroStatements } from '../language/subroutines.ts';
 import * as B from '../syntax/ast-build.ts';
 import type { VclContext } from './compiled.ts';
 import { compileAssign } from './assign.ts';
 
 export type StatementFn = (ctx: VclContext, frame: Frame) => Completion;
 
-const ACTIONS: ReadonlySet<string> = new Set<Action>(['lookup', 'pass', 'error', 'restart', 'deliver', 'fetch', 'deliver_stale', 'hit_for_pass', 'hash']);
+/** Every action a run may end with: the language's (language/subroutines.ts). */
+const ACTIONS: ReadonlySet<string> = new Set(Object.values(ALLOWED_ACTIONS).flatMap((set) => [...set]));
 const NOTHING: StatementFn = () => undefined;
 
 export function compileBlock(b: Block, s: SubScope): StatementFn {
@@ -61,7 +62,7 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
     case 'Declare': {
       const type = st.type.name.toUpperCase();
       if (!st.name.name.startsWith('var.') || !LOCAL_TYPES.has(type)) {
-        s.report('compile/unsupported', st, { what: `declare local ${st.name.name} ${st.type.name}` });
+        s.internal(st, `declare local ${st.name.name} ${st.type.name}`);
         return NOTHING;
       }
       const { slot } = s.declare(st.name.name, type as VclType);
@@ -70,7 +71,7 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
     }
     case 'Call': {
       const handle = s.unit.subs.get(st.subroutine.name);
-      if (handle === undefined) { s.report('compile/unknown-sub', st.subroutine, { name: st.subroutine.name }); return NOTHING; }
+      if (handle === undefined) { s.internal(st.subroutine, `call ${st.subroutine.name}`); return NOTHING; }
       // A custom sub's `return;` ends only that sub; an action ends the vcl_* sub too.
       return (ctx) => { const r = handle.fn!(ctx, null); return r === RETURN ? undefined : r; };
     }
@@ -80,7 +81,7 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
     }
     case 'Restart': return () => 'restart';
     case 'Goto': {
-      if (!s.labels.has(st.label.name)) { s.report('compile/unknown-label', st.label, { name: st.label.name }); return NOTHING; }
+      if (!s.labels.has(st.label.name)) { s.internal(st.label, `goto ${st.label.name}`); return NOTHING; }
       const signal: GotoSignal = { label: st.label.name };
       return () => signal;
     }
@@ -92,7 +93,7 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
       const call = compileExpr(st.call, s).eval;
       return (ctx, fr) => { call(ctx, fr); return undefined; };
     }
-    case 'Esi': s.report('compile/unsupported', st, { what: 'esi' }); return NOTHING;
+    case 'Esi': s.internal(st, 'the esi statement'); return NOTHING;
   }
 }
 
@@ -115,12 +116,12 @@ function compileReturn(value: Expression | null, s: SubScope, node: Statement): 
   if (s.returnType !== null) {
     const v = compileExpr(value, s);
     const f = convert(v, s.returnType);
-    if (f === null) { if (v !== POISON) s.report('compile/type-mismatch', value, { expected: s.returnType, found: v.type }); return NOTHING; }
+    if (f === null) { if (v !== POISON) s.internal(value, `returning ${v.type} from ${s.name}, which returns ${s.returnType}`); return NOTHING; }
     return (ctx, fr) => { fr[0] = f(ctx, fr); return RETURN; };
   }
   const inner = value.kind === 'Group' ? value.expression : value;
   if (inner.kind !== 'Identifier' || !ACTIONS.has(inner.name)) {
-    s.report('compile/bad-return', node, { what: `return needs an action (lookup, pass, deliver, …) in ${s.name}` });
+    s.internal(node, `this return in ${s.name}`);
     return NOTHING;
   }
   const action = inner.name as Action;
@@ -133,7 +134,7 @@ function compileError(status: Expression | null, message: Expression | null, s: 
   if (status !== null) {
     const c = compileExpr(status, s);
     const f = convert(c, 'INTEGER');
-    if (f === null) { if (c !== POISON) s.report('compile/type-mismatch', status, { expected: 'INTEGER', found: c.type }); }
+    if (f === null) { if (c !== POISON) s.internal(status, `an error status of type ${c.type}`); }
     else code = f as Eval<number>;
   }
   const text: Eval<string> | null = message === null ? null : asText(compileExpr(message, s));
@@ -147,7 +148,7 @@ function compileError(status: Expression | null, message: Expression | null, s: 
 
 function compileAdd(target: Identifier, value: Expression, s: SubScope): StatementFn {
   const v = resolveVariable(target.name, s.unit.env);
-  if (v === null || v.add === null) { s.report('compile/not-writable', target, { name: target.name, verb: 'added to (add works on headers)' }); return NOTHING; }
+  if (v === null || v.add === null) { s.internal(target, `add ${target.name}`); return NOTHING; }
   const add = v.add;
   const c: Compiled = compileExpr(value, s);
   const f = convert(c, 'STRING')!;
@@ -163,7 +164,7 @@ function compileUnset(target: Identifier, s: SubScope): StatementFn {
     return (_ctx, frame) => { frame[slot] = zero; return undefined; };
   }
   const v = resolveVariable(target.name, s.unit.env);
-  if (v === null || v.unset === null) { s.report('compile/not-writable', target, { name: target.name, verb: 'unset' }); return NOTHING; }
+  if (v === null || v.unset === null) { s.internal(target, `unset ${target.name}`); return NOTHING; }
   const unset = v.unset;
   return (ctx, fr) => { unset(ctx, fr); return undefined; };
 }

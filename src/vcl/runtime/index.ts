@@ -3,7 +3,4 @@
 export { VclRuntimeError } from './errors.ts';
 export { formatValue } from './value.ts';
 export { compileRegex, translatePcre, RegexLimitError, REGEX_V8_FLAGS } from './regex/index.ts';
-export { BUILTINS } from './functions.ts';
-export type { VclTable } from './functions.ts';
-export { resolveVariable } from './variables.ts';
-export type { Variable, VariableEnv } from './variables.ts';
+export type { VclTable } from './tables.ts';
