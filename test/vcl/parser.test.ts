@@ -163,3 +163,14 @@ test('the parser recovers: declarations after errors are still in the tree', () 
   assert.deepEqual((ast.declarations[0] as A.BackendDeclaration).properties.map((p) => p.name.name), ['port']);
   assert.deepEqual((ast.declarations[1] as A.SubDeclaration).body.statements.map((s) => s.kind), ['Log']);
 });
+
+test('a concatenation goes on across a line break before if(…, …, …), as in Fastly\'s generated debug lines', () => {
+  const [set] = statements('  set resp.http.X = "a "\n    if(resp.http.Y, resp.http.Y, "");');
+  assert.equal(set.kind, 'Set');
+  const value = (set as A.SetStatement).value;
+  assert.equal(value.kind, 'Concat');
+  assert.deepEqual((value as A.ConcatExpression).parts.map((p) => p.kind), ['String', 'IfExpression']);
+  // An if statement on the next line still ends a statement that lacks its semicolon.
+  expectDiagnostic('sub vcl_recv {\n  set req.http.X = "1"\n  if (req.http.Y) { set req.http.Z = "2"; }\n}',
+    '2:23 error parse/missing-semicolon missing ";" after set statement');
+});

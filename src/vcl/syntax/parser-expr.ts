@@ -10,6 +10,7 @@ import { T, TOKEN_KINDS } from './token.ts';
 const K_IDENT = T.ident, K_STRING = T.string, K_INTEGER = T.integer, K_FLOAT = T.float;
 const K_RTIME = T.rtime, K_PERCENT = T.percent;
 const K_LPAREN = T['('], K_RPAREN = T[')'], K_COMMA = T[','], K_BANG = T['!'], K_MINUS = T['-'], K_PLUS = T['+'];
+const K_LBRACE = T['{'], K_RBRACE = T['}'], K_SEMI = T[';'];
 
 /** Binary operator precedence by token code; 0 for tokens that are not binary operators. */
 const BINARY_PRECEDENCE = new Uint8Array(TOKEN_KINDS.length);
@@ -58,11 +59,28 @@ export class ExpressionParser extends TokenCursor {
       case K_PLUS: return '+';
       case K_STRING: case K_INTEGER: case K_FLOAT: case K_RTIME: case K_PERCENT: return ' ';
       case K_IDENT:
-        if (!this.sameLineAsPrevious(t) && STATEMENT_KEYWORDS.has(this.textOf(t))) return null;
+        if (!this.sameLineAsPrevious(t) && STATEMENT_KEYWORDS.has(this.textOf(t)) && !this.#ifExpressionAt(t)) return null;
         return ' ';
       default: return null;
     }
   }
+  /**
+   * Whether the `if` at token `t` is the if() expression, not an if statement: its parenthesised
+   * part is followed by what continues an expression rather than by a `{` block. Fastly's own
+   * generated VCL breaks a concatenation before `if(…, …, …)` (the Fastly-Debug-Path lines).
+   */
+  #ifExpressionAt(t: number): boolean {
+    if (this.textOf(t) !== 'if' || this.kinds[t + 1] !== K_LPAREN) return false;
+    let depth = 0;
+    for (let i = t + 1; i <= this.last; i++) {
+      const k = this.kinds[i];
+      if (k === K_LPAREN) depth++;
+      else if (k === K_RPAREN && --depth === 0) return this.kinds[i + 1] !== K_LBRACE;
+      else if (k === K_LBRACE || k === K_RBRACE || k === K_SEMI) return false;
+    }
+    return false;
+  }
+
   protected sameLineAsPrevious(t: number): boolean {
     const text = this.text;
     for (let i = this.prevEnd(), end = this.starts[t]; i < end; i++) {
