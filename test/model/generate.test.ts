@@ -52,6 +52,12 @@ test('golden: custom main VCL gets declarations prepended and #FASTLY macros exp
   assert.deepEqual(out.files.map((f) => [f.name, f.main]), [['main', true], ['lib', false]]);
   assert.equal(out.files[0].content, readFileSync(join(GOLDEN, 'custom.vcl'), 'utf8'));
   assert.equal(out.files[1].content, 'sub helper { }\n');
+  // Each line of the main file that came from the upload says which line it was; the others are lacquer's.
+  const generated = out.files[0].content.split('\n');
+  const uploaded = main.split('\n');
+  assert.equal(out.mainLines?.length, generated.length);
+  out.mainLines?.forEach((from, i) => { if (from > 0) assert.equal(generated[i], uploaded[from - 1], `line ${i + 1}`); });
+  assert.deepEqual(out.mainLines?.filter((n) => n > 0), [1, 3, 4, 5, 6, 8, 9, 10]);
 });
 
 test('a backend with a missing healthcheck, an empty director and custom VCL without main are problems', () => {
