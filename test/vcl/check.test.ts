@@ -385,3 +385,19 @@ test('a probe with the default .initial of threshold - 1 is not warned about (Fa
 test('unused warnings can be turned off', () => {
   assert.deepEqual(check(parse(`${B}${B.replace('F_a', 'F_b')}`), { warnUnused: false }), []);
 });
+
+test('Fastly-generated declarations lacquer has no use for are lacquer\'s limit or accepted, not unknown', () => {
+  expectDiagnostic(`backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .bypass_local_route_table = false; }\n` +
+    'director ssl_shield_hnd shield { .shield = "hnd-tokyo-jp"; .is_ssl = true; }',
+  '2:10 warning ref/unused director ssl_shield_hnd is declared but never used',
+  '2:25 error lacquer/unsupported the shield director ssl_shield_hnd is not supported by lacquer');
+});
+
+test('Fastly\'s edge rate limiting parses and is named as lacquer\'s limit, once per declaration and call', () => {
+  const vcl = 'penaltybox rl_pb { }\nratecounter rl_rc { }\n' +
+    `${B}sub vcl_recv {\n  if (ratelimit.check_rate(client.ip, rl_rc, 1, 10, 100, rl_pb, 2m)) { error 429; }\n}`;
+  expectDiagnostic(vcl,
+    '1:1 error lacquer/unsupported penaltybox rl_pb is not supported by lacquer',
+    '2:1 error lacquer/unsupported ratecounter rl_rc is not supported by lacquer',
+    '5:7 error lacquer/unsupported the function ratelimit.check_rate() is not supported by lacquer');
+});

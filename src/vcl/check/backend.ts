@@ -25,6 +25,10 @@ export const BACKEND_PROPERTIES: Readonly<Record<string, PropertyKind | 'probe'>
   connect_timeout: 'RTIME', first_byte_timeout: 'RTIME', between_bytes_timeout: 'RTIME',
   max_connections: 'INTEGER', host_header: 'STRING', always_use_host_header: 'BOOL',
   keepalive_time: 'RTIME', prefer_ipv6: 'BOOL', probe: 'probe',
+  // A "protected property" of Fastly's backend declaration, which Fastly's generated VCL sets: a
+  // route that skips the POP's local route table. lacquer's edge has only the host's routes, so
+  // either value routes the same way, and the compiler has nothing to read.
+  bypass_local_route_table: 'BOOL',
   // Fastly's API backend field (passive health), which Fastly's VCL has no spelling for; the
   // compiler reads it (src/vcl/compile/backends.ts) but the checker refused it, so it could never be set.
   error_threshold: 'INTEGER',

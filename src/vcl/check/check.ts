@@ -82,6 +82,8 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
     else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
     else if (decl.kind === 'Table') checkTable(decl, source, out, isBackendOrDirector, (n) => use('backend', n));
     else if (decl.kind === 'Acl') checkAcl(decl, source, out);
+    // Fastly's edge rate limiting: the declarations parse, lacquer does not run them yet.
+    else if (decl.kind === 'Penaltybox' || decl.kind === 'Ratecounter') out.push(C.unsupported(source, decl, `${decl.kind.toLowerCase()} ${decl.name.name}`));
     else if (decl.kind === 'Sub') {
       if (decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
         out.push(C.reservedSubName(source, decl.name, decl.name.name, SUBROUTINES.map((s) => s.name)));

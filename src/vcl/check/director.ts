@@ -44,6 +44,9 @@ export function checkDirector(
   isBackend: (name: string) => boolean, use: (name: string) => void,
 ): void {
   const typeName = decl.type.name;
+  // Fastly's generated VCL declares a `shield` director for each shield POP it routes through;
+  // lacquer shields through an API backend's shield field instead (DESIGN.md §4.4).
+  if (typeName === 'shield') { out.push(C.unsupported(src, decl.type, `the shield director ${decl.name.name}`)); return; }
   const type = DIRECTOR_TYPES[typeName];
   if (type === undefined) {
     out.push(C.unknownDirectorType(src, decl.type, typeName));

@@ -60,7 +60,8 @@ export type Declaration =
   | IncludeDeclaration
   | ImportDeclaration
   | PragmaDeclaration
-  | DirectiveDeclaration;
+  | DirectiveDeclaration
+  | RateLimitDeclaration;
 
 /** `backend NAME { .prop = value; … }`. */
 export interface BackendDeclaration extends NodeBase {
@@ -155,6 +156,17 @@ export interface IncludeDeclaration extends NodeBase {
 }
 
 /** `import name;` */
+/**
+ * `penaltybox NAME { }` and `ratecounter NAME { }`: Fastly's edge rate limiting
+ * (https://www.fastly.com/documentation/reference/vcl/declarations/penaltybox/, …/ratecounter/);
+ * the body is empty in Fastly's VCL.
+ */
+export interface RateLimitDeclaration extends NodeBase {
+  readonly kind: 'Penaltybox' | 'Ratecounter';
+  readonly name: Identifier;
+  readonly innerComments: readonly Comment[];
+}
+
 export interface ImportDeclaration extends NodeBase {
   readonly kind: 'Import';
   readonly name: Identifier;

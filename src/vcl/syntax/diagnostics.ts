@@ -44,7 +44,7 @@ export const frontEndCatalogue = {
   'lex/invalid-number': { severity: 'error', message: 'invalid number {text}' },
   'parse/missing-semicolon': { severity: 'error', message: 'missing ";" after {after}' },
   'parse/unexpected-token': { severity: 'error', message: 'expected {expected}, found {found}' },
-  'parse/unknown-declaration': { severity: 'error', message: 'unknown declaration {found}: expected backend, director, table, acl, sub, include, import or pragma' },
+  'parse/unknown-declaration': { severity: 'error', message: 'unknown declaration {found}: expected backend, director, table, acl, sub, penaltybox, ratecounter, include, import or pragma' },
   'parse/unclosed-block': { severity: 'error', message: 'missing "}" to close {what} opened here' },
   'parse/macro-outside-sub': { severity: 'error', message: '#FASTLY {phase} is only allowed inside a subroutine' },
   'include/not-found': { severity: 'error', message: 'included file "{name}" not found (looked for {path})' },

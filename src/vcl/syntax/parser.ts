@@ -88,6 +88,14 @@ class Parser extends StatementParser {
         return { kind: 'Backend', start, end, name, properties, innerComments, comments: this.finishComments(lead, end) };
       }
       case 'director': return this.#director(lead);
+      case 'penaltybox':
+      case 'ratecounter': {
+        this.next();
+        const word = this.textOf(t);
+        const name = this.identifier(`${word} name`);
+        const { end, innerComments } = this.braced(word, () => this.fail(`"}": a ${word} has an empty body`));
+        return { kind: word === 'penaltybox' ? 'Penaltybox' : 'Ratecounter', start, end, name, innerComments, comments: this.finishComments(lead, end) };
+      }
       case 'table': return this.#table(lead);
       case 'acl': return this.#acl(lead);
       case 'sub': {

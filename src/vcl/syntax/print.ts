@@ -81,6 +81,9 @@ function declaration(d: A.Declaration): string[] {
       return withComments(d, [`pragma ${d.words.join(' ')};`]);
     case 'Directive':
       return withComments(d, [d.name]);
+    case 'Penaltybox':
+    case 'Ratecounter':
+      return withComments(d, [`${d.kind.toLowerCase()} ${d.name.name} {`, ...innerComments(d.innerComments), '}']);
   }
 }
 
