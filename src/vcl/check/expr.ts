@@ -15,7 +15,7 @@ import type { VariableSpec } from '../language/variables.ts';
 import { arity, lookupFunction, parameterAt } from '../language/functions.ts';
 import { isAssignable, LOCAL_TYPES, valueType } from '../language/types.ts';
 import { ordered } from '../language/operators.ts';
-import { compileRegex } from '../runtime/regex/index.ts';
+import { regexFor } from '../runtime/regex-cache.ts';
 import { phaseOfSub } from '../language/subroutines.ts';
 import type { VclType } from '../language/types.ts';
 
@@ -118,7 +118,7 @@ function checkMatch(scope: Scope, e: A.BinaryExpression): void {
 
 /** Why lacquer's regex engines cannot run a pattern, or null when they can (runtime/regex/). */
 function regexProblem(pattern: string): string | null {
-  const r = compileRegex(pattern);
+  const r = regexFor(pattern);
   return r.ok ? null : r.message;
 }
 

@@ -43,7 +43,7 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   const subDecls = new Map<string, Located<SubDeclaration>[]>();
   const tables = new Map<string, VclTable>();
   const acls = new Map<string, (ip: string | null) => boolean>();
-  const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics, regexCache: new Map() };
+  const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics };
   const each = (f: (d: Declaration, src: SourceFile) => void): void => {
     for (const { declaration, source } of declarations) f(declaration, source);
   };

@@ -11,7 +11,7 @@ import type { VclType } from '../runtime/types.ts';
 import type { VariableEnv } from './variables.ts';
 import { internalError } from './diagnostics.ts';
 import type { VclRegex } from '../runtime/regex/index.ts';
-import { compileRegex } from '../runtime/regex/index.ts';
+import { regexFor } from '../runtime/regex-cache.ts';
 
 /** Ends a subroutine without an action: `return;`, or a typed sub's `return expr;`. */
 export const RETURN = 1;
@@ -35,7 +35,6 @@ export interface CompileUnit {
   readonly acls: ReadonlyMap<string, (ip: string | null) => boolean>;
   readonly subs: ReadonlyMap<string, SubHandle>;
   readonly diagnostics: Diagnostic[];
-  readonly regexCache: Map<string, VclRegex | string>;
 }
 
 export interface Local { readonly slot: number; readonly type: VclType }
@@ -72,14 +71,9 @@ export class SubScope {
     return local;
   }
 
-  /** A compiled regex, shared across the service; a string is the reason it cannot run. */
+  /** A compiled regex (runtime/regex-cache.ts); a string is the reason it cannot run. */
   regex(pattern: string): VclRegex | string {
-    let re = this.unit.regexCache.get(pattern);
-    if (re === undefined) {
-      const r = compileRegex(pattern);
-      re = r.ok ? r.regex : r.message;
-      this.unit.regexCache.set(pattern, re);
-    }
-    return re;
+    const r = regexFor(pattern);
+    return r.ok ? r.regex : r.message;
   }
 }
