@@ -4,7 +4,7 @@
 // lib/libvcc/vcc_xref.c vcc_CheckUses), unknown callees, and recursion, which Fastly rejects
 // ("Fastly VCL does not support recursion", subroutines reference).
 import type * as A from '../syntax/ast.ts';
-import type { Phase } from '../compile/compiled.ts';
+import type { Phase } from '../language/subroutines.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SubSummary } from './summary.ts';
 import type { SourceFile } from '../syntax/source.ts';

@@ -1,11 +1,12 @@
 // Expression checks inside subroutines: every name resolves (a variable Fastly has and
 // lacquer runs, a local declared in the subroutine, a declared backend, director or ACL),
 // variables are read only where Fastly allows, builtin functions exist, are run by lacquer
-// and get the right number of arguments. Each expression's type is inferred where it is
-// evident (literals, variables, function results) so assignments can be checked cheaply;
-// `null` means "not evident" and is never reported.
+// and get arguments of their signature, operators apply to their operands, regular expressions
+// are literals lacquer's engines run. Each expression's type is inferred with the compiler's
+// rules (language/types.ts, language/operators.ts), so a checked program is one the compiler
+// runs; `null` is the type of an expression already reported.
 import type * as A from '../syntax/ast.ts';
-import type { Phase } from '../compile/compiled.ts';
+import type { Phase } from '../language/subroutines.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import type { ProgramSummary } from './summary.ts';
