@@ -9,17 +9,8 @@ import type { Phase } from '../../../src/vcl/language/subroutines.ts';
 import type { Statement } from '../../../src/vcl/syntax/ast.ts';
 import { TRANSITIONS as EDGE_TRANSITIONS } from '../../../src/edge/steps.ts';
 import { checkText } from '../check-golden.ts';
-import { BACKEND, bereq, beresp, compileUnchecked, compileVcl, makeContext, obj, resp } from '../helpers/context.ts';
+import { BACKEND, compileUnchecked, compileVcl, contextFor } from '../helpers/context.ts';
 
-/** A context in which every variable of `phase` exists. */
-function contextFor(phase: Phase): ReturnType<typeof makeContext> {
-  const ctx = makeContext();
-  if (phase === 'miss' || phase === 'pass' || phase === 'fetch') bereq(ctx);
-  if (phase === 'fetch') beresp(ctx);
-  if (phase === 'hit' || phase === 'error' || phase === 'deliver' || phase === 'log') obj(ctx);
-  if (phase === 'deliver' || phase === 'log') resp(ctx);
-  return ctx;
-}
 
 test('a return the checker accepts in a phase is one the compiled phase ends with and the edge has a next step for', () => {
   let accepted = 0;

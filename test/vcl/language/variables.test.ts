@@ -11,7 +11,7 @@ import { PHASES } from '../../../src/vcl/language/subroutines.ts';
 import type { Phase } from '../../../src/vcl/language/subroutines.ts';
 import { resolveVariable } from '../../../src/vcl/compile/variables.ts';
 import { checkText } from '../check-golden.ts';
-import { BACKEND, bereq, beresp, compileVcl, makeContext, obj, resp } from '../helpers/context.ts';
+import { BACKEND, compileVcl, contextFor } from '../helpers/context.ts';
 
 /** A name that uses the variable: its pattern filled in. */
 const sample = (spec: VariableSpec): string =>
@@ -21,14 +21,6 @@ const VALUE: Readonly<Record<string, string>> = {
   STRING: '"x"', HEADER: '"x"', INTEGER: '1', FLOAT: '1.5', BOOL: 'true', TIME: 'now', RTIME: '1s', IP: '"192.0.2.1"', BACKEND: 'F_origin',
 };
 
-function contextFor(phase: Phase): ReturnType<typeof makeContext> {
-  const ctx = makeContext();
-  if (phase === 'miss' || phase === 'pass' || phase === 'fetch') bereq(ctx);
-  if (phase === 'fetch') beresp(ctx);
-  if (phase === 'hit' || phase === 'error' || phase === 'deliver' || phase === 'log') obj(ctx);
-  if (phase === 'deliver' || phase === 'log') resp(ctx);
-  return ctx;
-}
 
 /** One subroutine per phase, each on its own line, doing `body`; the checker's codes by phase. */
 function checkEachPhase(body: string): Map<Phase, string[]> {
