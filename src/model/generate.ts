@@ -129,8 +129,11 @@ export function expandMacroLines(source: string, phases: PhaseCode): { text: str
 }
 
 function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
-  // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can read it.
-  const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p)])) as Record<Phase, A.Statement[]>;
+  // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can
+  // read it; only where custom VCL names it, since a local nothing reads would still cost every
+  // request its frame and its assignment (vcl_recv runs on every hit).
+  const named = (local: string): boolean => config.vcls.some((v) => v.content.includes(local));
+  const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p, named)])) as Record<Phase, A.Statement[]>;
   const first = defaultBackendName(config.backends);
   if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));
   else if (first !== null) code.recv.push(B.set('req.backend', B.ident(backendVclName(first))));

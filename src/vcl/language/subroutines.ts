@@ -163,9 +163,12 @@ export const ALLOWED_ACTIONS: Readonly<Record<Phase, ReadonlySet<Action>>> = Obj
   PHASES.map((p) => [p, new Set(Object.keys(TRANSITIONS[p]) as Action[])]),
 ) as unknown as Record<Phase, ReadonlySet<Action>>;
 
-/** The statements `#FASTLY <phase>` stands for in lacquer: the declarations of its macro locals. */
-export function macroStatements(phase: string): A.Statement[] {
+/**
+ * The statements `#FASTLY <phase>` stands for in lacquer: the declarations of its macro locals
+ * (those `wanted` says are, when it is given).
+ */
+export function macroStatements(phase: string, wanted: (local: string) => boolean = () => true): A.Statement[] {
   const spec = byName.get(`vcl_${phase.toLowerCase()}`);
   if (spec === undefined) return [];
-  return spec.macroLocals.flatMap((l) => [B.declare(l.name, l.type), B.set(l.name, l.value)]);
+  return spec.macroLocals.filter((l) => wanted(l.name)).flatMap((l) => [B.declare(l.name, l.type), B.set(l.name, l.value)]);
 }

@@ -21,8 +21,6 @@ backend F_a {
 
 sub vcl_recv {
 #--FASTLY RECV BEGIN
-declare local var.fastly_req_do_shield BOOL;
-set var.fastly_req_do_shield = req.restarts == 0;
 set req.backend = F_a;
 #--FASTLY RECV END
   return(lookup);

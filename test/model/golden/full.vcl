@@ -57,8 +57,6 @@ director autodirector_ random {
 
 sub vcl_recv {
   #--FASTLY RECV BEGIN
-  declare local var.fastly_req_do_shield BOOL;
-  set var.fastly_req_do_shield = req.restarts == 0;
   set req.backend = autodirector_;
   #--FASTLY RECV END
   if (req.method != "HEAD" && req.method != "GET" && req.method != "FASTLYPURGE") {
