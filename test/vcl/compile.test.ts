@@ -295,3 +295,14 @@ test('every fixture and docs example the checker accepts compiles without an int
   }
   assert.ok(compiled >= 5, `${compiled} of ${texts.length} compiled`);
 });
+
+test('VCL that would loop forever on every request is refused before a version can run it', () => {
+  // A backward goto would jump back on every request, a recursive call would never return:
+  // Fastly allows neither (goto jumps forward only; no recursion), and neither reaches the edge.
+  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  top:\n  set req.http.X = "1";\n  goto top;\n}'), ['5:8 sub/unknown-label']);
+  assert.deepEqual(compileErrors(BACKEND + 'sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }'), ['3:14 sub/recursion']);
+  // A forward goto still runs.
+  const ctx = makeContext();
+  compileVcl(BACKEND + 'sub vcl_recv {\n  goto done;\n  set req.http.X = "skipped";\n  done:\n  set req.http.Y = "1";\n}').run('recv', ctx);
+  assert.deepEqual([ctx.req.http.get('x'), ctx.req.http.get('y')], [null, '1']);
+});
