@@ -2,9 +2,7 @@
 // diagnostic as `file:line:col severity code message` followed by the offending line and a
 // caret under the column. Loaded only when `vcl lint` runs (the VCL front end is big).
 import { readFileSync } from 'node:fs';
-import { formatDiagnostic, parseWithIncludes } from '../vcl/index.ts';
-import type { Diagnostic, SourceFile } from '../vcl/index.ts';
-import { check } from '../vcl/check.ts';
+import { formatDiagnostic, parseWithIncludes, type Diagnostic, type SourceFile, check } from '../vcl/index.ts';
 
 export interface LintReport {
   readonly diagnostics: Diagnostic[];

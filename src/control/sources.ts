@@ -2,7 +2,7 @@
 // VCL that runs, its domains and settings). DESIGN.md §1: "published through the Store".
 // The VCL is the one stored with the version at activation (./version-vcl.ts).
 
-import type { ServiceSettings, ServiceSource } from '../vcl/compiled.ts';
+import type { ServiceSettings, ServiceSource } from '../vcl/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import { loadSettings, versionVcl } from './version-vcl.ts';
 

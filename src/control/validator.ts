@@ -20,3 +20,18 @@ export type VclValidator = (files: readonly VclFile[]) => {
 export function formatDiagnostic(d: VclDiagnostic): string {
   return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`;
 }
+
+/** What generated VCL reports a diagnostic against when the line is lacquer's own code (GET …/generated_vcl shows it). */
+export const GENERATED_FILE = 'generated.vcl';
+
+/**
+ * A diagnostic of the main file moved to where its author wrote it: the line of the uploaded
+ * custom VCL (`mainLines`, from the generator), or the generated VCL when lacquer wrote the line.
+ * A user who uploaded `main` reads `main:3:20` for their line 3, not the line it became once
+ * lacquer's declarations and #FASTLY code were put around it.
+ */
+export function whereWritten<D extends VclDiagnostic>(d: D, mainName: string, mainLines: readonly number[] | null): D {
+  if (mainLines === null || d.file !== mainName) return d;
+  const line = mainLines[d.line - 1] ?? 0;
+  return line > 0 ? { ...d, line } : { ...d, file: GENERATED_FILE };
+}

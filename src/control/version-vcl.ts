@@ -35,6 +35,8 @@ export interface VersionVcl {
   readonly problems: readonly GenerationProblem[];
   /** True when this is the VCL stored with the version at activation. */
   readonly stored: boolean;
+  /** Where each line of the main file was written (GeneratedVcl.mainLines), when that is known. */
+  readonly mainLines: readonly number[] | null;
 }
 
 /**
@@ -45,13 +47,19 @@ export interface VersionVcl {
  */
 export async function versionVcl(tx: StoreTx, serviceId: string, version: number, config: VersionConfig | null = null): Promise<VersionVcl> {
   const stored = await tx.getVersionVcl(serviceId, version);
-  if (stored !== null) return { files: stored.files, problems: [], stored: true };
+  if (stored !== null) {
+    // The stored text was generated from these objects; a later release may generate other text,
+    // and then which line was whose is no longer known.
+    const again = config === null ? null : generateVcl(config);
+    const same = again !== null && again.files[0]?.content === stored.files[0]?.content;
+    return { files: stored.files, problems: [], stored: true, mainLines: same ? again.mainLines : null };
+  }
   const generated = generateVcl(config ?? await loadConfig(tx, serviceId, version));
   if ((await tx.getVersion(serviceId, version))?.active === true) {
     await storeVersionVcl(tx, serviceId, version, generated.files, now());
-    return { files: generated.files, problems: [], stored: true };
+    return { files: generated.files, problems: [], stored: true, mainLines: generated.mainLines };
   }
-  return { files: generated.files, problems: generated.problems, stored: false };
+  return { files: generated.files, problems: generated.problems, stored: false, mainLines: generated.mainLines };
 }
 
 /** Stores `files` as the version's VCL, unless it has one already (that one stays). */

@@ -8,7 +8,7 @@ import type { StoreTx, TokenRow, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { checkShareKeys, type SharingBackend } from './share-key.ts';
 import { now } from './time.ts';
-import { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
+import { formatDiagnostic, whereWritten, type VclDiagnostic, type VclValidator } from './validator.ts';
 import { loadConfig, storeVersionVcl, versionVcl, type VersionVcl } from './version-vcl.ts';
 
 export { loadConfig } from './version-vcl.ts';
@@ -87,7 +87,8 @@ export async function validateVersion(tx: StoreTx, serviceId: string, version: n
   const defaultBackend = defaultBackendName(config.backends);
   const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
   const compiled = errors.length === 0 ? validator(vcl.files) : { diagnostics: [], backends: [] };
-  const diagnostics = compiled.diagnostics;
+  const mainName = vcl.files[0]?.name ?? '';
+  const diagnostics = compiled.diagnostics.map((d) => whereWritten(d, mainName, vcl.mainLines));
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
   // A service is found by the Host header among its active version's domains (DESIGN.md §4.4).

@@ -4,7 +4,7 @@
 // as directorHealthy judges its members (quorum included).
 import { probeIdentity, type BackendDefinition } from '../model/backend.ts';
 import type { HealthView } from '../health/ipc.ts';
-import type { CompiledService } from '../vcl/compiled.ts';
+import type { CompiledService } from '../vcl/index.ts';
 import { directorHealthy } from './directors.ts';
 import type { PassiveHealth } from './passive.ts';
 

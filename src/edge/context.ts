@@ -2,7 +2,7 @@
 // runtime sees it through the VclContext interface; the pipeline reads the edge-only fields.
 // Nothing is hung on Node's IncomingMessage.
 
-import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/compiled.ts';
+import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';

@@ -11,7 +11,7 @@
 // `toString`) are present on every object, so reads test the value's type (only strings and
 // arrays are fields) and `__proto__` is never copied in.
 
-import type { HeaderBag } from '../vcl/compiled.ts';
+import type { HeaderBag } from '../vcl/index.ts';
 import type { InHeaders, OutHeaders } from './headers.ts';
 
 export class HeaderMap implements HeaderBag {

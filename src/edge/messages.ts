@@ -4,7 +4,7 @@
 import type { PurgeCommand } from './cache/index.ts';
 import type { PurgeResult } from './purge.ts';
 import type { StatsSnapshot } from './stats.ts';
-import type { ServiceSource } from '../vcl/compiled.ts';
+import type { ServiceSource } from '../vcl/index.ts';
 import type { HealthMessage } from '../health/ipc.ts';
 
 export type ToWorker =

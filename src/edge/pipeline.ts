@@ -23,7 +23,7 @@
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
-import type { CompiledService } from '../vcl/compiled.ts';
+import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
@@ -40,7 +40,7 @@ import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream.ts';
-import { discard, expect, illegal, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
+import { discard, expect, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
 
 export { MAX_RESTARTS } from './steps.ts';
 
@@ -357,11 +357,9 @@ export class Pipeline {
   }
 
   #deliverPhase(ctx: RequestContext, d: Delivery): Step {
-    const action = run(ctx.service, 'deliver', ctx);
-    if (action === 'restart') return 'restart';
-    if (action !== 'deliver') throw illegal('deliver', action);
-    if (d.body === null && d.upstream !== null) d.body = d.upstream.body;
-    return 'done';
+    const next = expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
+    if (next === 'done' && d.body === null && d.upstream !== null) d.body = d.upstream.body;
+    return next;
   }
 
   #noService(req: ClientRequest, res: ClientResponse): void {

@@ -14,7 +14,7 @@
 // HTTPS at all. One label means one candidate per host: the wildcard lookup is a second Map
 // get, never a scan, and costs nothing when the exact name matched.
 
-import type { CompiledService } from '../vcl/compiled.ts';
+import type { CompiledService } from '../vcl/index.ts';
 
 export class ServiceTable {
   #byHost: ReadonlyMap<string, CompiledService> = new Map();

@@ -2,28 +2,21 @@
 // rules every step follows — run one VCL phase, accept only the actions that phase may return
 // (anything else is a bug and fails loudly), and drop a backend response that will not be
 // delivered.
-import type { Action, CompiledService, Phase } from '../vcl/compiled.ts';
+import type { Action, CompiledService, Phase, RequestState } from '../vcl/index.ts';
 import type { RequestContext } from './context.ts';
 import type { Delivery } from './respond.ts';
 
 export const MAX_RESTARTS = 3;
 
-export type Step =
-  | 'recv' | 'hash' | 'lookup' | 'hit' | 'serve' | 'miss' | 'pass' | 'fetch' | 'deliver' | 'stale'
-  | 'error' | 'synth' | 'restart' | 'done';
+/** The pipeline's steps are the states of the request state machine the VCL language declares. */
+export type Step = RequestState;
 
 /**
- * Where each VCL phase's return leads (Fastly's request state machine); a return a phase does
- * not list here is a bug. Declared once, so a request allocates nothing to look its next step up.
+ * Where each VCL phase's return leads (Fastly's request state machine, declared once in
+ * src/vcl/language/subroutines.ts); a return a phase does not list there is a bug. Built once,
+ * so a request allocates nothing to look its next step up.
  */
-export const TRANSITIONS = {
-  recv: { lookup: 'hash', pass: 'pass', error: 'error', restart: 'restart' },
-  hash: { hash: 'lookup', lookup: 'lookup' },
-  hit: { deliver: 'serve', pass: 'pass', error: 'error', restart: 'restart' },
-  miss: { fetch: 'fetch', pass: 'fetch', error: 'error' },
-  pass: { pass: 'fetch', fetch: 'fetch', error: 'error' },
-  error: { deliver: 'synth', deliver_stale: 'synth', restart: 'restart' },
-} as const satisfies Record<string, Partial<Record<Action, Step>>>;
+export { TRANSITIONS } from '../vcl/index.ts';
 
 export function run(service: CompiledService, phase: Phase, ctx: RequestContext): Action {
   return service.run(phase, ctx);

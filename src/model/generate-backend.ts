@@ -4,8 +4,8 @@
 // declaration (https://www.fastly.com/documentation/reference/vcl/declarations/director/).
 // Every value is a typed field of an API record (src/model/api) and becomes a literal node;
 // the printer writes the text.
-import type * as A from '../vcl/ast.ts';
-import * as B from '../vcl/ast-build.ts';
+import type * as A from '../vcl/syntax/index.ts';
+import { build as B } from '../vcl/syntax/index.ts';
 import { DIRECTOR_TYPES, type BackendRecord, type DirectorRecord, type HealthcheckRecord } from './api/index.ts';
 import type { Problems } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, directorVclName } from './vcl-names.ts';

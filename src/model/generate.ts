@@ -1,14 +1,14 @@
 // API objects → Fastly VCL. DESIGN.md §1: typed API objects → VCL syntax tree → printed text;
 // nothing from the API reaches the text except as a node the printer writes (one quoting
-// rule, src/vcl/print.ts quoteString). The text produced here is exactly what runs: the edge
+// rule, src/vcl/syntax/print.ts quoteString). The text produced here is exactly what runs: the edge
 // compiles it like any user VCL, activation stores it with the version, and
 // GET …/generated_vcl returns it unchanged.
 //
 // Custom VCL is the user's own text. Its `#FASTLY <phase>` lines are expanded at the text level,
 // as Fastly's macro expansion does, with the phase's statements printed from the tree.
-import type * as A from '../vcl/ast.ts';
-import * as B from '../vcl/ast-build.ts';
-import { print, printStatements } from '../vcl/print.ts';
+import type * as A from '../vcl/syntax/index.ts';
+import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
+import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
 import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
@@ -39,10 +39,17 @@ export interface GeneratedVcl {
   /** The main file first, then the custom VCL files it may include. */
   readonly files: readonly VclFile[];
   readonly problems: readonly GenerationProblem[];
+  /**
+   * When the main file is an uploaded custom VCL with lacquer's code around and inside it: for
+   * each line of the main file, the line of the upload it is (1-based), or 0 for a line lacquer
+   * wrote, so a diagnostic is reported where the user wrote it (src/control/validator.ts).
+   * Null otherwise.
+   */
+  readonly mainLines: readonly number[] | null;
 }
 
-export const PHASES = ['recv', 'hash', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log'] as const;
-export type Phase = (typeof PHASES)[number];
+// The phases are the VCL language's (src/vcl/language/subroutines.ts), declared once.
+export { PHASES };
 export type PhaseCode = Readonly<Record<Phase, readonly A.Statement[]>>;
 
 export const GENERATED_MAIN = 'generated.vcl';
@@ -76,9 +83,17 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
   ]));
   const decls = declarations.length === 0 ? '' : `${print(B.file(name, declarations))}\n`;
   const body = mainCustom === null ? print(B.file(name, boilerplate())) : mainCustom.content;
-  const main: VclFile = { name, content: `${header}\n${decls}${expandMacros(body, phaseCode(config, auto.length > 0))}`, main: true };
+  const prefix = `${header}\n${decls}`;
+  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0));
+  const main: VclFile = { name, content: `${prefix}${expanded.text}`, main: true };
   const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
-  return { files: [main, ...includes], problems: problems.list };
+  const mainLines = mainCustom === null ? null : [...new Array<number>(lineCount(prefix) - 1).fill(0), ...expanded.lines];
+  return { files: [main, ...includes], problems: problems.list, mainLines };
+}
+
+/** Lines of a text as SourceFile counts them (CR LF, CR and LF each end one). */
+function lineCount(text: string): number {
+  return text.split(/\r\n|\r|\n/).length;
 }
 
 /**
@@ -86,18 +101,39 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
  * indented like the line (Fastly's macro expansion, a text substitution before parsing).
  */
 export function expandMacros(source: string, phases: PhaseCode): string {
-  return source.replace(/^([ \t]*)#FASTLY[ \t]+([A-Za-z]+)[ \t]*$/gm, (line, indent: string, name: string) => {
-    const phase = name.toLowerCase() as Phase;
-    if (!PHASES.includes(phase)) return line;
+  return expandMacroLines(source, phases).text;
+}
+
+/** expandMacros, and for each line of the result the source line it is (1-based), 0 for an expansion's. */
+export function expandMacroLines(source: string, phases: PhaseCode): { text: string; lines: number[] } {
+  const parts = source.split(/(\r\n|\r|\n)/);
+  const out: string[] = [];
+  const lines: number[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const line = parts[i];
+    const eol = parts[i + 1] ?? '';
+    const m = /^([ \t]*)#FASTLY[ \t]+([A-Za-z]+)[ \t]*$/.exec(line);
+    const phase = m?.[2].toLowerCase() as Phase | undefined;
+    if (m === null || phase === undefined || !PHASES.includes(phase)) {
+      out.push(line, eol);
+      lines.push(i / 2 + 1);
+      continue;
+    }
+    const indent = m[1];
     const code = printStatements(phases[phase]).map((l) => (l === '' ? l : `${indent}${l}`));
-    const begin = `${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`;
-    const end = `${indent}#--FASTLY ${phase.toUpperCase()} END`;
-    return [begin, ...code, end].join('\n');
-  });
+    const expansion = [`${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`, ...code, `${indent}#--FASTLY ${phase.toUpperCase()} END`];
+    out.push(expansion.join('\n'), eol);
+    for (const _ of expansion) lines.push(0);
+  }
+  return { text: out.join(''), lines };
 }
 
 function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
-  const code: Record<Phase, A.Statement[]> = { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: [], log: [] };
+  // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can
+  // read it; only where custom VCL names it, since a local nothing reads would still cost every
+  // request its frame and its assignment (vcl_recv runs on every hit).
+  const named = (local: string): boolean => config.vcls.some((v) => v.content.includes(local));
+  const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p, named)])) as Record<Phase, A.Statement[]>;
   const first = defaultBackendName(config.backends);
   if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));
   else if (first !== null) code.recv.push(B.set('req.backend', B.ident(backendVclName(first))));

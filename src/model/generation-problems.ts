@@ -1,7 +1,7 @@
 // What generation found wrong with a version's API objects. Problems are data, collected in a
 // list (STYLE.md habit 4); any problem refuses activation and shows in GET …/validate.
-import type * as A from '../vcl/ast.ts';
-import { str, UnprintableStringError } from '../vcl/ast-build.ts';
+import type * as A from '../vcl/syntax/index.ts';
+import { build, UnprintableStringError } from '../vcl/syntax/index.ts';
 
 export interface GenerationProblem {
   readonly code: string;
@@ -22,11 +22,11 @@ export class Problems {
    */
   text(owner: string, field: string, value: string): A.StringLiteral {
     try {
-      return str(value);
+      return build.str(value);
     } catch (err) {
       if (!(err instanceof UnprintableStringError)) throw err;
       this.add('unprintable-value', `${owner}: ${field} ${err.reason}`);
-      return str('');
+      return build.str('');
     }
   }
 }

@@ -24,7 +24,7 @@
 import type { Logger } from 'pino';
 import { serviceSource } from '../control/sources.ts';
 import type { Store } from '../store/index.ts';
-import type { ServiceSource } from '../vcl/compiled.ts';
+import type { ServiceSource } from '../vcl/index.ts';
 
 export type Publication =
   | { readonly type: 'put'; readonly source: ServiceSource }

@@ -14,7 +14,7 @@
 // when they backtrack too much (src/vcl/runtime/regex/v8-flags.ts). Given at start so a worker
 // has them before it compiles its first service.
 import v8 from 'node:v8';
-import { REGEX_V8_FLAGS } from '../vcl/runtime/index.ts';
+import { REGEX_V8_FLAGS } from '../vcl/index.ts';
 
 export const SERVE_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring', ...REGEX_V8_FLAGS];
 

@@ -1,18 +1,8 @@
-// Public surface of the VCL front end: lexer, parser, include resolution, printer, RTIME.
-export type * from './ast.ts';
-export type { Diagnostic, DiagnosticTemplate, DiagnosticCatalogue, DiagnosticArgs, Severity, FrontEndCode } from './diagnostics.ts';
-export * as diagnostics from './diagnostics.ts';
-export { frontEndCatalogue, makeDiagnostic, formatDiagnostic, formatTemplate } from './diagnostics.ts';
-export { SourceFile } from './source.ts';
-export type { Position } from './source.ts';
-export type { Token, TokenKind, Operator, Punctuation } from './token.ts';
-export { lex } from './tokens.ts';
-export { decodePercentEscapes } from './string-escapes.ts';
-export type { LexResult } from './tokens.ts';
-export { parse } from './parser.ts';
-export type { ParseResult } from './parser.ts';
-export { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from './include.ts';
-export type { IncludeLoader, IncludeOptions, IncludeResult, ParsedFile, SourcedDeclaration } from './include.ts';
-export { print, expression as printExpression } from './print.ts';
-export { parseRtime, formatRtime, secondsToRtime, RTIME_UNITS } from './rtime.ts';
-export type { RtimeUnit } from './rtime.ts';
+// Public surface of src/vcl, what the rest of lacquer imports (DESIGN.md §2): the syntax
+// (lex, parse, print, build), the checker, the compiler and its contract with the edge, the
+// runtime pieces the edge reads, and the language definition they all share.
+export * from './syntax/index.ts';
+export * from './language/index.ts';
+export * from './check/index.ts';
+export * from './compile/index.ts';
+export * from './runtime/index.ts';

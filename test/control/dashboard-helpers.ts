@@ -7,7 +7,7 @@ import pino from 'pino';
 import { buildControlApi } from '../../src/control/index.ts';
 import type { HealthEvent } from '../../src/health/index.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { ADMIN, startApi, type Api } from './helpers.ts';
 
 export interface Answer {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serviceSource } from '../../src/control/sources.ts';
-import type * as A from '../../src/vcl/ast.ts';
-import { parse } from '../../src/vcl/parser.ts';
+import type * as A from '../../src/vcl/index.ts';
+import { parse } from '../../src/vcl/index.ts';
 import { startApi, type Api } from './helpers.ts';
 
 const BREAKOUT = 'x"}; } sub inj { } backend F_zz { .host_header = {"y';

@@ -8,7 +8,7 @@ import { resolveBackendName } from '../../src/control/api/health.ts';
 import { ApiError } from '../../src/control/errors.ts';
 import { HealthRegistry } from '../../src/health/index.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { backendDef } from '../health/fixtures.ts';
 import { ADMIN } from './helpers.ts';
 

@@ -3,7 +3,7 @@
 import pino from 'pino';
 import type { TestContext } from 'node:test';
 import { buildControlApi, type VclValidator } from '../../src/control/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { openSqliteStore, type Store } from '../../src/store/index.ts';
 
 export const ADMIN = 'admin-secret-for-tests';

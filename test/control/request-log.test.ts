@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import { buildControlApi } from '../../src/control/index.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 
 async function apiLogging(t: TestContext, level: string): Promise<{ base: string; lines: Array<Record<string, unknown>> }> {
   const lines: Array<Record<string, unknown>> = [];

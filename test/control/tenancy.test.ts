@@ -10,7 +10,7 @@ import pino from 'pino';
 import { buildControlApi } from '../../src/control/index.ts';
 import type { HealthEvent, HealthSnapshot } from '../../src/health/index.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { Browserless } from './dashboard-helpers.ts';
 import { ADMIN } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceTable, normaliseHost } from '../../src/edge/service-table.ts';
-import type { CompiledService } from '../../src/vcl/compiled.ts';
+import type { CompiledService } from '../../src/vcl/index.ts';
 
 function service(serviceId: string, version: number, domains: string[]): CompiledService {
   return {

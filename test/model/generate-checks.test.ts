@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse, print } from '../../src/vcl/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { parse, print, vclValidator } from '../../src/vcl/index.ts';
 import { withoutOffsets } from '../vcl/golden.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -34,7 +33,7 @@ for (const name of ['full.vcl', 'custom.vcl']) {
 test('an API backend\'s error_threshold reaches the edge as .error_threshold (passive health)', async () => {
   const { parseRecord, backend, settings } = await import('../../src/model/api/index.ts');
   const { generateVcl } = await import('../../src/model/generate.ts');
-  const { compileService } = await import('../../src/vcl/compile.ts');
+  const { compileService } = await import('../../src/vcl/index.ts');
   const rec = <R extends Parameters<typeof parseRecord>[0]>(r: R, body: Record<string, unknown>) => {
     const out = parseRecord(r, body, null);
     assert.ok(out.ok);

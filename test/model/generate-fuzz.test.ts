@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { Value } from '@sinclair/typebox/value';
 import { backend, healthcheck, parseRecord, settings, type RecordOf, type ResourceBase } from '../../src/model/api/index.ts';
 import { backendVclName, generateVcl, PHASES } from '../../src/model/generate.ts';
-import type * as A from '../../src/vcl/ast.ts';
-import { parse } from '../../src/vcl/parser.ts';
+import type * as A from '../../src/vcl/index.ts';
+import { parse } from '../../src/vcl/index.ts';
 import { hostile } from '../vcl/hostile-strings.ts';
 
 const RUNS = { numRuns: 150, seed: 20260807 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { backend, director, healthcheck, parseRecord, settings, vcl, type RecordOf, type ResourceBase } from '../../src/model/api/index.ts';
 import { backendVclName, expandMacros, generateVcl, type VersionConfig } from '../../src/model/generate.ts';
-import * as B from '../../src/vcl/ast-build.ts';
+import { build as B, vclValidator } from '../../src/vcl/index.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
@@ -52,6 +52,12 @@ test('golden: custom main VCL gets declarations prepended and #FASTLY macros exp
   assert.deepEqual(out.files.map((f) => [f.name, f.main]), [['main', true], ['lib', false]]);
   assert.equal(out.files[0].content, readFileSync(join(GOLDEN, 'custom.vcl'), 'utf8'));
   assert.equal(out.files[1].content, 'sub helper { }\n');
+  // Each line of the main file that came from the upload says which line it was; the others are lacquer's.
+  const generated = out.files[0].content.split('\n');
+  const uploaded = main.split('\n');
+  assert.equal(out.mainLines?.length, generated.length);
+  out.mainLines?.forEach((from, i) => { if (from > 0) assert.equal(generated[i], uploaded[from - 1], `line ${i + 1}`); });
+  assert.deepEqual(out.mainLines?.filter((n) => n > 0), [1, 3, 4, 5, 6, 8, 9, 10]);
 });
 
 test('a backend with a missing healthcheck, an empty director and custom VCL without main are problems', () => {
@@ -75,4 +81,14 @@ test('custom probe headers replace the default Host, Connection and User-Agent l
 test('only #FASTLY lines naming a phase are expanded, keeping their indentation', () => {
   const out = expandMacros('  #FASTLY deliver\n#FASTLY nothing\n', { recv: [], hash: [], hit: [], miss: [], pass: [], fetch: [], error: [], deliver: [B.set('resp.http.X', B.str('1'))], log: [] });
   assert.equal(out, '  #--FASTLY DELIVER BEGIN\n  set resp.http.X = "1";\n  #--FASTLY DELIVER END\n#FASTLY nothing\n');
+});
+
+test('#FASTLY recv declares var.fastly_req_do_shield where custom VCL reads it, and nowhere else', () => {
+  const main = 'sub vcl_recv {\n#FASTLY recv\n  if (var.fastly_req_do_shield) { set req.http.X-First = "1"; }\n  return(lookup);\n}\n';
+  const backends = [rec(backend, { name: 'a', address: 'a.example' })];
+  const out = generateVcl(config({ backends, vcls: [rec(vcl, { name: 'main', content: main, main: true })] }));
+  assert.match(out.files[0].content, /\n#--FASTLY RECV BEGIN\ndeclare local var\.fastly_req_do_shield BOOL;\nset var\.fastly_req_do_shield = req\.restarts == 0;\n/);
+  assert.deepEqual(vclValidator(out.files).diagnostics.filter((d) => d.severity === 'error'), []);
+  // Generated VCL that never names it does not pay for it on every request.
+  assert.doesNotMatch(generateVcl(config({ backends })).files[0].content, /fastly_req_do_shield/);
 });

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { activateVersion, cloneVersion, deactivateVersion } from '../../src/control/versions.ts';
 import { ServicePublisher, type Publication } from '../../src/process/publisher.ts';
 import { activeSources } from '../../src/control/sources.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { startApi, type Api } from '../control/helpers.ts';
 
 async function setup(t: Parameters<typeof startApi>[0]): Promise<{ api: Api; sid: string; publisher: ServicePublisher; applied: string[] }> {

@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import { buildControlApi } from '../../src/control/index.ts';
 import { openPostgresStore, parsePostgresUrl } from '../../src/store/index.ts';
-import { vclValidator } from '../../src/vcl/validate.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 const ADMIN = 'race-admin-token';

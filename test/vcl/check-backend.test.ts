@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as A from '../../src/vcl/ast.ts';
-import { FirstProperties, fits, fitsValue } from '../../src/vcl/check-backend.ts';
-import type { PropertyKind } from '../../src/vcl/check-backend.ts';
-import { propertyValue } from '../../src/vcl/check-summary.ts';
-import { parse } from '../../src/vcl/parser.ts';
+import type * as A from '../../src/vcl/syntax/ast.ts';
+import { FirstProperties, fits, fitsValue } from '../../src/vcl/check/backend.ts';
+import type { PropertyKind } from '../../src/vcl/check/backend.ts';
+import { propertyValue } from '../../src/vcl/check/summary.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
 
 const KINDS: readonly PropertyKind[] = ['STRING', 'INTEGER', 'BOOL', 'RTIME', 'always|never', 'object|client', 'PERCENT', 'BACKEND'];
 const VALUES = [

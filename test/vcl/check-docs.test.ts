@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkCatalogue } from '../../src/vcl/check-catalogue.ts';
+import { checkCatalogue } from '../../src/vcl/check/catalogue.ts';
 import { checkText } from './check-golden.ts';
 
 // docs/vcl.md's "Checker diagnostics" section documents every checker code as

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parse } from '../../src/vcl/parser.ts';
-import { check } from '../../src/vcl/check.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { check } from '../../src/vcl/check/check.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/vcl');
 const files = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(dir, f), 'utf8'));

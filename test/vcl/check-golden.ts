@@ -1,9 +1,9 @@
 // Golden helpers for the checker, in the style of golden.ts: source text in, every
 // diagnostic out as `line:col severity code message`.
 import assert from 'node:assert/strict';
-import { parse } from '../../src/vcl/parser.ts';
-import { check } from '../../src/vcl/check.ts';
-import type { Diagnostic } from '../../src/vcl/diagnostics.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { check } from '../../src/vcl/check/check.ts';
+import type { Diagnostic } from '../../src/vcl/syntax/diagnostics.ts';
 
 /** A backend that checks clean, for cases about something else. */
 export const OK_BACKEND = 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; }\n';

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkText, expectDiagnostic, OK_BACKEND as B, short } from './check-golden.ts';
-import { check, checkProgram, summarize } from '../../src/vcl/check.ts';
-import { parse } from '../../src/vcl/parser.ts';
-import { parseWithIncludesFromMap } from '../../src/vcl/include.ts';
-import { checkCatalogue } from '../../src/vcl/check-catalogue.ts';
+import { check, checkProgram, summarize } from '../../src/vcl/check/check.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { parseWithIncludesFromMap } from '../../src/vcl/syntax/include.ts';
+import { checkCatalogue } from '../../src/vcl/check/catalogue.ts';
 
 // One row per case: the code it is about, the input, every diagnostic expected.
 const CASES: readonly (readonly [string, string, readonly string[]])[] = [
@@ -140,20 +140,23 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['sub/unknown-action', `${B}sub vcl_recv { return(lookpu); }`, [
     '2:23 error sub/unknown-action unknown return action lookpu: expected one of lookup, pass, error, restart',
   ]],
-  ['sub/reserved-name', `${B}sub vcl_pipe { }`, [
-    '2:5 error sub/reserved-name vcl_pipe is not a Fastly subroutine: names starting with vcl_ are reserved for vcl_recv, vcl_hash, vcl_hit, vcl_miss, vcl_pass, vcl_fetch, vcl_error, vcl_deliver and vcl_log',
+  ['sub/reserved-name', `${B}sub vcl_init { }`, [
+    '2:5 error sub/reserved-name vcl_init is not a Fastly subroutine: names starting with vcl_ are reserved for vcl_recv, vcl_hash, vcl_hit, vcl_miss, vcl_pass, vcl_fetch, vcl_error, vcl_deliver, vcl_log and vcl_pipe',
   ]],
   ['sub/recursion', `${B}sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }`, [
     '3:14 error sub/recursion recursive call: a → b → a (Fastly does not allow recursion)',
   ]],
-  ['sub/unsupported-statement', `${B}sub vcl_fetch { esi; }`, [
-    '2:17 error sub/unsupported-statement lacquer does not run the esi statement yet',
+  ['lacquer/unsupported', `${B}sub vcl_fetch { esi; }`, [
+    '2:17 error lacquer/unsupported the esi statement is not supported by lacquer',
   ]],
   ['var/unknown', `${B}sub vcl_recv { set req.http.X = req.xforwarded; }`, [
-    '2:33 error var/unknown unknown variable req.xforwarded',
+    '2:33 error var/unknown req.xforwarded: Fastly has no variable of that name',
   ]],
-  ['var/unsupported', `${B}sub vcl_recv { set req.http.Country = client.geo.country_code; }`, [
-    '2:39 error var/unsupported lacquer does not run client.geo.country_code yet',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.http.Country = client.geo.country_code; }`, [
+    '2:39 error lacquer/unsupported the variable client.geo.country_code is not supported by lacquer',
+  ]],
+  ['lacquer/unsupported', `${B}sub vcl_recv { return(upgrade); }`, [
+    '2:23 error lacquer/unsupported return(upgrade) in vcl_recv is not supported by lacquer',
   ]],
   ['var/not-readable', `${B}sub vcl_recv { if (beresp.status == 500) { return(pass); } }`, [
     '2:20 error var/not-readable beresp.status cannot be read in vcl_recv',
@@ -183,16 +186,57 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
     '2:59 error var/duplicate-local var.n is already declared in this subroutine',
   ]],
   ['fn/unknown', `${B}sub vcl_recv { set req.url = std.lowercase(req.url); }`, [
-    '2:30 error fn/unknown unknown function std.lowercase',
+    '2:30 error fn/unknown std.lowercase(): Fastly has no function of that name',
   ]],
-  ['fn/unsupported', `${B}sub vcl_recv { set req.url = json.escape(req.url); }`, [
-    '2:30 error fn/unsupported lacquer does not run json.escape() yet',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.url = json.escape(req.url); }`, [
+    '2:30 error lacquer/unsupported the function json.escape() is not supported by lacquer',
   ]],
   ['fn/arity', `${B}sub vcl_recv { set req.url = regsub(req.url, "^/x"); }`, [
     '2:30 error fn/arity regsub() takes 3 argument(s), found 2',
   ]],
   ['fn/argument-type', `${B}sub vcl_recv { set req.http.X = std.itoa("12"); }`, [
     '2:42 error fn/argument-type argument 1 of std.itoa() must be INTEGER, found STRING',
+  ]],
+  ['var/add-target', `${B}sub vcl_recv { add req.url = "/x"; add req.http.Cookie:id = "1"; }`, [
+    '2:20 error var/add-target add appends a header line: req.url is not a whole header (SCOPE.http.NAME)',
+    '2:40 error var/add-target add appends a header line: req.http.Cookie:id is not a whole header (SCOPE.http.NAME)',
+  ]],
+  ['expr/operator', `${B}sub vcl_recv { if (req.url > 5) { return(pass); } set req.http.X = -req.url; }`, [
+    '2:20 error expr/operator > does not apply to STRING',
+    '2:68 error expr/operator - does not apply to STRING',
+  ]],
+  ['expr/operator', `${B}sub vcl_recv { declare local var.ip IP; set var.ip += "1"; }`, [
+    '2:41 error expr/operator += does not apply to IP',
+  ]],
+  ['expr/percent', `${B}sub vcl_recv { set req.http.X = 50%; }`, [
+    '2:33 error expr/percent a percentage is only a director\'s .quorum; here it has no meaning',
+  ]],
+  ['expr/regex-literal', `${B}sub vcl_recv { if (req.url ~ req.http.Pattern) { return(pass); } }`, [
+    '2:30 error expr/regex-literal a regular expression must be a string literal ("…"): VCL compiles it once, before any request',
+  ]],
+  ['expr/regex', `${B}sub vcl_recv { set req.url = regsub(req.url, "(?>a+)b", ""); }`, [
+    '2:46 error expr/regex regular expression "(?>a+)b" cannot run: atomic groups (?>…) are not supported',
+  ]],
+  ['fn/not-available', `${B}sub vcl_log { h2.push("/style.css"); }`, [
+    '2:15 error fn/not-available h2.push() cannot be called in vcl_log',
+    '2:15 error lacquer/unsupported the function h2.push() is not supported by lacquer',
+  ]],
+  ['table/type', `${B}table t DURATION { "a": 1s }\nsub vcl_recv { set req.http.X = table.lookup(t, "a"); }`, [
+    '2:9 error table/type unknown type DURATION for table t: expected STRING, BOOL, INTEGER, FLOAT, IP, RTIME or BACKEND',
+  ]],
+  ['table/entry-type', `${B}table t INTEGER { "a": "one" }\nsub vcl_recv { set req.http.X = table.lookup(t, "a"); }`, [
+    '2:24 error table/entry-type entry "a" of table t must be INTEGER, found STRING',
+  ]],
+  ['acl/invalid-entry', `${B}acl office { "10.0.0.300"; "10.0.0.0"/40; }\nsub vcl_recv { if (client.ip ~ office) { return(pass); } }`, [
+    '2:14 error acl/invalid-entry "10.0.0.300" is not an IP address',
+    '2:28 error acl/invalid-entry prefix length /40 is out of range for 10.0.0.0',
+  ]],
+  ['sub/return-type', `${B}sub is_bot BOOLEAN { return true; }\nsub vcl_recv { if (is_bot()) { return(pass); } }`, [
+    '2:12 error sub/return-type unknown return type BOOLEAN for is_bot: expected STRING, INTEGER, FLOAT, BOOL, TIME, RTIME, IP or BACKEND',
+  ]],
+  ['sub/unknown-label', `${B}sub vcl_recv {\n  done:\n  goto done;\n  goto nowhere;\n}`, [
+    '4:8 error sub/unknown-label goto done: no label done: follows in this subroutine (goto jumps forward only)',
+    '5:8 error sub/unknown-label goto nowhere: no label nowhere: follows in this subroutine (goto jumps forward only)',
   ]],
   ['var/not-settable', `${B}sub set_ttl { set beresp.ttl = 1m; }\nsub vcl_fetch { call set_ttl; }\nsub vcl_deliver { call set_ttl; }`, [
     '2:19 error var/not-settable beresp.ttl cannot be set in vcl_deliver (through set_ttl)',
@@ -340,4 +384,20 @@ test('a probe with the default .initial of threshold - 1 is not warned about (Fa
 
 test('unused warnings can be turned off', () => {
   assert.deepEqual(check(parse(`${B}${B.replace('F_a', 'F_b')}`), { warnUnused: false }), []);
+});
+
+test('Fastly-generated declarations lacquer has no use for are lacquer\'s limit or accepted, not unknown', () => {
+  expectDiagnostic(`backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .bypass_local_route_table = false; }\n` +
+    'director ssl_shield_hnd shield { .shield = "hnd-tokyo-jp"; .is_ssl = true; }',
+  '2:10 warning ref/unused director ssl_shield_hnd is declared but never used',
+  '2:25 error lacquer/unsupported the shield director ssl_shield_hnd is not supported by lacquer');
+});
+
+test('Fastly\'s edge rate limiting parses and is named as lacquer\'s limit, once per declaration and call', () => {
+  const vcl = 'penaltybox rl_pb { }\nratecounter rl_rc { }\n' +
+    `${B}sub vcl_recv {\n  if (ratelimit.check_rate(client.ip, rl_rc, 1, 10, 100, rl_pb, 2m)) { error 429; }\n}`;
+  expectDiagnostic(vcl,
+    '1:1 error lacquer/unsupported penaltybox rl_pb is not supported by lacquer',
+    '2:1 error lacquer/unsupported ratecounter rl_rc is not supported by lacquer',
+    '5:7 error lacquer/unsupported the function ratelimit.check_rate() is not supported by lacquer');
 });

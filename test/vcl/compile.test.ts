@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, bereq, beresp, compileErrors, compileUnchecked, compileVcl, makeContext, obj, resp } from './helpers/context.ts';
-import type { Phase } from '../../src/vcl/compiled.ts';
-import { VclRuntimeError } from '../../src/vcl/runtime/phases.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKEND, bereq, beresp, compileErrors, compileUnchecked, compileVcl, makeContext, obj, resp, source } from './helpers/context.ts';
+import { compileService } from '../../src/vcl/compile/compile.ts';
+import type { Phase } from '../../src/vcl/compile/compiled.ts';
+import { VclRuntimeError } from '../../src/vcl/runtime/errors.ts';
 
 test('phases without a subroutine end with Fastly\'s default actions', () => {
   const s = compileVcl(BACKEND);
@@ -226,9 +229,9 @@ test('an included file\'s declarations take the place of the include statement',
   assert.deepEqual([ctx.req.http.get('route'), ctx.req.http.get('a')], ['from include', 'main']);
 });
 
-test('several definitions of one subroutine run in order as one when the checker is bypassed', () => {
-  // The checker refuses duplicates (ref/duplicate); the compiler concatenates them as Varnish does.
-  const { service: s } = compileUnchecked(BACKEND + 'sub vcl_recv { set req.http.A = "1"; }\nsub vcl_recv { set req.http.A = req.http.A "2"; return(pass); }');
+test('several definitions of one vcl_ subroutine run in order as one', () => {
+  // Fastly concatenates them, as Varnish does (language/subroutines.ts, check/summary.ts).
+  const s = compileVcl(BACKEND + 'sub vcl_recv { set req.http.A = "1"; }\nsub vcl_recv { set req.http.A = req.http.A "2"; return(pass); }');
   const ctx = makeContext();
   assert.equal(s.run('recv', ctx), 'pass');
   assert.equal(ctx.req.http.get('a'), '12');
@@ -272,6 +275,34 @@ test('the compiler refuses what the checker refuses', () => {
   assert.deepEqual(compileErrors(BACKEND + 'sub vcl_deliver {\n  return(lookup);\n}'), ['3:10 sub/action-not-allowed']);
 });
 
-test('the compiler refuses a regex JavaScript cannot run, at its position', () => {
-  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  if (req.url ~ "(?>a+)b") { return(pass); }\n}'), ['3:17 compile/regex']);
+test('a regex lacquer cannot run is refused before compiling, at its position', () => {
+  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  if (req.url ~ "(?>a+)b") { return(pass); }\n}'), ['3:17 expr/regex']);
+});
+
+test('every fixture and docs example the checker accepts compiles without an internal error', () => {
+  // The compiler trusts a checked program (DESIGN.md §1): a compile/internal here is the checker
+  // letting through what the compiler cannot run.
+  const dir = join(import.meta.dirname, '../fixtures/vcl');
+  const texts = [
+    ...readdirSync(dir).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(dir, f), 'utf8')),
+    ...[...readFileSync(join(import.meta.dirname, '../../docs/vcl.md'), 'utf8').matchAll(/```vcl\n([\s\S]*?)```/g)].map((m) => m[1]),
+  ];
+  let compiled = 0;
+  for (const text of texts) {
+    const r = compileService(source(text));
+    assert.deepEqual(r.diagnostics.filter((d) => d.code === 'compile/internal').map((d) => `${d.line}:${d.col} ${d.message}`), [], text.slice(0, 80));
+    if (r.service !== null) compiled++;
+  }
+  assert.ok(compiled >= 5, `${compiled} of ${texts.length} compiled`);
+});
+
+test('VCL that would loop forever on every request is refused before a version can run it', () => {
+  // A backward goto would jump back on every request, a recursive call would never return:
+  // Fastly allows neither (goto jumps forward only; no recursion), and neither reaches the edge.
+  assert.deepEqual(compileErrors(BACKEND + 'sub vcl_recv {\n  top:\n  set req.http.X = "1";\n  goto top;\n}'), ['5:8 sub/unknown-label']);
+  assert.deepEqual(compileErrors(BACKEND + 'sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }'), ['3:14 sub/recursion']);
+  // A forward goto still runs.
+  const ctx = makeContext();
+  compileVcl(BACKEND + 'sub vcl_recv {\n  goto done;\n  set req.http.X = "skipped";\n  done:\n  set req.http.Y = "1";\n}').run('recv', ctx);
+  assert.deepEqual([ctx.req.http.get('x'), ctx.req.http.get('y')], [null, '1']);
 });

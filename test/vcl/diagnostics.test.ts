@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceFile } from '../../src/vcl/source.ts';
-import * as D from '../../src/vcl/diagnostics.ts';
-import { formatDiagnostic, missingSemicolon, includeCycle } from '../../src/vcl/diagnostics.ts';
+import { SourceFile } from '../../src/vcl/syntax/source.ts';
+import * as D from '../../src/vcl/syntax/diagnostics.ts';
+import { formatDiagnostic, missingSemicolon, includeCycle } from '../../src/vcl/syntax/diagnostics.ts';
 
 test('offsets map to 1-based line and column across LF, CRLF and CR line ends', () => {
   const src = new SourceFile('a.vcl', 'ab\ncd\r\nef\rgh');

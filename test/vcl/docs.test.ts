@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { frontEndCatalogue } from '../../src/vcl/diagnostics.ts';
-import { parseWithIncludesFromMap } from '../../src/vcl/include.ts';
+import { frontEndCatalogue } from '../../src/vcl/syntax/diagnostics.ts';
+import { parseWithIncludesFromMap } from '../../src/vcl/syntax/include.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/vcl.md'), 'utf8');
 const sections = [...doc.matchAll(/^### `([a-z]+\/[a-z-]+)` \((error|warning)\)\n[\s\S]*?```vcl\n([\s\S]*?)```/gm)]

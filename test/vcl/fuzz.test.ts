@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { lex } from '../../src/vcl/tokens.ts';
-import { parse } from '../../src/vcl/parser.ts';
-import { print } from '../../src/vcl/print.ts';
-import type { Diagnostic } from '../../src/vcl/diagnostics.ts';
+import { lex } from '../../src/vcl/syntax/tokens.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { print } from '../../src/vcl/syntax/print.ts';
+import type { Diagnostic } from '../../src/vcl/syntax/diagnostics.ts';
 import { withoutOffsets } from './golden.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/vcl');

@@ -1,10 +1,10 @@
 // Golden-test helpers in the esbuild style: each takes source text and the expected output
 // written as text, so a table of cases reads like a specification.
 import assert from 'node:assert/strict';
-import type * as A from '../../src/vcl/ast.ts';
-import { lex } from '../../src/vcl/tokens.ts';
-import { parse } from '../../src/vcl/parser.ts';
-import { print } from '../../src/vcl/print.ts';
+import type * as A from '../../src/vcl/syntax/ast.ts';
+import { lex } from '../../src/vcl/syntax/tokens.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { print } from '../../src/vcl/syntax/print.ts';
 
 /** `kind text`, plus ` = value` when the token's value differs from its text. */
 export function describeTokens(input: string): string[] {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as A from '../../src/vcl/ast.ts';
-import { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from '../../src/vcl/include.ts';
+import type * as A from '../../src/vcl/syntax/ast.ts';
+import { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from '../../src/vcl/syntax/include.ts';
 import { formatShort } from './golden.ts';
 
 const DIR = join(import.meta.dirname, '../fixtures/vcl/includes');

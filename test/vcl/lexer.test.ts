@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scan } from '../../src/vcl/lexer.ts';
-import { decodePercentEscapes } from '../../src/vcl/string-escapes.ts';
-import { lex } from '../../src/vcl/tokens.ts';
-import { T, TOKEN_KINDS } from '../../src/vcl/token.ts';
+import { scan } from '../../src/vcl/syntax/lexer.ts';
+import { decodePercentEscapes } from '../../src/vcl/syntax/string-escapes.ts';
+import { lex } from '../../src/vcl/syntax/tokens.ts';
+import { T, TOKEN_KINDS } from '../../src/vcl/syntax/token.ts';
 import { expectTokens, formatShort } from './golden.ts';
-import { SourceFile } from '../../src/vcl/source.ts';
+import { SourceFile } from '../../src/vcl/syntax/source.ts';
 
 const cases: Array<[string, string, string[]]> = [
   ['identifiers continue with . - :', 'req.http.X-Forwarded-For req.http.Cookie:id F_origin _x',

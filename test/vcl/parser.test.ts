@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as A from '../../src/vcl/ast.ts';
-import { parse } from '../../src/vcl/parser.ts';
+import type * as A from '../../src/vcl/syntax/ast.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { print } from '../../src/vcl/syntax/print.ts';
 import { expectDiagnostic, expectParse, formatShort, withoutOffsets } from './golden.ts';
 
 const expressions: Array<[string, string]> = [
@@ -139,7 +140,7 @@ const diagnosticCases: Array<[string, string, string[]]> = [
   ['an error in a backend then one in a sub', 'backend b { .host = ; .port = "80"; }\nsub vcl_recv { return(lookup) }',
     ['1:21 error parse/unexpected-token expected an expression, found ";"', '2:30 error parse/missing-semicolon missing ";" after return']],
   ['an unknown declaration skips its braces', 'frobnicate x { a; }\nbackend b { .host = "h"; }',
-    ['1:1 error parse/unknown-declaration unknown declaration "frobnicate": expected backend, director, table, acl, sub, include, import or pragma']],
+    ['1:1 error parse/unknown-declaration unknown declaration "frobnicate": expected backend, director, table, acl, sub, penaltybox, ratecounter, include, import or pragma']],
   ['an error in an if condition skips the whole if', 'sub vcl_recv {\n  if (req.url == ) {\n    set a = 1;\n  }\n  set b = ;\n}',
     ['2:18 error parse/unexpected-token expected an expression, found ")"', '5:11 error parse/unexpected-token expected an expression, found ";"']],
   ['an unclosed sub', 'sub vcl_recv {\n  set a = 1;', ['1:14 error parse/unclosed-block missing "}" to close subroutine opened here']],
@@ -150,7 +151,7 @@ const diagnosticCases: Array<[string, string, string[]]> = [
     ['1:17 error parse/unexpected-token expected "local", found "var.x"', '1:39 error parse/unexpected-token expected if(condition, then, else) with 3 arguments, found 2 arguments']],
   ['a missing semicolon inside a director member', 'director d random { { .backend = F_a .weight = 1; } }',
     ['1:37 error parse/missing-semicolon missing ";" after property .backend']],
-  ['a stray closing brace at top level', '}\nsub a {}', ['1:1 error parse/unknown-declaration unknown declaration "}": expected backend, director, table, acl, sub, include, import or pragma']],
+  ['a stray closing brace at top level', '}\nsub a {}', ['1:1 error parse/unknown-declaration unknown declaration "}": expected backend, director, table, acl, sub, penaltybox, ratecounter, include, import or pragma']],
   ['an unterminated string does not cascade into parser errors', 'sub a { set x = "abc\n; }', ['1:17 error lex/unterminated-string unterminated string: a "…" string must close on the same line']],
 ];
 for (const [name, input, expected] of diagnosticCases) {
@@ -162,4 +163,24 @@ test('the parser recovers: declarations after errors are still in the tree', () 
   assert.deepEqual(ast.declarations.map((d) => d.kind), ['Backend', 'Sub']);
   assert.deepEqual((ast.declarations[0] as A.BackendDeclaration).properties.map((p) => p.name.name), ['port']);
   assert.deepEqual((ast.declarations[1] as A.SubDeclaration).body.statements.map((s) => s.kind), ['Log']);
+});
+
+test('a concatenation goes on across a line break before if(…, …, …), as in Fastly\'s generated debug lines', () => {
+  const [set] = statements('  set resp.http.X = "a "\n    if(resp.http.Y, resp.http.Y, "");');
+  assert.equal(set.kind, 'Set');
+  const value = (set as A.SetStatement).value;
+  assert.equal(value.kind, 'Concat');
+  assert.deepEqual((value as A.ConcatExpression).parts.map((p) => p.kind), ['String', 'IfExpression']);
+  // An if statement on the next line still ends a statement that lacks its semicolon.
+  expectDiagnostic('sub vcl_recv {\n  set req.http.X = "1"\n  if (req.http.Y) { set req.http.Z = "2"; }\n}',
+    '2:23 error parse/missing-semicolon missing ";" after set statement');
+});
+
+test('penaltybox and ratecounter declarations parse, print, and have an empty body', () => {
+  const text = 'penaltybox rl_pb {\n}\n\nratecounter rl_rc {\n}\n';
+  const { ast, diagnostics } = parse(text);
+  assert.deepEqual(diagnostics.map(formatShort), []);
+  assert.deepEqual(ast.declarations.map((d) => [d.kind, (d as A.RateLimitDeclaration).name.name]), [['Penaltybox', 'rl_pb'], ['Ratecounter', 'rl_rc']]);
+  assert.equal(print(ast), text);
+  expectDiagnostic('penaltybox pb { .x = 1; }', '1:17 error parse/unexpected-token expected "}": a penaltybox has an empty body, found "."');
 });

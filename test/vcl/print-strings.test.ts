@@ -1,10 +1,10 @@
-// The one quoting rule (src/vcl/print.ts quoteString): every value it accepts lexes back to
+// The one quoting rule (src/vcl/syntax/print.ts quoteString): every value it accepts lexes back to
 // exactly itself as one string token, and it refuses only what no VCL string can hold.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { quoteString } from '../../src/vcl/print.ts';
-import { lex } from '../../src/vcl/tokens.ts';
+import { quoteString } from '../../src/vcl/syntax/print.ts';
+import { lex } from '../../src/vcl/syntax/tokens.ts';
 import { hostile } from './hostile-strings.ts';
 
 const RUNS = { numRuns: 2000, seed: 20260807 };

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '../../src/vcl/parser.ts';
-import { print } from '../../src/vcl/print.ts';
+import { parse } from '../../src/vcl/syntax/parser.ts';
+import { print } from '../../src/vcl/syntax/print.ts';
 import { expectPrinted, formatShort, withoutOffsets } from './golden.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/vcl');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRtime, parseRtime, secondsToRtime } from '../../src/vcl/rtime.ts';
+import { formatRtime, parseRtime, secondsToRtime } from '../../src/vcl/syntax/rtime.ts';
 
 test('parseRtime reads every unit into milliseconds', () => {
   const cases: Array<[string, number]> = [

@@ -4,11 +4,10 @@
 //
 //   node bench/micro/vcl/parse.bench.ts
 //
-// Check hook: once src/vcl/check.ts exports `check(parsed)`, it is timed too.
+// Check hook: once src/vcl/check/check.ts exports `check(parsed)`, it is timed too.
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parse } from '../../../src/vcl/parser.ts';
-import type { ParseResult } from '../../../src/vcl/parser.ts';
+import { parse, type ParseResult } from '../../../src/vcl/index.ts';
 
 const BACKENDS = 1000;
 const ROUTES = 1000;
@@ -83,7 +82,7 @@ function time(label: string, bytes: number, fn: () => unknown, iterations = 30):
 
 type CheckFn = (parsed: ParseResult) => unknown;
 async function loadCheck(): Promise<CheckFn | null> {
-  const url = new URL('../../../src/vcl/check.ts', import.meta.url);
+  const url = new URL('../../../src/vcl/check/check.ts', import.meta.url);
   if (!existsSync(url)) return null;
   const mod = (await import(url.href)) as { check?: CheckFn };
   return typeof mod.check === 'function' ? mod.check : null;
@@ -102,7 +101,7 @@ async function main(): Promise<void> {
     time('check', vcl.length, () => check(first));
     time('parse + check', vcl.length, () => check(parse(vcl, 'bench.vcl')));
   } else {
-    console.log('check                        (src/vcl/check.ts not present yet)');
+    console.log('check                        (src/vcl/check/check.ts not present yet)');
   }
   console.log(`parse / JSON.parse: ${(parseMs / jsonMs).toFixed(1)}x`);
 }

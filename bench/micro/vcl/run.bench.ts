@@ -6,7 +6,7 @@
 //   node bench/micro/vcl/run.bench.ts
 import { performance } from 'node:perf_hooks';
 import { compileVcl, makeContext, MemoryHeaders } from '../../../test/vcl/helpers/context.ts';
-import type { VclContext } from '../../../src/vcl/compiled.ts';
+import type { VclContext } from '../../../src/vcl/index.ts';
 
 const ROUTES = 50;
 const ITERATIONS = 200_000;

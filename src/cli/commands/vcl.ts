@@ -1,5 +1,5 @@
 // `lacquer vcl …`: tools over VCL files. `fmt` prints a file in canonical form
-// (src/vcl/print.ts); `lint` (the checker's CLI) registers on the same `vcl` command.
+// (src/vcl/syntax/print.ts); `lint` (the checker's CLI) registers on the same `vcl` command.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 

@@ -1,4 +1,4 @@
-// Read-only VCL with syntax highlighting, from the project's own VCL lexer (src/vcl/lexer.ts):
+// Read-only VCL with syntax highlighting, from the project's own VCL lexer (src/vcl/syntax/lexer.ts):
 // each token becomes a span classed by its kind, the text between tokens is copied, and the
 // result is cut into lines so the page can number them.
 import { lex, type Token } from '../../vcl/index.ts';

@@ -11,7 +11,7 @@
 // Fastly uses the default TTL when a response states nothing.
 
 import CachePolicy from 'http-cache-semantics';
-import type { ServiceSettings, VclBackendResponse } from '../../vcl/compiled.ts';
+import type { ServiceSettings, VclBackendResponse } from '../../vcl/index.ts';
 import { directives, field, seconds, type HeaderFields } from './fields.ts';
 import { parseSurrogateControl, parseSurrogateKeys } from './surrogate-control.ts';
 

@@ -2,7 +2,7 @@
 // (https://www.fastly.com/documentation/reference/vcl/variables/ — "subfield accessors"):
 // a header value is a list of `key[=value]` items separated by "," (";" for Cookie).
 // Case-insensitivity of NAME is the HeaderBag's job; the compiler passes names lowercased.
-import type { HeaderBag, VclContext } from '../compiled.ts';
+import type { HeaderBag, VclContext } from '../compile/compiled.ts';
 
 export type HeaderScope = 'req' | 'bereq' | 'beresp' | 'obj' | 'resp';
 

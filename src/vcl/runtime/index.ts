@@ -1,11 +1,6 @@
-// Public surface of the VCL runtime, for the edge's pipeline: the phase table, the error a
-// broken invariant throws, and how values print. Compilation itself is src/vcl/compile.ts.
-export { PHASES, ALLOWED_ACTIONS, defaultAction, VclRuntimeError } from './phases.ts';
+// Public surface of the VCL runtime, for the edge's pipeline: the error a broken invariant
+// throws, and how values print. Compilation itself is src/vcl/compile/.
+export { VclRuntimeError } from './errors.ts';
 export { formatValue } from './value.ts';
 export { compileRegex, translatePcre, RegexLimitError, REGEX_V8_FLAGS } from './regex/index.ts';
-export { BUILTINS } from './functions.ts';
-export type { VclTable } from './functions.ts';
-export { resolveVariable } from './variables.ts';
-export type { Variable, VariableEnv } from './variables.ts';
-export { compileCatalogue } from './diagnostics.ts';
-export type { CompileCode } from './diagnostics.ts';
+export type { VclTable } from './tables.ts';

@@ -10,8 +10,9 @@
 //
 // vcl_hash, vcl_error, vcl_deliver and vcl_log cannot go to vcl_error: there the subroutine
 // stops and the phase ends as if it had returned nothing (its default action).
-import type { Action, Phase, VclContext } from '../compiled.ts';
-import { ALLOWED_ACTIONS } from './phases.ts';
+import type { VclContext } from '../compile/compiled.ts';
+import { ALLOWED_ACTIONS } from '../language/subroutines.ts';
+import type { Action, Phase } from '../language/subroutines.ts';
 import type { RegexLimitError } from './regex/index.ts';
 
 /** obj.response (and the status line) of the 503 a regex limit raises. */

@@ -73,8 +73,11 @@ export function qsRemove(url: string): string {
 }
 
 /** `querystring.sort`: parameters ordered by name (stable, so equal names keep their order). */
-export function qsSort(url: string): string {
-  const { path, params } = splitUrl(url);
+export function qsSort(url: string, uniqueKeys = false): string {
+  const { path, params: all } = splitUrl(url);
+  // Fastly: with only_unique_keys, "/test?a=7&a=2&b=5&b=3" sorts to "/test?a=7&b=5".
+  const seen = new Set<string>();
+  const params = uniqueKeys ? all.filter((p) => { const n = paramName(p); if (seen.has(n)) return false; seen.add(n); return true; }) : all;
   const sorted = params.map((p, i) => ({ p, n: paramName(p), i }))
     .sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : a.i - b.i)).map((x) => x.p);
   return joinUrl(path, sorted);

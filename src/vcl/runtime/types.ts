@@ -13,13 +13,14 @@
 //   ACL     string          (only as the right operand of `~`; the ACL's name)
 
 //   HEADER, ID, TABLE (the checker's argument kinds) never reach run time as values.
-import type { VclType } from '../symbol-types.ts';
+import { LOCAL_TYPES } from '../language/types.ts';
+import type { VclType } from '../language/types.ts';
 
 export type { VclType };
-export { LOCAL_TYPES } from '../symbol-types.ts';
+export { LOCAL_TYPES };
 
-/** Types a value, a typed sub or a table may have at run time. */
-export const VCL_TYPES: readonly VclType[] = ['STRING', 'INTEGER', 'FLOAT', 'BOOL', 'TIME', 'RTIME', 'IP', 'BACKEND'];
+/** Types a value, a typed sub or a table may have at run time: those a local may be declared with. */
+export const VCL_TYPES: readonly VclType[] = [...LOCAL_TYPES] as VclType[];
 
 export function isNumeric(t: VclType): boolean {
   return t === 'INTEGER' || t === 'FLOAT' || t === 'RTIME';

@@ -9,8 +9,9 @@
 // - in a condition a STRING is true when it is set (`if (req.http.Cookie)`); numbers when
 //   non-zero.
 // - numeric assignments convert between INTEGER, FLOAT and RTIME; FLOAT → INTEGER rounds
-//   to the nearest integer (Fastly, "Local variables", numeric variables).
-import type { VclContext } from '../compiled.ts';
+//   to the nearest integer (Fastly, "Local variables", numeric variables); TIME and RTIME
+//   convert into each other, keeping the count (language/types.ts isAssignable).
+import type { VclContext } from '../compile/compiled.ts';
 import type { VclType } from './types.ts';
 import { isNumeric } from './types.ts';
 
@@ -87,6 +88,9 @@ export function convert(c: Compiled, target: VclType): Eval<unknown> | null {
   if (target === 'INTEGER' && isNumeric(c.type)) return (ctx, fr) => Math.round(f(ctx, fr) as number);
   if ((target === 'FLOAT' || target === 'RTIME') && isNumeric(c.type)) return f;
   if (target === 'IP' && c.type === 'STRING') return f;
-  if (target === 'TIME' && (c.type === 'INTEGER' || c.type === 'FLOAT')) return (ctx, fr) => (f(ctx, fr) as number) * 1000;
+  if (target === 'TIME' && (c.type === 'INTEGER' || c.type === 'FLOAT' || c.type === 'RTIME')) return (ctx, fr) => (f(ctx, fr) as number) * 1000;
+  // TIME counts milliseconds since the epoch, RTIME seconds: the same instant, as Fastly's
+  // conversion between them keeps the nanosecond count.
+  if (target === 'RTIME' && c.type === 'TIME') return (ctx, fr) => (f(ctx, fr) as number) / 1000;
   return null;
 }

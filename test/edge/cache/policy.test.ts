@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cachePolicy, finalize, seedBackendResponse, type PolicyDecision, type PolicyRequest } from '../../../src/edge/cache/policy.ts';
-import type { ServiceSettings, VclBackendResponse } from '../../../src/vcl/compiled.ts';
+import type { ServiceSettings, VclBackendResponse } from '../../../src/vcl/index.ts';
 import type { HeaderFields } from '../../../src/edge/cache/fields.ts';
 
 const settings: ServiceSettings = { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43200 };

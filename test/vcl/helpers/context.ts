@@ -1,10 +1,11 @@
 // A small in-memory VclContext for compiler tests (the edge provides the real one).
 import assert from 'node:assert/strict';
-import type { CompiledService, HeaderBag, ServiceSource, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../../../src/vcl/compiled.ts';
-import { compileDeclarations, compileService } from '../../../src/vcl/compile.ts';
-import { parseWithIncludesFromMap } from '../../../src/vcl/include.ts';
-import type { Diagnostic } from '../../../src/vcl/diagnostics.ts';
-import type { CompileOptions, CompileResult } from '../../../src/vcl/compile.ts';
+import type { CompiledService, HeaderBag, ServiceSource, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../../../src/vcl/compile/compiled.ts';
+import { compileDeclarations, compileService } from '../../../src/vcl/compile/compile.ts';
+import { parseWithIncludesFromMap } from '../../../src/vcl/syntax/include.ts';
+import type { Diagnostic } from '../../../src/vcl/syntax/diagnostics.ts';
+import type { CompileOptions, CompileResult } from '../../../src/vcl/compile/compile.ts';
+import type { Phase } from '../../../src/vcl/language/subroutines.ts';
 
 /** Case-insensitive headers; `add` keeps several lines, `get` joins them with ", " (RFC 9110 §5.3). */
 export class MemoryHeaders implements HeaderBag {
@@ -136,6 +137,16 @@ export function compileUnchecked(text: string): { service: CompiledService; erro
   const diagnostics: Diagnostic[] = [];
   const service = compileDeclarations(source(text), parsed.declarations.map((d) => ({ declaration: d.declaration, source: d.file.source })), diagnostics);
   return { service, diagnostics, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code}`) };
+}
+
+/** A context in which every object a phase may use exists (bereq in miss/pass/fetch, obj, resp …). */
+export function contextFor(phase: Phase): TestContext {
+  const ctx = makeContext();
+  if (phase === 'miss' || phase === 'pass' || phase === 'fetch') bereq(ctx);
+  if (phase === 'fetch') beresp(ctx);
+  if (phase === 'hit' || phase === 'error' || phase === 'deliver' || phase === 'log') obj(ctx);
+  if (phase === 'deliver' || phase === 'log') resp(ctx);
+  return ctx;
 }
 
 /** Backend properties Fastly requires of every VCL-declared backend. */

@@ -2,19 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { BACKEND, compileVcl, makeContext } from '../helpers/context.ts';
-import { FUNCTIONS } from '../../../src/vcl/functions.ts';
-import { BUILTINS } from '../../../src/vcl/runtime/functions.ts';
 import { statusMatches } from '../../../src/vcl/runtime/strings.ts';
-
-test('every function the symbol table marks as run by lacquer is implemented, with the same arity and return type', () => {
-  for (const spec of FUNCTIONS.filter((f) => f.runtime)) {
-    const fn = BUILTINS[spec.name];
-    assert.ok(fn, `${spec.name} is not implemented`);
-    assert.equal(fn.returns, spec.returns, spec.name);
-    assert.equal(fn.params.length, spec.args.length, spec.name);
-    assert.equal(fn.optional ?? 0, spec.args.filter((a) => a.optional).length, spec.name);
-  }
-});
 
 /** Evaluates `expr` in vcl_recv (as a STRING) with a few declarations around. */
 function value(expr: string, url = '/'): string | null {

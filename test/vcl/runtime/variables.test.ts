@@ -1,24 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND, bereq, beresp, compileVcl, makeContext, obj, resp } from '../helpers/context.ts';
-import { VARIABLES } from '../../../src/vcl/symbols.ts';
-import { resolveVariable } from '../../../src/vcl/runtime/variables.ts';
-
-const env = { defaultBackend: 'F_origin', backends: new Set(['F_origin']) };
-
-test('every variable the symbol table marks as run by lacquer has accessors here', () => {
-  const sample = (name: string): string => name.replace('*', 'X-Test').replace('{name}', 'F_origin').replace('{N}', '1');
-  const missing = VARIABLES.filter((v) => v.runtime && v.type !== 'declared' && resolveVariable(sample(v.name), env) === null).map((v) => v.name);
-  assert.deepEqual(missing, []);
-});
-
-test('the types here agree with the symbol table', () => {
-  const sample = (name: string): string => name.replace('*', 'X-Test').replace('{name}', 'F_origin').replace('{N}', '1');
-  for (const v of VARIABLES.filter((x) => x.runtime && x.type !== 'declared')) {
-    const type = v.type === 'HEADER' ? 'STRING' : v.type;
-    assert.equal(resolveVariable(sample(v.name), env)?.type, type, v.name);
-  }
-});
 
 /** Runs `set req.http.Out = <expr>;` in vcl_recv and returns the header. */
 function read(expr: string, init: Parameters<typeof makeContext>[0] = {}): string | null {
@@ -92,7 +74,8 @@ test('bereq, beresp, obj and resp variables read and write their objects', () =>
 sub vcl_pass { set bereq.method = "GET"; set bereq.http.X-P = bereq.url " " bereq.method; }
 sub vcl_fetch { set beresp.status = 201; set beresp.response = "Made"; set beresp.http.X-Old = beresp.cacheable; set beresp.cacheable = false; }
 sub vcl_hit { set obj.ttl = 5s; set req.http.X-Obj = obj.status " " obj.response " " obj.hits " " obj.age; }
-sub vcl_deliver { set resp.status = 299; set resp.response = "Fine"; set resp.http.X-Was = obj.ttl; }`);
+sub vcl_deliver { set resp.status = 299; set resp.response = "Fine"; set resp.http.X-Was = obj.age; }
+sub vcl_log { set req.http.X-Ttl = obj.ttl; }`);
   const ctx = makeContext({ method: 'POST', url: '/b' });
   bereq(ctx);
   assert.equal(s.run('pass', ctx), 'pass');
@@ -106,6 +89,8 @@ sub vcl_deliver { set resp.status = 299; set resp.response = "Fine"; set resp.ht
   const r = resp(ctx);
   s.run('deliver', ctx);
   assert.deepEqual([r.status, r.response, r.http.get('x-was')], [299, 'Fine', '5.000']);
+  s.run('log', ctx);
+  assert.equal(ctx.req.http.get('x-ttl'), '5.000');
 });
 
 test('now is a TIME that prints as an HTTP date; time.elapsed is RTIME since the request started', () => {

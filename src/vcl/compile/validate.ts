@@ -1,0 +1,22 @@
+// The control plane's validator: the same parse → check → compile path an edge worker runs,
+// so a version that validates is a version every POP can run (DESIGN.md §1: one door).
+import type { Diagnostic } from '../syntax/diagnostics.ts';
+import { compileService } from './compile.ts';
+
+export interface ValidatedFile {
+  readonly name: string;
+  readonly content: string;
+  readonly main: boolean;
+}
+
+export function vclValidator(files: readonly ValidatedFile[]): { diagnostics: readonly Diagnostic[]; backends: Array<{ name: string; shareKey: string }> } {
+  const main = files.find((f) => f.main) ?? files[0];
+  if (main === undefined) return { diagnostics: [], backends: [] };
+  const { diagnostics, service } = compileService({
+    serviceId: 'validate', version: 0, domains: [], main: main.name,
+    settings: { defaultTtl: 3600, staleIfError: true, staleIfErrorTtl: 43_200 },
+    files: files.map((f) => ({ name: f.name, content: f.content })),
+  });
+  const backends = [...service?.backends.values() ?? []].map((b) => ({ name: b.name, shareKey: b.shareKey }));
+  return { diagnostics, backends };
+}

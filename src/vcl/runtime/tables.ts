@@ -1,0 +1,10 @@
+// A compiled `table NAME [TYPE] { "key": value, … }`: its entries converted to the table's
+// type once, when the service is compiled (compile/program.ts), and read by the table.*
+// functions at run time.
+import type { VclType } from '../language/types.ts';
+
+export interface VclTable {
+  readonly name: string;
+  readonly type: VclType;
+  readonly entries: ReadonlyMap<string, unknown>;
+}
