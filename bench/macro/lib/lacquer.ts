@@ -23,11 +23,16 @@ export interface Lacquer {
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const PASS_VCL = 'sub vcl_recv {\n#FASTLY recv\n  return(pass);\n}\n';
 
-export async function startLacquer(cleanup: Cleanup, dir: string, workers: number, originPort: number): Promise<Lacquer> {
+/**
+ * `nodeFlags` go before the script (`--cpu-prof`, `--perf-basic-prof`): node:cluster hands them
+ * on to the workers. `workers` 0 runs the edge in the one process, which is what a profile wants.
+ */
+export async function startLacquer(cleanup: Cleanup, dir: string, workers: number, originPort: number, nodeFlags: readonly string[] = []): Promise<Lacquer> {
   const edgePort = await freePort();
   const apiPort = await freePort();
   const token = randomBytes(16).toString('hex');
   const server = startProcess(cleanup, 'lacquer', process.execPath, [
+    ...nodeFlags,
     path.join(REPO, 'bin/lacquer.ts'), 'serve',
     '--workers', String(workers),
     '--edge', `127.0.0.1:${edgePort}`,
