@@ -5,9 +5,9 @@
 // hangs up mid-handshake looks like any other ECONNRESET afterwards).
 
 import { buildConnector } from 'undici';
-import type { BackendDefinition } from '../model/backend.ts';
+import type { BackendDefinition } from '../../model/backend.ts';
 import type { Resolver } from './dns.ts';
-import { EdgeError, toEdgeError } from './errors.ts';
+import { EdgeError, toEdgeError } from '../errors.ts';
 import { sniName, tlsOptions } from './tls.ts';
 
 export function backendConnector(b: BackendDefinition, resolver: Resolver): buildConnector.connector {
