@@ -17,11 +17,10 @@
 //
 // Ownership: one pool per identity, held by UpstreamPools; only the pool changes its lists.
 
-import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { buildConnector } from 'undici';
 import { EdgeError } from '../errors.ts';
 import { OriginConnection, type ConnectionOwner } from './connection.ts';
+import type { BackendConnector } from './connector.ts';
 
 /** An exchange waiting for a connection. */
 export interface ConnectionWaiter {
@@ -34,10 +33,7 @@ export interface ConnectionWaiter {
 }
 
 export interface ConnectionPoolOptions {
-  readonly connect: buildConnector.connector;
-  readonly hostname: string;
-  readonly port: number;
-  readonly tls: boolean;
+  readonly connector: BackendConnector;
   /** How long an idle connection is kept (keepalive_time). */
   readonly keepAliveMs: number;
 }
@@ -47,7 +43,6 @@ const HINT_MARGIN_MS = 1_000;
 
 export class ConnectionPool implements ConnectionOwner {
   readonly #o: ConnectionPoolOptions;
-  readonly #target: buildConnector.Options;
   /** Idle connections, the most recently used last. */
   readonly #idle: OriginConnection[] = [];
   #waiting: ConnectionWaiter[] = [];
@@ -61,7 +56,6 @@ export class ConnectionPool implements ConnectionOwner {
 
   constructor(options: ConnectionPoolOptions) {
     this.#o = options;
-    this.#target = { hostname: options.hostname, host: options.hostname, protocol: options.tls ? 'https:' : 'http:', port: String(options.port) };
   }
 
   /** Connections open or being opened (for tests and gauges). */
@@ -105,14 +99,15 @@ export class ConnectionPool implements ConnectionOwner {
   /** A new connection for the waiter (also for a retry, which must not reuse one). */
   open(waiter: ConnectionWaiter): void {
     this.#count += 1;
-    this.#o.connect(this.#target, (err: Error | null, socket: net.Socket | null) => {
+    const conn = new OriginConnection(this);
+    this.#o.connector.open(conn.onread, (err, socket) => {
       if (err !== null || socket === null) {
         this.#count -= 1;
         this.#maybeEmpty();
         waiter.connectFailed(err ?? new EdgeError('BACKEND_READ_ERROR'));
         return;
       }
-      const conn = new OriginConnection(socket, this);
+      conn.attach(socket);
       this.#open.add(conn);
       if (waiter.settled) this.release(conn, true);
       else waiter.start(conn, false);

@@ -4,18 +4,27 @@
 // the one deadline that applies at any moment: the first byte, the next body byte, or the end
 // of the keep-alive idle time.
 //
+// Reads land in one buffer shared by every connection of the process (READ_BUFFER, Node's
+// `onread`): the bytes an exchange is handed are valid only until it returns, and whatever it
+// keeps it copies.
+//
 // Ownership: the pool (./connection-pool.ts) hands the connection to an exchange (`user`) and
 // takes it back; the exchange never keeps it past its response. Bytes that arrive while no
 // exchange holds the connection answer no request: the connection is closed at once and never
 // used again (see the pool for why no request is written before such bytes are seen).
 
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { OnRead } from './connector.ts';
+
+/** Where every upstream read lands; one read is handled to its end before the next is made. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** What an exchange holding the connection is told. */
 export interface ConnectionUser {
-  onData(chunk: Buffer): void;
+  /** buf[0, length) arrived; valid only during the call. */
+  onData(buf: Buffer, length: number): void;
   /** The origin closed its side (FIN). */
   onEnd(): void;
   onError(err: Error): void;
@@ -32,7 +41,8 @@ export interface ConnectionOwner {
 }
 
 export class OriginConnection {
-  readonly socket: net.Socket;
+  /** Set once connected (the reads are routed here from the start: `onread`). */
+  socket!: net.Socket;
   user: ConnectionUser | null = null;
   /** Requests written on this connection. */
   requests = 0;
@@ -45,10 +55,16 @@ export class OriginConnection {
   #timer: NodeJS.Timeout | null = null;
   #timerAt = 0;
 
-  constructor(socket: net.Socket, owner: ConnectionOwner) {
-    this.socket = socket;
+  /** How the connector reads the socket being opened for this connection. */
+  readonly onread: OnRead = { buffer: READ_BUFFER, callback: (nread) => this.#onRead(nread) };
+
+  constructor(owner: ConnectionOwner) {
     this.#owner = owner;
-    socket.on('data', this.#onData);
+  }
+
+  /** The socket is connected. */
+  attach(socket: net.Socket): void {
+    this.socket = socket;
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
@@ -98,13 +114,15 @@ export class OriginConnection {
     else this.destroy(); // idle past the keep-alive time
   };
 
-  readonly #onData = (chunk: Buffer): void => {
+  #onRead(nread: number): boolean {
     const user = this.user;
-    if (user !== null) user.onData(chunk);
-    // Unsolicited bytes on an idle connection: the origin is out of step, or something else is
-    // speaking; nothing it sends on this connection can be trusted to answer the next request.
-    else this.destroy();
-  };
+    if (user !== null) user.onData(READ_BUFFER, nread);
+    // Unsolicited bytes on an idle connection (or before a request was written): the origin is
+    // out of step, or something else is speaking; nothing it sends on this connection can be
+    // trusted to answer the next request.
+    else this.socket?.destroy();
+    return true;
+  }
 
   readonly #onEnd = (): void => {
     const user = this.user;

@@ -132,10 +132,11 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#fail(toEdgeError(err, { phase: 'connect', backend: this.#o.backend }));
   }
 
-  onData(chunk: Buffer): void {
-    this.#read += chunk.length;
-    if (this.#phase === HEAD) this.#head(chunk);
-    else if (this.#phase === BODY) this.#body(chunk);
+  /** buf[0, length) is the connection's read buffer: what is kept is copied. */
+  onData(buf: Buffer, length: number): void {
+    this.#read += length;
+    if (this.#phase === HEAD) this.#head(buf, length);
+    else if (this.#phase === BODY) this.#body(buf, length);
   }
 
   onEnd(): void {
@@ -183,24 +184,27 @@ export class Exchange implements ConnectionWaiter, BodySource {
 
   // --- the response -----------------------------------------------------------------------
 
-  #head(chunk: Buffer): void {
-    const buf = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk]);
+  #head(chunk: Buffer, length: number): void {
+    // A head split over reads is joined (and owned) here; else it is read in place.
+    const pending = this.#pending;
+    const buf = pending === null ? chunk : Buffer.concat([pending, chunk.subarray(0, length)]);
+    const limit = pending === null ? length : buf.length;
     let at = 0;
     for (;;) {
       let head: ResponseHead | typeof INCOMPLETE;
       try {
-        head = parseResponseHead(buf, at, buf.length, this.#o.method === 'HEAD');
+        head = parseResponseHead(buf, at, limit, this.#o.method === 'HEAD');
       } catch (err) {
         this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
         return;
       }
       if (head === INCOMPLETE) {
-        this.#pending = at === 0 ? buf : buf.subarray(at);
+        this.#pending = copyOf(buf, at, limit);
         return;
       }
       if (head.status >= 200) {
         this.#pending = null;
-        this.#headers(head, buf);
+        this.#headers(head, buf, limit);
         return;
       }
       // A 1xx interim response is read and dropped (RFC 9110 §15.2); 101 answers an Upgrade
@@ -213,7 +217,7 @@ export class Exchange implements ConnectionWaiter, BodySource {
     }
   }
 
-  #headers(head: ResponseHead, buf: Buffer): void {
+  #headers(head: ResponseHead, buf: Buffer, limit: number): void {
     const conn = this.#conn!;
     const now = performance.now();
     this.#keepAlive = head.keepAlive && this.#o.reusable;
@@ -222,13 +226,13 @@ export class Exchange implements ConnectionWaiter, BodySource {
     const parts: Buffer[] = [];
     let end: number;
     try {
-      end = reader.read(buf, head.end, buf.length, (chunk) => parts.push(chunk));
+      end = reader.read(buf, head.end, limit, (chunk) => parts.push(chunk));
     } catch (err) {
       this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
       return;
     }
     // After HEAD the connection closes, and whatever follows the head is not read (./request-head.ts).
-    if (end !== MORE && end < buf.length && this.#o.method !== 'HEAD') {
+    if (end !== MORE && end < limit && this.#o.method !== 'HEAD') {
       this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
       return;
     }
@@ -236,10 +240,10 @@ export class Exchange implements ConnectionWaiter, BodySource {
     const firstByteMs = now - this.#start;
     const headers = buildDownstreamHeaders(head.headers);
     if (end !== MORE) {
-      const whole = parts.length === 1 ? parts[0] : parts.length === 0 ? EMPTY : Buffer.concat(parts);
+      const whole = parts.length === 1 ? copyOf(parts[0], 0, parts[0].length) : parts.length === 0 ? EMPTY : Buffer.concat(parts);
       const res = new OriginResponse(head.status, head.reason, headers, whole, this, connectMs, firstByteMs);
       this.#res = res;
-      this.#done(end === buf.length);
+      this.#done(end === limit);
       this.#resolve(res);
       return;
     }
@@ -252,11 +256,11 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#resolve(res);
   }
 
-  #body(chunk: Buffer): void {
+  #body(chunk: Buffer, length: number): void {
     const reader = this.#reader!;
     let end: number;
     try {
-      end = reader.read(chunk, 0, chunk.length, this.#onBodyData);
+      end = reader.read(chunk, 0, length, this.#onBodyData);
     } catch (err) {
       this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
       return;
@@ -265,7 +269,7 @@ export class Exchange implements ConnectionWaiter, BodySource {
       if (!this.#paused) this.#conn!.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
       return;
     }
-    if (end < chunk.length) {
+    if (end < length) {
       this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
       return;
     }
@@ -276,10 +280,11 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#push(chunk);
   };
 
+  /** `chunk` may be a view of the read buffer: the stream gets a copy. */
   #push(chunk: Buffer): void {
     const res = this.#res!;
     if (res.abandoned) return;
-    if (!res.push(chunk) && !this.#paused) {
+    if (!res.push(copyOf(chunk, 0, chunk.length)) && !this.#paused) {
       // The consumer's buffer is full: stop reading the origin, and stop the between-bytes
       // clock, which measures the origin, not the client.
       this.#paused = true;
@@ -369,3 +374,10 @@ export class Exchange implements ConnectionWaiter, BodySource {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A copy of buf[from, to) that the exchange may keep. */
+function copyOf(buf: Buffer, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafe(to - from);
+  buf.copy(out, 0, from, to);
+  return out;
+}

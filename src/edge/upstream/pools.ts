@@ -35,7 +35,7 @@ import { EdgeError } from '../errors.ts';
 import { buildUpstreamHeaders, type OutHeaders } from '../headers.ts';
 import { PassiveHealth } from '../passive.ts';
 import { ConnectionPool } from './connection-pool.ts';
-import { backendConnector } from './connector.ts';
+import { BackendConnector } from './connector.ts';
 import { Resolver } from './dns.ts';
 import { Exchange } from './exchange.ts';
 import { expectsBody, requestHead } from './request-head.ts';
@@ -53,6 +53,7 @@ const DEFAULT_KEEPALIVE_MS = 4_000;
 
 interface PoolEntry {
   readonly backend: BackendDefinition;
+  readonly connector: BackendConnector;
   readonly own: ConnectionPool;
   /** Made on the first streamed request body. */
   undici: Pool | null;
@@ -99,11 +100,11 @@ export class UpstreamPools {
     const id = poolIdentity(b);
     let e = this.#pools.get(id);
     if (e === undefined) {
+      const connector = new BackendConnector(b, this.#resolver);
       const own = new ConnectionPool({
-        connect: backendConnector(b, this.#resolver), hostname: b.host, port: b.port, tls: b.ssl,
-        keepAliveMs: b.keepaliveTimeMs !== null && b.keepaliveTimeMs > 0 ? b.keepaliveTimeMs : DEFAULT_KEEPALIVE_MS,
+        connector, keepAliveMs: b.keepaliveTimeMs !== null && b.keepaliveTimeMs > 0 ? b.keepaliveTimeMs : DEFAULT_KEEPALIVE_MS,
       });
-      e = { backend: b, own, undici: null, inFlight: 0, limit: b.maxConnections > 0 ? b.maxConnections : Infinity };
+      e = { backend: b, connector, own, undici: null, inFlight: 0, limit: b.maxConnections > 0 ? b.maxConnections : Infinity };
       this.#pools.set(id, e);
     }
     return e;
@@ -114,7 +115,7 @@ export class UpstreamPools {
     e.undici ??= new Pool(originOf(b), {
       connections: Number.isFinite(e.limit) ? e.limit : null,
       pipelining: 1,
-      connect: backendConnector(b, this.#resolver),
+      connect: e.connector.undici,
       headersTimeout: b.firstByteTimeoutMs,
       bodyTimeout: b.betweenBytesTimeoutMs,
       keepAliveTimeout: b.keepaliveTimeMs !== null && b.keepaliveTimeMs > 0 ? b.keepaliveTimeMs : DEFAULT_KEEPALIVE_MS,
