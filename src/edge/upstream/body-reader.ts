@@ -13,10 +13,10 @@ import { CHUNKED, MalformedResponse, MAX_HEAD_BYTES, UNTIL_CLOSE } from './respo
 /** The body continues past what was fed. */
 export const MORE = -1;
 
-const enum_ = {
+const S = {
   SIZE: 0, EXT: 1, SIZE_LF: 2, DATA: 3, DATA_CR: 4, DATA_LF: 5, TRAILER_START: 6, TRAILER: 7, TRAILER_LF: 8, END_LF: 9, DONE: 10,
 } as const;
-type State = (typeof enum_)[keyof typeof enum_];
+type State = (typeof S)[keyof typeof S];
 
 /** 13 hex digits: every size up to 2^52, within a number's exact range. */
 const MAX_SIZE_DIGITS = 13;
@@ -43,7 +43,7 @@ export class BodyReader {
   readonly #framing: number;
   /** Content-Length bytes, or bytes of the current chunk, still to come. */
   #remaining: number;
-  #state: State = enum_.SIZE;
+  #state: State = S.SIZE;
   #digits = 0;
   #lineBytes = 0;
   #trailerBytes = 0;
@@ -90,7 +90,7 @@ export class BodyReader {
     while (i < end) {
       const c = buf[i];
       switch (this.#state) {
-        case enum_.SIZE: {
+        case S.SIZE: {
           const h = hexValue(c);
           if (h >= 0) {
             if (++this.#digits > MAX_SIZE_DIGITS) throw new MalformedResponse('a chunk size too large');
@@ -98,71 +98,73 @@ export class BodyReader {
           } else if (this.#digits === 0) {
             throw new MalformedResponse('a chunk size that is not hexadecimal');
           } else if (c === 0x0d) {
-            this.#state = enum_.SIZE_LF;
+            this.#state = S.SIZE_LF;
           } else if (c === 0x3b || c === 0x20 || c === 0x09) {
             // BWS ";" chunk-ext (RFC 9112 §7.1.1)
-            this.#state = enum_.EXT;
+            this.#state = S.EXT;
             this.#lineBytes = 0;
+          } else if (c === 0x0a) {
+            throw new MalformedResponse('a bare LF after a chunk size');
           } else {
             throw new MalformedResponse('a chunk size that is not hexadecimal');
           }
           i++;
           break;
         }
-        case enum_.EXT:
-          if (c === 0x0d) this.#state = enum_.SIZE_LF;
+        case S.EXT:
+          if (c === 0x0d) this.#state = S.SIZE_LF;
           else if (!lineChar(c) || ++this.#lineBytes > MAX_LINE_BYTES) throw new MalformedResponse('a malformed chunk extension');
           i++;
           break;
-        case enum_.SIZE_LF:
+        case S.SIZE_LF:
           if (c !== 0x0a) throw new MalformedResponse('no LF after a chunk size');
           this.#digits = 0;
-          this.#state = this.#remaining === 0 ? enum_.TRAILER_START : enum_.DATA;
+          this.#state = this.#remaining === 0 ? S.TRAILER_START : S.DATA;
           i++;
           break;
-        case enum_.DATA: {
+        case S.DATA: {
           const take = Math.min(this.#remaining, end - i);
           this.#emit(buf, i, i + take, onData);
           this.#remaining -= take;
           i += take;
-          if (this.#remaining === 0) this.#state = enum_.DATA_CR;
+          if (this.#remaining === 0) this.#state = S.DATA_CR;
           break;
         }
-        case enum_.DATA_CR:
+        case S.DATA_CR:
           if (c !== 0x0d) throw new MalformedResponse('no CRLF after chunk data');
-          this.#state = enum_.DATA_LF;
+          this.#state = S.DATA_LF;
           i++;
           break;
-        case enum_.DATA_LF:
+        case S.DATA_LF:
           if (c !== 0x0a) throw new MalformedResponse('no CRLF after chunk data');
-          this.#state = enum_.SIZE;
+          this.#state = S.SIZE;
           i++;
           break;
-        case enum_.TRAILER_START:
+        case S.TRAILER_START:
           if (c === 0x0d) {
-            this.#state = enum_.END_LF;
+            this.#state = S.END_LF;
             i++;
             break;
           }
           if (c === 0x20 || c === 0x09) throw new MalformedResponse('a folded trailer line');
-          this.#state = enum_.TRAILER;
+          this.#state = S.TRAILER;
           break;
-        case enum_.TRAILER:
-          if (c === 0x0d) this.#state = enum_.TRAILER_LF;
+        case S.TRAILER:
+          if (c === 0x0d) this.#state = S.TRAILER_LF;
           else if (!lineChar(c) || ++this.#trailerBytes > MAX_HEAD_BYTES) throw new MalformedResponse('a malformed trailer line');
           i++;
           break;
-        case enum_.TRAILER_LF:
+        case S.TRAILER_LF:
           if (c !== 0x0a) throw new MalformedResponse('no LF after a trailer line');
-          this.#state = enum_.TRAILER_START;
+          this.#state = S.TRAILER_START;
           i++;
           break;
-        case enum_.END_LF:
+        case S.END_LF:
           if (c !== 0x0a) throw new MalformedResponse('no LF after the last chunk');
-          this.#state = enum_.DONE;
+          this.#state = S.DONE;
           this.done = true;
           return i + 1;
-        case enum_.DONE:
+        case S.DONE:
           return i;
       }
     }

@@ -24,7 +24,6 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import type { CancelSignal } from '../client.ts';
 import { EdgeError, toEdgeError } from '../errors.ts';
-import { buildDownstreamHeaders } from '../headers.ts';
 import { BodyReader, MORE } from './body-reader.ts';
 import type { OriginConnection } from './connection.ts';
 import type { ConnectionPool, ConnectionWaiter } from './connection-pool.ts';
@@ -238,7 +237,7 @@ export class Exchange implements ConnectionWaiter, BodySource {
     }
     const connectMs = this.#writtenAt - this.#start;
     const firstByteMs = now - this.#start;
-    const headers = buildDownstreamHeaders(head.headers);
+    const headers = head.headers;
     if (end !== MORE) {
       const whole = parts.length === 1 ? copyOf(parts[0], 0, parts[0].length) : parts.length === 0 ? EMPTY : Buffer.concat(parts);
       const res = new OriginResponse(head.status, head.reason, headers, whole, this, connectMs, firstByteMs);

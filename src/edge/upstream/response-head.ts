@@ -11,8 +11,10 @@
 // HTTP/1.0), and undici's llhttp refuses most of them too; a differential test checks the two
 // readers agree on everything else (test/edge/upstream/differential.test.ts).
 //
-// What it accepts it reads as undici does: names lower-cased, values latin1 with surrounding
-// whitespace removed, a repeated field as an array of its values in order.
+// What it accepts it reads as undici does — names lower-cased, values latin1 with surrounding
+// whitespace removed, a repeated field as an array of its values in order — and hands on only
+// the end-to-end fields, as headers.ts `stripHopByHop` would leave them (RFC 9110 §7.6.1): the
+// connection's own fields, and those its Connection field names, are read here and dropped.
 
 import type { Buffer } from 'node:buffer';
 
@@ -30,7 +32,7 @@ export type ResponseHeaders = Record<string, string | string[]>;
 export interface ResponseHead {
   readonly status: number;
   readonly reason: string;
-  /** Every field as received, hop-by-hop ones included (headers.ts strips those). */
+  /** The end-to-end fields (no hop-by-hop field, none that Connection names). */
   readonly headers: ResponseHeaders;
   /** The body's length, CHUNKED or UNTIL_CLOSE; 0 for a response that has none. */
   readonly framing: number;
@@ -86,10 +88,25 @@ function fieldName(s: string, buf: Buffer, start: number, pos: number, end: numb
   return s.slice(pos, end).toLowerCase();
 }
 
-function hasToken(list: string, token: string): boolean {
-  for (const t of list.split(',')) if (t.trim().toLowerCase() === token) return true;
+/** The lower-cased tokens of a Connection field's value (RFC 9110 §7.6.1). */
+function tokens(list: string): string[] {
+  const lower = list.toLowerCase();
+  // The usual values name one token.
+  if (lower === 'keep-alive' || lower === 'close') return [lower];
+  return lower.split(',').map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** Connection-specific fields, never forwarded (headers.ts HOP_BY_HOP, RFC 9110 §7.6.1). */
+function hopByHop(name: string): boolean {
+  switch (name) {
+    case 'connection': case 'proxy-connection': case 'keep-alive': case 'te': case 'transfer-encoding': case 'upgrade': case 'expect':
+      return true;
+  }
   return false;
 }
+
+/** The bytes converted first when looking for the head's end: most origins' heads are shorter. */
+const FIRST_WINDOW = 1024;
 
 const DIGITS = /^\d{1,15}$/;
 
@@ -99,8 +116,14 @@ const DIGITS = /^\d{1,15}$/;
  * for a head the edge refuses.
  */
 export function parseResponseHead(buf: Buffer, start: number, limit: number, noBody: boolean): ResponseHead | typeof INCOMPLETE {
-  const s = buf.toString('latin1', start, Math.min(limit, start + MAX_HEAD_BYTES));
-  const length = s.indexOf('\r\n\r\n');
+  // The head's end is looked for in the first KiB, then in up to MAX_HEAD_BYTES: a small
+  // response's body is in the same read, and need not be converted.
+  let s = buf.toString('latin1', start, Math.min(limit, start + FIRST_WINDOW));
+  let length = s.indexOf('\r\n\r\n');
+  if (length === -1 && limit - start > FIRST_WINDOW) {
+    s = buf.toString('latin1', start, Math.min(limit, start + MAX_HEAD_BYTES));
+    length = s.indexOf('\r\n\r\n');
+  }
   if (length === -1) {
     if (limit - start >= MAX_HEAD_BYTES) throw new MalformedResponse(`head longer than ${MAX_HEAD_BYTES} bytes`);
     // A head is ended by CRLF CRLF; a bare LF anywhere in it is refused as soon as it is seen
@@ -129,7 +152,7 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
     reason = s.slice(13, lineEnd);
   }
 
-  const headers: ResponseHeaders = Object.create(null) as ResponseHeaders;
+  const headers: ResponseHeaders = {};
   let fields = 0;
   let contentLength: string | null = null;
   let transferEncoding: string | null = null;
@@ -153,10 +176,6 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
       if (VALUE_CHAR[buf[i]] !== 1) throw new MalformedResponse(`a control character in the ${name} field`);
     }
     const value = s.slice(k, m);
-    const prior = headers[name];
-    if (prior === undefined) headers[name] = value;
-    else if (typeof prior === 'string') headers[name] = [prior, value];
-    else prior.push(value);
     switch (name) {
       case 'content-length':
         if (contentLength !== null) throw new MalformedResponse('Content-Length more than once');
@@ -174,6 +193,13 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
         break;
     }
     pos = end + 2;
+    // `__proto__` would set the object's prototype instead of adding a field; stripHopByHop drops it too.
+    if (hopByHop(name) || name === '__proto__') continue;
+    const prior = headers[name];
+    // A name Object.prototype has (`constructor`, `toString`) reads as a function until set.
+    if (prior === undefined || typeof prior === 'function') headers[name] = value;
+    else if (typeof prior === 'string') headers[name] = [prior, value];
+    else prior.push(value);
   }
 
   let framing: number;
@@ -192,7 +218,12 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
   // RFC 9112 §6.3 (1): no body after HEAD, 1xx, 204 or 304, whatever the fields say.
   if (noBody || status < 200 || status === 204 || status === 304) framing = 0;
 
-  let keepAlive = connection === null ? v11 : v11 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
+  let keepAlive = v11;
+  if (connection !== null) {
+    const named = tokens(connection);
+    keepAlive = v11 ? !named.includes('close') : named.includes('keep-alive');
+    for (const n of named) if (n !== 'close' && n !== 'keep-alive') delete headers[n];
+  }
   if (framing === UNTIL_CLOSE) keepAlive = false;
   let keepAliveHintMs: number | null = null;
   if (keepAliveField !== null) {
