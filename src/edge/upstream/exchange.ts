@@ -28,7 +28,7 @@ import { BodyReader, MORE } from './body-reader.ts';
 import type { OriginConnection } from './connection.ts';
 import type { ConnectionPool, ConnectionWaiter } from './connection-pool.ts';
 import { OriginResponse, type BodySource } from './origin-response.ts';
-import { INCOMPLETE, MalformedResponse, parseResponseHead, type ResponseHead } from './response-head.ts';
+import { CHUNKED, INCOMPLETE, MalformedResponse, parseResponseHead, UNTIL_CLOSE, type ResponseHead } from './response-head.ts';
 import type { ExchangeSettled, UpstreamResponse } from './types.ts';
 
 export interface ExchangeOptions {
@@ -51,6 +51,8 @@ export interface ExchangeOptions {
 
 /** Bodies up to this size go in the head's buffer, one write for both. */
 const ONE_WRITE_MAX = 16 * 1024;
+/** A body with this much still to come after the head's read streams through buffers of its own. */
+const LARGE_REST = 16 * 1024;
 
 const HEAD = 0;
 const BODY = 1;
@@ -77,6 +79,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
   #res: OriginResponse | null = null;
   #keepAlive = false;
   #paused = false;
+  /** The bytes being read are the exchange's to keep (./connection.ts `ownReads`). */
+  #owned = false;
   #onAbort: (() => void) | null = null;
 
   constructor(pool: ConnectionPool, options: ExchangeOptions) {
@@ -131,11 +135,15 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#fail(toEdgeError(err, { phase: 'connect', backend: this.#o.backend }));
   }
 
-  /** buf[0, length) is the connection's read buffer: what is kept is copied. */
-  onData(buf: Buffer, length: number): void {
+  /** buf[0, length) arrived: unless `owned`, it is the connection's read buffer and what is kept is copied. */
+  onData(buf: Buffer, length: number, owned: boolean): void {
     this.#read += length;
-    if (this.#phase === HEAD) this.#head(buf, length);
-    else if (this.#phase === BODY) this.#body(buf, length);
+    if (this.#phase === HEAD) {
+      this.#head(buf, length);
+    } else if (this.#phase === BODY) {
+      this.#owned = owned;
+      this.#body(buf, length);
+    }
   }
 
   onEnd(): void {
@@ -250,6 +258,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#res = res;
     this.#reader = reader;
     this.#phase = BODY;
+    // The rest of a large body is read into buffers the stream can keep.
+    conn.ownReads = head.framing === UNTIL_CLOSE || head.framing === CHUNKED || head.framing - reader.bytes >= LARGE_REST;
     for (const c of parts) this.#push(c);
     if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, now);
     this.#resolve(res);
@@ -279,11 +289,11 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#push(chunk);
   };
 
-  /** `chunk` may be a view of the read buffer: the stream gets a copy. */
+  /** `chunk` may be a view of the read buffer: then the stream gets a copy. */
   #push(chunk: Buffer): void {
     const res = this.#res!;
     if (res.abandoned) return;
-    if (!res.push(copyOf(chunk, 0, chunk.length)) && !this.#paused) {
+    if (!res.push(this.#owned ? chunk : copyOf(chunk, 0, chunk.length)) && !this.#paused) {
       // The consumer's buffer is full: stop reading the origin, and stop the between-bytes
       // clock, which measures the origin, not the client.
       this.#paused = true;
@@ -322,6 +332,7 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#conn = null;
     this.#settle(true, null);
     if (conn === null) return;
+    conn.ownReads = false;
     conn.setDeadline(0, 0);
     // Reused only when the request went out whole too (an origin that answered before reading
     // all of a large body may not read the rest).
