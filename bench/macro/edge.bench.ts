@@ -1,12 +1,13 @@
 // The edge side by side with Varnish 7.1 and nginx, in one run, on
-// one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB pass, 1 KB hit, 100 KB
-// hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
+// one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB and 100 KB pass, a POST of
+// 10 KB passed, 1 KB hit, 100 KB hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
 // the bare Node server answering directly is the ceiling. Prints req/s, p99 and the ratios of
 // lacquer to each baseline; asserts nothing and exits 0 (STYLE.md habit 9).
 //
 //   node bench/macro/edge.bench.ts [--seconds 10] [--warmup 2] [--workers 1]
 //                                  [--connections 50] [--threads 2] [--rounds 1]
-//                                  [--scenarios pass-1k,hit-1k,hit-1k-browser,hit-100k,mix-1k] [--keep-tmp]
+//                                  [--scenarios pass-1k,pass-100k,pass-post-10k,hit-1k,hit-1k-browser,hit-100k,mix-1k]
+//                                  [--keep-tmp]
 //
 // With --rounds N every scenario × server run is repeated N times (interleaved, so a burst of
 // other work on the machine hits one round of each, not all rounds of one) and the medians
@@ -103,7 +104,7 @@ async function main(cleanup: Cleanup): Promise<void> {
         const t = target(name, s.mode);
         const wrkRun = (secs: number): WrkRun => ({
           url: t.url, host: t.host, path: s.mix ? '/' : s.path, headers: s.headers ?? [], seconds: secs, connections, threads,
-          script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
+          script: s.mix ? scripts.mix : s.postBytes !== undefined ? scripts.post : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
         });
         let m: Measurement;
         try {

@@ -114,20 +114,24 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
 }
 
 /**
- * lacquer ÷ Varnish per round. The two ran within a minute of each other in every round, so a
- * slow spell of the host that spans a round weighs on both: the spread of these ratios shows
+ * lacquer ÷ each proxy per round. The two ran within a minute of each other in every round, so
+ * a slow spell of the host that spans a round weighs on both: the spread of these ratios shows
  * how far one run's medians can be trusted. Printed only with more than one round.
  */
 function pairedRounds(scenarios: readonly Scenario[], results: Results): string {
-  const rows: string[][] = [['scenario', 'measure', 'by round', 'median']];
+  const rows: string[][] = [['scenario', 'against', 'measure', 'by round', 'median']];
   for (const s of scenarios) {
     const lacquer = results.get(s.id)?.get('lacquer');
-    const varnish = results.get(s.id)?.get('varnish');
-    if (lacquer === undefined || varnish === undefined || lacquer.length < 2 || lacquer.length !== varnish.length) continue;
-    const rps = lacquer.map((l, i) => l.requestsPerSecond / varnish[i].requestsPerSecond);
-    const us = lacquer.map((l, i) => usPerResponse(l) / usPerResponse(varnish[i]));
-    rows.push([s.title, 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
-    rows.push(['', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
+    let first = true;
+    for (const other of ['varnish', 'nginx'] as const) {
+      const base = results.get(s.id)?.get(other);
+      if (lacquer === undefined || base === undefined || lacquer.length < 2 || lacquer.length !== base.length) continue;
+      const rps = lacquer.map((l, i) => l.requestsPerSecond / base[i].requestsPerSecond);
+      const us = lacquer.map((l, i) => usPerResponse(l) / usPerResponse(base[i]));
+      rows.push([first ? s.title : '', other, 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
+      rows.push(['', '', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
+      first = false;
+    }
   }
-  return rows.length === 1 ? '' : `\n\nlacquer ÷ varnish in each round (the same round's two runs, minutes apart)\n${table(rows)}`;
+  return rows.length === 1 ? '' : `\n\nlacquer ÷ varnish and ÷ nginx in each round (the same round's runs, minutes apart)\n${table(rows)}`;
 }
