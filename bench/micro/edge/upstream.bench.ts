@@ -25,6 +25,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { Pool, type Dispatcher } from 'undici';
 import { Cleanup, startOrigin } from '../../macro/lib/index.ts';
+import { applyServeV8Flags } from '../../../src/process/v8-flags.ts';
 import { UpstreamPools } from '../../../src/edge/upstream/index.ts';
 import { BACKEND_DEFAULTS, type BackendDefinition } from '../../../src/model/backend.ts';
 
@@ -121,6 +122,9 @@ async function run(client: Client, ms: number): Promise<{ n: number; user: numbe
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// The V8 settings `lacquer serve` runs with: without them V8 pretenures per-request objects and
+// the numbers are a different process's.
+applyServeV8Flags();
 const cleanup = new Cleanup();
 cleanup.installSignalHandlers();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-upstream-bench-'));

@@ -52,6 +52,7 @@ export class ConnectionPool implements ConnectionOwner {
   /** Every open connection, idle or held (to destroy them all). */
   readonly #open = new Set<OriginConnection>();
   #closing = false;
+  #destroyed = false;
   #whenEmpty: (() => void) | null = null;
 
   constructor(options: ConnectionPoolOptions) {
@@ -86,7 +87,10 @@ export class ConnectionPool implements ConnectionOwner {
     this.#waiting = [];
     for (const waiter of waiting) {
       if (waiter.settled) continue;
-      const conn = this.#idle.pop();
+      let conn = this.#idle.pop();
+      // A connection closed for bytes it got while idle is destroyed at once but forgotten only
+      // at its 'close', which comes after this check phase.
+      while (conn !== undefined && conn.socket.destroyed) conn = this.#idle.pop();
       if (conn === undefined) {
         this.open(waiter);
         continue;
@@ -98,6 +102,10 @@ export class ConnectionPool implements ConnectionOwner {
 
   /** A new connection for the waiter (also for a retry, which must not reuse one). */
   open(waiter: ConnectionWaiter): void {
+    if (this.#destroyed) {
+      waiter.connectFailed(new EdgeError('BACKEND_READ_ERROR'));
+      return;
+    }
     this.#count += 1;
     const conn = new OriginConnection(this);
     this.#o.connector.open(conn.onread, (err, socket) => {
@@ -117,7 +125,7 @@ export class ConnectionPool implements ConnectionOwner {
   /** The exchange is done with the connection; `reusable` when its response was read to its end. */
   release(conn: OriginConnection, reusable: boolean): void {
     conn.user = null;
-    if (!reusable || this.#closing || conn.closed) {
+    if (!reusable || this.#closing || conn.closed || conn.socket.destroyed) {
       conn.destroy();
       return;
     }
@@ -151,6 +159,7 @@ export class ConnectionPool implements ConnectionOwner {
 
   /** Closes every connection now; exchanges in flight end as their connections close. */
   destroy(): Promise<void> {
+    this.#destroyed = true;
     const closed = this.close();
     for (const waiter of this.#waiting.splice(0)) waiter.connectFailed(new EdgeError('BACKEND_READ_ERROR'));
     for (const conn of this.#open) conn.destroy();

@@ -152,15 +152,17 @@ export class Exchange implements ConnectionWaiter, BodySource {
       this.#finishBody(false);
       return;
     }
-    this.#broken(Object.assign(new Error('the origin closed the connection before the response ended'), { code: 'UND_ERR_SOCKET' }));
+    this.#broken(Object.assign(new Error('the origin closed the connection before the response ended'), { code: 'UND_ERR_SOCKET' }), true);
   }
 
   onError(err: Error): void {
-    this.#broken(err);
+    const code = (err as NodeJS.ErrnoException).code;
+    this.#broken(err, code === 'ECONNRESET' || code === 'EPIPE');
   }
 
+  /** The socket closed with no FIN or error first: the edge closed it (the pools were destroyed). */
   onClose(): void {
-    this.#broken(Object.assign(new Error('the connection closed before the response ended'), { code: 'UND_ERR_SOCKET' }));
+    this.#broken(Object.assign(new Error('the connection closed before the response ended'), { code: 'UND_ERR_SOCKET' }), false);
   }
 
   onTimeout(): void {
@@ -171,11 +173,15 @@ export class Exchange implements ConnectionWaiter, BodySource {
     }
   }
 
-  /** The connection failed (error, FIN or close) while this exchange held it. */
-  #broken(err: Error): void {
+  /**
+   * The connection failed (error, FIN or close) while this exchange held it; `byOrigin`: the
+   * origin closed or reset it, which on a kept-alive connection with nothing read yet is the
+   * race a retry is for.
+   */
+  #broken(err: Error, byOrigin: boolean): void {
     if (this.#phase === HEAD) {
       const conn = this.#conn;
-      if (conn !== null && this.#read === 0 && this.#reused && this.#o.replayable && !this.#retried && !this.settled) {
+      if (byOrigin && conn !== null && this.#read === 0 && this.#reused && this.#o.replayable && !this.#retried && !this.settled) {
         this.#retried = true;
         conn.user = null;
         conn.destroy();

@@ -344,3 +344,16 @@ test('destroying the pools fails a request waiting for its response with backend
   await p.destroy();
   assert.equal((await failure(pending)).reason, 'backend read error');
 });
+
+test('destroying the pools ends a request on a kept-alive connection too: it is not retried on a new one', async (t) => {
+  const { port, conns } = await scriptedOrigin(t, (c, _r, i) => { if (i === 0) c.socket.write(ok('first')); });
+  const p = new UpstreamPools({ cdnId: 'lacquer-test' });
+  const b = backend({ port });
+  assert.equal(await bodyOf(await p.fetch(b, GET, client)), 'first');
+  const pending = p.fetch(b, GET, client);
+  await until(() => conns[0].requests.length === 2, 'the second request reached the origin on the kept-alive connection');
+  await p.destroy();
+  assert.equal((await failure(pending)).reason, 'backend read error');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(conns.length, 1, 'no connection was opened after the pools were destroyed');
+});
