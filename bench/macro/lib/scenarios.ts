@@ -2,9 +2,10 @@
 // every server, the same wrk settings, the same origin.
 
 export type Mode = 'pass' | 'cache';
-export type ServerName = 'lacquer' | 'varnish' | 'nginx' | 'node';
+/** `before`: lacquer from another checkout (`--before DIR`), measured beside this one. */
+export type ServerName = 'lacquer' | 'before' | 'varnish' | 'nginx' | 'node';
 
-export const SERVERS: readonly ServerName[] = ['lacquer', 'varnish', 'nginx', 'node'];
+export const SERVERS: readonly ServerName[] = ['lacquer', 'before', 'varnish', 'nginx', 'node'];
 
 export interface Scenario {
   readonly id: string;
