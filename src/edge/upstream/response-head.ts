@@ -67,8 +67,10 @@ for (let c = 0; c < 256; c++) VALUE_CHAR[c] = c === 0x09 || (c >= 0x20 && c !== 
 /**
  * Field names origins send most, as they spell them, mapped to the lower-case name: matching
  * one in place skips making, lower-casing and interning a new string (as ../http1/request-head.ts).
+ * Found by length and first character, so a name is compared with one or two spellings.
  */
 const KNOWN_NAMES: (readonly [string, string])[][] = [];
+const knownSlot = (length: number, first: number): number => (length << 7) | (first | 0x20);
 for (const canonical of [
   'Content-Type', 'Content-Length', 'Cache-Control', 'Date', 'ETag', 'Last-Modified', 'Server', 'Vary', 'Set-Cookie',
   'Expires', 'Age', 'Connection', 'Keep-Alive', 'Transfer-Encoding', 'Content-Encoding', 'Accept-Ranges', 'Location',
@@ -76,24 +78,56 @@ for (const canonical of [
   'Content-Security-Policy', 'X-Frame-Options', 'Pragma', 'Content-Range', 'Content-Language', 'Content-Disposition', 'Link',
 ]) {
   const lower = canonical.toLowerCase();
-  const list = (KNOWN_NAMES[canonical.length] ??= []);
+  const list = (KNOWN_NAMES[knownSlot(canonical.length, canonical.charCodeAt(0))] ??= []);
   list.push([canonical, lower]);
   if (lower !== canonical) list.push([lower, lower]);
 }
 
 function fieldName(s: string, buf: Buffer, start: number, pos: number, end: number): string | null {
-  const known = KNOWN_NAMES[end - pos];
-  if (known !== undefined) for (const [spelling, lower] of known) if (s.startsWith(spelling, pos)) return lower;
+  const known = end - pos < 64 ? KNOWN_NAMES[knownSlot(end - pos, s.charCodeAt(pos))] : undefined;
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) if (s.startsWith(known[i][0], pos)) return known[i][1];
+  }
   for (let i = start + pos, last = start + end; i < last; i++) if (TCHAR[buf[i]] !== 1) return null;
   return s.slice(pos, end).toLowerCase();
 }
 
+const KEEP_ALIVE = ['keep-alive'] as const;
+const CLOSE = ['close'] as const;
+
 /** The lower-cased tokens of a Connection field's value (RFC 9110 §7.6.1). */
-function tokens(list: string): string[] {
-  const lower = list.toLowerCase();
-  // The usual values name one token.
-  if (lower === 'keep-alive' || lower === 'close') return [lower];
-  return lower.split(',').map((t) => t.trim()).filter((t) => t !== '');
+function tokens(list: string): readonly string[] {
+  // The usual values name one token, in one of a few spellings.
+  if (list === 'keep-alive' || list === 'Keep-Alive') return KEEP_ALIVE;
+  if (list === 'close' || list === 'Close') return CLOSE;
+  return list.toLowerCase().split(',').map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** The value of a Content-Length field: one to fifteen digits (RFC 9110 §8.6), else -1. */
+function lengthValue(text: string): number {
+  if (text.length === 0 || text.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i;
+
+/** `timeout=N` in a Keep-Alive field (RFC 2068 §19.7.1.1), in ms; null without one. */
+function keepAliveTimeout(field: string): number | null {
+  // The usual spelling (node:http's, Apache's) first: `timeout=N` at the start.
+  if (field.startsWith('timeout=')) {
+    let n = 0;
+    let i = 8;
+    for (let d = field.charCodeAt(i) - 0x30; d >= 0 && d <= 9 && i < 23; d = field.charCodeAt(++i) - 0x30) n = n * 10 + d;
+    if (i > 8) return n * 1000;
+  }
+  const m = KEEP_ALIVE_TIMEOUT.exec(field);
+  return m === null ? null : Number(m[1]) * 1000;
 }
 
 /** Connection-specific fields, never forwarded (headers.ts HOP_BY_HOP, RFC 9110 §7.6.1). */
@@ -107,8 +141,6 @@ function hopByHop(name: string): boolean {
 
 /** The bytes converted first when looking for the head's end: most origins' heads are shorter. */
 const FIRST_WINDOW = 1024;
-
-const DIGITS = /^\d{1,15}$/;
 
 /**
  * Reads the response head that starts at `start` in buf[..limit). `noBody`: the request was
@@ -127,11 +159,12 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
   if (length === -1) {
     if (limit - start >= MAX_HEAD_BYTES) throw new MalformedResponse(`head longer than ${MAX_HEAD_BYTES} bytes`);
     // A head is ended by CRLF CRLF; a bare LF anywhere in it is refused as soon as it is seen
-    // (RFC 9112 §2.2 lets a recipient accept one; llhttp does not, nor does the edge).
+    // (RFC 9112 §2.2 lets a recipient accept one; llhttp does not, nor does the edge). In a
+    // complete head, the character checks below find one: LF is not a token character, nor
+    // one a value or a reason may hold.
     checkLineEnds(s, s.length);
     return INCOMPLETE;
   }
-  checkLineEnds(s, length + 2);
 
   // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4); like llhttp,
   // a line that ends right after the code is read as an empty reason.
@@ -147,7 +180,7 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
   if (lineEnd !== 12) {
     if (s.charCodeAt(12) !== 0x20) throw new MalformedResponse('no space after the status');
     for (let i = start + 13, last = start + lineEnd; i < last; i++) {
-      if (VALUE_CHAR[buf[i]] !== 1) throw new MalformedResponse('a control character in the reason phrase');
+      if (VALUE_CHAR[buf[i]] !== 1) throw new MalformedResponse(buf[i] === 0x0a ? 'a bare LF in the head' : 'a control character in the reason phrase');
     }
     reason = s.slice(13, lineEnd);
   }
@@ -173,7 +206,7 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
     for (let c = s.charCodeAt(k); k < m && (c === 0x20 || c === 0x09); c = s.charCodeAt(++k));
     for (let c = s.charCodeAt(m - 1); m > k && (c === 0x20 || c === 0x09); c = s.charCodeAt(--m - 1));
     for (let i = start + k, last = start + m; i < last; i++) {
-      if (VALUE_CHAR[buf[i]] !== 1) throw new MalformedResponse(`a control character in the ${name} field`);
+      if (VALUE_CHAR[buf[i]] !== 1) throw new MalformedResponse(buf[i] === 0x0a ? 'a bare LF in the head' : `a control character in the ${name} field`);
     }
     const value = s.slice(k, m);
     switch (name) {
@@ -210,8 +243,8 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
     if (transferEncoding.toLowerCase() !== 'chunked') throw new MalformedResponse(`Transfer-Encoding "${transferEncoding}" (only chunked is understood)`);
     framing = CHUNKED;
   } else if (contentLength !== null) {
-    if (!DIGITS.test(contentLength)) throw new MalformedResponse(`Content-Length "${contentLength}" is not one number`);
-    framing = Number(contentLength);
+    framing = lengthValue(contentLength);
+    if (framing < 0) throw new MalformedResponse(`Content-Length "${contentLength}" is not one number`);
   } else {
     framing = UNTIL_CLOSE;
   }
@@ -225,11 +258,7 @@ export function parseResponseHead(buf: Buffer, start: number, limit: number, noB
     for (const n of named) if (n !== 'close' && n !== 'keep-alive') delete headers[n];
   }
   if (framing === UNTIL_CLOSE) keepAlive = false;
-  let keepAliveHintMs: number | null = null;
-  if (keepAliveField !== null) {
-    const hint = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(keepAliveField);
-    if (hint !== null) keepAliveHintMs = Number(hint[1]) * 1000;
-  }
+  const keepAliveHintMs = keepAliveField === null ? null : keepAliveTimeout(keepAliveField);
   return { status, reason, headers, framing, keepAlive, keepAliveHintMs, end: start + length + 4 };
 }
 

@@ -156,3 +156,9 @@ test('a head is read where it starts in the buffer, and only up to the limit', (
   assert.equal(r.end, 4 + text.length);
   assert.equal(parseResponseHead(buf, 4, 4 + text.length - 1, false), INCOMPLETE);
 });
+
+test('the origin\'s Keep-Alive timeout is read wherever it stands in the field, in ms', () => {
+  const hint = (value: string): number | null => head(`HTTP/1.1 200 OK\r\nKeep-Alive: ${value}\r\nContent-Length: 0\r\n\r\n`).keepAliveHintMs;
+  assert.deepEqual([hint('timeout=5'), hint('timeout=5, max=1000'), hint('max=100, timeout=7'), hint('Timeout = 3'), hint('max=100'), hint('mytimeout=4')],
+    [5000, 5000, 7000, 3000, null, null]);
+});
