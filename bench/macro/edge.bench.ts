@@ -1,12 +1,16 @@
 // The edge side by side with Varnish 7.1 and nginx, in one run, on
-// one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB pass, 1 KB hit, 100 KB
-// hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
+// one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB and 100 KB pass, a POST of
+// 10 KB passed, 1 KB hit, 100 KB hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
 // the bare Node server answering directly is the ceiling. Prints req/s, p99 and the ratios of
 // lacquer to each baseline; asserts nothing and exits 0 (STYLE.md habit 9).
 //
 //   node bench/macro/edge.bench.ts [--seconds 10] [--warmup 2] [--workers 1]
 //                                  [--connections 50] [--threads 2] [--rounds 1]
-//                                  [--scenarios pass-1k,hit-1k,hit-1k-browser,hit-100k,mix-1k] [--keep-tmp]
+//                                  [--scenarios pass-1k,pass-100k,pass-post-10k,hit-1k,hit-1k-browser,hit-100k,mix-1k]
+//                                  [--keep-tmp] [--before DIR]
+//
+// --before DIR runs a second lacquer from another checkout (with its own node_modules) in the
+// same rounds, for a before/after that the host's drift weighs on equally.
 //
 // With --rounds N every scenario × server run is repeated N times (interleaved, so a burst of
 // other work on the machine hits one round of each, not all rounds of one) and the medians
@@ -48,6 +52,7 @@ async function main(cleanup: Cleanup): Promise<void> {
       rounds: { type: 'string', default: '1' },
       scenarios: { type: 'string' },
       'keep-tmp': { type: 'boolean', default: false },
+      before: { type: 'string' },
     },
   });
   const seconds = positive('seconds', values.seconds, 1);
@@ -75,6 +80,8 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   const origin = await startOrigin(cleanup, dir, workers);
   const lacquer = await startLacquer(cleanup, dir, workers, origin.port);
+  // Another checkout of lacquer (with its node_modules), measured in the same rounds.
+  const before = values.before === undefined ? null : await startLacquer(cleanup, dir, workers, origin.port, { repo: path.resolve(values.before), name: 'lacquer-before' });
   const modes = new Set(scenarios.map((s) => s.mode));
   const varnish = new Map<Mode, Varnish>();
   for (const mode of modes) varnish.set(mode, await startVarnish(cleanup, dir, mode, workers, origin.port));
@@ -84,6 +91,10 @@ async function main(cleanup: Cleanup): Promise<void> {
   const target = (server: ServerName, mode: Mode): Target & { server: Server } => {
     switch (server) {
       case 'lacquer': return { url: lacquer.edgeUrl, host: mode === 'pass' ? LACQUER_PASS_HOST : LACQUER_CACHE_HOST, server: lacquer.server };
+      case 'before': {
+        if (before === null) throw new Error('no --before checkout');
+        return { url: before.edgeUrl, host: mode === 'pass' ? LACQUER_PASS_HOST : LACQUER_CACHE_HOST, server: before.server };
+      }
       case 'varnish': {
         const v = varnish.get(mode) as Varnish;
         return { url: v.url, host: null, server: v.server };
@@ -100,10 +111,11 @@ async function main(cleanup: Cleanup): Promise<void> {
       const byServer = results.get(s.id) ?? new Map<ServerName, Measurement[]>();
       results.set(s.id, byServer);
       for (const name of SERVERS) {
+        if (name === 'before' && before === null) continue;
         const t = target(name, s.mode);
         const wrkRun = (secs: number): WrkRun => ({
           url: t.url, host: t.host, path: s.mix ? '/' : s.path, headers: s.headers ?? [], seconds: secs, connections, threads,
-          script: s.mix ? scripts.mix : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
+          script: s.mix ? scripts.mix : s.postBytes !== undefined ? scripts.post : scripts.report, scriptArgs: s.mix ? [s.path, `r${++run}`] : [],
         });
         let m: Measurement;
         try {

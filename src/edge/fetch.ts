@@ -27,7 +27,7 @@ import type { Delivery } from './respond.ts';
 import { SPENT } from './request-body.ts';
 import type { EdgeStats } from './stats.ts';
 import { illegal, run, type Step } from './steps.ts';
-import type { UpstreamPools } from './upstream.ts';
+import type { UpstreamPools } from './upstream/index.ts';
 
 export interface FetchDeps {
   readonly upstream: UpstreamPools;

@@ -5,11 +5,12 @@ export {
   type InHeaders, type OutHeaders, type HeaderValue, type UpstreamHeaderContext,
 } from './headers.ts';
 export { DirectorSelection, selectBackend, directorHealthy, seededRandom, type SelectionContext } from './directors.ts';
-export { Resolver, systemLookup, resolverLookup, type LookupFn, type ResolvedAddress, type ResolverOptions } from './dns.ts';
 export { PassiveHealth, type PassiveHealthOptions } from './passive.ts';
-export { UpstreamPools, type UpstreamRequest, type FetchOptions, type UpstreamPoolsOptions } from './upstream.ts';
-export type { UpstreamResponse, BodyOutcome } from './response.ts';
-export { tlsOptions, sniHostname, certHostname } from './tls.ts';
+export {
+  UpstreamPools, Resolver, systemLookup, resolverLookup, tlsOptions, sniHostname, certHostname,
+  type UpstreamRequest, type FetchOptions, type UpstreamPoolsOptions, type UpstreamResponse, type BodyOutcome,
+  type LookupFn, type ResolvedAddress, type ResolverOptions,
+} from './upstream/index.ts';
 // The worker runtime and the request path.
 export { EdgeRuntime, type EdgeRuntimeOptions } from './runtime.ts';
 export { Pipeline, MAX_RESTARTS, type PipelineOptions } from './pipeline.ts';

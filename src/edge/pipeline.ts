@@ -39,7 +39,7 @@ import { hasBody, RequestBody } from './request-body.ts';
 import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
-import type { UpstreamPools } from './upstream.ts';
+import type { UpstreamPools } from './upstream/index.ts';
 import { discard, expect, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
 
 export { MAX_RESTARTS } from './steps.ts';
@@ -228,7 +228,7 @@ export class Pipeline {
         const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
         d.body = served.body;
-        return this.#deliverPhase(ctx, d);
+        return this.#deliverPhase(ctx);
       }
       case 'miss': {
         ctx.fastlyInfoState = 'MISS';
@@ -254,7 +254,7 @@ export class Pipeline {
         if (beresp === null) throw new Error('deliver without a backend response');
         stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
-        return this.#deliverPhase(ctx, d);
+        return this.#deliverPhase(ctx);
       }
       case 'error': {
         discard(d);
@@ -272,7 +272,7 @@ export class Pipeline {
         ctx.resp = { status: obj.status, response: obj.response, http: obj.http };
         d.body = body;
         d.upstream = null;
-        return this.#deliverPhase(ctx, d);
+        return this.#deliverPhase(ctx);
       }
       case 'restart':
         discard(d);
@@ -356,10 +356,10 @@ export class Pipeline {
     })().catch((err: unknown) => this.#o.logger.warn({ err, service: ctx.service.serviceId, url: ctx.req.url }, 'background refresh failed'));
   }
 
-  #deliverPhase(ctx: RequestContext, d: Delivery): Step {
-    const next = expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
-    if (next === 'done' && d.body === null && d.upstream !== null) d.body = d.upstream.body;
-    return next;
+  #deliverPhase(ctx: RequestContext): Step {
+    // The body to send (an upstream's, a stored object's or a synthetic one) is chosen by
+    // respond(); vcl_deliver only decides whether it is delivered or the request restarts.
+    return expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
   }
 
   #noService(req: ClientRequest, res: ClientResponse): void {

@@ -7,18 +7,19 @@
 import { Buffer } from 'node:buffer';
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AccessLog } from './access-log.ts';
 import type { EdgeCache, ObjectHead } from './cache/index.ts';
 import type { RequestContext } from './context.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { EdgeStats } from './stats.ts';
-import type { UpstreamResponse } from './response.ts';
+import type { UpstreamResponse } from './upstream/index.ts';
 
 /** What the response to the client is made of, once decided. */
 export interface Delivery {
-  body: Readable | Buffer | string | null;
+  /** A body the edge made (a cached object's, a synthetic one); null when it is the upstream response's. */
+  body: Buffer | string | null;
+  /** The backend response being delivered; its body streams from the origin or came whole. */
   upstream: UpstreamResponse | null;
   /** Set when the backend response is to be stored under `key` once complete. */
   store: { readonly key: string; readonly head: ObjectHead } | null;
@@ -50,23 +51,31 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
     });
   };
 
-  const body = d.body;
   const head = req.method === 'HEAD';
-  if (body === null || typeof body === 'string' || Buffer.isBuffer(body)) {
+  const upstream = d.upstream;
+  if (upstream === null) {
+    const body = d.body;
     res.end(head || body === null ? undefined : body);
     finish(body === null || head ? 0 : Buffer.byteLength(body));
     return;
   }
-  const upstream = d.upstream;
-  if (upstream === null) throw new Error('a streamed body without its upstream response');
   const store = d.store;
+  const whole = upstream.whole;
   if (store !== null) {
-    // Attached in the same tick as the pipe, so the copier sees every chunk.
-    void deps.cache.storeWhenComplete(store.key, store.head, body, upstream.completed).then((outcome) => {
+    // Attached in the same tick as the pipe, so the copier sees every chunk (a whole body is
+    // handed to it as a stream of one chunk).
+    void deps.cache.storeWhenComplete(store.key, store.head, upstream.body, upstream.completed).then((outcome) => {
       ctx.releaseLeader(outcome.stored ? 'stored' : 'failed');
       if (!outcome.stored) deps.logger.debug({ service: ctx.service.serviceId, url: ctx.req.url, reason: outcome.reason }, 'response not stored');
     });
   }
+  if (whole !== null) {
+    // The body came whole with the head: head and body go in one write, and no stream was made.
+    res.end(head || whole.length === 0 ? undefined : whole);
+    finish(head ? 0 : whole.length);
+    return;
+  }
+  const body = upstream.body;
   if (head) {
     body.resume();
     void upstream.completed.then(() => {

@@ -21,7 +21,7 @@ import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
-import { UpstreamPools } from './upstream.ts';
+import { UpstreamPools } from './upstream/index.ts';
 
 export interface EdgeRuntimeOptions {
   readonly host: string;

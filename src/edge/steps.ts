@@ -35,7 +35,7 @@ export function illegal(step: string, action: Action): Error {
 
 /** Drops a backend response that will not be delivered (its connection slot is freed). */
 export function discard(d: Delivery): void {
-  if (d.upstream !== null) d.upstream.body.destroy();
+  if (d.upstream !== null) d.upstream.discard();
   d.upstream = null;
   d.body = null;
   d.store = null;

@@ -20,22 +20,36 @@ export interface Lacquer {
   readonly edgeUrl: string;
 }
 
-const REPO = path.resolve(import.meta.dirname, '../../..');
+/** This checkout. */
+export const REPO = path.resolve(import.meta.dirname, '../../..');
 const PASS_VCL = 'sub vcl_recv {\n#FASTLY recv\n  return(pass);\n}\n';
 
-export async function startLacquer(cleanup: Cleanup, dir: string, workers: number, originPort: number): Promise<Lacquer> {
+export interface LacquerOptions {
+  /** Node flags before the script (`--cpu-prof`, `--perf-basic-prof`): node:cluster hands them on to the workers. */
+  readonly nodeFlags?: readonly string[];
+  /** The checkout whose `bin/lacquer.ts` runs (another one's, for a before/after in one run). */
+  readonly repo?: string;
+  /** Names the process and its files, when two lacquers run. */
+  readonly name?: string;
+}
+
+/** `workers` 0 runs the edge in the one process, which is what a profile wants. */
+export async function startLacquer(cleanup: Cleanup, dir: string, workers: number, originPort: number, options: LacquerOptions = {}): Promise<Lacquer> {
+  const repo = options.repo ?? REPO;
+  const name = options.name ?? 'lacquer';
   const edgePort = await freePort();
   const apiPort = await freePort();
   const token = randomBytes(16).toString('hex');
-  const server = startProcess(cleanup, 'lacquer', process.execPath, [
-    path.join(REPO, 'bin/lacquer.ts'), 'serve',
+  const server = startProcess(cleanup, name, process.execPath, [
+    ...(options.nodeFlags ?? []),
+    path.join(repo, 'bin/lacquer.ts'), 'serve',
     '--workers', String(workers),
     '--edge', `127.0.0.1:${edgePort}`,
     '--api', `127.0.0.1:${apiPort}`,
-    '--db', `sqlite:${path.join(dir, 'lacquer.db')}`,
+    '--db', `sqlite:${path.join(dir, `${name}.db`)}`,
     '--pop', 'bench',
     '--token', token,
-  ], { cwd: REPO, logFile: path.join(dir, 'lacquer.log'), graceMs: 10_000 });
+  ], { cwd: repo, logFile: path.join(dir, `${name}.log`), graceMs: 10_000 });
   const api = `http://127.0.0.1:${apiPort}`;
   await waitReady(server, `${api}/ready`, null);
 

@@ -54,7 +54,7 @@ function table(rows: readonly (readonly string[])[]): string {
 
 const fixed = (n: number | null, digits: number) => (n === null || Number.isNaN(n) ? '-' : n.toFixed(digits));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
-const label = (server: ServerName) => (server === 'node' ? 'bare node' : server);
+const label = (server: ServerName) => (server === 'node' ? 'bare node' : server === 'before' ? 'lacquer before' : server);
 
 /**
  * The server's CPU per response in µs (its process group's CPU time ÷ responses), the median
@@ -93,16 +93,18 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
       first = false;
     }
   }
+  const withBefore = [...results.values()].some((byServer) => byServer.has('before'));
+  const baselines: readonly ServerName[] = withBefore ? ['before', 'varnish', 'nginx', 'node'] : ['varnish', 'nginx', 'node'];
   const ratios: string[][] = [
-    ['lacquer ÷', 'varnish', '', '', 'nginx', '', '', 'bare node', '', ''],
-    ['scenario', 'req/s', 'p99', 'µs/req', 'req/s', 'p99', 'µs/req', 'req/s', 'p99', 'µs/req'],
+    ['lacquer ÷', ...baselines.flatMap((b) => [label(b), '', ''])],
+    ['scenario', ...baselines.flatMap(() => ['req/s', 'p99', 'µs/req'])],
   ];
   for (const s of scenarios) {
     const byServer = summary.get(s.id);
     const lacquer = byServer?.get('lacquer');
     if (byServer === undefined || lacquer === undefined) continue;
     const row = [s.title];
-    for (const other of ['varnish', 'nginx', 'node'] as const) {
+    for (const other of baselines) {
       const o = byServer.get(other);
       const us = cpu.get(s.id);
       row.push(ratio(lacquer.requestsPerSecond, o?.requestsPerSecond), ratio(lacquer.p99Ms, o?.p99Ms), ratio(us?.get('lacquer'), us?.get(other)));
@@ -114,20 +116,24 @@ export function formatResults(scenarios: readonly Scenario[], results: Results):
 }
 
 /**
- * lacquer ÷ Varnish per round. The two ran within a minute of each other in every round, so a
- * slow spell of the host that spans a round weighs on both: the spread of these ratios shows
+ * lacquer ÷ each proxy per round. The two ran within a minute of each other in every round, so
+ * a slow spell of the host that spans a round weighs on both: the spread of these ratios shows
  * how far one run's medians can be trusted. Printed only with more than one round.
  */
 function pairedRounds(scenarios: readonly Scenario[], results: Results): string {
-  const rows: string[][] = [['scenario', 'measure', 'by round', 'median']];
+  const rows: string[][] = [['scenario', 'against', 'measure', 'by round', 'median']];
   for (const s of scenarios) {
     const lacquer = results.get(s.id)?.get('lacquer');
-    const varnish = results.get(s.id)?.get('varnish');
-    if (lacquer === undefined || varnish === undefined || lacquer.length < 2 || lacquer.length !== varnish.length) continue;
-    const rps = lacquer.map((l, i) => l.requestsPerSecond / varnish[i].requestsPerSecond);
-    const us = lacquer.map((l, i) => usPerResponse(l) / usPerResponse(varnish[i]));
-    rows.push([s.title, 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
-    rows.push(['', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
+    let first = true;
+    for (const other of ['before', 'varnish', 'nginx'] as const) {
+      const base = results.get(s.id)?.get(other);
+      if (lacquer === undefined || base === undefined || lacquer.length < 2 || lacquer.length !== base.length) continue;
+      const rps = lacquer.map((l, i) => l.requestsPerSecond / base[i].requestsPerSecond);
+      const us = lacquer.map((l, i) => usPerResponse(l) / usPerResponse(base[i]));
+      rows.push([first ? s.title : '', label(other), 'req/s', rps.map((r) => r.toFixed(2)).join(' '), `${median(rps).toFixed(2)}x`]);
+      rows.push(['', '', 'µs/req', us.map((r) => r.toFixed(2)).join(' '), `${median(us).toFixed(2)}x`]);
+      first = false;
+    }
   }
-  return rows.length === 1 ? '' : `\n\nlacquer ÷ varnish in each round (the same round's two runs, minutes apart)\n${table(rows)}`;
+  return rows.length === 1 ? '' : `\n\nlacquer ÷ each other server in each round (the same round's runs, minutes apart)\n${table(rows)}`;
 }

@@ -2,9 +2,10 @@
 // every server, the same wrk settings, the same origin.
 
 export type Mode = 'pass' | 'cache';
-export type ServerName = 'lacquer' | 'varnish' | 'nginx' | 'node';
+/** `before`: lacquer from another checkout (`--before DIR`), measured beside this one. */
+export type ServerName = 'lacquer' | 'before' | 'varnish' | 'nginx' | 'node';
 
-export const SERVERS: readonly ServerName[] = ['lacquer', 'varnish', 'nginx', 'node'];
+export const SERVERS: readonly ServerName[] = ['lacquer', 'before', 'varnish', 'nginx', 'node'];
 
 export interface Scenario {
   readonly id: string;
@@ -16,7 +17,12 @@ export interface Scenario {
   readonly mix: boolean;
   /** Header fields wrk adds to every request, besides Host. */
   readonly headers?: readonly string[];
+  /** A POST with a body of this many bytes instead of a GET (wrk's `post` script). */
+  readonly postBytes?: number;
 }
+
+/** The request body of the POST scenario (an API call, a form): within what the edge holds whole. */
+export const POST_BODY_BYTES = 10 * 1024;
 
 /**
  * The fields a desktop browser sends when it loads a script, without Cookie: Varnish's builtin
@@ -39,6 +45,8 @@ const BROWSER_HEADERS: readonly string[] = [
 
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'pass-1k', title: '1 KB pass', mode: 'pass', path: '/1k/pass', mix: false },
+  { id: 'pass-100k', title: '100 KB pass', mode: 'pass', path: '/100k/pass', mix: false },
+  { id: 'pass-post-10k', title: 'POST 10 KB pass', mode: 'pass', path: '/1k/post', mix: false, postBytes: POST_BODY_BYTES },
   { id: 'hit-1k', title: '1 KB hit', mode: 'cache', path: '/1k/hot', mix: false },
   { id: 'hit-1k-browser', title: '1 KB hit, browser head', mode: 'cache', path: '/1k/hot', mix: false, headers: BROWSER_HEADERS },
   { id: 'hit-100k', title: '100 KB hit', mode: 'cache', path: '/100k/hot', mix: false },

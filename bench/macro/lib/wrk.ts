@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Cleanup } from './cleanup.ts';
 import { logTail, startProcess } from './proc.ts';
+import { POST_BODY_BYTES } from './scenarios.ts';
 
 export const WRK = '/usr/bin/wrk';
 
@@ -77,19 +78,28 @@ function request()
 end
 `;
 
+// A POST of a fixed body to one URL: set once, so wrk still sends its pre-built request.
+function postSetup(bytes: number): string {
+  return `wrk.method = "POST"\nwrk.body = string.rep("p", ${bytes})\nwrk.headers["Content-Type"] = "application/octet-stream"\n`;
+}
+
 export interface WrkScripts {
   /** Only the done hook: one fixed URL. */
   readonly report: string;
   /** The 90 % hit / 10 % miss URL mix plus the done hook. */
   readonly mix: string;
+  /** A POST of POST_BODY_BYTES plus the done hook. */
+  readonly post: string;
 }
 
 export function writeWrkScripts(dir: string): WrkScripts {
   const report = path.join(dir, 'report.lua');
   const mix = path.join(dir, 'mix.lua');
+  const post = path.join(dir, 'post.lua');
   writeFileSync(report, DONE_HOOK);
   writeFileSync(mix, MIX_HOOKS + DONE_HOOK);
-  return { report, mix };
+  writeFileSync(post, postSetup(POST_BODY_BYTES) + DONE_HOOK);
+  return { report, mix, post };
 }
 
 let runs = 0;

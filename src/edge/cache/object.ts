@@ -119,10 +119,24 @@ export class ObjectBuilder {
       this.#chunks.length = 0;
       return { stored: false, reason: 'truncated' };
     }
-    const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#bytes);
+    const body = ownBytes(this.#chunks, this.#bytes);
     this.#chunks.length = 0;
     return { stored: true, object: createObject(head, body, now) };
   }
+}
+
+/**
+ * The body in a buffer of its own size. A chunk may be a view of a larger buffer — Node's 8 KiB
+ * pool holds every small Buffer, and the upstream exchange's copies are small Buffers — and kept
+ * as it is, it would keep all of that alive for as long as the object is cached, where the
+ * cache counts only the body's bytes.
+ */
+function ownBytes(chunks: readonly Buffer[], bytes: number): Buffer {
+  if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].buffer.byteLength === bytes) return chunks[0];
+  const out = Buffer.allocUnsafeSlow(bytes);
+  let at = 0;
+  for (const c of chunks) at += c.copy(out, at);
+  return out;
 }
 
 /** An object from a complete body (also used for bodies that were never streamed, e.g. tests). */

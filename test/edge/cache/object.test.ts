@@ -65,3 +65,21 @@ test('an empty body is a complete object', () => {
   const out = new ObjectBuilder(head({ 'content-length': '0' }), 1024).finish({ truncated: false });
   assert.equal(out.stored && out.object.body.length, 0);
 });
+
+test('a stored body owns exactly its bytes, whatever larger buffer its chunks were views of', () => {
+  // Small Buffers share Node's 8 KiB pool; a view of a read buffer keeps all of it: either,
+  // kept as the object's body, would hold memory the cache's byte count does not see.
+  const pooled = Buffer.from('x'.repeat(100));
+  assert.ok(pooled.buffer.byteLength > pooled.length, 'the test needs a pooled Buffer');
+  const one = new ObjectBuilder(head(), 1 << 20);
+  one.append(pooled);
+  const stored = one.finish({ truncated: false }, T0);
+  assert.ok(stored.stored);
+  assert.deepEqual([stored.object.body.length, stored.object.body.buffer.byteLength, stored.object.body.toString()], [100, 100, 'x'.repeat(100)]);
+  const two = new ObjectBuilder(head(), 1 << 20);
+  two.append(Buffer.from('ab'));
+  two.append(Buffer.alloc(64 * 1024, 'c').subarray(0, 3));
+  const joined = two.finish({ truncated: false }, T0);
+  assert.ok(joined.stored);
+  assert.deepEqual([joined.object.body.buffer.byteLength, joined.object.body.toString()], [5, 'abccc']);
+});

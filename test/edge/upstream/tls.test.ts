@@ -5,10 +5,10 @@ import { once } from 'node:events';
 import { createServer, type ServerOptions } from 'node:https';
 import { before, test, type TestContext } from 'node:test';
 import type { TLSSocket } from 'node:tls';
-import { EdgeError } from '../../src/edge/errors.ts';
-import { UpstreamPools } from '../../src/edge/upstream.ts';
-import type { BackendDefinition } from '../../src/model/backend.ts';
-import { backend, httpOrigin, portOf, readAll, selfSignedCert } from './helpers.ts';
+import { EdgeError } from '../../../src/edge/errors.ts';
+import { UpstreamPools } from '../../../src/edge/upstream/index.ts';
+import type { BackendDefinition } from '../../../src/model/backend.ts';
+import { backend, httpOrigin, portOf, readAll, selfSignedCert } from '../helpers.ts';
 
 let pem: { key: string; cert: string };
 before(async () => {

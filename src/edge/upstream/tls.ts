@@ -7,7 +7,7 @@
 
 import { isIP } from 'node:net';
 import { checkServerIdentity, rootCertificates, type ConnectionOptions, type PeerCertificate, type SecureVersion } from 'node:tls';
-import type { BackendDefinition, TlsVersion } from '../model/backend.ts';
+import type { BackendDefinition, TlsVersion } from '../../model/backend.ts';
 
 const SECURE_VERSION: Record<TlsVersion, SecureVersion> = {
   '1.0': 'TLSv1',

@@ -1,6 +1,8 @@
-// One upstream exchange as seen by the edge: an undici dispatch handler that resolves with the
-// response head as soon as it arrives and then streams the body through a single Readable with
-// backpressure (the connection is paused while the consumer is slow; nothing is buffered whole).
+// The upstream exchange through undici, for what the edge's own exchange (./exchange.ts) leaves
+// to it: a request body that streams (longer than request-body.ts holds). An undici dispatch
+// handler that resolves with the response head as soon as it arrives and then streams the body
+// through a single Readable with backpressure (the connection is paused while the consumer is
+// slow; nothing is buffered whole).
 //
 // Truncation (Fastly `between_bytes_timeout`): when the origin stalls or breaks after the headers,
 // what arrived is delivered — the body *ends* instead of erroring — and `truncated` is set, so the
@@ -10,42 +12,10 @@
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { CancelSignal } from './client.ts';
-import { EdgeError, toEdgeError } from './errors.ts';
-import { buildDownstreamHeaders, type OutHeaders } from './headers.ts';
-
-export interface BodyOutcome {
-  readonly bytes: number;
-  /** The body ended early: the origin stalled past between_bytes_timeout or broke mid-body. */
-  readonly truncated: boolean;
-  /** Why it ended early, when it did (null also when the consumer destroyed the body). */
-  readonly error: EdgeError | null;
-}
-
-export interface UpstreamResponse {
-  readonly status: number;
-  /** The origin's reason phrase (Fastly's `beresp.response`). */
-  readonly statusText: string;
-  /** Origin headers without hop-by-hop fields. */
-  readonly headers: OutHeaders;
-  readonly body: Readable;
-  /** Settles when the body is finished, for the cache's store-or-not decision and the access log. */
-  readonly completed: Promise<BodyOutcome>;
-  /**
-   * Milliseconds from dispatch until the request was written on a connected socket: the
-   * connect (TCP and TLS) for a new connection, next to nothing for a reused keep-alive one.
-   */
-  readonly connectMs: number;
-  /** Milliseconds from dispatch to the response headers (connect included). */
-  readonly firstByteMs: number;
-  /** Known once `completed` settled; until then false. */
-  readonly truncated: boolean;
-  /**
-   * The whole body arrived, untruncated, and waits in `body`'s buffer (typical for small
-   * responses: undici parses headers and body from one read).
-   */
-  readonly received: boolean;
-}
+import type { CancelSignal } from '../client.ts';
+import { EdgeError, toEdgeError } from '../errors.ts';
+import { buildDownstreamHeaders, type OutHeaders } from '../headers.ts';
+import type { BodyOutcome, ExchangeSettled, UpstreamResponse } from './types.ts';
 
 class UpstreamBody extends Readable {
   controller: Dispatcher.DispatchController | null = null;
@@ -70,7 +40,7 @@ export interface ExchangeOptions {
    */
   readonly firstByteTimeoutMs?: number;
   /** Called exactly once, when nothing more will be read for this exchange. */
-  readonly onSettled: (outcome: { ok: boolean; error: EdgeError | null }) => void;
+  readonly onSettled: (outcome: ExchangeSettled) => void;
 }
 
 /** The exchange writes `truncated` and `received` as the body ends; consumers only read them. */
@@ -82,6 +52,7 @@ class ExchangeResponse implements UpstreamResponse {
   readonly completed: Promise<BodyOutcome>;
   readonly connectMs: number;
   readonly firstByteMs: number;
+  readonly whole = null;
   truncated = false;
   received = false;
 
@@ -94,9 +65,13 @@ class ExchangeResponse implements UpstreamResponse {
     this.connectMs = connectMs;
     this.firstByteMs = firstByteMs;
   }
+
+  discard(): void {
+    this.body.destroy();
+  }
 }
 
-export class Exchange implements Dispatcher.DispatchHandler {
+export class UndiciExchange implements Dispatcher.DispatchHandler {
   readonly response: Promise<UpstreamResponse>;
   #resolve!: (r: UpstreamResponse) => void;
   #reject!: (e: EdgeError) => void;

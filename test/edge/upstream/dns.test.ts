@@ -5,10 +5,10 @@ import { promises as dnsPromises } from 'node:dns';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { test, type TestContext } from 'node:test';
-import { Resolver, resolverLookup } from '../../src/edge/dns.ts';
-import { EdgeError } from '../../src/edge/errors.ts';
-import { UpstreamPools } from '../../src/edge/upstream.ts';
-import { backend, dnsServer, httpOrigin, readAll } from './helpers.ts';
+import { Resolver, resolverLookup } from '../../../src/edge/upstream/dns.ts';
+import { EdgeError } from '../../../src/edge/errors.ts';
+import { UpstreamPools } from '../../../src/edge/upstream/index.ts';
+import { backend, dnsServer, httpOrigin, readAll } from '../helpers.ts';
 
 function loopbackResolver(port: number): dnsPromises.Resolver {
   const r = new dnsPromises.Resolver({ timeout: 500, tries: 1 });

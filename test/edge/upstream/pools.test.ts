@@ -5,11 +5,11 @@ import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
-import { EdgeError } from '../../src/edge/errors.ts';
-import { BODY_BUFFER_BYTES, RequestBody } from '../../src/edge/request-body.ts';
-import { UpstreamPools } from '../../src/edge/upstream.ts';
-import { poolIdentity, probeIdentity, type BackendDefinition } from '../../src/model/backend.ts';
-import { backend, closedPort, fullBacklogPort, httpOrigin, readAll, tcpOrigin } from './helpers.ts';
+import { EdgeError } from '../../../src/edge/errors.ts';
+import { BODY_BUFFER_BYTES, RequestBody } from '../../../src/edge/request-body.ts';
+import { UpstreamPools } from '../../../src/edge/upstream/index.ts';
+import { poolIdentity, probeIdentity, type BackendDefinition } from '../../../src/model/backend.ts';
+import { backend, closedPort, fullBacklogPort, httpOrigin, readAll, tcpOrigin } from '../helpers.ts';
 
 function pools(t: TestContext): UpstreamPools {
   const p = new UpstreamPools({ cdnId: 'lacquer-test' });
