@@ -1,0 +1,82 @@
+// A probe identity's health as one small row, for the POP's other nodes and for the API of
+// every node (DESIGN.md §4.6: each POP "writes flips and a summary"). The probing node writes
+// it; a node that takes the identity over (ownership.ts) resumes from it, so a hand-over keeps
+// the history and the verdict instead of starting again from `.initial` (Varnish's vbp_reset
+// is for a backend that is new, not for one that moved to another prober). Pure.
+
+import { createHash } from 'node:crypto';
+import type { ProbeDefinition } from '../model/backend.ts';
+import { BIT_LETTERS } from './state.ts';
+import type { HealthState, Registers } from './state.ts';
+
+/**
+ * The identity's name in rows and events: SHA-256 of the identity, base64url. An identity is the
+ * backend's whole wire definition (model/backend.ts probeIdentity) and may hold a CA
+ * certificate; PostgreSQL's NOTIFY payload is at most 8000 bytes.
+ */
+export function identityKey(identity: string): string {
+  return createHash('sha256').update(identity).digest('base64url');
+}
+
+export interface IdentitySummary {
+  readonly key: string;
+  /** The probe's verdict (no override: overrides belong to one service's backend, admin.ts). */
+  readonly healthy: boolean;
+  readonly good: number;
+  readonly window: number;
+  readonly threshold: number;
+  readonly intervalMs: number;
+  /** The eight history registers in BIT_LETTERS order, 16 hex digits each. */
+  readonly registers: string;
+  readonly avgRttMs: number;
+  readonly rate: number;
+  readonly lastResponse: string;
+  /** Epoch ms of the last flip. */
+  readonly lastChange: number;
+  /** Epoch ms when the probing node wrote it. */
+  readonly at: number;
+}
+
+export function encodeRegisters(r: Registers): string {
+  let out = '';
+  for (const letter of BIT_LETTERS) out += r[letter].toString(16).padStart(16, '0');
+  return out;
+}
+
+export function decodeRegisters(text: string): Registers {
+  if (!/^[0-9a-f]{128}$/.test(text)) throw new Error(`registers: must be 128 hex digits, got ${JSON.stringify(text.slice(0, 140))}`);
+  const out = {} as Record<(typeof BIT_LETTERS)[number], bigint>;
+  BIT_LETTERS.forEach((letter, i) => { out[letter] = BigInt(`0x${text.slice(i * 16, i * 16 + 16)}`); });
+  return out;
+}
+
+export function summarize(key: string, state: HealthState, at: number): IdentitySummary {
+  return {
+    key, healthy: !state.sick, good: state.good, window: state.probe?.window ?? 0, threshold: state.probe?.threshold ?? 0,
+    intervalMs: state.probe?.intervalMs ?? 0, registers: encodeRegisters(state.registers),
+    avgRttMs: state.avgRttMs, rate: state.rate, lastResponse: state.lastResponse, lastChange: state.lastChange, at,
+  };
+}
+
+/** The state another node wrote, as this node's own (its admin field stays `auto`). */
+export function restoreState(probe: ProbeDefinition, s: IdentitySummary): HealthState {
+  const sick = !s.healthy;
+  return {
+    probe, registers: decodeRegisters(s.registers), good: s.good, sick, admin: 'auto', healthy: !sick,
+    lastRttMs: 0, avgRttMs: s.avgRttMs, rate: s.rate, lastResponse: s.lastResponse, lastChange: s.lastChange, probes: 0,
+  };
+}
+
+/** The state with only its verdict changed (a flip heard before the row that explains it). */
+export function withVerdict(state: HealthState, healthy: boolean, at: number): HealthState {
+  return { ...state, sick: !healthy, healthy, lastChange: at };
+}
+
+/**
+ * Whether a state differs from the one last written in anything a reader shows but the
+ * average rtt (which moves on every probe; it is written with the periodic refresh).
+ */
+export function materiallyChanged(before: HealthState, after: HealthState): boolean {
+  return before.sick !== after.sick || before.good !== after.good || before.registers !== after.registers
+    || before.lastResponse !== after.lastResponse || before.lastChange !== after.lastChange;
+}
