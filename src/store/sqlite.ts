@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import {
   StoreConflictError,
-  type NewObjectRow, type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
+  type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type NewObjectRow, type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
   type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch, type VersionRow,
 } from './store.ts';
 
@@ -146,6 +146,7 @@ class SqliteTx implements StoreTx {
   }
 
   async deleteService(id: string): Promise<void> {
+    this.#run('DELETE FROM health_overrides WHERE service_id = ?', 'health_overrides', id);
     this.#run('DELETE FROM version_vcl WHERE service_id = ?', 'version_vcl', id);
     this.#run('DELETE FROM objects WHERE service_id = ?', 'objects', id);
     this.#run('DELETE FROM versions WHERE service_id = ?', 'versions', id);
@@ -236,6 +237,83 @@ class SqliteTx implements StoreTx {
     return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
   }
 
+  async upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void> {
+    for (const r of rows) {
+      this.#run(`INSERT INTO health_states (pop, key, node_id, healthy, good, probe_window, threshold, interval_ms, registers,
+        avg_rtt_ms, rate, last_response, last_change, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (pop, key) DO UPDATE SET node_id = excluded.node_id, healthy = excluded.healthy, good = excluded.good,
+        probe_window = excluded.probe_window, threshold = excluded.threshold, interval_ms = excluded.interval_ms,
+        registers = excluded.registers, avg_rtt_ms = excluded.avg_rtt_ms, rate = excluded.rate,
+        last_response = excluded.last_response, last_change = excluded.last_change, updated_at = excluded.updated_at`,
+      'health_states', r.pop, r.key, r.nodeId, r.healthy ? 1 : 0, r.good, r.window, r.threshold, r.intervalMs, r.registers,
+      r.avgRttMs, r.rate, r.lastResponse, r.lastChange, r.updatedAt);
+    }
+  }
+
+  async listHealthStates(f: { pop?: string; keys?: readonly string[]; updatedSince?: string }): Promise<HealthStateRow[]> {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (f.pop !== undefined) {
+      where.push('pop = ?');
+      params.push(f.pop);
+    }
+    if (f.updatedSince !== undefined) {
+      where.push('updated_at >= ?');
+      params.push(f.updatedSince);
+    }
+    if (f.keys !== undefined) {
+      if (f.keys.length === 0) return [];
+      // json_each takes the keys as one parameter, however many there are.
+      where.push('key IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(f.keys));
+    }
+    const sql = `SELECT * FROM health_states${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY pop, key`;
+    return this.#all(sql, ...params).map(toHealthState);
+  }
+
+  async upsertHealthSummary(r: HealthSummaryRow): Promise<void> {
+    this.#run(`INSERT INTO health_summaries (pop, node_id, probing, sick, stopped, at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (pop, node_id) DO UPDATE SET probing = excluded.probing, sick = excluded.sick, stopped = excluded.stopped, at = excluded.at`,
+    'health_summaries', r.pop, r.nodeId, r.probing, r.sick, r.stopped ? 1 : 0, r.at);
+  }
+
+  async listHealthSummaries(): Promise<HealthSummaryRow[]> {
+    return this.#all('SELECT * FROM health_summaries ORDER BY pop, node_id').map((r) => ({
+      pop: str(r.pop), nodeId: str(r.node_id), probing: Number(r.probing), sick: Number(r.sick), stopped: Number(r.stopped) === 1, at: str(r.at),
+    }));
+  }
+
+  async insertHealthFlip(r: HealthFlipRow): Promise<void> {
+    this.#run('INSERT INTO health_flips (pop, key, node_id, healthy, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', 'health_flips',
+      r.pop, r.key, r.nodeId, r.healthy ? 1 : 0, r.at);
+  }
+
+  async listHealthFlips(f: { pop?: string; since?: string }): Promise<HealthFlipRow[]> {
+    return this.#all('SELECT * FROM health_flips WHERE (? IS NULL OR pop = ?) AND (? IS NULL OR at >= ?) ORDER BY at, pop, key, node_id',
+      f.pop ?? null, f.pop ?? null, f.since ?? null, f.since ?? null).map((r) => ({
+      pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, at: str(r.at),
+    }));
+  }
+
+  async pruneHealth(before: string): Promise<void> {
+    this.#run('DELETE FROM health_summaries WHERE at < ?', 'health_summaries', before);
+    this.#run('DELETE FROM health_flips WHERE at < ?', 'health_flips', before);
+    this.#run('DELETE FROM health_states WHERE updated_at < ?', 'health_states', before);
+  }
+
+  async setHealthOverride(r: HealthOverrideRow): Promise<void> {
+    this.#run(`INSERT INTO health_overrides (service_id, backend, admin, at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (service_id, backend) DO UPDATE SET admin = excluded.admin, at = excluded.at`,
+    'health_overrides', r.serviceId, r.backend, r.admin, r.at);
+  }
+
+  async listHealthOverrides(f: { serviceId?: string; since?: string }): Promise<HealthOverrideRow[]> {
+    return this.#all(`SELECT * FROM health_overrides WHERE (? IS NULL OR service_id = ?) AND (? IS NULL OR at >= ?)
+      ORDER BY service_id, backend`, f.serviceId ?? null, f.serviceId ?? null, f.since ?? null, f.since ?? null).map((r) => ({
+      serviceId: str(r.service_id), backend: str(r.backend), admin: str(r.admin) as HealthOverrideRow['admin'], at: str(r.at),
+    }));
+  }
+
   publish(event: StoreEvent): void {
     this.#pending.push(event);
   }
@@ -260,6 +338,15 @@ function toObject(r: Row): ObjectRow {
     serviceId: str(r.service_id), version: Number(r.version), kind: str(r.kind) as ObjectKind, name: str(r.name),
     data: JSON.parse(str(r.data)) as Record<string, unknown>, createdAt: str(r.created_at), updatedAt: str(r.updated_at),
     seq: Number(r.seq),
+  };
+}
+
+function toHealthState(r: Row): HealthStateRow {
+  return {
+    pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, good: Number(r.good),
+    window: Number(r.probe_window), threshold: Number(r.threshold), intervalMs: Number(r.interval_ms), registers: str(r.registers),
+    avgRttMs: Number(r.avg_rtt_ms), rate: Number(r.rate), lastResponse: str(r.last_response), lastChange: str(r.last_change),
+    updatedAt: str(r.updated_at),
   };
 }
 

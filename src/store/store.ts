@@ -79,10 +79,67 @@ export interface TokenRow {
   readonly createdAt: string;
 }
 
+/**
+ * One POP's health of one probe identity, written by the node of that POP that probes it
+ * (DESIGN.md §4.6: each POP "writes flips and a summary"). `key` names the identity
+ * (src/health/summary.ts identityKey); `healthy` is the probe's verdict, before any override.
+ */
+export interface HealthStateRow {
+  readonly pop: string;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly healthy: boolean;
+  readonly good: number;
+  readonly window: number;
+  readonly threshold: number;
+  readonly intervalMs: number;
+  /** The eight history registers, 16 hex digits each. */
+  readonly registers: string;
+  readonly avgRttMs: number;
+  readonly rate: number;
+  readonly lastResponse: string;
+  readonly lastChange: string;
+  readonly updatedAt: string;
+}
+
+/** A node's periodic summary: it probes for its POP. Its age is the POP's staleness (DESIGN.md §4.6). */
+export interface HealthSummaryRow {
+  readonly pop: string;
+  readonly nodeId: string;
+  /** Identities the node probes, and how many of them are sick. */
+  readonly probing: number;
+  readonly sick: number;
+  /** The node stopped: no longer one of the POP's live nodes, though its POP's summary time stands. */
+  readonly stopped: boolean;
+  readonly at: string;
+}
+
+/** A flip of one identity's verdict in one POP. */
+export interface HealthFlipRow {
+  readonly pop: string;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly healthy: boolean;
+  readonly at: string;
+}
+
+/** An operator's override of one service's backend, fleet-wide; `auto` rows say it was cleared. */
+export interface HealthOverrideRow {
+  readonly serviceId: string;
+  /** The backend's VCL name. */
+  readonly backend: string;
+  readonly admin: 'auto' | 'healthy' | 'sick';
+  readonly at: string;
+}
+
 /** What the control plane announces to the edge (DESIGN.md §1: published through the Store). */
 export type StoreEvent =
   | { readonly type: 'activated'; readonly serviceId: string; readonly version: number }
-  | { readonly type: 'deactivated'; readonly serviceId: string; readonly version: number };
+  | { readonly type: 'deactivated'; readonly serviceId: string; readonly version: number }
+  /** A POP's verdict on an identity flipped (its other nodes route by it). */
+  | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
+  /** An operator overrode (or cleared the override of) one service's backend. */
+  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string };
 
 export interface StoreEvents {
   event: [StoreEvent];
@@ -96,7 +153,7 @@ export interface StoreTx {
   getService(id: string): Promise<ServiceRow | null>;
   listServices(): Promise<ServiceRow[]>;
   updateService(id: string, patch: ServicePatch): Promise<void>;
-  /** Removes the service with its versions and objects. */
+  /** Removes the service with its versions, objects and health overrides. */
   deleteService(id: string): Promise<void>;
 
   insertVersion(row: VersionRow): Promise<void>;
@@ -123,6 +180,24 @@ export interface StoreTx {
   insertToken(row: TokenRow): Promise<void>;
   getTokenByHash(hash: string): Promise<TokenRow | null>;
   listTokens(): Promise<TokenRow[]>;
+
+  /** Inserts or replaces each row by (pop, key). */
+  upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;
+  /** Rows by pop and key; only the given POP, keys, or rows updated at or after `updatedSince`. */
+  listHealthStates(filter: { readonly pop?: string; readonly keys?: readonly string[]; readonly updatedSince?: string }): Promise<HealthStateRow[]>;
+  /** Inserts or replaces the node's summary by (pop, nodeId). */
+  upsertHealthSummary(row: HealthSummaryRow): Promise<void>;
+  /** Every summary, by pop and node. */
+  listHealthSummaries(): Promise<HealthSummaryRow[]>;
+  insertHealthFlip(row: HealthFlipRow): Promise<void>;
+  /** Flips by time, oldest first; only the given POP, or at or after `since`. */
+  listHealthFlips(filter: { readonly pop?: string; readonly since?: string }): Promise<HealthFlipRow[]>;
+  /** Removes summaries and flips from before `before`, and states not updated since. */
+  pruneHealth(before: string): Promise<void>;
+  /** Inserts or replaces the override by (serviceId, backend). */
+  setHealthOverride(row: HealthOverrideRow): Promise<void>;
+  /** Overrides by service and backend; only one service's, or those set at or after `since`. */
+  listHealthOverrides(filter: { readonly serviceId?: string; readonly since?: string }): Promise<HealthOverrideRow[]>;
 
   /** Queue an event for `events` listeners once this transaction commits. */
   publish(event: StoreEvent): void;

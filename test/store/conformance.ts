@@ -2,6 +2,7 @@
 // test file calls runStoreConformance with a factory that returns a fresh, empty store.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { runHealthStoreConformance } from './health-conformance.ts';
 import { StoreConflictError, type NewObjectRow, type ObjectRow, type Store, type StoreEvent } from '../../src/store/index.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
@@ -189,4 +190,5 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
       assert.deepEqual(order, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     });
   });
+  runHealthStoreConformance(fresh);
 }

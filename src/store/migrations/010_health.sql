@@ -1,0 +1,52 @@
+-- Health across the fleet (DESIGN.md §4.6): each POP writes the state of each probe identity it
+-- probes, its flips, and per node a periodic summary whose age says whether the POP's rows are
+-- stale; operators' overrides are per service and backend and reach every node. Numbered 010
+-- so that it never shares a number with a migration written alongside it. Kept to SQL that
+-- PostgreSQL also accepts.
+
+CREATE TABLE health_states (
+  pop            TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  node_id        TEXT NOT NULL,
+  healthy        INTEGER NOT NULL,
+  good           INTEGER NOT NULL,
+  probe_window   INTEGER NOT NULL,
+  threshold      INTEGER NOT NULL,
+  interval_ms    INTEGER NOT NULL,
+  registers      TEXT NOT NULL,
+  avg_rtt_ms     DOUBLE PRECISION NOT NULL,
+  rate           INTEGER NOT NULL,
+  last_response  TEXT NOT NULL,
+  last_change    TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  PRIMARY KEY (pop, key)
+);
+CREATE INDEX health_states_by_update ON health_states (updated_at);
+
+CREATE TABLE health_summaries (
+  pop      TEXT NOT NULL,
+  node_id  TEXT NOT NULL,
+  probing  INTEGER NOT NULL,
+  sick     INTEGER NOT NULL,
+  stopped  INTEGER NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (pop, node_id)
+);
+
+CREATE TABLE health_flips (
+  pop      TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  node_id  TEXT NOT NULL,
+  healthy  INTEGER NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (pop, key, at, node_id)
+);
+CREATE INDEX health_flips_by_time ON health_flips (at);
+
+CREATE TABLE health_overrides (
+  service_id  TEXT NOT NULL,
+  backend     TEXT NOT NULL,
+  admin       TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  PRIMARY KEY (service_id, backend)
+);
