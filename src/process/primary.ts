@@ -1,16 +1,18 @@
 // The composition root of `lacquer serve`: one process tree per POP node.
 //
 // Ownership (who owns what state):
-// - the primary owns the Store, the control API, the POP's HealthRegistry (the only place
-//   probes run) and the list of active ServiceSources;
+// - the primary owns the Store, the control API, this node's part of the POP's health
+//   (./pop-health.ts: the probe thread, the only place probes run, and what it writes to the
+//   Store) and the list of active ServiceSources;
 // - each edge worker owns its service table, upstream pools and health view, and changes
 //   them only when the primary sends a ToWorker message.
 // With `--workers 0` the edge runs inside the primary and gets the same messages by call.
 //
 // Config flow (DESIGN.md §1): activation commits → Store event → the publisher reads the
 // service's active version (publisher.ts says why it reads rather than replays events) → the
-// primary compiles it once for the health targets → sends it to every worker, which compiles
-// it for itself and swaps it in.
+// primary compiles that one service for its health targets (never the others: an activation
+// costs one service whatever their number) → sends it to every worker, which compiles it for
+// itself and swaps it in.
 
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync } from 'node:fs';
@@ -25,14 +27,14 @@ import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
-import { HealthMetrics, HealthRegistry, type HealthTarget } from '../health/index.ts';
+import type { ProbeThread } from '../health/index.ts';
 import { openSqliteStore, type StoreEvent } from '../store/index.ts';
-import { compileService } from '../vcl/compile.ts';
-import type { ServiceSource } from '../vcl/compiled.ts';
 import { vclValidator } from '../vcl/validate.ts';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
 import { ServicePublisher } from './publisher.ts';
+import { PopHealth } from './pop-health.ts';
+import { randomUUID } from 'node:crypto';
 import { applyServeV8Flags, workerExecArgv } from './v8-flags.ts';
 
 export interface Running {
@@ -41,7 +43,7 @@ export interface Running {
   /** Port of the edge listener, when this node runs the edge. */
   readonly edgePort: number | null;
   readonly adminToken: string | null;
-  readonly health: HealthRegistry | null;
+  readonly health: PopHealth | null;
   /**
    * The version of a service last handed to the edge (null: none). With `--workers 0` the edge
    * already routes by it; cluster workers get it over IPC a moment later.
@@ -66,8 +68,11 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
 
   const metrics = new Registry();
   const health = runsEdge
-    ? new HealthRegistry({
-      pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics),
+    ? new PopHealth({
+      // A node is a new member of its POP each time it starts: its share of the probes is
+      // decided afresh, and its last run's summary ages out like a dead node's.
+      store, pop: options.pop, nodeId: randomUUID(), logger: logger.child({ component: 'health' }),
+      logLevel: options.logLevel, prettyLogs: process.stdout.isTTY === true,
       // A new probed backend starts sick (initial < threshold) until its first good probe, so
       // spreading first probes over the interval kept the n-th of N new backends sick for
       // (n/N) × interval after activation — up to a minute of 503s. Probe new ones at once,
@@ -83,39 +88,26 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     await purgeAll(command);
     return { status: 'ok', id: command.id };
   };
-  const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry, authorizedPurge) : null;
+  await health?.start();
+  const edge = runsEdge ? await startEdge(options, logger, (health as PopHealth).thread, authorizedPurge) : null;
 
-  // The health targets of each published source, compiled once per source (not once per
-  // activation of any service).
-  const targetsOf = new WeakMap<ServiceSource, readonly HealthTarget[]>();
-  const syncHealth = (): void => {
-    if (health === null) return;
-    const targets: HealthTarget[] = [];
-    for (const source of publisher.sources()) {
-      let own = targetsOf.get(source);
-      if (own === undefined) {
-        const { service } = compileService(source);
-        own = service === null ? [] : [...service.backends.values()].map((backend) => ({ serviceId: source.serviceId, backend }));
-        targetsOf.set(source, own);
-      }
-      targets.push(...own);
-    }
-    health.sync(targets);
-  };
   const publisher = new ServicePublisher({
     store, logger,
     apply(change) {
-      syncHealth();
+      health?.apply(change);
       if (change.type === 'put') edge?.send({ type: 'service', source: change.source });
       else edge?.send({ type: 'service-removed', serviceId: change.serviceId });
     },
   });
 
   publisher.seed(await activeSources(store));
-  syncHealth();
+  health?.seed(publisher.sources());
   edge?.send({ type: 'services', sources: [...publisher.sources()] });
 
-  const onEvent = (event: StoreEvent): void => publisher.notify(event.serviceId);
+  const onEvent = (event: StoreEvent): void => {
+    if (event.type === 'activated' || event.type === 'deactivated') publisher.notify(event.serviceId);
+    else health?.onStoreEvent(event);
+  };
   store.events.on('event', onEvent);
 
   let apiUrl: string | null = null;
@@ -129,11 +121,11 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
     }
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }),
-      ...(health === null ? {} : { health }),
+      ...(health === null ? {} : { health: health.thread }),
       ...(edge === null ? {} : { purge: (command: PurgeCommand) => edge.purge(command), stats: (serviceId: string) => edge.stats(serviceId) }),
       metrics: async () => ({
         contentType: metrics.contentType,
-        text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
+        text: `${await metrics.metrics()}\n${health === null ? '' : await health.thread.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
       }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
@@ -150,7 +142,7 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
       store.events.off('event', onEvent);
       await publisher.idle();
       await edge?.stop();
-      health?.close();
+      await health?.stop();
       await stopApi();
       await store.close();
     },
@@ -195,7 +187,7 @@ const CACHE_ENV = (o: ServeOptions) => ({
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
-async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry, makePurger: PurgerFactory): Promise<EdgeHandle> {
+async function startEdge(options: ServeOptions, logger: Logger, health: ProbeThread, makePurger: PurgerFactory): Promise<EdgeHandle> {
   if (options.workers === 0) {
     const purge = async (command: PurgeCommand): Promise<void> => { runtime.apply({ type: 'purge', command }); };
     const runtime: EdgeRuntime = new EdgeRuntime({
