@@ -7,6 +7,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import process from 'node:process';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { BackendKey } from './admin.ts';
@@ -76,7 +77,8 @@ export function hostProbeThread(port: MessagePort, data: ProbeThreadData, logger
       case 'metrics': return metrics.metrics();
       case 'stats': {
         const cpu = process.threadCpuUsage();
-        return { ...stats, cpuUs: cpu.user + cpu.system } satisfies ProbeStats;
+        const loop = performance.eventLoopUtilization();
+        return { ...stats, cpuUs: cpu.user + cpu.system, loopActiveMs: loop.active, loopIdleMs: loop.idle } satisfies ProbeStats;
       }
       case 'close':
         clearInterval(summaries);

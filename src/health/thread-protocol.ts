@@ -28,6 +28,9 @@ export interface ProbeStats {
   readonly happy: number;
   /** CPU time of the probe thread alone, µs (process.threadCpuUsage). */
   readonly cpuUs: number;
+  /** How long the thread's event loop was busy and idle, ms (performance.eventLoopUtilization). */
+  readonly loopActiveMs: number;
+  readonly loopIdleMs: number;
 }
 
 export type Request =
