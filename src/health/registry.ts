@@ -204,7 +204,9 @@ export class HealthRegistry extends EventEmitter<{
     for (const row of rows) {
       const t = this.#members.byKey(row.key);
       if (t === undefined || t.owned || t.backend.probe === null) continue;
-      if (row.lastChange < t.state.lastChange) continue;
+      // Older than what this node already heard (a row read back after a later flip): skip it.
+      if (row.at < t.heardAt) continue;
+      t.heardAt = row.at;
       this.#follow(t, restoreState(t.backend.probe, row));
     }
   }
@@ -213,8 +215,9 @@ export class HealthRegistry extends EventEmitter<{
   applyVerdict(key: string, healthy: boolean, at: number): void {
     const t = this.#members.byKey(key);
     if (t === undefined || t.owned || t.backend.probe === null) return;
-    if (at < t.state.lastChange || t.state.healthy === healthy) return;
-    this.#follow(t, withVerdict(t.state, healthy, at));
+    if (at < t.heardAt) return;
+    t.heardAt = at;
+    if (t.state.healthy !== healthy) this.#follow(t, withVerdict(t.state, healthy, at));
   }
 
   /**
@@ -230,7 +233,10 @@ export class HealthRegistry extends EventEmitter<{
       if (!t.owned || t.backend.probe === null) continue;
       probing++;
       if (t.state.sick) sick++;
-      if (t.reported !== null && !materiallyChanged(t.reported, t.state) && now - t.reportedAt < refreshMs) continue;
+      // Each identity refreshes at its own point of the period (its hash picks it), so rows
+      // written together at start are not all written again together every refreshMs.
+      const refreshAfter = refreshMs - (t.keyHash % Math.max(1, Math.floor(refreshMs / 2)));
+      if (t.reported !== null && !materiallyChanged(t.reported, t.state) && now - t.reportedAt < refreshAfter) continue;
       t.reported = t.state;
       t.reportedAt = now;
       rows.push(summarize(t.key, t.state, now));

@@ -15,6 +15,7 @@ interface Extra {
 
 const data = workerData as ProbeThreadData & { readonly extra?: Extra };
 const level: LogLevel = LOG_LEVELS.find((l) => l === data.extra?.logLevel) ?? 'info';
-const logger = createLogger({ pop: data.pop, component: 'health', thread: 'probes' }, { level, pretty: data.extra?.pretty ?? false });
+// No `pop` here: every health line carries its own (src/health/log.ts).
+const logger = createLogger({ component: 'health', thread: 'probes' }, { level, pretty: data.extra?.pretty ?? false });
 if (parentPort === null) throw new Error('the probe thread runs only as a worker thread');
 hostProbeThread(parentPort, data, logger);

@@ -101,7 +101,7 @@ export class PopHealth {
   async start(): Promise<void> {
     const { overrides, rows } = await this.#o.store.transaction(async (tx) => ({
       overrides: await tx.listHealthOverrides({}),
-      rows: await tx.listHealthStates({ pop: this.#o.pop }),
+      rows: await tx.listHealthStates({ pop: this.#o.pop, notBy: this.#o.nodeId }),
     }));
     for (const o of overrides) this.#remember(o);
     this.#pendingFollow = rows;
@@ -112,7 +112,7 @@ export class PopHealth {
   /** The active configuration of every service, at start. */
   seed(sources: Iterable<ServiceSource>): void {
     for (const source of sources) this.#put(source);
-    this.thread.applySummaries(this.#pendingFollow.filter((r) => r.nodeId !== this.#o.nodeId).map(toSummary));
+    this.thread.applySummaries(this.#pendingFollow.map(toSummary));
     this.#pendingFollow = [];
   }
 
@@ -156,8 +156,8 @@ export class PopHealth {
     const keys = backends.filter((b) => b.probe !== null).map((b) => identityKey(probeIdentity(b)));
     if (keys.length === 0) return;
     try {
-      const rows = await this.#o.store.transaction((tx) => tx.listHealthStates({ pop: this.#o.pop, keys }));
-      this.thread.applySummaries(rows.filter((r) => r.nodeId !== this.#o.nodeId).map(toSummary));
+      const rows = await this.#o.store.transaction((tx) => tx.listHealthStates({ pop: this.#o.pop, keys, notBy: this.#o.nodeId }));
+      this.thread.applySummaries(rows.map(toSummary));
     } catch (err) {
       this.#dbFailed(err);
     }
@@ -237,14 +237,14 @@ export class PopHealth {
         }
         return {
           summaries: await tx.listHealthSummaries(),
-          rows: await tx.listHealthStates({ pop, updatedSince: since }),
+          rows: await tx.listHealthStates({ pop, updatedSince: since, notBy: nodeId }),
           overrides: await tx.listHealthOverrides({ since }),
         };
       });
       this.#lastRead = readAt;
       this.#recovered();
       this.#setNodes(read.summaries, readAt);
-      this.thread.applySummaries(read.rows.filter((r) => r.nodeId !== nodeId).map(toSummary));
+      this.thread.applySummaries(read.rows.map(toSummary));
       for (const o of read.overrides) {
         this.#remember(o);
         if (this.#backends.get(o.serviceId)?.has(o.backend) === true) {

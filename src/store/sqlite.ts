@@ -250,7 +250,7 @@ class SqliteTx implements StoreTx {
     }
   }
 
-  async listHealthStates(f: { pop?: string; keys?: readonly string[]; updatedSince?: string }): Promise<HealthStateRow[]> {
+  async listHealthStates(f: { pop?: string; keys?: readonly string[]; updatedSince?: string; notBy?: string }): Promise<HealthStateRow[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     if (f.pop !== undefined) {
@@ -260,6 +260,10 @@ class SqliteTx implements StoreTx {
     if (f.updatedSince !== undefined) {
       where.push('updated_at >= ?');
       params.push(f.updatedSince);
+    }
+    if (f.notBy !== undefined) {
+      where.push('node_id <> ?');
+      params.push(f.notBy);
     }
     if (f.keys !== undefined) {
       if (f.keys.length === 0) return [];

@@ -183,8 +183,13 @@ export interface StoreTx {
 
   /** Inserts or replaces each row by (pop, key). */
   upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;
-  /** Rows by pop and key; only the given POP, keys, or rows updated at or after `updatedSince`. */
-  listHealthStates(filter: { readonly pop?: string; readonly keys?: readonly string[]; readonly updatedSince?: string }): Promise<HealthStateRow[]>;
+  /**
+   * Rows by pop and key; only the given POP, keys, rows updated at or after `updatedSince`, or
+   * rows not written by node `notBy`.
+   */
+  listHealthStates(filter: {
+    readonly pop?: string; readonly keys?: readonly string[]; readonly updatedSince?: string; readonly notBy?: string;
+  }): Promise<HealthStateRow[]>;
   /** Inserts or replaces the node's summary by (pop, nodeId). */
   upsertHealthSummary(row: HealthSummaryRow): Promise<void>;
   /** Every summary, by pop and node. */

@@ -27,6 +27,7 @@ export function runHealthStoreConformance(fresh: (t: { after: (fn: () => Promise
         assert.deepEqual(await tx.listHealthStates({ pop: 'a', keys: ['k1', 'k9'] }),
           [state('a', 'k1', { nodeId: 'n2', healthy: false, good: 1, avgRttMs: 1.5, updatedAt: T1 })]);
         assert.deepEqual((await tx.listHealthStates({ updatedSince: T1 })).map((r) => r.key), ['k1']);
+        assert.deepEqual((await tx.listHealthStates({ pop: 'a', notBy: 'n2' })).map((r) => r.key), ['k2']);
         assert.deepEqual(await tx.listHealthStates({ keys: [] }), []);
       });
     });
