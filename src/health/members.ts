@@ -36,6 +36,8 @@ export interface Tracked {
   /** The state last summarised (null: never, or since this node took it over). */
   reported: HealthState | null;
   reportedAt: number;
+  /** The owner's time (epoch ms) of the latest row or flip this node followed; 0 before any. */
+  heardAt: number;
 }
 
 export interface Batch {
@@ -172,7 +174,7 @@ export class Members {
     const key = identityKey(identity);
     return {
       identity, key, keyHash: hash32(key), backend, state: createHealthState(backend.probe, now), members: new Map(),
-      probeOpts: this.#probeOpts, lastProbeAt: null, owned: false, reported: null, reportedAt: 0,
+      probeOpts: this.#probeOpts, lastProbeAt: null, owned: false, reported: null, reportedAt: 0, heardAt: 0,
     };
   }
 

@@ -73,10 +73,13 @@ export function withVerdict(state: HealthState, healthy: boolean, at: number): H
 }
 
 /**
- * Whether a state differs from the one last written in anything a reader shows but the
- * average rtt (which moves on every probe; it is written with the periodic refresh).
+ * Whether a state differs from the one last written in what routing and an operator act on:
+ * the verdict, the good count, the last response. The registers and the average rtt move on
+ * every probe until a backend has been steady for 64 probes; writing them each time would
+ * write every row of a POP every second for its first minute (and forever for a flapping
+ * one). They are written with those changes and with the periodic refresh.
  */
 export function materiallyChanged(before: HealthState, after: HealthState): boolean {
-  return before.sick !== after.sick || before.good !== after.good || before.registers !== after.registers
-    || before.lastResponse !== after.lastResponse || before.lastChange !== after.lastChange;
+  return before.sick !== after.sick || before.good !== after.good || before.lastResponse !== after.lastResponse
+    || before.lastChange !== after.lastChange;
 }
