@@ -10,6 +10,10 @@ export const API_ERRORS = {
   domainConflict: { status: 409, msg: 'Domain conflict' },
   locked: { status: 422, msg: 'Version locked' },
   serviceActive: { status: 422, msg: 'Service has an active version' },
+  /** Another control node changed the same rows at the same moment, and kept winning (DESIGN.md §4.6). */
+  contention: { status: 409, msg: 'Conflict' },
+  /** DESIGN.md §4.6: a control node whose database cannot be reached answers this. */
+  databaseUnavailable: { status: 503, msg: 'Database unavailable' },
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -3,7 +3,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Store } from '../store/index.ts';
+import { StoreContentionError, StoreUnavailableError, type Store } from '../store/index.ts';
 import { registerHealthRoutes, type HealthSource } from './api/health.ts';
 import { registerMembershipRoutes } from './api/membership.ts';
 import { registerPurgeRoutes, type PurgeFanout } from './api/purge.ts';
@@ -54,6 +54,13 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof ApiError) return reply.code(err.status).send(err.body());
+    if (err instanceof StoreUnavailableError) {
+      request.log.warn({ err: err.message }, 'database unavailable');
+      return reply.code(503).send(new ApiError('databaseUnavailable', err.message).body());
+    }
+    if (err instanceof StoreContentionError) {
+      return reply.code(409).send(new ApiError('contention', 'another request changed the same service at the same moment; try again').body());
+    }
     const status = (err as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(400).send({ msg: 'Bad request', detail: (err as Error).message });

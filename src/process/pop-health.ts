@@ -1,25 +1,29 @@
 // This node's part in its POP's health (DESIGN.md §4.6), between the probe thread and the Store.
 //
 // Who owns what: the probe thread (src/health/thread-client.ts) owns states and probes; this
-// file owns what crosses the Store — this node's summary, the rows and flips of the identities
-// it probes, the POP's live nodes and the fleet's overrides — and nothing else writes them.
+// file owns what crosses the Store for health — this node's summary, the rows and flips of the
+// identities it probes, which nodes of the POP are live, and the fleet's overrides.
 // - Every SUMMARY_MS the thread summarises what it probes; the summary and the changed rows are
-//   written, then this POP's summaries say which nodes are live (written within LIVE_MS), and
-//   the rows the others wrote since the last read are read back. The thread probes the
-//   identities it owns among the live nodes (ownership.ts) and follows the rest from those rows.
-//   A node that dies stops writing; within LIVE_MS + SUMMARY_MS the others drop it and take its
-//   identities over, probing them within HANDOFF_SPREAD_MS (registry.ts) — under the 5 s that
-//   DESIGN.md §4.6 allows (3 intervals, when longer). A node that stops says so in a last
-//   summary, so the others take over at their next one; its time still counts as its POP's
-//   last summary, so a POP whose nodes all stop turns stale on time rather than vanishing.
+//   written, and then read back: the fleet's registry of nodes (`nodes`, listLiveNodes) says
+//   which nodes of this POP were heard from within LIVE_MS, and the rows the others wrote since
+//   the last read come with it. The thread probes the identities it owns among the live nodes
+//   (ownership.ts) and follows the rest from those rows. This node keeps its own entry in the
+//   registry fresh with each summary, so a node whose probing stops drops out of its POP.
+//   A node that dies stops writing; within LIVE_MS + SUMMARY_MS the others drop it and take
+//   its identities over, probing them within HANDOFF_SPREAD_MS (registry.ts): about 4.5 s,
+//   under the 5 s that DESIGN.md §4.6 allows (3 intervals, when longer). A node that stops
+//   leaves the registry, so the others take over at their next summary; its last summary
+//   still counts as its POP's, so a POP whose nodes all stop turns stale on time.
 // - A flip of an identity this node probes is written at once with its row and published as
 //   a `health` Store event, which the POP's other nodes apply ahead of the row.
 // - Overrides are the fleet's (PUT /service/{sid}/health/{backend} on any node writes one and
 //   publishes `health-admin`); this node keeps them all and gives the thread those of the
 //   services it routes, also when a service is activated after its override was set.
-// The database may be unreachable: probing goes on, writes are retried with the next summary,
-// and after LIVE_MS without a read this node probes every identity, since it can no longer
-// tell who else does (a POP probes too much rather than too little).
+// Ages and read windows are measured by the store's clock or as durations on this node's own,
+// never by comparing two hosts' clocks. The database may be unreachable: probing goes on,
+// writes are retried with the next summary, and after LIVE_MS without a read this node probes
+// every identity, since it can no longer tell who else does (a POP probes too much rather than
+// too little). Transactions here touch nothing but `tx`: PostgreSQL may run them twice.
 
 import type { Logger } from 'pino';
 import { probeIdentity } from '../model/backend.ts';
@@ -28,28 +32,28 @@ import { ProbeThread } from '../health/thread-client.ts';
 import { identityKey } from '../health/summary.ts';
 import type { IdentitySummary } from '../health/summary.ts';
 import type { NodeSummary } from '../health/registry-types.ts';
-import type { HealthOverrideRow, HealthStateRow, Store, StoreEvent } from '../store/index.ts';
+import type { HealthOverrideRow, HealthStateRow, LiveNodeRow, NodeRow, Store, StoreEvent, StoredHealthState } from '../store/index.ts';
 import { compileService } from '../vcl/compile.ts';
 import type { ServiceSource } from '../vcl/compiled.ts';
 import type { Publication } from './publisher.ts';
 
 export const SUMMARY_MS = 1_000;
-/** A node whose last summary is older than this is not live. */
+/** A node last heard from longer ago than this is not one of its POP's live nodes. */
 export const LIVE_MS = 2_500;
 /** A row unchanged for this long is written again, so a row's age tells a live one from one left behind. */
 const REFRESH_MS = 5 * 60_000;
-/** Summaries, flips and rows older than this are deleted. */
+/** Summaries, flips, rows and cleared overrides older than this are deleted. */
 const PRUNE_AFTER_MS = 24 * 3_600_000;
-/** Rows are read back from a little before the last read: another node's clock may be behind ours. */
+const PRUNE_EVERY_MS = 60_000;
+/** Rows are read back from a little before the last read, for writes that committed late. */
 const READ_OVERLAP_MS = 5_000;
 
 const THREAD_ENTRY = new URL('./health-thread.ts', import.meta.url);
 
 export interface PopHealthOptions {
   readonly store: Store;
-  readonly pop: string;
-  /** This node's name among the POP's nodes. */
-  readonly nodeId: string;
+  /** This node in the fleet's registry: its id names it among its POP's nodes. */
+  readonly node: NodeRow;
   readonly logger: Logger;
   readonly logLevel?: string;
   readonly prettyLogs?: boolean;
@@ -62,6 +66,8 @@ export interface PopHealthOptions {
 export class PopHealth {
   readonly thread: ProbeThread;
   readonly #o: PopHealthOptions;
+  readonly #pop: string;
+  readonly #nodeId: string;
   readonly #liveMs: number;
   /** The fleet's overrides: service → VCL name → override. */
   readonly #overrides = new Map<string, Map<string, HealthOverrideRow>>();
@@ -69,10 +75,13 @@ export class PopHealth {
   readonly #backends = new Map<string, ReadonlySet<string>>();
   /** Rows not written yet (a write in flight, or the database away), latest per key. */
   #pendingRows = new Map<string, IdentitySummary>();
-  #pendingSummary: { at: number; summary: NodeSummary } | null = null;
+  #pendingSummary: NodeSummary | null = null;
+  /** Rows read at start, given to the thread once it tracks their identities. */
+  #startRows: StoredHealthState[] = [];
   /** The write in flight, if any: one at a time, and stop() waits for it. */
   #writing: Promise<void> | null = null;
-  #lastRead = 0;
+  /** This node's clock (ms) at its last read, and at its last read that worked. */
+  #lastRead = Date.now();
   #lastReadOk = Date.now();
   #lastPrune = 0;
   #failing = false;
@@ -80,40 +89,42 @@ export class PopHealth {
 
   constructor(options: PopHealthOptions) {
     this.#o = options;
+    this.#pop = options.node.pop;
+    this.#nodeId = options.node.id;
     this.#liveMs = options.liveMs ?? LIVE_MS;
     this.thread = new ProbeThread({
-      pop: options.pop, entry: THREAD_ENTRY, spread: options.spread ?? false, summaryMs: options.summaryMs ?? SUMMARY_MS,
+      pop: this.#pop, entry: THREAD_ENTRY, spread: options.spread ?? false, summaryMs: options.summaryMs ?? SUMMARY_MS,
       refreshMs: REFRESH_MS, logger: options.logger, extra: { logLevel: options.logLevel ?? 'info', pretty: options.prettyLogs ?? false },
     });
-    this.thread.on('summary', (at, summary) => {
+    this.thread.on('summary', (_at, summary) => {
       for (const row of summary.rows) this.#pendingRows.set(row.key, row);
-      this.#pendingSummary = { at, summary };
-      if (this.#writing === null && !this.#stopped) this.#writing = this.#write().finally(() => { this.#writing = null; });
+      this.#pendingSummary = summary;
+      if (this.#writing === null && !this.#stopped) this.#writing = this.#tick().finally(() => { this.#writing = null; });
     });
     this.thread.on('flips', (rows) => void this.#flips(rows));
     this.thread.on('dropped', (refs) => void this.#clearOverrides(refs));
   }
 
-  /** Rows read at start, given to the thread once it tracks their identities. */
-  #pendingFollow: HealthStateRow[] = [];
-
-  /** Loads the fleet's overrides and this POP's rows and nodes, before the first service. */
+  /** Joins the POP and loads the fleet's overrides and this POP's rows, before the first service. */
   async start(): Promise<void> {
-    const { overrides, rows } = await this.#o.store.transaction(async (tx) => ({
-      overrides: await tx.listHealthOverrides({}),
-      rows: await tx.listHealthStates({ pop: this.#o.pop, notBy: this.#o.nodeId }),
-    }));
-    for (const o of overrides) this.#remember(o);
-    this.#pendingFollow = rows;
-    this.#lastRead = Date.now();
-    await this.#readNodes();
+    const read = await this.#o.store.transaction(async (tx) => {
+      await tx.heartbeatNode(this.#o.node);
+      return {
+        overrides: await tx.listHealthOverrides({}),
+        rows: await tx.listHealthStates({ pop: this.#pop, notBy: this.#nodeId }),
+        live: await tx.listLiveNodes(this.#liveMs),
+      };
+    });
+    for (const o of read.overrides) this.#remember(o);
+    this.#startRows = read.rows;
+    this.#setNodes(read.live);
   }
 
   /** The active configuration of every service, at start. */
   seed(sources: Iterable<ServiceSource>): void {
     for (const source of sources) this.#put(source);
-    this.thread.applySummaries(this.#pendingFollow.map(toSummary));
-    this.#pendingFollow = [];
+    this.thread.applySummaries(this.#startRows.map(toSummary));
+    this.#startRows = [];
   }
 
   /** One service's change, as the publisher applies it (publisher.ts). */
@@ -127,7 +138,7 @@ export class PopHealth {
 
   onStoreEvent(e: StoreEvent): void {
     if (e.type === 'health') {
-      if (e.pop === this.#o.pop && e.nodeId !== this.#o.nodeId) this.thread.applyVerdict(e.key, e.healthy, Date.parse(e.at));
+      if (e.pop === this.#pop && e.nodeId !== this.#nodeId) this.thread.applyVerdict(e.key, e.healthy, Date.parse(e.at));
     } else if (e.type === 'health-admin') {
       this.#remember(e);
       this.thread.setAdmin({ serviceId: e.serviceId, name: e.backend }, e.admin, Date.parse(e.at));
@@ -139,28 +150,16 @@ export class PopHealth {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#writing;
-    const { pop, nodeId } = this.#o;
     try {
-      await this.#o.store.transaction((tx) => tx.upsertHealthSummary({ pop, nodeId, probing: 0, sick: 0, stopped: true, at: new Date().toISOString() }));
+      await this.#o.store.transaction(async (tx) => {
+        // The POP's last summary is now, whether or not another node goes on.
+        await tx.upsertHealthSummary({ pop: this.#pop, nodeId: this.#nodeId, probing: 0, sick: 0 });
+        await tx.deleteNode(this.#nodeId);
+      });
     } catch (err) {
-      this.#o.logger.warn({ err }, 'could not withdraw this node\'s health summary; the POP\'s other nodes take over when it is stale');
+      this.#o.logger.warn({ err }, 'could not leave the POP\'s health; its other nodes take over when this node is no longer live');
     }
     await this.thread.close();
-  }
-
-  /**
-   * The rows the POP's other nodes wrote for these backends' identities: a node that starts
-   * routing an identity the POP already probes follows its verdict at once, not after it flips.
-   */
-  async #follow(backends: readonly BackendDefinition[]): Promise<void> {
-    const keys = backends.filter((b) => b.probe !== null).map((b) => identityKey(probeIdentity(b)));
-    if (keys.length === 0) return;
-    try {
-      const rows = await this.#o.store.transaction((tx) => tx.listHealthStates({ pop: this.#o.pop, keys, notBy: this.#o.nodeId }));
-      this.thread.applySummaries(rows.map(toSummary));
-    } catch (err) {
-      this.#dbFailed(err);
-    }
   }
 
   #put(source: ServiceSource): readonly BackendDefinition[] {
@@ -172,6 +171,21 @@ export class PopHealth {
       if (o.admin !== 'auto') this.thread.setAdmin({ serviceId: o.serviceId, name: o.backend }, o.admin, Date.parse(o.at));
     }
     return backends;
+  }
+
+  /**
+   * The rows the POP's other nodes wrote for these backends' identities: a node that starts
+   * routing an identity the POP already probes follows its verdict at once, not after it flips.
+   */
+  async #follow(backends: readonly BackendDefinition[]): Promise<void> {
+    const keys = backends.filter((b) => b.probe !== null).map((b) => identityKey(probeIdentity(b)));
+    if (keys.length === 0) return;
+    try {
+      const rows = await this.#o.store.transaction((tx) => tx.listHealthStates({ pop: this.#pop, keys, notBy: this.#nodeId }));
+      this.thread.applySummaries(rows.map(toSummary));
+    } catch (err) {
+      this.#dbFailed(err);
+    }
   }
 
   #remember(o: HealthOverrideRow): void {
@@ -200,7 +214,8 @@ export class PopHealth {
   }
 
   async #flips(rows: readonly IdentitySummary[]): Promise<void> {
-    const { pop, nodeId } = this.#o;
+    const pop = this.#pop;
+    const nodeId = this.#nodeId;
     try {
       await this.#o.store.transaction(async (tx) => {
         await tx.upsertHealthStates(rows.map((r) => toRow(pop, nodeId, r)));
@@ -217,33 +232,37 @@ export class PopHealth {
     }
   }
 
-  /** Writes the latest summary and pending rows, then reads the POP's nodes and others' rows. */
-  async #write(): Promise<void> {
-    if (this.#pendingSummary === null) return;
-    const { at, summary } = this.#pendingSummary;
+  /** Writes the latest summary and pending rows, then reads the POP's live nodes and the others' rows. */
+  async #tick(): Promise<void> {
+    const summary = this.#pendingSummary;
+    if (summary === null) return;
     const rows = [...this.#pendingRows.values()];
     this.#pendingSummary = null;
     this.#pendingRows = new Map();
-    const { pop, nodeId } = this.#o;
-    const since = new Date(this.#lastRead - READ_OVERLAP_MS).toISOString();
-    const readAt = Date.now();
+    const pop = this.#pop;
+    const nodeId = this.#nodeId;
+    const started = Date.now();
+    const prune = started - this.#lastPrune >= PRUNE_EVERY_MS;
+    // Everything written since the last read, measured on this node's clock as a duration.
+    const withinMs = started - this.#lastRead + READ_OVERLAP_MS;
     try {
-      const read = await this.#o.store.transaction(async (tx) => {
+      // Written, then read in a transaction of its own: nodes reading each other's rows in the
+      // transactions that write their own would conflict under SERIALIZABLE for nothing.
+      await this.#o.store.transaction(async (tx) => {
         await tx.upsertHealthStates(rows.map((r) => toRow(pop, nodeId, r)));
-        await tx.upsertHealthSummary({ pop, nodeId, probing: summary.probing, sick: summary.sick, stopped: false, at: new Date(at).toISOString() });
-        if (readAt - this.#lastPrune > 60 * SUMMARY_MS) {
-          this.#lastPrune = readAt;
-          await tx.pruneHealth(new Date(readAt - PRUNE_AFTER_MS).toISOString());
-        }
-        return {
-          summaries: await tx.listHealthSummaries(),
-          rows: await tx.listHealthStates({ pop, updatedSince: since, notBy: nodeId }),
-          overrides: await tx.listHealthOverrides({ since }),
-        };
+        await tx.upsertHealthSummary({ pop, nodeId, probing: summary.probing, sick: summary.sick });
+        await tx.heartbeatNode(this.#o.node);
+        if (prune) await tx.pruneHealth(PRUNE_AFTER_MS);
       });
-      this.#lastRead = readAt;
+      if (prune) this.#lastPrune = started;
+      const read = await this.#o.store.transaction(async (tx) => ({
+        live: await tx.listLiveNodes(this.#liveMs),
+        rows: await tx.listHealthStates({ pop, withinMs, notBy: nodeId }),
+        overrides: await tx.listHealthOverrides({ withinMs }),
+      }));
+      this.#lastRead = started;
       this.#recovered();
-      this.#setNodes(read.summaries, readAt);
+      this.#setNodes(read.live);
       this.thread.applySummaries(read.rows.map(toSummary));
       for (const o of read.overrides) {
         this.#remember(o);
@@ -254,19 +273,14 @@ export class PopHealth {
     } catch (err) {
       for (const r of rows) if (!this.#pendingRows.has(r.key)) this.#pendingRows.set(r.key, r);
       this.#dbFailed(err);
-      if (readAt - this.#lastReadOk > this.#liveMs) this.thread.setPopNodes(nodeId, []);
+      if (Date.now() - this.#lastReadOk > this.#liveMs) this.thread.setPopNodes(nodeId, []);
     }
   }
 
-  async #readNodes(): Promise<void> {
-    const now = Date.now();
-    this.#setNodes(await this.#o.store.transaction((tx) => tx.listHealthSummaries()), now);
-  }
-
-  #setNodes(summaries: ReadonlyArray<{ pop: string; nodeId: string; stopped: boolean; at: string }>, now: number): void {
-    const live = summaries.filter((s) => s.pop === this.#o.pop && !s.stopped && now - Date.parse(s.at) <= this.#liveMs).map((s) => s.nodeId);
-    this.#lastReadOk = now;
-    this.thread.setPopNodes(this.#o.nodeId, live);
+  /** The edge nodes of this POP in the fleet's registry (a control node probes nothing). */
+  #setNodes(live: readonly LiveNodeRow[]): void {
+    this.#lastReadOk = Date.now();
+    this.thread.setPopNodes(this.#nodeId, live.filter((n) => n.pop === this.#pop && n.role !== 'control').map((n) => n.id));
   }
 
   #dbFailed(err: unknown): void {
@@ -285,15 +299,15 @@ export class PopHealth {
 function toRow(pop: string, nodeId: string, s: IdentitySummary): HealthStateRow {
   return {
     pop, key: s.key, nodeId, healthy: s.healthy, good: s.good, window: s.window, threshold: s.threshold, intervalMs: s.intervalMs,
-    registers: s.registers, avgRttMs: s.avgRttMs, rate: s.rate, lastResponse: s.lastResponse,
-    lastChange: new Date(s.lastChange).toISOString(), updatedAt: new Date(s.at).toISOString(),
+    registers: s.registers, avgRttMs: s.avgRttMs, rate: s.rate, lastResponse: s.lastResponse, lastChange: new Date(s.lastChange).toISOString(),
   };
 }
 
-function toSummary(r: HealthStateRow): IdentitySummary {
+/** A row another node wrote; when, on this node's clock, from its age by the store's. */
+function toSummary(r: StoredHealthState): IdentitySummary {
   return {
     key: r.key, healthy: r.healthy, good: r.good, window: r.window, threshold: r.threshold, intervalMs: r.intervalMs,
     registers: r.registers, avgRttMs: r.avgRttMs, rate: r.rate, lastResponse: r.lastResponse,
-    lastChange: Date.parse(r.lastChange), at: Date.parse(r.updatedAt),
+    lastChange: Date.parse(r.lastChange), at: Date.now() - r.ageMs,
   };
 }

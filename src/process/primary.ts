@@ -70,8 +70,9 @@ export async function startLacquer(options: ServeOptions, logger: Logger): Promi
   const health = runsEdge
     ? new PopHealth({
       // A node is a new member of its POP each time it starts: its share of the probes is
-      // decided afresh, and its last run's summary ages out like a dead node's.
-      store, pop: options.pop, nodeId: randomUUID(), logger: logger.child({ component: 'health' }),
+      // decided afresh, and its last run's entry ages out of the registry like a dead node's.
+      store, node: { id: randomUUID(), role: options.role, pop: options.pop, url: `http://${options.edge.host}:${options.edge.port}`, startedAt: new Date().toISOString() },
+      logger: logger.child({ component: 'health' }),
       logLevel: options.logLevel, prettyLogs: process.stdout.isTTY === true,
       // A new probed backend starts sick (initial < threshold) until its first good probe, so
       // spreading first probes over the interval kept the n-th of N new backends sick for

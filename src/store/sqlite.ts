@@ -2,17 +2,20 @@
 // prepared statements cached by SQL text. node:sqlite is synchronous, so "async" here only
 // means the interface allows it; transactions are serialised through a promise chain so an
 // awaiting transaction function never interleaves with another one on the same connection.
+// A SQLite store is one node: its events and purge acknowledgements are delivered in process.
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import { migrationsFor } from './migrations.ts';
 import {
   StoreConflictError,
-  type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type NewObjectRow, type ObjectKind, type ObjectRow, type ServicePatch, type ServiceRow, type Store, type StoreEvent,
-  type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch, type VersionRow,
+  type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
+  type StoredHealthState, type StoredHealthSummary,
+  type NewObjectRow, type NodeRole, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck, type ServicePatch, type ServiceRow,
+  type Store, type StoreEvent, type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch,
+  type VersionRow,
 } from './store.ts';
-
-const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
 type Row = Record<string, SQLInputValue>;
 
@@ -28,17 +31,15 @@ export function openSqliteStore(path: string): Store {
   return new SqliteStore(db);
 }
 
-/** Applies every `NNN_*.sql` file in migrations/ not yet recorded, each in its own transaction. */
+/** Applies every SQLite migration (./migrations.ts) not yet recorded, each in its own transaction. */
 function migrate(db: DatabaseSync): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number(r.version)));
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
-  for (const file of files) {
-    const version = Number.parseInt(file, 10);
+  for (const { version, sql } of migrationsFor('sqlite')) {
     if (applied.has(version)) continue;
     db.exec('BEGIN');
     try {
-      db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+      db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
       db.exec('COMMIT');
     } catch (err) {
@@ -63,16 +64,18 @@ class SqliteStore implements Store {
     const run = async (): Promise<T> => {
       if (this.#closed) throw new Error('store is closed');
       const pending: StoreEvent[] = [];
+      const acks: PurgeAck[] = [];
       this.#db.exec('BEGIN IMMEDIATE');
       let result: T;
       try {
-        result = await fn(new SqliteTx(this, pending));
+        result = await fn(new SqliteTx(this, pending, acks));
         this.#db.exec('COMMIT');
       } catch (err) {
         this.#db.exec('ROLLBACK');
         throw err;
       }
       for (const event of pending) this.events.emit('event', event);
+      for (const ack of acks) this.events.emit('ack', ack);
       return result;
     };
     const next = this.#queue.then(run, run);
@@ -100,10 +103,12 @@ class SqliteStore implements Store {
 class SqliteTx implements StoreTx {
   readonly #store: SqliteStore;
   readonly #pending: StoreEvent[];
+  readonly #acks: PurgeAck[];
 
-  constructor(store: SqliteStore, pending: StoreEvent[]) {
+  constructor(store: SqliteStore, pending: StoreEvent[], acks: PurgeAck[]) {
     this.#store = store;
     this.#pending = pending;
+    this.#acks = acks;
   }
 
   #all(sql: string, ...params: SQLInputValue[]): Row[] {
@@ -237,29 +242,32 @@ class SqliteTx implements StoreTx {
     return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
   }
 
+  // Health rows: the store's clock is this process's (see heartbeatNode below).
   async upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void> {
+    const now = Date.now();
     for (const r of rows) {
       this.#run(`INSERT INTO health_states (pop, key, node_id, healthy, good, probe_window, threshold, interval_ms, registers,
-        avg_rtt_ms, rate, last_response, last_change, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        avg_rtt_ms, rate, last_response, last_change, written_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (pop, key) DO UPDATE SET node_id = excluded.node_id, healthy = excluded.healthy, good = excluded.good,
         probe_window = excluded.probe_window, threshold = excluded.threshold, interval_ms = excluded.interval_ms,
         registers = excluded.registers, avg_rtt_ms = excluded.avg_rtt_ms, rate = excluded.rate,
-        last_response = excluded.last_response, last_change = excluded.last_change, updated_at = excluded.updated_at`,
+        last_response = excluded.last_response, last_change = excluded.last_change, written_ms = excluded.written_ms`,
       'health_states', r.pop, r.key, r.nodeId, r.healthy ? 1 : 0, r.good, r.window, r.threshold, r.intervalMs, r.registers,
-      r.avgRttMs, r.rate, r.lastResponse, r.lastChange, r.updatedAt);
+      r.avgRttMs, r.rate, r.lastResponse, r.lastChange, now);
     }
   }
 
-  async listHealthStates(f: { pop?: string; keys?: readonly string[]; updatedSince?: string; notBy?: string }): Promise<HealthStateRow[]> {
+  async listHealthStates(f: { pop?: string; keys?: readonly string[]; withinMs?: number; notBy?: string }): Promise<StoredHealthState[]> {
+    const now = Date.now();
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     if (f.pop !== undefined) {
       where.push('pop = ?');
       params.push(f.pop);
     }
-    if (f.updatedSince !== undefined) {
-      where.push('updated_at >= ?');
-      params.push(f.updatedSince);
+    if (f.withinMs !== undefined) {
+      where.push('written_ms >= ?');
+      params.push(now - f.withinMs);
     }
     if (f.notBy !== undefined) {
       where.push('node_id <> ?');
@@ -272,50 +280,88 @@ class SqliteTx implements StoreTx {
       params.push(JSON.stringify(f.keys));
     }
     const sql = `SELECT * FROM health_states${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY pop, key`;
-    return this.#all(sql, ...params).map(toHealthState);
+    return this.#all(sql, ...params).map((r) => ({ ...toHealthState(r), ageMs: Math.max(0, now - Number(r.written_ms)) }));
   }
 
   async upsertHealthSummary(r: HealthSummaryRow): Promise<void> {
-    this.#run(`INSERT INTO health_summaries (pop, node_id, probing, sick, stopped, at) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (pop, node_id) DO UPDATE SET probing = excluded.probing, sick = excluded.sick, stopped = excluded.stopped, at = excluded.at`,
-    'health_summaries', r.pop, r.nodeId, r.probing, r.sick, r.stopped ? 1 : 0, r.at);
+    this.#run(`INSERT INTO health_summaries (pop, node_id, probing, sick, written_ms) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (pop, node_id) DO UPDATE SET probing = excluded.probing, sick = excluded.sick, written_ms = excluded.written_ms`,
+    'health_summaries', r.pop, r.nodeId, r.probing, r.sick, Date.now());
   }
 
-  async listHealthSummaries(): Promise<HealthSummaryRow[]> {
+  async listHealthSummaries(): Promise<StoredHealthSummary[]> {
+    const now = Date.now();
     return this.#all('SELECT * FROM health_summaries ORDER BY pop, node_id').map((r) => ({
-      pop: str(r.pop), nodeId: str(r.node_id), probing: Number(r.probing), sick: Number(r.sick), stopped: Number(r.stopped) === 1, at: str(r.at),
+      pop: str(r.pop), nodeId: str(r.node_id), probing: Number(r.probing), sick: Number(r.sick), ageMs: Math.max(0, now - Number(r.written_ms)),
     }));
   }
 
   async insertHealthFlip(r: HealthFlipRow): Promise<void> {
-    this.#run('INSERT INTO health_flips (pop, key, node_id, healthy, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', 'health_flips',
-      r.pop, r.key, r.nodeId, r.healthy ? 1 : 0, r.at);
+    this.#run('INSERT INTO health_flips (pop, key, node_id, healthy, at, written_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', 'health_flips',
+      r.pop, r.key, r.nodeId, r.healthy ? 1 : 0, r.at, Date.now());
   }
 
-  async listHealthFlips(f: { pop?: string; since?: string }): Promise<HealthFlipRow[]> {
-    return this.#all('SELECT * FROM health_flips WHERE (? IS NULL OR pop = ?) AND (? IS NULL OR at >= ?) ORDER BY at, pop, key, node_id',
-      f.pop ?? null, f.pop ?? null, f.since ?? null, f.since ?? null).map((r) => ({
+  async listHealthFlips(f: { pop?: string; withinMs?: number }): Promise<HealthFlipRow[]> {
+    const since = f.withinMs === undefined ? null : Date.now() - f.withinMs;
+    return this.#all(`SELECT * FROM health_flips WHERE (? IS NULL OR pop = ?) AND (? IS NULL OR written_ms >= ?)
+      ORDER BY written_ms, at, pop, key, node_id`, f.pop ?? null, f.pop ?? null, since, since).map((r) => ({
       pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, at: str(r.at),
     }));
   }
 
-  async pruneHealth(before: string): Promise<void> {
-    this.#run('DELETE FROM health_summaries WHERE at < ?', 'health_summaries', before);
-    this.#run('DELETE FROM health_flips WHERE at < ?', 'health_flips', before);
-    this.#run('DELETE FROM health_states WHERE updated_at < ?', 'health_states', before);
+  async pruneHealth(olderThanMs: number): Promise<void> {
+    const before = Date.now() - olderThanMs;
+    this.#run('DELETE FROM health_summaries WHERE written_ms < ?', 'health_summaries', before);
+    this.#run('DELETE FROM health_flips WHERE written_ms < ?', 'health_flips', before);
+    this.#run('DELETE FROM health_states WHERE written_ms < ?', 'health_states', before);
+    this.#run('DELETE FROM health_overrides WHERE admin = \'auto\' AND written_ms < ?', 'health_overrides', before);
   }
 
   async setHealthOverride(r: HealthOverrideRow): Promise<void> {
-    this.#run(`INSERT INTO health_overrides (service_id, backend, admin, at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (service_id, backend) DO UPDATE SET admin = excluded.admin, at = excluded.at`,
-    'health_overrides', r.serviceId, r.backend, r.admin, r.at);
+    this.#run(`INSERT INTO health_overrides (service_id, backend, admin, at, written_ms) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, backend) DO UPDATE SET admin = excluded.admin, at = excluded.at, written_ms = excluded.written_ms`,
+    'health_overrides', r.serviceId, r.backend, r.admin, r.at, Date.now());
   }
 
-  async listHealthOverrides(f: { serviceId?: string; since?: string }): Promise<HealthOverrideRow[]> {
-    return this.#all(`SELECT * FROM health_overrides WHERE (? IS NULL OR service_id = ?) AND (? IS NULL OR at >= ?)
-      ORDER BY service_id, backend`, f.serviceId ?? null, f.serviceId ?? null, f.since ?? null, f.since ?? null).map((r) => ({
+  async listHealthOverrides(f: { serviceId?: string; withinMs?: number }): Promise<HealthOverrideRow[]> {
+    const since = f.withinMs === undefined ? null : Date.now() - f.withinMs;
+    return this.#all(`SELECT * FROM health_overrides WHERE (? IS NULL OR service_id = ?) AND (? IS NULL OR written_ms >= ?)
+      ORDER BY service_id, backend`, f.serviceId ?? null, f.serviceId ?? null, since, since).map((r) => ({
       serviceId: str(r.service_id), backend: str(r.backend), admin: str(r.admin) as HealthOverrideRow['admin'], at: str(r.at),
     }));
+  }
+
+  // The fleet of a SQLite store is this one process; its clock is the store's clock.
+  async heartbeatNode(r: NodeRow): Promise<void> {
+    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen`,
+    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now());
+  }
+
+  async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {
+    const now = Date.now();
+    return this.#all('SELECT * FROM nodes WHERE last_seen >= ? ORDER BY pop, id', now - withinMs)
+      .map((r) => ({ ...toNode(r), ageMs: Math.max(0, now - Number(r.last_seen)) }));
+  }
+
+  async deleteNode(id: string): Promise<void> {
+    this.#run('DELETE FROM nodes WHERE id = ?', 'node', id);
+  }
+
+  async ackPurge(ack: PurgeAck): Promise<void> {
+    this.#run('INSERT INTO purge_acks (purge_id, node_id, acked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', 'purge ack',
+      ack.purgeId, ack.nodeId, Date.now());
+    this.#acks.push(ack);
+  }
+
+  async listPurgeAcks(purgeId: string): Promise<string[]> {
+    return this.#all('SELECT node_id FROM purge_acks WHERE purge_id = ? ORDER BY node_id', purgeId).map((r) => str(r.node_id));
+  }
+
+  async pruneFleet(keep: FleetRetention): Promise<void> {
+    const now = Date.now();
+    this.#run('DELETE FROM nodes WHERE last_seen < ?', 'nodes', now - keep.nodesMs);
+    this.#run('DELETE FROM purge_acks WHERE acked_at < ?', 'purge acks', now - keep.acksMs);
   }
 
   publish(event: StoreEvent): void {
@@ -350,8 +396,11 @@ function toHealthState(r: Row): HealthStateRow {
     pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, good: Number(r.good),
     window: Number(r.probe_window), threshold: Number(r.threshold), intervalMs: Number(r.interval_ms), registers: str(r.registers),
     avgRttMs: Number(r.avg_rtt_ms), rate: Number(r.rate), lastResponse: str(r.last_response), lastChange: str(r.last_change),
-    updatedAt: str(r.updated_at),
   };
+}
+
+function toNode(r: Row): NodeRow {
+  return { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
 }
 
 function toToken(r: Row): TokenRow {

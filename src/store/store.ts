@@ -1,20 +1,32 @@
-// The Store is the control plane's only door to persistence. It is deliberately dumb: it
-// keeps rows (services, versions, version-scoped objects, tokens) and runs a caller's
-// function in one transaction; every rule (locking, uniqueness messages, activation) lives
-// in src/control. That keeps the SQLite and the coming PostgreSQL implementations small and
-// lets both run the one conformance suite in test/store/conformance.ts.
+// The Store is the only door to persistence, for the control plane and for the fleet's
+// nodes. It is deliberately dumb: it keeps rows (services, versions, version-scoped objects,
+// tokens, the fleet's nodes and purge acknowledgements) and runs a caller's function in one
+// transaction; every rule (uniqueness messages, activation, who must confirm a purge) lives
+// in src/control and src/process. That keeps the SQLite (one node) and the PostgreSQL (a
+// fleet, DESIGN.md §4.6) implementations small and lets both run the one conformance suite
+// in test/store/conformance.ts. src/store/README.md says how the two are laid out.
 //
 // Invariants every implementation keeps:
 // - `transaction(fn)` commits every write made through `tx` when fn resolves, and none of
-//   them when it rejects. Calls are serialised per Store; fn must not call transaction again.
-// - Events passed to `tx.publish` reach `events` listeners only after the commit.
-// - Timestamps are given by the caller (ISO 8601 strings), so stores never read the clock.
+//   them when it rejects. Transactions are serializable: the outcome is that of running them
+//   one after another (SQLite runs them so; PostgreSQL runs them at SERIALIZABLE and runs fn
+//   again when it lost a conflict), so fn must have no effect outside `tx` — it may run more
+//   than once — and must not call transaction again.
+// - Events passed to `tx.publish` reach `events` listeners only after the commit, once on
+//   every node of the fleet (on the node that committed them, before transaction resolves).
+// - Timestamps are given by the caller (ISO 8601 strings), so stores never read the clock,
+//   except a node's heartbeat and the fleet's ages (`heartbeatNode`, `listLiveNodes`,
+//   `pruneFleet`, and when health rows were written: `ageMs`, `withinMs`, `pruneHealth`):
+//   those use the store's own clock — PostgreSQL's — so that nodes on several hosts are all
+//   measured by one clock.
 // - Lists come back ordered: services by id creation order (created_at, id), versions by
 //   number, objects by name (byte order).
 // - Every object carries `seq`, the order in which objects were added to its service: an
 //   insert takes the service's highest seq + 1, copyObjects copies it, replaceObject keeps it.
 // - A version's stored VCL (`insertVersionVcl`) is written once and never changes.
 import type { EventEmitter } from 'node:events';
+// A purge crosses the fleet as plain data (src/edge/cache/purge.ts); only its type is used here.
+import type { PurgeCommand } from '../edge/cache/purge.ts';
 
 /** The kinds of object that live inside a service version. */
 export const OBJECT_KINDS = ['backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings'] as const;
@@ -83,6 +95,7 @@ export interface TokenRow {
  * One POP's health of one probe identity, written by the node of that POP that probes it
  * (DESIGN.md §4.6: each POP "writes flips and a summary"). `key` names the identity
  * (src/health/summary.ts identityKey); `healthy` is the probe's verdict, before any override.
+ * `lastChange` is the prober's own clock (shown as is); when a row was written is the store's.
  */
 export interface HealthStateRow {
   readonly pop: string;
@@ -99,22 +112,30 @@ export interface HealthStateRow {
   readonly rate: number;
   readonly lastResponse: string;
   readonly lastChange: string;
-  readonly updatedAt: string;
 }
 
-/** A node's periodic summary: it probes for its POP. Its age is the POP's staleness (DESIGN.md §4.6). */
+/** A row with how long ago, by the store's clock, it was written. */
+export interface StoredHealthState extends HealthStateRow {
+  readonly ageMs: number;
+}
+
+/**
+ * A node's periodic summary of what it probes for its POP. Its age, by the store's clock, is
+ * what makes the POP's entries stale (DESIGN.md §4.6).
+ */
 export interface HealthSummaryRow {
   readonly pop: string;
   readonly nodeId: string;
   /** Identities the node probes, and how many of them are sick. */
   readonly probing: number;
   readonly sick: number;
-  /** The node stopped: no longer one of the POP's live nodes, though its POP's summary time stands. */
-  readonly stopped: boolean;
-  readonly at: string;
 }
 
-/** A flip of one identity's verdict in one POP. */
+export interface StoredHealthSummary extends HealthSummaryRow {
+  readonly ageMs: number;
+}
+
+/** A flip of one identity's verdict in one POP, at the prober's time. */
 export interface HealthFlipRow {
   readonly pop: string;
   readonly key: string;
@@ -129,20 +150,67 @@ export interface HealthOverrideRow {
   /** The backend's VCL name. */
   readonly backend: string;
   readonly admin: 'auto' | 'healthy' | 'sick';
+  /** When the operator set it (the API node's clock): of two, the later wins. */
   readonly at: string;
 }
 
-/** What the control plane announces to the edge (DESIGN.md §1: published through the Store). */
+/**
+ * What the control plane announces to every edge node (DESIGN.md §1: published through the
+ * Store). An activation event only says "look again": nodes read what is active now.
+ */
 export type StoreEvent =
   | { readonly type: 'activated'; readonly serviceId: string; readonly version: number }
   | { readonly type: 'deactivated'; readonly serviceId: string; readonly version: number }
+  /** Every edge node applies it, then acknowledges it with `ackPurge` (DESIGN.md §4.6). */
+  | { readonly type: 'purge'; readonly serviceId: string; readonly command: PurgeCommand }
   /** A POP's verdict on an identity flipped (its other nodes route by it). */
   | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
   /** An operator overrode (or cleared the override of) one service's backend. */
   | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string };
 
+/** An edge node applied a purge. */
+export interface PurgeAck {
+  readonly purgeId: string;
+  readonly nodeId: string;
+}
+
 export interface StoreEvents {
   event: [StoreEvent];
+  /** An `ackPurge` of any node was committed. */
+  ack: [PurgeAck];
+  /**
+   * Events this node never saw may be gone (it was away longer than the events are kept): it
+   * must reload everything, and cannot know which purges it missed.
+   */
+  resync: [];
+}
+
+export const NODE_ROLES = ['all', 'edge', 'control'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** A node of the fleet as it registers itself (DESIGN.md §4.6). */
+export interface NodeRow {
+  readonly id: string;
+  readonly role: NodeRole;
+  readonly pop: string;
+  /** Where the rest of the fleet reaches this node's edge (`--node-url`). */
+  readonly url: string;
+  readonly startedAt: string;
+}
+
+/** A node with how long ago, by the store's clock, its last heartbeat was. */
+export interface LiveNodeRow extends NodeRow {
+  readonly ageMs: number;
+}
+
+/** How long the fleet's bookkeeping is kept (`pruneFleet`). */
+export interface FleetRetention {
+  /** Nodes not heard from for longer are forgotten. */
+  readonly nodesMs: number;
+  /** Purge acknowledgements older than this go. */
+  readonly acksMs: number;
+  /** Events older than this go; a node that had not read them must resync. */
+  readonly eventsMs: number;
 }
 
 export type ServicePatch = Partial<Pick<ServiceRow, 'name' | 'comment' | 'updatedAt'>>;
@@ -181,30 +249,42 @@ export interface StoreTx {
   getTokenByHash(hash: string): Promise<TokenRow | null>;
   listTokens(): Promise<TokenRow[]>;
 
-  /** Inserts or replaces each row by (pop, key). */
+  /** Inserts or replaces each row by (pop, key), written now by the store's clock. */
   upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;
   /**
-   * Rows by pop and key; only the given POP, keys, rows updated at or after `updatedSince`, or
-   * rows not written by node `notBy`.
+   * Rows by pop and key (byte order); only the given POP, keys, rows written within the last
+   * `withinMs` (store's clock), or rows not written by node `notBy`.
    */
   listHealthStates(filter: {
-    readonly pop?: string; readonly keys?: readonly string[]; readonly updatedSince?: string; readonly notBy?: string;
-  }): Promise<HealthStateRow[]>;
-  /** Inserts or replaces the node's summary by (pop, nodeId). */
+    readonly pop?: string; readonly keys?: readonly string[]; readonly withinMs?: number; readonly notBy?: string;
+  }): Promise<StoredHealthState[]>;
+  /** Inserts or replaces the node's summary by (pop, nodeId), written now by the store's clock. */
   upsertHealthSummary(row: HealthSummaryRow): Promise<void>;
   /** Every summary, by pop and node. */
-  listHealthSummaries(): Promise<HealthSummaryRow[]>;
+  listHealthSummaries(): Promise<StoredHealthSummary[]>;
   insertHealthFlip(row: HealthFlipRow): Promise<void>;
-  /** Flips by time, oldest first; only the given POP, or at or after `since`. */
-  listHealthFlips(filter: { readonly pop?: string; readonly since?: string }): Promise<HealthFlipRow[]>;
-  /** Removes summaries and flips from before `before`, and states not updated since. */
-  pruneHealth(before: string): Promise<void>;
+  /** Flips in the order they were written; only the given POP, or written within the last `withinMs`. */
+  listHealthFlips(filter: { readonly pop?: string; readonly withinMs?: number }): Promise<HealthFlipRow[]>;
+  /** Removes the summaries, flips and states written more than `olderThanMs` ago (store's clock), and overrides cleared (`auto`) that long ago. */
+  pruneHealth(olderThanMs: number): Promise<void>;
   /** Inserts or replaces the override by (serviceId, backend). */
   setHealthOverride(row: HealthOverrideRow): Promise<void>;
-  /** Overrides by service and backend; only one service's, or those set at or after `since`. */
-  listHealthOverrides(filter: { readonly serviceId?: string; readonly since?: string }): Promise<HealthOverrideRow[]>;
+  /** Overrides by service and backend; only one service's, or those written within the last `withinMs`. */
+  listHealthOverrides(filter: { readonly serviceId?: string; readonly withinMs?: number }): Promise<HealthOverrideRow[]>;
 
-  /** Queue an event for `events` listeners once this transaction commits. */
+  /** Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. */
+  heartbeatNode(row: NodeRow): Promise<void>;
+  /** Nodes heard from within the last `withinMs`, by POP then id. */
+  listLiveNodes(withinMs: number): Promise<LiveNodeRow[]>;
+  deleteNode(id: string): Promise<void>;
+  /** Records that a node applied a purge (once; again is a no-op) and announces it as an `ack` after the commit. */
+  ackPurge(ack: PurgeAck): Promise<void>;
+  /** The nodes that acknowledged a purge, by id. */
+  listPurgeAcks(purgeId: string): Promise<string[]>;
+  /** Forgets nodes, acknowledgements and events older than `retention` says. */
+  pruneFleet(retention: FleetRetention): Promise<void>;
+
+  /** Queue an event for `events` listeners of every node once this transaction commits. */
   publish(event: StoreEvent): void;
 }
 
@@ -212,6 +292,28 @@ export interface Store {
   readonly events: EventEmitter<StoreEvents>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The database cannot be reached (refused, gone mid-transaction, shutting down). Whether a
+ * transaction that failed so committed is unknown only when the connection broke during COMMIT.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * A transaction kept losing to concurrent transactions on the same rows (PostgreSQL's
+ * serialization failures) and was given up after several attempts; nothing of it was written.
+ */
+export class StoreContentionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreContentionError';
+  }
 }
 
 /** A uniqueness constraint was violated; carries what collided so callers can say so. */

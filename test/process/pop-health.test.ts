@@ -60,7 +60,10 @@ async function fleet(t: TestContext): Promise<Fleet> {
   return {
     api, sid, probes, sick, sources,
     async node(id) {
-      const n = new PopHealth({ store: api.store, pop: 'a', nodeId: id, logger: pino({ level: 'silent' }), logLevel: 'silent' });
+      const n = new PopHealth({
+        store: api.store, node: { id, role: 'edge', pop: 'a', url: 'http://127.0.0.1:9', startedAt: new Date().toISOString() },
+        logger: pino({ level: 'silent' }), logLevel: 'silent',
+      });
       nodes.push(n);
       api.store.events.on('event', (e) => n.onStoreEvent(e));
       await n.start();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runHealthStoreConformance } from './health-conformance.ts';
-import { StoreConflictError, type NewObjectRow, type ObjectRow, type Store, type StoreEvent } from '../../src/store/index.ts';
+import { StoreConflictError, type NewObjectRow, type NodeRow, type ObjectRow, type PurgeAck, type Store, type StoreEvent } from '../../src/store/index.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
 const T1 = '2025-01-02T00:00:00Z';
@@ -178,17 +178,85 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
       assert.deepEqual(seen, [{ type: 'activated', serviceId: 'svc1', version: 1 }]);
     });
 
-    test('concurrent transactions are serialised', async (t) => {
+    test('concurrent transactions are serializable: read-modify-writes lose no update and seq stays one per object', async (t) => {
       const store = await fresh(t);
-      const order: string[] = [];
-      await Promise.all(['a', 'b', 'c'].map((name) => store.transaction(async (tx) => {
-        order.push(`start ${name}`);
+      await Promise.all(['a', 'b', 'c', 'd'].map((name) => store.transaction(async (tx) => {
+        const count = Number((await tx.getVersion('svc1', 1))?.comment ?? '0');
         await new Promise((r) => setImmediate(r));
+        await tx.updateVersion('svc1', 1, { comment: String(count + 1) });
         await tx.insertObject(obj(1, 'backend', name));
-        order.push(`end ${name}`);
       })));
-      assert.deepEqual(order, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+      await store.transaction(async (tx) => {
+        assert.equal((await tx.getVersion('svc1', 1))?.comment, '4');
+        assert.deepEqual((await tx.listObjects('svc1', 1, 'backend')).map((o) => o.seq).sort(), [1, 2, 3, 4]);
+      });
+    });
+
+    test('a purge event carries its command whole', async (t) => {
+      const store = await fresh(t);
+      const seen: StoreEvent[] = [];
+      store.events.on('event', (e) => seen.push(e));
+      const event: StoreEvent = { type: 'purge', serviceId: 'svc1', command: { kind: 'surrogate-key', id: 'p-1', serviceId: 'svc1', surrogateKey: 'news', soft: true } };
+      await store.transaction(async (tx) => tx.publish(event));
+      assert.deepEqual(seen, [event]);
+    });
+
+    test('nodes: a heartbeat registers or refreshes a node, live nodes list by POP then id, a deleted node is gone', async (t) => {
+      const store = await fresh(t);
+      const node = (id: string, pop: string, role: NodeRow['role'] = 'edge'): NodeRow => ({ id, role, pop, url: `http://${id}.test`, startedAt: T0 });
+      await store.transaction(async (tx) => {
+        await tx.heartbeatNode(node('n2', 'b'));
+        await tx.heartbeatNode(node('n3', 'a'));
+        await tx.heartbeatNode(node('n1', 'b', 'control'));
+        await tx.heartbeatNode({ ...node('n2', 'b'), url: 'http://moved.test' });
+      });
+      await store.transaction(async (tx) => {
+        const live = await tx.listLiveNodes(60_000);
+        assert.deepEqual(live.map(({ ageMs: _, ...n }) => n), [
+          node('n3', 'a'), node('n1', 'b', 'control'), { ...node('n2', 'b'), url: 'http://moved.test' },
+        ]);
+        assert.ok(live.every((n) => n.ageMs >= 0 && n.ageMs < 60_000), JSON.stringify(live));
+        await tx.deleteNode('n3');
+        assert.deepEqual((await tx.listLiveNodes(60_000)).map((n) => n.id), ['n1', 'n2']);
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      assert.deepEqual(await store.transaction((tx) => tx.listLiveNodes(5)), [], 'a node not heard from within 5 ms is not live');
+      await store.transaction((tx) => tx.pruneFleet({ nodesMs: 5, acksMs: 60_000, eventsMs: 60_000 }));
+      assert.deepEqual((await store.transaction((tx) => tx.listLiveNodes(60_000))).map((n) => n.id), [], 'pruned');
+    });
+
+    test('purge acknowledgements are kept once per node and announced after commit only', async (t) => {
+      const store = await fresh(t);
+      const acks: PurgeAck[] = [];
+      store.events.on('ack', (a) => acks.push(a));
+      await store.transaction(async (tx) => {
+        await tx.ackPurge({ purgeId: 'p1', nodeId: 'n2' });
+        await tx.ackPurge({ purgeId: 'p1', nodeId: 'n1' });
+        await tx.ackPurge({ purgeId: 'p1', nodeId: 'n1' });
+        await tx.ackPurge({ purgeId: 'p2', nodeId: 'n1' });
+      });
+      await assert.rejects(store.transaction(async (tx) => {
+        await tx.ackPurge({ purgeId: 'p3', nodeId: 'n1' });
+        throw new Error('no');
+      }));
+      await waitUntil(() => acks.length >= 3);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(new Set(acks.map((a) => `${a.purgeId}/${a.nodeId}`)), new Set(['p1/n2', 'p1/n1', 'p2/n1']));
+      assert.deepEqual(await store.transaction((tx) => tx.listPurgeAcks('p1')), ['n1', 'n2']);
+      assert.deepEqual(await store.transaction((tx) => tx.listPurgeAcks('p3')), []);
+      await new Promise((r) => setTimeout(r, 10));
+      await store.transaction((tx) => tx.pruneFleet({ nodesMs: 60_000, acksMs: 5, eventsMs: 60_000 }));
+      assert.deepEqual(await store.transaction((tx) => tx.listPurgeAcks('p1')), []);
     });
   });
   runHealthStoreConformance(fresh);
+}
+
+/** Polls `check` every 5 ms for up to 5 s. */
+async function waitUntil(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, 'timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { BIT_LETTERS, decodeRegisters, effectiveHealth, identityKey, registerString } from '../../health/index.ts';
 import type { AdminState, BitLetter, HealthEntry, HealthEvent } from '../../health/index.ts';
 import { probeIdentity } from '../../model/backend.ts';
-import type { HealthOverrideRow, HealthStateRow, StoreEvent, StoreTx } from '../../store/index.ts';
+import type { HealthOverrideRow, StoreEvent, StoredHealthState, StoreTx } from '../../store/index.ts';
 import { compileService } from '../../vcl/compile.ts';
 import { serviceSource } from '../sources.ts';
 
@@ -50,17 +50,17 @@ export function backendOf(e: HealthEntry): ServiceBackend {
 }
 
 export interface FleetRows {
-  /** pop → epoch ms of its latest summary. */
+  /** pop → age (store's clock) of its latest summary, ms. */
   readonly pops: ReadonlyMap<string, number>;
   /** `${pop}\0${key}` → row. */
-  readonly states: ReadonlyMap<string, HealthStateRow>;
+  readonly states: ReadonlyMap<string, StoredHealthState>;
   /** VCL name → the service's override. */
   readonly overrides: ReadonlyMap<string, HealthOverrideRow>;
 }
 
 export async function readFleetRows(tx: StoreTx, serviceId: string, backends: readonly ServiceBackend[]): Promise<FleetRows> {
   const pops = new Map<string, number>();
-  for (const s of await tx.listHealthSummaries()) pops.set(s.pop, Math.max(pops.get(s.pop) ?? 0, Date.parse(s.at)));
+  for (const s of await tx.listHealthSummaries()) pops.set(s.pop, Math.min(pops.get(s.pop) ?? Infinity, s.ageMs));
   const keys = [...new Set(backends.filter((b) => b.probed).map((b) => b.key))];
   const states = new Map((await tx.listHealthStates({ keys })).map((r) => [`${r.pop}\u0000${r.key}`, r]));
   const overrides = new Map((await tx.listHealthOverrides({ serviceId })).map((o) => [o.backend, o]));
@@ -80,9 +80,9 @@ export function fleetEntries(b: ServiceBackend, rows: FleetRows, skipPop: string
   const out: HealthEntry[] = [];
   for (const pop of [...rows.pops.keys()].sort()) {
     if (pop === skipPop) continue;
-    const summaryAt = rows.pops.get(pop) as number;
+    const summaryAge = rows.pops.get(pop) as number;
     const row = b.probed ? rows.states.get(`${pop}\u0000${b.key}`) : undefined;
-    const stale = now - summaryAt > staleAfterMs(row?.intervalMs ?? 0) || (b.probed && row === undefined);
+    const stale = summaryAge > staleAfterMs(row?.intervalMs ?? 0) || (b.probed && row === undefined);
     const sick = row !== undefined && !row.healthy;
     const registers = row === undefined ? null : decodeRegisters(row.registers);
     const bits = {} as Record<BitLetter, string>;
@@ -90,7 +90,7 @@ export function fleetEntries(b: ServiceBackend, rows: FleetRows, skipPop: string
     out.push({
       name: b.name, pop, identity: b.identity, admin, healthy: !stale && effectiveHealth(admin, sick), stale,
       good: row?.good ?? 0, threshold: row?.threshold ?? b.threshold, window: row?.window ?? b.window, bits,
-      last_change: row?.lastChange ?? new Date(summaryAt).toISOString(), last_response: row?.lastResponse ?? '',
+      last_change: row?.lastChange ?? new Date(now - summaryAge).toISOString(), last_response: row?.lastResponse ?? '',
       avg_rtt_ms: Math.round((row?.avgRttMs ?? 0) * 1000) / 1000,
     });
   }
