@@ -15,8 +15,6 @@
 // itself and swaps it in.
 
 import cluster, { type Worker } from 'node:cluster';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
@@ -28,7 +26,7 @@ import { EdgeRuntime } from '../edge/runtime.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
 import type { ProbeThread } from '../health/index.ts';
-import { openSqliteStore, type StoreEvent } from '../store/index.ts';
+import { openStore, type StoreEvent } from '../store/index.ts';
 import { vclValidator } from '../vcl/validate.ts';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
@@ -57,12 +55,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
   applyServeV8Flags();
-  if (!options.db.startsWith('sqlite:')) {
-    throw new Error(`--db: ${options.db.split(':')[0]} is not supported by this build yet; use sqlite:<file>`);
-  }
-  const file = options.db.slice('sqlite:'.length);
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const store = openSqliteStore(file);
+  // sqlite:<file> for one node, postgres://… for a fleet (DESIGN.md §4.1, §4.6).
+  const store = await openStore(options.db, { logger });
   const runsEdge = options.role !== 'control';
   const runsControl = options.role !== 'edge';
 
