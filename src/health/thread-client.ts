@@ -53,6 +53,8 @@ export class ProbeThread extends EventEmitter<{
   #worker: Worker;
   #nextId = 1;
   #closed = false;
+  /** The worker has exited and no other runs yet: requests get no answer, so none is sent. */
+  #exited = false;
 
   constructor(options: ProbeThreadOptions) {
     super();
@@ -145,7 +147,7 @@ export class ProbeThread extends EventEmitter<{
     if (this.#closed) return;
     await this.#request({ type: 'close' });
     this.#closed = true;
-    await this.#worker.terminate();
+    if (!this.#exited) await this.#worker.terminate();
   }
 
   #start(): Worker {
@@ -154,11 +156,13 @@ export class ProbeThread extends EventEmitter<{
       extra: this.#o.extra ?? {},
     };
     const worker = new Worker(this.#o.entry, { workerData: data });
+    this.#exited = false;
     // Probing alone must not keep a process alive; the server's listeners do that.
     worker.unref();
     worker.on('message', (m: FromProbeThread) => this.#receive(m));
     worker.on('error', (err) => this.#logger.error({ err }, 'the probe thread failed'));
     worker.on('exit', (code) => {
+      this.#exited = true;
       for (const resolve of this.#pending.values()) resolve(null);
       this.#pending.clear();
       if (this.#closed) return;
@@ -211,7 +215,7 @@ export class ProbeThread extends EventEmitter<{
   }
 
   #request(request: Request): Promise<Reply> {
-    if (this.#closed) return Promise.resolve(null);
+    if (this.#closed || this.#exited) return Promise.resolve(null);
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);

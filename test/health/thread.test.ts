@@ -20,7 +20,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
   }
 }
 
-test('the probe thread probes, and its verdicts, overrides and entries reach the owning thread', async (t) => {
+test('the probe thread probes, and its verdicts, overrides and entries reach the owning thread', { timeout: 20_000 }, async (t) => {
   const origin = await scriptedOrigin(answer(OK));
   const thread = new ProbeThread({ pop: 'ams', entry: ENTRY, spread: false, extra: { logLevel: 'silent' } });
   t.after(async () => {
@@ -67,7 +67,7 @@ test('the probe thread probes, and its verdicts, overrides and entries reach the
   assert.ok(origin.requests.length <= probes + 1, 'a removed service is no longer probed');
 });
 
-test('a probe thread that dies is started again with every service it had, and probes them again', async (t) => {
+test('a probe thread that dies is started again with every service it had, and probes them again', { timeout: 20_000 }, async (t) => {
   const origin = await scriptedOrigin(answer(OK));
   const crashed = new SharedArrayBuffer(4);
   const thread = new ProbeThread({
