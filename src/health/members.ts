@@ -15,6 +15,7 @@ import type { ProbeOptions } from './probe.ts';
 import { createHealthState } from './state.ts';
 import type { HealthState } from './state.ts';
 import { hash32 } from './ownership.ts';
+import type { PopOwnership } from './ownership.ts';
 import { identityKey } from './summary.ts';
 
 export interface Tracked {
@@ -162,6 +163,30 @@ export class Members {
 
   tracked(): IterableIterator<Tracked> {
     return this.#tracked.values();
+  }
+
+  /**
+   * Who probes what after the POP's live nodes changed: marks each probed identity owned or
+   * not, and answers those this node takes over (to probe, from the state it followed) and
+   * those it hands over (to stop probing).
+   */
+  reassign(ownership: PopOwnership): { taken: Tracked[]; released: Tracked[] } {
+    const taken: Tracked[] = [];
+    const released: Tracked[] = [];
+    for (const t of this.#tracked.values()) {
+      if (t.backend.probe === null) continue;
+      const owns = ownership.owns(t.keyHash);
+      if (owns === t.owned) continue;
+      t.owned = owns;
+      if (owns) {
+        // Written again at the next summary, now as this node's row.
+        t.reported = null;
+        taken.push(t);
+      } else {
+        released.push(t);
+      }
+    }
+    return { taken, released };
   }
 
   clear(): void {

@@ -18,7 +18,7 @@ import { EventEmitter, on } from 'node:events';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { BackendDefinition } from '../model/backend.ts';
-import { bitStrings, recordProbe, setAdmin } from './state.ts';
+import { recordProbe } from './state.ts';
 import type { AdminState, HealthState, ProbeResult, Transition } from './state.ts';
 import { startProbe, wallClock } from './probe.ts';
 import type { LookupFn } from './probe.ts';
@@ -33,7 +33,7 @@ import type { BackendKey } from './admin.ts';
 import { Members } from './members.ts';
 import type { Tracked } from './members.ts';
 import { PopOwnership } from './ownership.ts';
-import { materiallyChanged, restoreState, summarize, withVerdict } from './summary.ts';
+import { entryOf, restoreState, summarize, summarizeOwned, withVerdict } from './summary.ts';
 import type { IdentitySummary } from './summary.ts';
 import type {
   HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, NodeSummary, ProbeFn, SyncResult,
@@ -177,26 +177,13 @@ export class HealthRegistry extends EventEmitter<{
       return { taken: 0, released: 0 };
     }
     this.#ownership = next;
-    const taken: Tracked[] = [];
-    let released = 0;
-    for (const t of this.#members.tracked()) {
-      if (t.backend.probe === null) continue;
-      const owns = next.owns(t.keyHash);
-      if (owns === t.owned) continue;
-      t.owned = owns;
-      if (owns) {
-        t.reported = null;
-        taken.push(t);
-      } else {
-        this.#scheduler.remove(t.identity);
-        released++;
-      }
-    }
+    const { taken, released } = this.#members.reassign(next);
+    for (const t of released) this.#scheduler.remove(t.identity);
     taken.forEach((t, i) => {
       const interval = (t.backend.probe as NonNullable<BackendDefinition['probe']>).intervalMs;
       this.#scheduler.addTask(t.identity, interval, this.#runner(t), Math.floor((i * Math.min(interval, HANDOFF_SPREAD_MS)) / taken.length));
     });
-    return { taken: taken.length, released };
+    return { taken: taken.length, released: released.length };
   }
 
   /** Rows the owners wrote (for identities this node follows): their states replace ours. */
@@ -226,22 +213,7 @@ export class HealthRegistry extends EventEmitter<{
    * by a node that died), with this node's counts.
    */
   summarize(refreshMs: number, now: number = this.#now()): NodeSummary {
-    const rows: IdentitySummary[] = [];
-    let probing = 0;
-    let sick = 0;
-    for (const t of this.#members.tracked()) {
-      if (!t.owned || t.backend.probe === null) continue;
-      probing++;
-      if (t.state.sick) sick++;
-      // Each identity refreshes at its own point of the period (its hash picks it), so rows
-      // written together at start are not all written again together every refreshMs.
-      const refreshAfter = refreshMs - (t.keyHash % Math.max(1, Math.floor(refreshMs / 2)));
-      if (t.reported !== null && !materiallyChanged(t.reported, t.state) && now - t.reportedAt < refreshAfter) continue;
-      t.reported = t.state;
-      t.reportedAt = now;
-      rows.push(summarize(t.key, t.state, now));
-    }
-    return { probing, sick, rows };
+    return summarizeOwned(this.#members.tracked(), refreshMs, now);
   }
 
   /** Calls `listener` on every event of one identity; returns the unsubscribe function. */
@@ -403,14 +375,6 @@ export class HealthRegistry extends EventEmitter<{
   }
 
   #entry(m: BackendKey, t: Tracked): HealthEntry {
-    const admin = this.#admin.admin(m.serviceId, m.name);
-    // The member's view: its override applied to the shared state, changed when it was set.
-    const s = admin === 'auto' ? t.state : setAdmin(t.state, admin, this.#admin.since(m.serviceId, m.name)).state;
-    return {
-      name: m.name, pop: this.pop, identity: t.identity, admin: s.admin, healthy: s.healthy, stale: false, good: s.good,
-      threshold: s.probe?.threshold ?? 0, window: s.probe?.window ?? 0, bits: bitStrings(s),
-      last_change: new Date(s.lastChange).toISOString(), last_response: s.lastResponse,
-      avg_rtt_ms: Math.round(s.avgRttMs * 1000) / 1000,
-    };
+    return entryOf(m, t, this.pop, this.#admin.admin(m.serviceId, m.name), this.#admin.since(m.serviceId, m.name));
   }
 }

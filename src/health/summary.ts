@@ -6,8 +6,11 @@
 
 import { createHash } from 'node:crypto';
 import type { ProbeDefinition } from '../model/backend.ts';
-import { BIT_LETTERS } from './state.ts';
-import type { HealthState, Registers } from './state.ts';
+import type { BackendKey } from './admin.ts';
+import type { Tracked } from './members.ts';
+import type { HealthEntry, NodeSummary } from './registry-types.ts';
+import { BIT_LETTERS, bitStrings, setAdmin } from './state.ts';
+import type { AdminState, HealthState, Registers } from './state.ts';
 
 /**
  * The identity's name in rows and events: SHA-256 of the identity, base64url. An identity is the
@@ -82,4 +85,40 @@ export function withVerdict(state: HealthState, healthy: boolean, at: number): H
 export function materiallyChanged(before: HealthState, after: HealthState): boolean {
   return before.sick !== after.sick || before.good !== after.good || before.lastResponse !== after.lastResponse
     || before.lastChange !== after.lastChange;
+}
+
+/**
+ * The rows of the identities this node probes that changed since they were last summarised, or
+ * were last written about `refreshMs` ago (so a reader can tell a live row from one left by a
+ * node that died), with this node's counts. Marks what it answers as summarised.
+ */
+export function summarizeOwned(tracked: Iterable<Tracked>, refreshMs: number, now: number): NodeSummary {
+  const rows: IdentitySummary[] = [];
+  let probing = 0;
+  let sick = 0;
+  for (const t of tracked) {
+    if (!t.owned || t.backend.probe === null) continue;
+    probing++;
+    if (t.state.sick) sick++;
+    // Each identity refreshes at its own point of the period (its hash picks it), so rows
+    // written together at start are not all written again together every refreshMs.
+    const refreshAfter = refreshMs - (t.keyHash % Math.max(1, Math.floor(refreshMs / 2)));
+    if (t.reported !== null && !materiallyChanged(t.reported, t.state) && now - t.reportedAt < refreshAfter) continue;
+    t.reported = t.state;
+    t.reportedAt = now;
+    rows.push(summarize(t.key, t.state, now));
+  }
+  return { probing, sick, rows };
+}
+
+/** One service's backend as `GET /service/{sid}/health` shows it in this node's POP. */
+export function entryOf(m: BackendKey, t: Tracked, pop: string, admin: AdminState, since: number | undefined): HealthEntry {
+  // The member's view: its override applied to the shared state, changed when it was set.
+  const s = admin === 'auto' ? t.state : setAdmin(t.state, admin, since).state;
+  return {
+    name: m.name, pop, identity: t.identity, admin: s.admin, healthy: s.healthy, stale: false, good: s.good,
+    threshold: s.probe?.threshold ?? 0, window: s.probe?.window ?? 0, bits: bitStrings(s),
+    last_change: new Date(s.lastChange).toISOString(), last_response: s.lastResponse,
+    avg_rtt_ms: Math.round(s.avgRttMs * 1000) / 1000,
+  };
 }
