@@ -33,7 +33,10 @@ export interface ControlApiOptions {
   readonly logger: Logger;
   /** Seeded as an admin token before the first request (hash stored, never the token). */
   readonly adminToken?: string;
-  /** The POP's health engine, when this process runs one (GET /service/{sid}/health, /health/events). */
+  /**
+   * This node's probe engine, when it runs one: the health routes show its POP live, and the
+   * other POPs (all of them, without it) from the Store.
+   */
   readonly health?: HealthSource;
   /** Applies purges across the fleet (POST /service/{sid}/purge_all, …); default: ./fleet-purge.ts on `store`. */
   readonly purge?: FleetPurge;
@@ -92,7 +95,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerResourceRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
-  if (opts.health !== undefined) registerHealthRoutes(routes, deps, opts.health);
+  registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });
   registerPurgeRoutes(routes, deps, opts.pop, opts.purge ?? fleetPurge(opts.store));
   registerDatacenterRoutes(routes, deps);
   if (opts.stats !== undefined) registerStatsRoutes(routes, deps, opts.pop, opts.stats);

@@ -10,7 +10,7 @@ import process from 'node:process';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { poolIdentity } from '../model/backend.ts';
-import { compileService, type ServiceSource } from '../vcl/index.ts';
+import { compileService, type CompiledService, type ServiceSource } from '../vcl/index.ts';
 import { HealthView } from '../health/ipc.ts';
 import { EdgeCache } from './cache/index.ts';
 import type { Purger } from './purge.ts';
@@ -50,6 +50,13 @@ export class EdgeRuntime {
   readonly server: EdgeServer;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
+  /**
+   * How many installed services use each pool identity, kept as services come and go: an
+   * activation then closes the pools it left unused without looking at every other service.
+   */
+  #poolUses = new Map<string, number>();
+  /** Pool identities no installed service uses any more, to close after this message. */
+  #released = false;
 
   constructor(options: EdgeRuntimeOptions) {
     this.#o = options;
@@ -91,17 +98,24 @@ export class EdgeRuntime {
         const keep = new Set(message.sources.map((s) => s.serviceId));
         for (const s of [...this.table.services()]) if (!keep.has(s.serviceId)) this.table.remove(s.serviceId);
         for (const source of message.sources) this.#install(source);
+        this.#poolUses = new Map();
+        for (const service of this.table.services()) this.#countPools(service, 1);
         this.#ready = true;
         this.#o.report?.({ type: 'ready' });
         break;
       }
       case 'service':
         this.#install(message.source);
+        if (!this.#released) return;
         break;
-      case 'service-removed':
+      case 'service-removed': {
+        const old = this.table.get(message.serviceId);
         this.table.remove(message.serviceId);
+        if (old !== null) this.#countPools(old, -1);
         this.stats.remove(message.serviceId);
+        if (!this.#released) return;
         break;
+      }
       case 'health':
         this.health.apply(message);
         return;
@@ -125,7 +139,8 @@ export class EdgeRuntime {
         void this.drain();
         return;
     }
-    void this.upstream.retain(this.#poolIdentities());
+    this.#released = false;
+    void this.upstream.retain(this.#poolUses.keys());
   }
 
   async drain(): Promise<void> {
@@ -143,12 +158,20 @@ export class EdgeRuntime {
       this.#o.report?.({ type: 'compile-failed', serviceId: source.serviceId, version: source.version, message });
       return;
     }
+    const old = this.table.get(service.serviceId);
     this.table.put(service);
+    this.#countPools(service, 1);
+    if (old !== null) this.#countPools(old, -1);
   }
 
-  #poolIdentities(): Set<string> {
-    const ids = new Set<string>();
-    for (const s of this.table.services()) for (const b of s.backends.values()) ids.add(poolIdentity(b));
-    return ids;
+  #countPools(service: CompiledService, delta: 1 | -1): void {
+    for (const id of new Set([...service.backends.values()].map(poolIdentity))) {
+      const n = (this.#poolUses.get(id) ?? 0) + delta;
+      if (n > 0) this.#poolUses.set(id, n);
+      else {
+        this.#poolUses.delete(id);
+        this.#released = true;
+      }
+    }
   }
 }

@@ -35,47 +35,54 @@ export function effectiveHealth(admin: AdminState, sick: boolean): boolean {
 }
 
 export class AdminOverrides {
-  readonly #byBackend = new Map<string, Override>();
+  /** serviceId → VCL name → override: an activation looks at its own service's only. */
+  readonly #byService = new Map<string, Map<string, Override>>();
 
   admin(serviceId: string, name: string): AdminState {
-    return this.#byBackend.get(backendKey(serviceId, name))?.admin ?? 'auto';
+    return this.#byService.get(serviceId)?.get(name)?.admin ?? 'auto';
   }
 
   /** When the override was set, or undefined under `auto`. */
   since(serviceId: string, name: string): number | undefined {
-    return this.#byBackend.get(backendKey(serviceId, name))?.at;
+    return this.#byService.get(serviceId)?.get(name)?.at;
   }
 
   /** Sets (or with `auto` clears) an override; tells whether the admin state changed. */
   set(serviceId: string, name: string, admin: AdminState, now: number): boolean {
-    const key = backendKey(serviceId, name);
-    const before = this.#byBackend.get(key)?.admin ?? 'auto';
-    if (admin === 'auto') this.#byBackend.delete(key);
-    else if (before !== admin) this.#byBackend.set(key, { admin, at: now });
-    return before !== admin;
+    let names = this.#byService.get(serviceId);
+    const before = names?.get(name)?.admin ?? 'auto';
+    if (before === admin) return false;
+    if (admin === 'auto') {
+      names?.delete(name);
+      if (names?.size === 0) this.#byService.delete(serviceId);
+    } else {
+      if (names === undefined) this.#byService.set(serviceId, (names = new Map()));
+      names.set(name, { admin, at: now });
+    }
+    return true;
   }
 
   /**
-   * Drops the overrides of backends that an activation removed: a service present in
-   * `backends` (service → its VCL names) keeps only the overrides of backends it still has.
-   * A service absent from it altogether (deactivated for now) keeps its overrides, so they
-   * outlive the moment between an old version's deactivation and the new one's activation,
-   * and come back if the service is activated again. Answers the dropped ones.
+   * Drops the overrides of backends that an activation of `serviceId` removed: the service keeps
+   * only the overrides of backends in `names`. A service that is deactivated for now is not
+   * retained at all, so its overrides outlive the moment between an old version's deactivation
+   * and the new one's activation, and come back if the service is activated again. Answers
+   * the dropped ones.
    */
-  retain(backends: ReadonlyMap<string, ReadonlySet<string>>): BackendKey[] {
+  retainService(serviceId: string, names: ReadonlySet<string>): BackendKey[] {
+    const own = this.#byService.get(serviceId);
+    if (own === undefined) return [];
     const dropped: BackendKey[] = [];
-    for (const key of this.#byBackend.keys()) {
-      const k = splitBackendKey(key);
-      const names = backends.get(k.serviceId);
-      if (names !== undefined && !names.has(k.name)) {
-        this.#byBackend.delete(key);
-        dropped.push(k);
-      }
+    for (const name of own.keys()) {
+      if (names.has(name)) continue;
+      own.delete(name);
+      dropped.push({ serviceId, name });
     }
+    if (own.size === 0) this.#byService.delete(serviceId);
     return dropped;
   }
 
   entries(): Array<BackendKey & { readonly admin: AdminState }> {
-    return [...this.#byBackend].map(([key, o]) => ({ ...splitBackendKey(key), admin: o.admin }));
+    return [...this.#byService].flatMap(([serviceId, names]) => [...names].map(([name, o]) => ({ serviceId, name, admin: o.admin })));
   }
 }

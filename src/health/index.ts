@@ -1,6 +1,6 @@
 // Public surface of health checking: the pure state, one probe, the POP's registry (which
-// owns the scheduler), operators' overrides, the log line, metrics, and the IPC messages
-// workers receive.
+// owns the scheduler), the probe thread that runs it, who probes what in a POP, the rows a POP
+// writes, operators' overrides, the log line, metrics, and the IPC messages workers receive.
 
 export {
   ADMIN_STATES, BIT_LETTERS, PROBE_OUTCOMES, bitStrings, createHealthState, latestBits,
@@ -16,8 +16,14 @@ export { ProbeScheduler } from './scheduler.ts';
 export type { SchedulerOptions } from './scheduler.ts';
 export { HealthRegistry } from './registry.ts';
 export type {
-  HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, ProbeFn, SyncResult,
+  HealthEntry, HealthEvent, HealthRegistryOptions, HealthSnapshot, HealthTarget, NodeSummary, ProbeFn, SyncResult,
 } from './registry-types.ts';
+export { ProbeThread } from './thread-client.ts';
+export type { ProbeThreadOptions } from './thread-client.ts';
+export type { ProbeStats } from './thread-protocol.ts';
+export { PopOwnership, hash32 } from './ownership.ts';
+export { decodeRegisters, identityKey, summarize } from './summary.ts';
+export type { IdentitySummary } from './summary.ts';
 export { AdminOverrides, effectiveHealth } from './admin.ts';
 export type { BackendKey } from './admin.ts';
 export { backendHealthLine, logProbe } from './log.ts';

@@ -13,13 +13,18 @@ export interface HealthTarget {
   readonly backend: BackendDefinition;
 }
 
-/** One entry of `GET /service/{sid}/health`: one service's backend, its override applied. */
+/** One entry of `GET /service/{sid}/health`: one service's backend in one POP, its override applied. */
 export interface HealthEntry {
   name: string;
   pop: string;
   identity: string;
   admin: AdminState;
   healthy: boolean;
+  /**
+   * DESIGN.md §4.6: true when the POP's last summary is older than max(3 × check_interval,
+   * 10 s); a stale entry is never healthy. The POP this node serves is never stale to itself.
+   */
+  stale: boolean;
   good: number;
   threshold: number;
   window: number;
@@ -70,4 +75,13 @@ export interface HealthRegistryOptions {
   readonly scheduler?: SchedulerOptions;
   /** Spread the first probes of new identities over their first interval (default true). */
   readonly spread?: boolean;
+}
+
+/** What `summarize` answers: the rows to write and the counts of this node's summary. */
+export interface NodeSummary {
+  /** Identities this node probes. */
+  readonly probing: number;
+  /** Of those, how many the probe finds sick. */
+  readonly sick: number;
+  readonly rows: import('./summary.ts').IdentitySummary[];
 }

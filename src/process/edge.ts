@@ -11,7 +11,7 @@ import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
-import type { HealthRegistry } from '../health/index.ts';
+import type { ProbeThread } from '../health/index.ts';
 import { AggregatorRegistry } from 'prom-client';
 import type { ServeOptions } from './options.ts';
 import { workerExecArgv } from './v8-flags.ts';
@@ -37,7 +37,7 @@ const CACHE_ENV = (o: ServeOptions) => ({
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
-export async function startEdge(options: ServeOptions, logger: Logger, health: HealthRegistry, purger: Purger): Promise<EdgeHandle> {
+export async function startEdge(options: ServeOptions, logger: Logger, health: ProbeThread, purger: Purger): Promise<EdgeHandle> {
   if (options.workers === 0) {
     const purge = async (command: PurgeCommand): Promise<void> => { runtime.apply({ type: 'purge', command }); };
     const runtime: EdgeRuntime = new EdgeRuntime({

@@ -5,6 +5,8 @@
 //   (./publisher.ts): the cost of an activation does not grow with the number of services;
 // - a purge is applied by every edge worker of this node, then acknowledged in the Store, which
 //   the purge API waits for (src/control/fleet-purge.ts);
+// - a health flip of this POP or an operator's override goes to this node's health
+//   (./pop-health.ts);
 // - a resync (events this node never read were pruned) reads every service again and empties
 //   the cache of every service, since the purges it missed cannot be known.
 import type { Logger } from 'pino';
@@ -17,6 +19,8 @@ export interface FleetEdgeOptions {
   readonly publisher: ServicePublisher;
   /** Applies a purge in every edge worker of this node; resolves when all did. */
   readonly purge: (command: PurgeCommand) => Promise<void>;
+  /** A POP's health flip or an operator's override (./pop-health.ts). */
+  readonly health: (event: StoreEvent & { type: 'health' | 'health-admin' }) => void;
   readonly nodeId: string;
   readonly pop: string;
   readonly logger: Logger;
@@ -35,6 +39,7 @@ export function followFleet(o: FleetEdgeOptions): () => void {
   };
   const onEvent = (event: StoreEvent): void => {
     if (event.type === 'purge') void purged(event.command);
+    else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
     else o.publisher.notify(event.serviceId);
   };
   const onResync = (): void => {

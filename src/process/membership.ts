@@ -23,7 +23,7 @@ export class Membership {
   #timers: NodeJS.Timeout[] = [];
   #beating: Promise<void> | null = null;
 
-  constructor(options: { store: Store; logger: Logger; node: Omit<NodeRow, 'id' | 'startedAt'>; prunes: boolean }) {
+  constructor(options: { store: Store; logger: Logger; node: Omit<NodeRow, 'id' | 'startedAt'> & { id?: string }; prunes: boolean }) {
     this.node = { id: randomUUID(), startedAt: new Date().toISOString(), ...options.node };
     this.#store = options.store;
     this.#logger = options.logger;

@@ -4,7 +4,8 @@
 //
 // Ownership (who owns what state):
 // - the primary owns the Store, the node's membership in the fleet (./membership.ts), the
-//   control API, the POP's HealthRegistry (the only place probes run) and the list of active
+//   control API, this node's part of the POP's health (./pop-health.ts: the probe thread, the
+//   only place probes run, and what it writes to the Store) and the list of active
 //   ServiceSources;
 // - each edge worker owns its service table, upstream pools and health view, and changes
 //   them only when the primary sends a ToWorker message (./edge.ts).
@@ -12,19 +13,20 @@
 //
 // Config flow (DESIGN.md §1): activation commits on any control node → Store event, on every
 // node of the fleet (./fleet-edge.ts) → the publisher reads the service's active version
-// (publisher.ts says why it reads rather than replays events) → the primary compiles it once
-// for the health targets → sends it to every worker, which compiles it for itself and swaps
-// it in. A purge takes the same road and is confirmed back (src/control/fleet-purge.ts).
+// (publisher.ts says why it reads rather than replays events) → the primary compiles that one
+// service for its health targets (never the others: an activation costs one service whatever
+// their number) → sends it to every worker, which compiles it for itself and swaps it in. A
+// purge takes the same road and is confirmed back (src/control/fleet-purge.ts).
 
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
 import type { Purger } from '../edge/purge.ts';
-import { HealthMetrics, HealthRegistry, type HealthTarget } from '../health/index.ts';
 import { fleetPurge } from '../control/fleet-purge.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { compileService, type ServiceSource, vclValidator } from '../vcl/index.ts';
+import { vclValidator } from '../vcl/index.ts';
 import { Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
 import { followFleet } from './fleet-edge.ts';
@@ -32,6 +34,7 @@ import { Membership } from './membership.ts';
 import { defaultNodeUrl } from './node-url.ts';
 import { ServicePublisher } from './publisher.ts';
 import { startEdge } from './edge.ts';
+import { PopHealth } from './pop-health.ts';
 import { applyServeV8Flags } from './v8-flags.ts';
 
 export interface Running {
@@ -40,7 +43,7 @@ export interface Running {
   /** Port of the edge listener, when this node runs the edge. */
   readonly edgePort: number | null;
   readonly adminToken: string | null;
-  readonly health: HealthRegistry | null;
+  readonly health: PopHealth | null;
   /** This node's id in the fleet (the Store's nodes). */
   readonly nodeId: string;
   /**
@@ -71,9 +74,15 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   const purge = fleetPurge(store);
 
   const metrics = new Registry();
+  // One id for this node in the fleet's registry, for its membership and its POP's health.
+  const nodeId = randomUUID();
   const health = runsEdge
-    ? new HealthRegistry({
-      pop: options.pop, logger: logger.child({ component: 'health' }), metrics: new HealthMetrics(metrics),
+    ? new PopHealth({
+      // A node is a new member of its POP each time it starts: its share of the probes is
+      // decided afresh, and its last run's entry ages out of the registry like a dead node's.
+      store, pop: options.pop, nodeId,
+      logger: logger.child({ component: 'health' }),
+      logLevel: options.logLevel, prettyLogs: process.stdout.isTTY === true,
       // A new probed backend starts sick (initial < threshold) until its first good probe, so
       // spreading first probes over the interval kept the n-th of N new backends sick for
       // (n/N) × interval after activation — up to a minute of 503s. Probe new ones at once,
@@ -90,29 +99,12 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     await purge([{ serviceId, command }]);
     return { status: 'ok', id: command.id };
   };
-  const edge = runsEdge ? await startEdge(options, logger, health as HealthRegistry, authorizedPurge) : null;
+  const edge = runsEdge ? await startEdge(options, logger, (health as PopHealth).thread, authorizedPurge) : null;
 
-  // The health targets of each published source, compiled once per source (not once per
-  // activation of any service).
-  const targetsOf = new WeakMap<ServiceSource, readonly HealthTarget[]>();
-  const syncHealth = (): void => {
-    if (health === null) return;
-    const targets: HealthTarget[] = [];
-    for (const source of publisher.sources()) {
-      let own = targetsOf.get(source);
-      if (own === undefined) {
-        const { service } = compileService(source);
-        own = service === null ? [] : [...service.backends.values()].map((backend) => ({ serviceId: source.serviceId, backend }));
-        targetsOf.set(source, own);
-      }
-      targets.push(...own);
-    }
-    health.sync(targets);
-  };
   const publisher = new ServicePublisher({
     store, logger,
     apply(change) {
-      syncHealth();
+      health?.apply(change);
       if (change.type === 'put') edge?.send({ type: 'service', source: change.source });
       else edge?.send({ type: 'service-removed', serviceId: change.serviceId });
     },
@@ -120,16 +112,19 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
 
   let unfollow = (): void => {};
   const membership = (url: string): Membership => new Membership({
-    store, logger, prunes: runsControl, node: { role: options.role, pop: options.pop, url },
+    store, logger, prunes: runsControl, node: { id: nodeId, role: options.role, pop: options.pop, url },
   });
   let member: Membership | null = null;
-  if (edge !== null) {
+  if (edge !== null && health !== null) {
     // Events that commit while the configuration loads are applied after it (they only make
     // the publisher look again), so nothing between the two is missed.
     member = membership(options.nodeUrl ?? defaultNodeUrl(options.edge, edge.port));
-    unfollow = followFleet({ store, publisher, purge: (c) => edge.purge(c), nodeId: member.node.id, pop: options.pop, logger });
+    await health.start(member.node);
+    unfollow = followFleet({
+      store, publisher, purge: (c) => edge.purge(c), health: (e) => health.onStoreEvent(e), nodeId, pop: options.pop, logger,
+    });
     publisher.seed(await activeSources(store));
-    syncHealth();
+    health.seed(publisher.sources());
     // The edge answers /ready once it has this: every active configuration (DESIGN.md §4.1).
     edge.send({ type: 'services', sources: [...publisher.sources()] });
   }
@@ -145,11 +140,11 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     }
     const app = buildControlApi({
       store, validator: vclValidator, pop: options.pop, egress: options.egress, logger: logger.child({ component: 'api' }), purge,
-      ...(health === null ? {} : { health }),
+      ...(health === null ? {} : { health: health.thread }),
       ...(edge === null ? {} : { stats: (serviceId: string) => edge.stats(serviceId) }),
       metrics: async () => ({
         contentType: metrics.contentType,
-        text: `${await metrics.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
+        text: `${await metrics.metrics()}\n${health === null ? '' : await health.thread.metrics()}\n${edge === null ? '' : await edge.metrics()}`,
       }),
     });
     apiUrl = await listen(app, options.api.host, options.api.port);
@@ -172,7 +167,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
       unfollow();
       await publisher.idle();
       await edge?.stop();
-      health?.close();
+      await health?.stop();
       await stopApi();
       await store.close();
     },

@@ -1,6 +1,8 @@
 // Rows as the Store's types, for both stores: one schema (./migrations/), where flags are
 // INTEGER 0/1 and JSON is TEXT; PostgreSQL hands BIGINT columns over as strings.
-import type { NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, TokenRow, VersionRow } from './store.ts';
+import type {
+  HealthFlipRow, HealthOverrideRow, NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, StoredHealthState, StoredHealthSummary, TokenRow, VersionRow,
+} from './store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -35,4 +37,26 @@ export function toToken(r: Row): TokenRow {
 
 export function toNode(r: Row): NodeRow {
   return { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
+}
+
+/** A health row with `age_ms` selected next to it (./tx.ts). */
+export function toHealthState(r: Row): StoredHealthState {
+  return {
+    pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, good: Number(r.good),
+    window: Number(r.probe_window), threshold: Number(r.threshold), intervalMs: Number(r.interval_ms), registers: str(r.registers),
+    avgRttMs: Number(r.avg_rtt_ms), rate: Number(r.rate), lastResponse: str(r.last_response), lastChange: str(r.last_change),
+    ageMs: Number(r.age_ms),
+  };
+}
+
+export function toHealthSummary(r: Row): StoredHealthSummary {
+  return { pop: str(r.pop), nodeId: str(r.node_id), probing: Number(r.probing), sick: Number(r.sick), ageMs: Number(r.age_ms) };
+}
+
+export function toHealthFlip(r: Row): HealthFlipRow {
+  return { pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, at: str(r.at) };
+}
+
+export function toHealthOverride(r: Row): HealthOverrideRow {
+  return { serviceId: str(r.service_id), backend: str(r.backend), admin: str(r.admin) as HealthOverrideRow['admin'], at: str(r.at) };
 }

@@ -16,8 +16,9 @@
 //   every node of the fleet (on the node that committed them, before transaction resolves).
 // - Timestamps are given by the caller (ISO 8601 strings), so stores never read the clock,
 //   except a node's heartbeat and the fleet's ages (`heartbeatNode`, `listLiveNodes`,
-//   `pruneFleet`): those use the store's own clock — PostgreSQL's — so that nodes on several
-//   hosts are all measured by one clock.
+//   `pruneFleet`, and when health rows were written: `ageMs`, `withinMs`, `pruneHealth`):
+//   those use the store's own clock — PostgreSQL's — so that nodes on several hosts are all
+//   measured by one clock.
 // - Lists come back ordered: services by id creation order (created_at, id), versions by
 //   number, objects by name (byte order).
 // - Every object carries `seq`, the order in which objects were added to its service: an
@@ -91,6 +92,69 @@ export interface TokenRow {
 }
 
 /**
+ * One POP's health of one probe identity, written by the node of that POP that probes it
+ * (DESIGN.md §4.6: each POP "writes flips and a summary"). `key` names the identity
+ * (src/health/summary.ts identityKey); `healthy` is the probe's verdict, before any override.
+ * `lastChange` is the prober's own clock (shown as is); when a row was written is the store's.
+ */
+export interface HealthStateRow {
+  readonly pop: string;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly healthy: boolean;
+  readonly good: number;
+  readonly window: number;
+  readonly threshold: number;
+  readonly intervalMs: number;
+  /** The eight history registers, 16 hex digits each. */
+  readonly registers: string;
+  readonly avgRttMs: number;
+  readonly rate: number;
+  readonly lastResponse: string;
+  readonly lastChange: string;
+}
+
+/** A row with how long ago, by the store's clock, it was written. */
+export interface StoredHealthState extends HealthStateRow {
+  readonly ageMs: number;
+}
+
+/**
+ * A node's periodic summary of what it probes for its POP. Its age, by the store's clock, is
+ * what makes the POP's entries stale (DESIGN.md §4.6).
+ */
+export interface HealthSummaryRow {
+  readonly pop: string;
+  readonly nodeId: string;
+  /** Identities the node probes, and how many of them are sick. */
+  readonly probing: number;
+  readonly sick: number;
+}
+
+export interface StoredHealthSummary extends HealthSummaryRow {
+  readonly ageMs: number;
+}
+
+/** A flip of one identity's verdict in one POP, at the prober's time. */
+export interface HealthFlipRow {
+  readonly pop: string;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly healthy: boolean;
+  readonly at: string;
+}
+
+/** An operator's override of one service's backend, fleet-wide; `auto` rows say it was cleared. */
+export interface HealthOverrideRow {
+  readonly serviceId: string;
+  /** The backend's VCL name. */
+  readonly backend: string;
+  readonly admin: 'auto' | 'healthy' | 'sick';
+  /** When the operator set it (the API node's clock): of two, the later wins. */
+  readonly at: string;
+}
+
+/**
  * What the control plane announces to every edge node (DESIGN.md §1: published through the
  * Store). An activation event only says "look again": nodes read what is active now.
  */
@@ -98,7 +162,11 @@ export type StoreEvent =
   | { readonly type: 'activated'; readonly serviceId: string; readonly version: number }
   | { readonly type: 'deactivated'; readonly serviceId: string; readonly version: number }
   /** Every edge node applies it, then acknowledges it with `ackPurge` (DESIGN.md §4.6). */
-  | { readonly type: 'purge'; readonly serviceId: string; readonly command: PurgeCommand };
+  | { readonly type: 'purge'; readonly serviceId: string; readonly command: PurgeCommand }
+  /** A POP's verdict on an identity flipped (its other nodes route by it). */
+  | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
+  /** An operator overrode (or cleared the override of) one service's backend. */
+  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string };
 
 /** An edge node applied a purge. */
 export interface PurgeAck {
@@ -153,7 +221,7 @@ export interface StoreTx {
   getService(id: string): Promise<ServiceRow | null>;
   listServices(): Promise<ServiceRow[]>;
   updateService(id: string, patch: ServicePatch): Promise<void>;
-  /** Removes the service with its versions and objects. */
+  /** Removes the service with its versions, objects and health overrides. */
   deleteService(id: string): Promise<void>;
 
   insertVersion(row: VersionRow): Promise<void>;
@@ -180,6 +248,29 @@ export interface StoreTx {
   insertToken(row: TokenRow): Promise<void>;
   getTokenByHash(hash: string): Promise<TokenRow | null>;
   listTokens(): Promise<TokenRow[]>;
+
+  /** Inserts or replaces each row by (pop, key), written now by the store's clock. */
+  upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;
+  /**
+   * Rows by pop and key (byte order); only the given POP, keys, rows written within the last
+   * `withinMs` (store's clock), or rows not written by node `notBy`.
+   */
+  listHealthStates(filter: {
+    readonly pop?: string; readonly keys?: readonly string[]; readonly withinMs?: number; readonly notBy?: string;
+  }): Promise<StoredHealthState[]>;
+  /** Inserts or replaces the node's summary by (pop, nodeId), written now by the store's clock. */
+  upsertHealthSummary(row: HealthSummaryRow): Promise<void>;
+  /** Every summary, by pop and node. */
+  listHealthSummaries(): Promise<StoredHealthSummary[]>;
+  insertHealthFlip(row: HealthFlipRow): Promise<void>;
+  /** Flips in the order they were written; only the given POP, or written within the last `withinMs`. */
+  listHealthFlips(filter: { readonly pop?: string; readonly withinMs?: number }): Promise<HealthFlipRow[]>;
+  /** Removes the summaries, flips and states written more than `olderThanMs` ago (store's clock), and overrides cleared (`auto`) that long ago. */
+  pruneHealth(olderThanMs: number): Promise<void>;
+  /** Inserts or replaces the override by (serviceId, backend). */
+  setHealthOverride(row: HealthOverrideRow): Promise<void>;
+  /** Overrides by service and backend; only one service's, or those written within the last `withinMs`. */
+  listHealthOverrides(filter: { readonly serviceId?: string; readonly withinMs?: number }): Promise<HealthOverrideRow[]>;
 
   /** Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. */
   heartbeatNode(row: NodeRow): Promise<void>;

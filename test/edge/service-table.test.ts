@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ServiceTable, normaliseHost } from '../../src/edge/service-table.ts';
 import type { CompiledService } from '../../src/vcl/index.ts';
 
@@ -69,4 +70,64 @@ test('when two services list one domain, the one installed last routes it', () =
   assert.equal(table.lookup('moving.test')?.serviceId, 'b');
   table.put(service('a', 2, ['moving.test']));
   assert.equal(table.lookup('moving.test')?.serviceId, 'a');
+});
+
+test('a domain two services list goes back to the other when the one routing it leaves or drops it', () => {
+  const table = new ServiceTable();
+  table.put(service('a', 1, ['moving.test', '*.moving.test']));
+  table.put(service('b', 1, ['moving.test', '*.moving.test']));
+  table.remove('b');
+  assert.deepEqual([table.lookup('moving.test')?.serviceId, table.lookup('x.moving.test')?.serviceId], ['a', 'a']);
+  table.put(service('b', 2, ['moving.test']));
+  table.put(service('b', 3, ['elsewhere.test']));
+  assert.equal(table.lookup('moving.test')?.serviceId, 'a');
+});
+
+test('installing one service among 1,000 reads its own domains and its old version\'s, not the others\'', () => {
+  const table = new ServiceTable();
+  let reads = 0;
+  const counted = (id: string, version: number, domains: string[]): CompiledService => {
+    const s = service(id, version, domains);
+    return Object.defineProperty(s, 'domains', { get: () => { reads++; return domains; } });
+  };
+  for (let i = 0; i < 1_000; i++) table.put(counted(`s${i}`, 1, [`s${i}.test`]));
+  reads = 0;
+  table.put(counted('s500', 2, ['s500.test', 'new.test']));
+  table.put(counted('fresh', 1, ['fresh.test']));
+  table.remove('s7');
+  assert.equal(reads, 4);
+  assert.deepEqual(['s500.test', 'new.test', 'fresh.test', 's7.test', 's8.test'].map((h) => table.lookup(h)?.serviceId ?? null),
+    ['s500', 's500', 'fresh', null, 's8']);
+});
+
+test('any sequence of puts and removes routes every host as rebuilding the table from scratch would', () => {
+  const hosts = ['a.test', 'b.test', '*.w.test', 'x.w.test'];
+  const op = fc.oneof(
+    fc.record({ put: fc.constantFrom('s1', 's2', 's3'), domains: fc.subarray(hosts.slice(0, 3)) }),
+    fc.record({ remove: fc.constantFrom('s1', 's2', 's3') }),
+  );
+  fc.assert(fc.property(fc.array(op, { maxLength: 15 }), (ops) => {
+    const table = new ServiceTable();
+    // The model: services in the order they were last installed, the later one winning a name.
+    const model = new Map<string, string[]>();
+    let version = 0;
+    for (const o of ops) {
+      if ('put' in o) {
+        table.put(service(o.put, ++version, o.domains));
+        model.delete(o.put);
+        model.set(o.put, o.domains);
+      } else {
+        table.remove(o.remove);
+        model.delete(o.remove);
+      }
+    }
+    const lastListing = (name: string): string | null => {
+      let winner: string | null = null;
+      for (const [id, domains] of model) if (domains.includes(name)) winner = id;
+      return winner;
+    };
+    // The exact name first, then the wildcard of its parent.
+    const expected = (host: string): string | null => lastListing(host) ?? (host === 'x.w.test' ? lastListing('*.w.test') : null);
+    return hosts.filter((h) => !h.startsWith('*')).every((h) => (table.lookup(h)?.serviceId ?? null) === expected(h));
+  }));
 });

@@ -40,12 +40,12 @@ test('every backend has its entry from sync on, before any probe answers', (t) =
     service_id: 'svc1',
     backends: [
       {
-        name: 'F_origin', pop: 'ams', identity: probeIdentity(probed), admin: 'auto', healthy: false, good: 2,
+        name: 'F_origin', pop: 'ams', identity: probeIdentity(probed), admin: 'auto', healthy: false, stale: false, good: 2,
         threshold: 3, window: 8, bits: { '4': none, '6': none, U: none, x: none, X: none, r: none, R: none, H: '-'.repeat(62) + 'HH' },
         last_change: at, last_response: '', avg_rtt_ms: 0,
       },
       {
-        name: 'F_static', pop: 'ams', identity: probeIdentity(plain), admin: 'auto', healthy: true, good: 0,
+        name: 'F_static', pop: 'ams', identity: probeIdentity(plain), admin: 'auto', healthy: true, stale: false, good: 0,
         threshold: 0, window: 0, bits: { '4': none, '6': none, U: none, x: none, X: none, r: none, R: none, H: none },
         last_change: at, last_response: '', avg_rtt_ms: 0,
       },

@@ -23,9 +23,10 @@ async function setup(t: Parameters<typeof startApi>[0]) {
     apply: (c: Publication) => applied.push(c.type === 'put' ? `put ${c.source.serviceId} v${c.source.version}` : `remove ${c.serviceId}`),
   });
   const purges: PurgeCommand[] = [];
+  const health: string[] = [];
   const stop = followFleet({
     store: api.store, publisher, nodeId: 'node-1', pop: 'p', logger: pino({ level: 'silent' }),
-    purge: async (c) => { purges.push(c); },
+    purge: async (c) => { purges.push(c); }, health: (e) => health.push(e.type),
   });
   t.after(stop);
   return { api, service, publisher, applied, purges };

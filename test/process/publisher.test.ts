@@ -20,7 +20,7 @@ async function setup(t: Parameters<typeof startApi>[0]): Promise<{ api: Api; sid
   const describe = (c: Publication): string => (c.type === 'put' ? `put v${c.source.version}` : 'remove');
   const publisher = new ServicePublisher({ store: api.store, logger: pino({ level: 'silent' }), apply: (c) => applied.push(describe(c)) });
   publisher.seed(await activeSources(api.store));
-  api.store.events.on('event', (e) => publisher.notify(e.serviceId));
+  api.store.events.on('event', (e) => { if (e.type === 'activated' || e.type === 'deactivated') publisher.notify(e.serviceId); });
   return { api, sid, publisher, applied };
 }
 

@@ -2,6 +2,7 @@
 // test file calls runStoreConformance with a factory that returns a fresh, empty store.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { runHealthStoreConformance } from './health-conformance.ts';
 import { StoreConflictError, type NewObjectRow, type NodeRow, type ObjectRow, type PurgeAck, type Store, type StoreEvent } from '../../src/store/index.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
@@ -248,6 +249,7 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
       assert.deepEqual(await store.transaction((tx) => tx.listPurgeAcks('p1')), []);
     });
   });
+  runHealthStoreConformance(fresh);
 }
 
 /** Polls `check` every 5 ms for up to 5 s. */

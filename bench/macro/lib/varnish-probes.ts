@@ -31,7 +31,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function measureVarnishProbes(ports: readonly number[], backends: number, intervalMs: number, seconds: number): Promise<VarnishProbeResult> {
+/** Called around the measured part (e.g. to count what the origins see over it). */
+export interface MeasureHooks {
+  readonly before?: () => Promise<void>;
+  readonly after?: () => Promise<void>;
+}
+
+export async function measureVarnishProbes(
+  ports: readonly number[], backends: number, intervalMs: number, seconds: number, hooks: MeasureHooks = {},
+): Promise<VarnishProbeResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-vprobe-'));
   const vcl = ['vcl 4.1;'];
   for (let i = 0; i < backends; i++) {
@@ -61,9 +69,11 @@ export async function measureVarnishProbes(ports: readonly number[], backends: n
     const child = Number(execFileSync('pgrep', ['-P', String(manager.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
     const compileSeconds = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, intervalMs * 2)); // every backend past its first probe
+    await hooks.before?.();
     const before = cpuTicks(child);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const ticks = cpuTicks(child) - before;
+    await hooks.after?.();
     const due = (backends * seconds * 1000) / intervalMs;
     return { backends, seconds, usPerProbe: (ticks / TICKS_PER_SECOND) * 1e6 / due, compileSeconds };
   } finally {

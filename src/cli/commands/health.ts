@@ -1,5 +1,6 @@
-// `lacquer health [--service ID] [-p]`: backend health in this POP, laid out like
-// `varnishadm backend.list` (and its bit history like `backend.list -p`);
+// `lacquer health [--service ID] [-p]`: backend health in each POP, laid out like
+// `varnishadm backend.list` (and its bit history like `backend.list -p`), one row per backend
+// and POP; a POP whose last summary is too old shows `stale` (DESIGN.md §4.6: never healthy);
 // `lacquer health set BACKEND auto|healthy|sick` like `varnishadm backend.set_health`; BACKEND
 // is the API name or the VCL name (the API resolves it, docs/api.md).
 import type { Command } from 'commander';
@@ -13,6 +14,8 @@ interface HealthEntry {
   pop: string;
   admin: 'auto' | 'healthy' | 'sick';
   healthy: boolean;
+  /** Older servers leave it out: fresh. */
+  stale?: boolean;
   good: number;
   threshold: number;
   window: number;
@@ -33,6 +36,12 @@ const REGISTERS: ReadonlyArray<readonly [string, string]> = [
   ['r', 'Error Recv'], ['R', 'Good Recv'], ['H', 'Happy'],
 ];
 
+/** The Health column: `stale` says the POP has not reported lately, whatever it last said. */
+function healthWord(b: HealthEntry): string {
+  if (b.stale === true) return 'stale';
+  return b.healthy ? 'healthy' : 'sick';
+}
+
 export function renderHealth(snapshots: readonly HealthSnapshot[], probes: boolean): string {
   const rows = snapshots.flatMap((s) => s.backends.map((b) => ({ service: s.service_id, b })));
   if (!probes) {
@@ -40,13 +49,13 @@ export function renderHealth(snapshots: readonly HealthSnapshot[], probes: boole
       ['Service', 'Backend name', 'POP', 'Admin', 'Probe', 'Health', 'Last change', 'Last response'],
       rows.map(({ service, b }) => [
         service, b.name, b.pop, b.admin === 'auto' ? 'probe' : b.admin, `${b.good}/${b.window}`,
-        b.healthy ? 'healthy' : 'sick', new Date(b.last_change).toUTCString(), b.last_response,
+        healthWord(b), new Date(b.last_change).toUTCString(), b.last_response,
       ]),
     );
   }
   const out: string[] = [];
   for (const { service, b } of rows) {
-    out.push(`${service} ${b.name} (${b.pop}): ${b.healthy ? 'healthy' : 'sick'}, admin ${b.admin === 'auto' ? 'probe' : b.admin}`);
+    out.push(`${service} ${b.name} (${b.pop}): ${healthWord(b)}, admin ${b.admin === 'auto' ? 'probe' : b.admin}`);
     out.push(` Current states  good: ${String(b.good).padStart(2)} threshold: ${String(b.threshold).padStart(2)} window: ${String(b.window).padStart(2)}`);
     out.push(`  Average response time of good probes: ${(b.avg_rtt_ms / 1000).toFixed(6)}`);
     out.push(`  Oldest ${'='.repeat(50)} Newest`);
@@ -61,7 +70,7 @@ export function renderHealth(snapshots: readonly HealthSnapshot[], probes: boole
 }
 
 export function registerHealth(program: Command): Command {
-  const noun = program.command('health').description('backend health in this POP (like varnishadm backend.list)');
+  const noun = program.command('health').description('backend health in each POP (like varnishadm backend.list)');
   // `lacquer health` alone means `lacquer health list` (all services unless one is named).
   const list = apiCommand(noun, 'list', 'show every backend\'s health; -p adds the probe history', { service: true, isDefault: true })
     .option('-p, --probes', 'show the last 64 probe results of each register, oldest first');
@@ -75,7 +84,7 @@ export function registerHealth(program: Command): Command {
     else ctx.out.text(renderHealth(snapshots, ctx.opts.probes === true));
   });
 
-  const set = apiCommand(noun, 'set', 'override a backend\'s health in this service: auto (follow the probe), healthy or sick', { service: true })
+  const set = apiCommand(noun, 'set', 'override a backend\'s health in this service, in every POP: auto (follow the probe), healthy or sick', { service: true })
     .argument('<backend>', 'the backend: its API name (origin) or VCL name (F_origin)')
     .argument('<state>', 'auto, healthy or sick')
     .option('--name-type <type>', 'when the name is both a VCL name and an API name: vcl or api');

@@ -31,6 +31,8 @@ export interface HealthEntry {
   readonly identity: string;
   readonly admin: string;
   readonly healthy: boolean;
+  /** The POP has not summarised its health lately (DESIGN.md §4.6): its last state, never healthy. */
+  readonly stale?: boolean;
   readonly good: number;
   readonly threshold: number;
   readonly window: number;
