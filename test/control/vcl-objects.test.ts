@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { startApi, type Api } from './helpers.ts';
 
 const form = (fields: Record<string, string | number>): string =>
-  new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
+  new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 async function newService(api: Api): Promise<string> {
   return ((await api.call('POST', '/service', { name: 'objects' })).body as { id: string }).id;
