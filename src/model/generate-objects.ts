@@ -276,6 +276,8 @@ export function gzipStatement(g: GzipRecord): A.Statement {
       [B.set('beresp.http.Vary', B.lines([B.ident('beresp.http.Vary'), B.str(', Accept-Encoding')]))],
       [B.set('beresp.http.Vary', B.str('Accept-Encoding'))]),
   ]);
+  // Fastly tests `== "gzip"` on an Accept-Encoding its edge has already normalised; lacquer keeps
+  // the client's field as sent, so the test is a match.
   const accepts = B.ifThen(B.binary('~', [B.ident('req.http.Accept-Encoding'), B.str('gzip')]), [B.set('beresp.gzip', B.bool(true))]);
   return B.ifThen(B.binary('&&', [status, listed]), [vary, accepts]);
 }
