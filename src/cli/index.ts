@@ -2,6 +2,7 @@
 // registers itself on the program; this file only lists them.
 import { Command, CommanderError } from 'commander';
 import { registerBackend } from './commands/backend.ts';
+import { registerVclObjects } from './commands/vcl-objects.ts';
 import { registerDirector } from './commands/director.ts';
 import { registerDomain } from './commands/domain.ts';
 import { registerHealth } from './commands/health.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDomain(program);
   registerVclCustom(program);
   registerSettings(program);
+  registerVclObjects(program);
   registerToken(program);
   registerHealth(program);
   registerPurge(program);

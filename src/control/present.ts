@@ -48,6 +48,12 @@ export async function versionDetail(tx: StoreTx, v: VersionRow): Promise<Record<
     domains: await list(resources.domain, 'domain'),
     vcls: await list(resources.vcl, 'vcl'),
     settings: await settingsBody(tx, v.serviceId, v.number),
-    cache_settings: [], conditions: [], gzips: [], headers: [], request_settings: [], response_objects: [], snippets: [],
+    cache_settings: await list(resources.cacheSettings, 'cache_settings'),
+    conditions: await list(resources.condition, 'condition'),
+    gzips: await list(resources.gzip, 'gzip'),
+    headers: await list(resources.header, 'header'),
+    request_settings: await list(resources.requestSettings, 'request_settings'),
+    response_objects: await list(resources.responseObject, 'response_object'),
+    snippets: [],
   };
 }

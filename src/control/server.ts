@@ -10,6 +10,7 @@ import { registerPurgeRoutes } from './api/purge.ts';
 import { registerDatacenterRoutes } from './api/datacenters.ts';
 import { fleetPurge, type FleetPurge } from './fleet-purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
+import { registerVclObjectRoutes } from './api/vcl-objects.ts';
 import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
@@ -93,6 +94,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerServiceRoutes(routes, deps);
   registerVersionRoutes(routes, deps);
   registerResourceRoutes(routes, deps);
+  registerVclObjectRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });

@@ -9,9 +9,13 @@
 import type * as A from '../vcl/syntax/index.ts';
 import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
 import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
-import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
+import type {
+  BackendRecord, CacheSettingsRecord, ConditionRecord, DirectorRecord, GzipRecord, HeaderRecord, HealthcheckRecord, RequestSettingsRecord,
+  ResponseObjectRecord, SettingsRecord, VclRecord,
+} from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
+import { objectCode } from './generate-objects.ts';
 import { Problems, type GenerationProblem } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
 
@@ -33,6 +37,13 @@ export interface VersionConfig {
   readonly directors: readonly DirectorRecord[];
   readonly vcls: readonly VclRecord[];
   readonly settings: SettingsRecord;
+  // The VCL service objects (./generate-objects.ts); absent: none.
+  readonly conditions?: readonly ConditionRecord[];
+  readonly headers?: readonly HeaderRecord[];
+  readonly responseObjects?: readonly ResponseObjectRecord[];
+  readonly requestSettings?: readonly RequestSettingsRecord[];
+  readonly cacheSettings?: readonly CacheSettingsRecord[];
+  readonly gzips?: readonly GzipRecord[];
 }
 
 export interface GeneratedVcl {
@@ -69,7 +80,8 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
     if (d.backends.length === 0) problems.add('empty-director', `director "${d.name}" has no backends`);
     declarations.push(directorDeclaration(d, config.backends));
   }
-  const auto = config.backends.filter((b) => b.auto_loadbalance);
+  // Fastly: "all backends with this setting that don't have a request_condition" are balanced.
+  const auto = config.backends.filter((b) => b.auto_loadbalance && b.request_condition === null);
   if (auto.length > 0) declarations.push(autoDirector(auto));
   reportNameClashes(config, problems);
 
@@ -84,7 +96,7 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
   const decls = declarations.length === 0 ? '' : `${print(B.file(name, declarations))}\n`;
   const body = mainCustom === null ? print(B.file(name, boilerplate())) : mainCustom.content;
   const prefix = `${header}\n${decls}`;
-  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0));
+  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0, problems));
   const main: VclFile = { name, content: `${prefix}${expanded.text}`, main: true };
   const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
   const mainLines = mainCustom === null ? null : [...new Array<number>(lineCount(prefix) - 1).fill(0), ...expanded.lines];
@@ -128,7 +140,7 @@ export function expandMacroLines(source: string, phases: PhaseCode): { text: str
   return { text: out.join(''), lines };
 }
 
-function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
+function phaseCode(config: VersionConfig, hasAuto: boolean, problems: Problems): PhaseCode {
   // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can
   // read it; only where custom VCL names it, since a local nothing reads would still cost every
   // request its frame and its assignment (vcl_recv runs on every hit).
@@ -141,6 +153,11 @@ function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
   const absent = (header: string): A.Expression => B.not(B.ident(`beresp.http.${header}`));
   const silent = B.binary('&&', [absent('Cache-Control'), absent('Surrogate-Control'), absent('Expires')]);
   code.fetch.push(B.ifThen(silent, [B.set('beresp.ttl', B.rtime(config.settings['general.default_ttl'] * 1000))]));
+  const objects = objectCode({
+    backends: config.backends, conditions: config.conditions ?? [], headers: config.headers ?? [], responseObjects: config.responseObjects ?? [],
+    requestSettings: config.requestSettings ?? [], cacheSettings: config.cacheSettings ?? [], gzips: config.gzips ?? [],
+  }, problems);
+  for (const p of PHASES) code[p].push(...objects[p]);
   // general.stale_if_error(_ttl) is not generated as `set beresp.stale_if_error`: that would
   // override the response's own stale-if-error and the no-cache/must-revalidate rule ("the
   // object's stale-if-error, or else the service's"). The edge's cache policy applies the

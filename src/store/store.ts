@@ -29,7 +29,10 @@ import type { EventEmitter } from 'node:events';
 import type { PurgeCommand } from '../edge/cache/purge.ts';
 
 /** The kinds of object that live inside a service version. */
-export const OBJECT_KINDS = ['backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings'] as const;
+export const OBJECT_KINDS = [
+  'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings',
+  'condition', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip',
+] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 export interface ServiceRow {

@@ -10,6 +10,7 @@ import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerDomains } from './pages/domains.ts';
 import { registerNotFound } from './pages/not-found.ts';
+import { registerRules } from './pages/rules.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
 import { registerVersions } from './pages/versions.ts';
@@ -29,6 +30,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerBackends(env);
   registerBackendForm(env);
   registerDomains(env);
+  registerRules(env);
   registerVersions(env);
   registerActivate(env);
   registerEvents(env);

@@ -60,14 +60,16 @@ ${opts.body}
 `;
 }
 
-/** The tabs of a service: Provisioning → Domains and Backends, Versions, Activate. */
-export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'versions' | 'activate'): Html {
+/** The tabs of a service: Provisioning → Domains and Backends, Rules → Conditions and Headers, Versions, Activate. */
+export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'conditions' | 'headers' | 'versions' | 'activate'): Html {
   const tab = (key: typeof current, label: string, href: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   const base = `/dashboard/services/${encodeURIComponent(sid)}`;
   return html`<nav class="tabs" aria-label="Service"><ul>
     ${tab('domains', 'Provisioning · Domains', `${base}/domains`)}
     ${tab('backends', 'Provisioning · Backends', `${base}/backends`)}
+    ${tab('conditions', 'Rules · Conditions', `${base}/conditions`)}
+    ${tab('headers', 'Rules · Headers', `${base}/headers`)}
     ${tab('versions', 'Versions', `${base}/versions`)}
     ${tab('activate', 'Activate', `${base}/activate`)}
   </ul></nav>`;
