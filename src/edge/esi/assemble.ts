@@ -14,7 +14,7 @@
 // (it cannot be spliced into the page's text). An include refused by the bounds (depth, count:
 // Includer) is left out.
 import { Buffer } from 'node:buffer';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { EsiTokenizer, type EsiEvent } from './tokenizer.ts';
 
 export interface Fragment {
@@ -29,8 +29,18 @@ export interface Includer {
   include(src: string): Promise<Fragment | null>;
 }
 
+/**
+ * The assembled page. The template is taken at once (piped, in this tick): it may be an upstream
+ * body the cache copier reads too, whose flow starts with the copier's listener, and a reader
+ * that only began when the page is first read would miss what flowed past before.
+ */
 export function assemble(template: Readable, includer: Includer): Readable {
-  return Readable.from(run(template, includer), { objectMode: false });
+  const input = new PassThrough();
+  template.once('error', (err) => input.destroy(err));
+  template.pipe(input);
+  const page = Readable.from(run(input, includer), { objectMode: false });
+  page.once('close', () => { if (!input.readableEnded) template.destroy(); });
+  return page;
 }
 
 async function* run(template: Readable, includer: Includer): AsyncGenerator<Buffer> {
