@@ -150,7 +150,7 @@ test('a response the origin already encoded is left untouched', async (t) => {
     res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'cache-control': 'max-age=300', etag: '"o"' });
     res.end(encoded);
   });
-  for (const headers of [{ 'accept-encoding': 'gzip' }, {}]) {
+  for (const headers of [{ 'accept-encoding': 'gzip' }, {}] as Array<Record<string, string>>) {
     const r = await s.get('/page', headers);
     assert.equal(r.headers['content-encoding'], 'gzip');
     assert.equal(r.headers.etag, '"o"');

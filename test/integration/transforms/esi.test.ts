@@ -133,7 +133,7 @@ test('a compressed origin body is never inflated by the edge: an ESI page the or
   // the client that accepts no encoding: the origin chose the coding, the client gets it.
   const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
   const s = await stack(t, { '/bomb': { esi: true, headers: { 'content-encoding': 'gzip', 'x-gzip': '1' }, body: bomb } });
-  for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+  for (const headers of [{}, { 'accept-encoding': 'gzip' }] as Array<Record<string, string>>) {
     const r = await s.get('/bomb', headers);
     assert.equal(r.headers['content-encoding'], 'gzip');
     assert.equal(r.body.length, bomb.length);
