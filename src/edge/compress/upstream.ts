@@ -6,6 +6,7 @@
 // (never stored, and the client's connection is closed rather than the message ended), even
 // though the encoder wrote a well-formed end to what it was given.
 import type { Buffer } from 'node:buffer';
+import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { UpstreamResponse, BodyOutcome } from '../upstream/index.ts';
 import type { ContentCoding } from './accept-encoding.ts';
@@ -13,14 +14,21 @@ import { encoder } from './codings.ts';
 
 export function compressUpstream(upstream: UpstreamResponse, coding: ContentCoding, sizeHint: number | null): UpstreamResponse {
   const source = upstream.body;
-  const encoded = encoder(coding, sizeHint);
   let bytes = 0;
-  encoded.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+  // Counted on the way through, not by a 'data' listener, which would start the flow before
+  // the client and the cache copier listen, and they would miss what flowed past.
+  const encoded = encoder(coding, sizeHint).on('error', (err) => counted.destroy(err));
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
   source.on('error', (err) => encoded.destroy(err));
-  source.pipe(encoded);
+  source.pipe(encoded).pipe(counted);
   const completed: Promise<BodyOutcome> = Promise.all([
     upstream.completed,
-    finished(encoded).then(() => true, () => false),
+    finished(counted).then(() => true, () => false),
   ]).then(([outcome, ended]) => ({
     bytes,
     truncated: outcome.truncated || !ended,
@@ -33,7 +41,7 @@ export function compressUpstream(upstream: UpstreamResponse, coding: ContentCodi
     statusText: upstream.statusText,
     headers: upstream.headers,
     whole: null,
-    body: encoded,
+    body: counted,
     completed,
     connectMs: upstream.connectMs,
     firstByteMs: upstream.firstByteMs,
@@ -44,6 +52,7 @@ export function compressUpstream(upstream: UpstreamResponse, coding: ContentCodi
     discard() {
       upstream.discard();
       encoded.destroy();
+      counted.destroy();
     },
   };
 }

@@ -3,8 +3,9 @@
 // and each client gets the variant its Accept-Encoding accepts (Fastly's compression guide).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { httpOrigin } from '../../edge/helpers.ts';
 import { startEdgeStack } from '../harness.ts';
 import { get, gunzip, unbrotli } from './client.ts';
@@ -61,7 +62,7 @@ async function stack(t: TestContext, vcl: string, handler?: (req: IncomingMessag
   });
   const lq = await startEdgeStack(t);
   await lq.createService({ domains: ['gz.example'], backends: [{ name: 'origin', address: '127.0.0.1', port }], vcl });
-  return { lq, seen, get: (path: string, headers: Record<string, string> = {}, method = 'GET') => get(lq.edgePort, 'gz.example', path, headers, method) };
+  return { lq, seen, port: lq.edgePort, get: (path: string, headers: Record<string, string> = {}, method = 'GET') => get(lq.edgePort, 'gz.example', path, headers, method) };
 }
 
 test('beresp.gzip compresses a miss while it streams, stores the compressed object and serves it on a hit', async (t) => {
@@ -169,4 +170,28 @@ test('a pass response is compressed on the fly, and decompressed for a client th
   assert.equal(plain.headers['content-encoding'], undefined);
   assert.equal(plain.body.toString(), PAGE);
   assert.equal(s.seen.length, 2);
+});
+
+test('compression streams: the client has compressed bytes before the origin has sent the whole body', async (t) => {
+  // Bytes that do not compress, so the encoder has output to hand on long before the end.
+  const half = randomBytes(256 * 1024);
+  let finishOrigin: () => void = () => {};
+  const s = await stack(t, ALWAYS, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=300' });
+    res.write(half);
+    finishOrigin = () => res.end(half);
+  });
+  const got = await new Promise<number>((resolve, reject) => {
+    const r = http.request({ host: '127.0.0.1', port: s.port, path: '/stream', headers: { host: 'gz.example', 'accept-encoding': 'gzip' } }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > 64 * 1024) finishOrigin();
+      });
+      res.on('end', () => resolve(bytes));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+  assert.ok(got > half.length, `${got} compressed bytes for ${2 * half.length} incompressible ones`);
 });
