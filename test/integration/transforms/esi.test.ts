@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { httpOrigin } from '../../edge/helpers.ts';
 import { startEdgeStack } from '../harness.ts';
 import { get, gunzip } from './client.ts';
@@ -29,7 +29,8 @@ type Route = { readonly status?: number; readonly body: string | Buffer; readonl
 
 async function stack(t: TestContext, routes: Record<string, Route | ((req: IncomingMessage) => Route)>) {
   const seen: Array<{ url: string; level: string | undefined; top: string | undefined; host: string | undefined }> = [];
-  const { port } = await httpOrigin(t, (req: IncomingMessage, res: ServerResponse) => {
+  const hooks: { onRequest: (url: string) => Promise<void> } = { onRequest: async () => {} };
+  const { port } = await httpOrigin(t, (req: IncomingMessage, res: ServerResponse) => void hooks.onRequest(req.url ?? '').then(() => {
     const path = (req.url ?? '').replace(/\?.*$/, '');
     seen.push({ url: req.url ?? '', level: req.headers['x-esi-level'] as string | undefined, top: req.headers['x-top-url'] as string | undefined, host: req.headers.host });
     const found = routes[path];
@@ -41,10 +42,14 @@ async function stack(t: TestContext, routes: Record<string, Route | ((req: Incom
     }
     res.writeHead(route.status ?? 200, { 'content-type': 'text/html', 'cache-control': 'max-age=300', ...(route.esi === true ? { 'x-esi': '1' } : {}), ...route.headers });
     res.end(route.body);
-  });
+  }));
   const lq = await startEdgeStack(t);
   await lq.createService({ domains: ['esi.example', 'other.example'], backends: [{ name: 'origin', address: '127.0.0.1', port }], vcl: VCL });
-  return { seen, get: (path: string, headers: Record<string, string> = {}, method = 'GET') => get(lq.edgePort, 'esi.example', path, headers, method) };
+  return {
+    seen, port: lq.edgePort,
+    set onRequest(f: (url: string) => Promise<void>) { hooks.onRequest = f; },
+    get: (path: string, headers: Record<string, string> = {}, method = 'GET') => get(lq.edgePort, 'esi.example', path, headers, method),
+  };
 }
 
 test('a page assembles its includes in order — relative, absolute and nested — and each is cached on its own', async (t) => {
@@ -139,4 +144,34 @@ test('a compressed origin body is never inflated by the edge: an ESI page the or
     assert.equal(r.body.length, bomb.length);
     assert.deepEqual(r.body, bomb);
   }
+});
+
+test('a page streams: what precedes an include reaches the client before the include is fetched', async (t) => {
+  let sawPrefix: () => void = () => {};
+  const prefixArrived = new Promise<void>((resolve) => { sawPrefix = resolve; });
+  const s = await stack(t, {
+    '/page': { esi: true, body: `BEFORE${' '.repeat(1024)}<esi:include src="/slow"/>AFTER` },
+    '/slow': () => ({ body: 'SLOW' }),
+  });
+  const fragmentAsked: number[] = [];
+  s.onRequest = async (url) => {
+    if (url === '/slow') {
+      fragmentAsked.push(Date.now());
+      await prefixArrived;
+    }
+  };
+  const body = await new Promise<string>((resolve, reject) => {
+    const r = http.request({ host: '127.0.0.1', port: s.port, path: '/page', headers: { host: 'esi.example' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+        if (text.startsWith('BEFORE')) sawPrefix();
+      });
+      res.on('end', () => resolve(text));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+  assert.equal(body, `BEFORE${' '.repeat(1024)}SLOWAFTER`);
+  assert.equal(fragmentAsked.length, 1);
 });
