@@ -4,6 +4,8 @@
 
 import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
+import { AS_IS, type BodyIntent } from './compress/index.ts';
+import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
@@ -94,6 +96,19 @@ export class RequestContext implements VclContext {
   passing = false;
   /** The cache policy's verdict on the backend response, before vcl_fetch changed it. */
   decision: PolicyDecision | null = null;
+  // ── ESI and edge compression (src/edge/esi, src/edge/compress) ──
+  /** `req.esi_level`: 0 for a client's request, n for an include n levels down. */
+  esiLevel = 0;
+  /** `req.esi`: false turns ESI processing off for this request. */
+  esiEnabled = true;
+  /** `req.topurl`: in an include, the URL of the client's request. */
+  topUrl: string | null = null;
+  /** The client's own Accept-Encoding, before normalisation: what its response may be encoded with. */
+  acceptEncoding: string | null = null;
+  /** The ESI include budget of the client's request, shared by all its includes; made on first use. */
+  esiBudget: EsiBudget | null = null;
+  /** What vcl_fetch asked the edge to do with the body being fetched. */
+  bodyIntent: BodyIntent = AS_IS;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
   readonly #health: NamedHealth;
@@ -163,6 +178,7 @@ export class RequestContext implements VclContext {
     this.waited = false;
     this.passing = false;
     this.decision = null;
+    this.bodyIntent = AS_IS;
   }
 
   /** Wakes requests waiting on this one's fetch (idempotent). */

@@ -17,6 +17,7 @@ import type { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BackendHealth } from './backend-health.ts';
 import { cachePolicy, finalize, hitForPassSeconds, seedBackendResponse, type EdgeCache } from './cache/index.ts';
+import { applyBodyIntent } from './compress/fetch.ts';
 import type { CancelSignal } from './client.ts';
 import type { RequestContext } from './context.ts';
 import { DirectorSelection } from './directors.ts';
@@ -117,11 +118,13 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
     case 'deliver':
     case 'deliver_stale':
       if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
+      applyBodyIntent(ctx, d);
       decideStorage(ctx, d, deps.cache);
       return 'deliver';
     case 'pass':
     case 'hit_for_pass':
       if (ctx.cacheKey !== null && !ctx.passing) deps.cache.hitForPass.remember(ctx.cacheKey, hitForPassSeconds(beresp.ttl));
+      applyBodyIntent(ctx, d);
       return 'deliver';
     case 'error':
       return 'error';
@@ -151,6 +154,7 @@ function decideStorage(ctx: RequestContext, d: Delivery, cache: EdgeCache): void
     head: {
       serviceId: ctx.service.serviceId, status: beresp.status, reason: beresp.response,
       headers: { ...beresp.http.fields }, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
+      intent: ctx.bodyIntent,
     },
   };
 }

@@ -29,6 +29,8 @@ import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './clie
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
+import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
+import { EsiIncluder } from './esi/includer.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
 import { cdnLoopCount } from './headers.ts';
@@ -66,12 +68,18 @@ export class Pipeline {
   readonly #accessLog: AccessLog;
   readonly #health: BackendHealth;
   readonly #fetchDeps: FetchDeps;
+  readonly #esi: EsiIncluder;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#accessLog = new AccessLog(options.logger);
     this.#health = new BackendHealth(options.health, options.upstream.passive);
     this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health };
+    this.#esi = new EsiIncluder({
+      logger: options.logger,
+      context: (parent, url, headers) => this.#subrequestContext(parent, url, headers),
+      serve: (ctx, req, res) => this.#serve(ctx, req, res),
+    });
   }
 
   /**
@@ -146,8 +154,14 @@ export class Pipeline {
     ctx.loopedBack = passes > 0;
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
     if (body) ctx.body = new RequestBody(req);
+    // Fastly normalises Accept-Encoding before vcl_recv (src/edge/compress/accept-encoding.ts).
+    ctx.acceptEncoding = normaliseAcceptEncoding(ctx.req.http);
+    return this.#serve(ctx, req, res);
+  }
 
-    const d: Delivery = { body: null, upstream: null, store: null };
+  /** Runs a request whose context is made (a client's, or an ESI include's) and writes its response. */
+  #serve(ctx: RequestContext, req: ClientRequest, res: ClientResponse): Promise<void> | undefined {
+    const d: Delivery = { body: null, upstream: null, store: null, plan: null };
     let gone: CancelSignal | null = null;
     let running: Promise<void> | undefined;
     try {
@@ -161,7 +175,18 @@ export class Pipeline {
 
   #respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery): void {
     const o = this.#o;
-    respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
+    respond(ctx, req, res, d, {
+      cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop,
+      includer: (page) => this.#esi.for(page),
+    });
+  }
+
+  /** The context of an ESI include of `parent` (src/edge/esi/includer.ts decides url and headers). */
+  #subrequestContext(parent: RequestContext, url: string, headers: HeaderMap): RequestContext {
+    return new RequestContext({
+      service: parent.service, clientIp: parent.clientIp, server: parent.server, method: 'GET', url, proto: parent.req.proto,
+      headers, health: this.#health, logger: this.#o.logger,
+    });
   }
 
   #context(service: CompiledService, req: ClientRequest): RequestContext {
@@ -225,9 +250,13 @@ export class Pipeline {
         if (object === null) throw new Error(`${step} without an object`);
         discard(d);
         if (step === 'stale') ctx.cacheState = 'STALE';
-        const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
+        const plan = object.intent.coding === null && !object.intent.esi ? null : planDelivery(object.intent, ctx.acceptEncoding, ctx.esiEnabled);
+        // A body transformed on its way out has no byte ranges (compress/delivery.ts).
+        const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
+        if (plan !== null) planFields(plan, ctx.resp.http);
         d.body = served.body;
+        d.plan = plan;
         return this.#deliverPhase(ctx);
       }
       case 'miss': {
@@ -254,6 +283,9 @@ export class Pipeline {
         if (beresp === null) throw new Error('deliver without a backend response');
         stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
+        const intent = ctx.bodyIntent;
+        d.plan = intent.coding === null && !intent.esi ? null : planDelivery(intent, ctx.acceptEncoding, ctx.esiEnabled);
+        if (d.plan !== null) planFields(d.plan, beresp.http);
         return this.#deliverPhase(ctx);
       }
       case 'error': {
@@ -369,6 +401,12 @@ export class Pipeline {
     }
     plain(res, 404, 'Domain Not Found', `404 Domain Not Found: no service has the domain "${req.headers.host ?? ''}"\n`);
   }
+}
+
+/** Request fields without Range and If-Range. */
+function withoutRange(fields: HeaderMap['fields']): HeaderMap['fields'] {
+  const { range: _range, 'if-range': _ifRange, ...rest } = fields;
+  return rest;
 }
 
 /**

@@ -146,9 +146,6 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['sub/recursion', `${B}sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }`, [
     '3:14 error sub/recursion recursive call: a → b → a (Fastly does not allow recursion)',
   ]],
-  ['lacquer/unsupported', `${B}sub vcl_fetch { esi; }`, [
-    '2:17 error lacquer/unsupported the esi statement is not supported by lacquer',
-  ]],
   ['var/unknown', `${B}sub vcl_recv { set req.http.X = req.xforwarded; }`, [
     '2:33 error var/unknown req.xforwarded: Fastly has no variable of that name',
   ]],

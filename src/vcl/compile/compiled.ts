@@ -46,6 +46,14 @@ export interface VclBackendResponse extends VclResponse {
   staleIfError: number;
   staleWhileRevalidate: number;
   cacheable: boolean;
+  /**
+   * Edge compression and ESI asked for in vcl_fetch (`beresp.gzip`, `beresp.brotli`,
+   * `beresp.do_esi` / `esi;`): read by the edge once vcl_fetch returns (src/edge/compress/,
+   * src/edge/esi/). Absent means false.
+   */
+  gzip?: boolean;
+  brotli?: boolean;
+  doEsi?: boolean;
 }
 
 /** `obj` in vcl_hit, vcl_error and vcl_deliver: the cached (or synthetic) object. */
@@ -88,6 +96,15 @@ export interface VclContext {
   log(message: string): void;
   /** An empty header bag, for the object that `error NNN` creates. */
   newHeaders(): HeaderBag;
+  /**
+   * ESI (Fastly's variables of that name): `req.esi_level` (0 for a client's request, n for an
+   * include n levels down), `req.esi` (false turns ESI processing off for this request) and
+   * `req.topurl` (the top-level request's URL in an include). Absent: a request that is no
+   * include and leaves ESI on.
+   */
+  esiLevel?: number;
+  esiEnabled?: boolean;
+  topUrl?: string | null;
 }
 
 export interface ServiceSettings {

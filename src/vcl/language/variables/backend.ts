@@ -101,8 +101,15 @@ export const BACKEND: readonly VariableSpec[] = [
   v('beresp.grace', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.grace, (c, _f, v) => { c.beresp!.grace = v as number; })),
   v('beresp.stale_if_error', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.staleIfError, (c, _f, v) => { c.beresp!.staleIfError = v as number; })),
   v('beresp.stale_while_revalidate', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.staleWhileRevalidate, (c, _f, v) => { c.beresp!.staleWhileRevalidate = v as number; })),
-  v('beresp.gzip', 'BOOL', 'RW', on('fetch')),
-  v('beresp.brotli', 'BOOL', 'RW', on('fetch')),
+  // Fastly: setting one of the two unsets the other (beresp.gzip, beresp.brotli reference pages).
+  v('beresp.gzip', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.gzip ?? false, (c, _f, v) => {
+    c.beresp!.gzip = v as boolean;
+    if (v === true) c.beresp!.brotli = false;
+  })),
+  v('beresp.brotli', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.brotli ?? false, (c, _f, v) => {
+    c.beresp!.brotli = v as boolean;
+    if (v === true) c.beresp!.gzip = false;
+  })),
   v('beresp.do_stream', 'BOOL', 'RW', on('fetch')),
   v('beresp.pci', 'BOOL', 'RW', on('fetch')),
   v('beresp.hipaa', 'BOOL', 'RW', on('fetch')),

@@ -70,10 +70,11 @@ export const REQUEST: readonly VariableSpec[] = [
   v('fastly_info.h2.is_push', 'BOOL', 'RO', on('recv', 'hash', 'deliver', 'log')),
   v('fastly_info.host_header', 'STRING', 'RO', ALL),
   // ── esi ──
-  v('req.is_esi_subreq', 'BOOL', 'RO', ALL),
-  v('req.esi', 'BOOL', 'RW', on('recv', 'fetch', 'error', 'deliver')),
-  v('req.esi_level', 'INTEGER', 'RO', on('recv', 'deliver')),
-  v('req.topurl', 'STRING', 'RO', ALL),
-  v('beresp.do_esi', 'BOOL', 'RW', on('fetch')),
+  v('req.is_esi_subreq', 'BOOL', 'RO', ALL, ro((c) => (c.esiLevel ?? 0) > 0)),
+  v('req.esi', 'BOOL', 'RW', on('recv', 'fetch', 'error', 'deliver'), rw((c) => c.esiEnabled ?? true, (c, _f, v) => { c.esiEnabled = v as boolean; })),
+  v('req.esi_level', 'INTEGER', 'RO', on('recv', 'deliver'), ro((c) => c.esiLevel ?? 0)),
+  v('req.topurl', 'STRING', 'RO', ALL, ro((c) => c.topUrl ?? null)),
+  // What the `esi;` statement sets (src/vcl/compile/statements.ts).
+  v('beresp.do_esi', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.doEsi ?? false, (c, _f, v) => { c.beresp!.doEsi = v as boolean; })),
   v('esi.allow_inside_cdata', 'BOOL', 'RW', on('recv', 'fetch', 'error', 'deliver')),
 ];
