@@ -22,15 +22,6 @@ import type { CacheSettingsRecord, ConditionType, GzipRecord, HeaderRecord, Requ
 const LATER = new Set(['ref/unknown-backend', 'ref/unknown-acl', 'ref/unknown-table', 'ref/unknown-sub']);
 const BUILT = new SourceFile('<generated>', '');
 
-/**
- * Whether the edge compresses (beresp.gzip runs). Until it does, gzip objects are refused; the
- * value follows the VCL language table, so it turns true when the runtime lands.
- */
-export const EDGE_COMPRESSION: boolean = (() => {
-  const m = lookupVariable('beresp.gzip');
-  return m !== null && isRun(m.spec);
-})();
-
 function errorsIn(field: string, phase: Phase, statements: readonly A.Statement[], source: SourceFile = BUILT): FieldError[] {
   const file = { ast: B.file(source.name, [B.sub(`vcl_${phase}`, statements)]), source };
   return check(file, { warnUnused: false })
@@ -107,8 +98,5 @@ export function checkCacheSettings(record: Readonly<Record<string, unknown>>): F
 }
 
 export function checkGzip(record: Readonly<Record<string, unknown>>): FieldError[] {
-  if (!EDGE_COMPRESSION) {
-    return [{ field: 'name', message: 'gzip: edge compression is not available in lacquer yet (beresp.gzip does not run), so a gzip object would be stored and ignored' }];
-  }
   return errorsIn('content_types', 'fetch', [gzipStatement(record as GzipRecord)]);
 }

@@ -139,7 +139,6 @@ test('fields whose VCL lacquer does not run yet are refused, naming the field, w
     ['request_settings', { name: 's', bypass_busy_wait: 1 }, 'bypass_busy_wait: the variable req.hash_ignore_busy is not supported by lacquer'],
     ['request_settings', { name: 's', max_stale_age: 60 }, 'max_stale_age: the variable req.max_stale_if_error is not supported by lacquer; max_stale_age: the variable req.max_stale_while_revalidate is not supported by lacquer'],
     ['request_settings', { name: 's', geo_headers: true }, "geo_headers: is not supported: Fastly deprecated it and ignores it; use client.geo.* in a header's src"],
-    ['gzip', { name: 'g', content_types: 'text/html' }, 'gzip: edge compression is not available in lacquer yet (beresp.gzip does not run), so a gzip object would be stored and ignored'],
   ];
   for (const [kind, body, detail] of refused) {
     const r = await api.call('POST', `${base}/${kind}`, body);

@@ -4,6 +4,8 @@
 // origin, cache settings change the TTL, request settings force a pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { httpOrigin } from '../../edge/helpers.ts';
 import { startEdgeStack, type Lacquer } from '../harness.ts';
 
@@ -120,4 +122,39 @@ test('request settings force a pass for what their condition matches', async (t)
   await lq.edge('pass.example', { path: '/home' });
   assert.equal((await lq.edge('pass.example', { path: '/home' })).headers['x-cache'], 'HIT');
   assert.equal(o.seen.filter((s) => s.url === '/admin').length, 2);
+});
+
+/** One GET to the edge, the body as bytes (a compressed body is not text). */
+function rawGet(port: number, host: string, path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, headers: { host, ...headers }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('a gzip object compresses the content types it lists for clients that accept gzip, and varies on Accept-Encoding', async (t) => {
+  const lq = await startEdgeStack(t);
+  const page = `<html>${'<p>lacquer</p>'.repeat(200)}</html>`;
+  const { port } = await httpOrigin(t, (req, res) => {
+    const html = (req.url ?? '').endsWith('.html');
+    res.writeHead(200, { 'content-type': html ? 'text/html; charset=utf-8' : 'image/png', 'cache-control': 'max-age=60' });
+    res.end(html ? page : 'png bytes');
+  });
+  await service(lq, 'gzip.example', [
+    ['backend', { name: 'o', address: '127.0.0.1', port }],
+    ['gzip', { name: 'html', content_types: 'text/html', extensions: 'html' }],
+  ]);
+  const zipped = await rawGet(lq.edgePort, 'gzip.example', '/a.html', { 'accept-encoding': 'gzip, deflate' });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.match(String(zipped.headers.vary), /Accept-Encoding/);
+  assert.equal(gunzipSync(zipped.body).toString(), page);
+  const plain = await rawGet(lq.edgePort, 'gzip.example', '/a.html', {});
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(plain.body.toString(), page);
+  const image = await rawGet(lq.edgePort, 'gzip.example', '/b.png', { 'accept-encoding': 'gzip' });
+  assert.equal(image.headers['content-encoding'], undefined);
+  assert.equal(image.body.toString(), 'png bytes');
 });
