@@ -11,7 +11,7 @@ import { check } from '../vcl/check/index.ts';
 import type { Diagnostic } from '../vcl/syntax/index.ts';
 import type * as A from '../vcl/syntax/index.ts';
 import { build as B, parseExpression, SourceFile } from '../vcl/syntax/index.ts';
-import { isRun, lookupVariable, type Phase } from '../vcl/language/index.ts';
+import type { Phase } from '../vcl/language/index.ts';
 import type { FieldError } from './api/parse.ts';
 import { CONDITION_PHASES } from './conditions.ts';
 import { cacheSettingsStatements, gzipStatement, HEADER_PLACES, hashKeyTexts, headerAction, headerTarget, requestSettingsParts } from './generate-objects.ts';
