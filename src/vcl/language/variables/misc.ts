@@ -6,6 +6,8 @@
 // entry.
 import { ALL, on, ro, v } from './define.ts';
 import type { VariableSpec } from './define.ts';
+import { nowSec } from './request-values.ts';
+import { cacheRequestField, generation } from './cache-values.ts';
 
 export const MISC: readonly VariableSpec[] = [
   // Locals: typed by their `declare local`, kept in the subroutine's frame (compile/scope.ts).
@@ -20,25 +22,27 @@ export const MISC: readonly VariableSpec[] = [
   v('server.port', 'INTEGER', 'RO', ALL, ro((c) => c.server.port)),
   v('req.is_clustering', 'BOOL', 'RO', ALL),
   v('req.restarts', 'INTEGER', 'RO', ALL, ro((c) => c.req.restarts)),
-  v('req.grace', 'RTIME', 'RW', ALL),
-  v('req.max_stale_if_error', 'RTIME', 'RW', ALL),
-  v('req.max_stale_while_revalidate', 'RTIME', 'RW', ALL),
+  v('req.grace', 'RTIME', 'RW', ALL, cacheRequestField('maxStaleIfError'), { aliasOf: 'req.max_stale_if_error' }),
+  v('req.max_stale_if_error', 'RTIME', 'RW', ALL, cacheRequestField('maxStaleIfError')),
+  v('req.max_stale_while_revalidate', 'RTIME', 'RW', ALL, cacheRequestField('maxStaleWhileRevalidate')),
   v('server.billing_region', 'STRING', 'RO', ALL),
   // ── date-and-time ──
   v('now', 'TIME', 'RO', ALL, ro(() => Date.now())),
-  v('now.sec', 'STRING', 'RO', ALL),
+  v('now.sec', 'STRING', 'RO', ALL, ro(nowSec)),
   // ── miscellaneous ──
   v('req.vcl', 'STRING', 'RO', ALL),
-  v('req.vcl.version', 'INTEGER', 'RO', ALL),
-  v('req.vcl.generation', 'INTEGER', 'RO', ALL),
+  v('req.vcl.version', 'INTEGER', 'RO', ALL, (_u, env) => { const version = env.version ?? 1; return ro(() => version); }),
+  v('req.vcl.generation', 'INTEGER', 'RO', ALL, generation),
   v('req.vcl.md5', 'STRING', 'RO', ALL),
-  v('req.service_id', 'STRING', 'RO', ALL),
+  v('req.service_id', 'STRING', 'RO', ALL, (_u, env) => { const id = env.serviceId ?? ''; return ro(() => id); }),
   v('req.customer_id', 'STRING', 'RO', ALL),
   v('req.backend.name', 'STRING', 'RO', on('error', 'deliver', 'log')),
   v('req.backend.ip', 'IP', 'RO', on('error', 'deliver', 'log')),
   v('req.backend.port', 'INTEGER', 'RO', on('error', 'deliver', 'log')),
-  v('fastly.ddos_detected', 'BOOL', 'RO', on('recv', 'hash', 'deliver', 'log')),
-  v('fastly.is_staging', 'BOOL', 'RO', ALL),
+  // Fastly's network-wide attack detection has no counterpart in lacquer: never detected.
+  v('fastly.ddos_detected', 'BOOL', 'RO', on('recv', 'hash', 'deliver', 'log'), ro(() => false)),
+  // lacquer has no staging network: every request is production traffic.
+  v('fastly.is_staging', 'BOOL', 'RO', ALL, ro(() => false)),
   v('resp.stale', 'BOOL', 'RO', ALL),
   v('resp.stale.is_error', 'BOOL', 'RO', ALL),
   v('resp.stale.is_revalidating', 'BOOL', 'RO', ALL),
