@@ -92,6 +92,22 @@ const cases: [string, string | null, string?][] = [
   ['std.dirname("/a/b/c.txt")', '/a/b'],
   ['std.dirname("c.txt")', '.'],
   ['std.atof("2.5e1xyz")', '25.000'],
+  // ── math (Fastly's "Rounding modes" table for 2.5 and -2.5) ──
+  ['math.round(2.5)', '3.000'],
+  ['math.round(-2.5)', '-3.000'],
+  ['math.roundeven(2.5)', '2.000'],
+  ['math.roundeven(3.5)', '4.000'],
+  ['math.roundhalfup(-2.5)', '-2.000'],
+  ['math.roundhalfdown(2.5)', '2.000'],
+  ['math.floor(-1.5)', '-2.000'],
+  ['math.sqrt(16.0)', '4.000'],
+  ['math.log10(1000.0)', '3.000'],
+  ['math.exp2(10.0)', '1024.000'],
+  ['math.is_nan(math.NAN)', '1'],
+  ['math.is_finite(math.POS_INFINITY)', '0'],
+  ['math.is_normal(0.0)', '0'],
+  ['math.PI', '3.142'],
+  ['math.FLOAT_DIG', '15'],
 ];
 
 for (const [expr, expected, url] of cases) {
