@@ -2,7 +2,7 @@
 // runtime sees it through the VclContext interface; the pipeline reads the edge-only fields.
 // Nothing is hung on Node's IncomingMessage.
 
-import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
+import type { CompiledService, VclBackendResponse, VclCacheRequest, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import { AS_IS, type BodyIntent } from './compress/index.ts';
 import type { EsiBudget } from './esi/index.ts';
@@ -65,6 +65,11 @@ export class RequestContext implements VclContext {
   readonly startTime = Date.now();
   fastlyError: string | null = null;
   fastlyInfoState = 'RECV';
+  /** What VCL asked of the cache (req.max_stale_*, req.hash_always_miss); undefined: the defaults. Kept across restarts, like req. */
+  cacheRequest: VclCacheRequest | undefined = undefined;
+  /** `beresp.saintmode` from the last vcl_fetch (fetch.ts applies it). */
+  saintmode: number | null = null;
+  readonly vclGeneration: number;
 
   // ── edge-only state ──
   readonly service: CompiledService;
@@ -126,6 +131,8 @@ export class RequestContext implements VclContext {
     health: NamedHealth;
     /** Where VCL's `log` statement writes; null discards (background refreshes). */
     logger: VclLogger | null;
+    /** The service's cache generation on this worker (`req.vcl.generation`); 1 when not given. */
+    generation?: number;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -137,6 +144,7 @@ export class RequestContext implements VclContext {
     this.startedAt = performance.now();
     this.#health = init.health;
     this.#logger = init.logger;
+    this.vclGeneration = init.generation ?? 1;
   }
 
   get staleExists(): boolean {
@@ -179,6 +187,7 @@ export class RequestContext implements VclContext {
     this.passing = false;
     this.decision = null;
     this.bodyIntent = AS_IS;
+    this.saintmode = null;
   }
 
   /** Wakes requests waiting on this one's fetch (idempotent). */

@@ -78,7 +78,8 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
     const backend = chosen === null ? undefined : service.backends.get(chosen);
     if (backend === undefined) return failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
     ctx.backend = backend.name;
-    if (!deps.health.backend(service, backend)) {
+    // A backend vcl_fetch put in saint mode for this object is unhealthy for it (saint-mode.ts).
+    if (!deps.health.backend(service, backend) || (ctx.cacheKey !== null && deps.cache.saintMode.sick(ctx.cacheKey, backend.name))) {
       if (selection !== null) continue;
       return failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
     }
@@ -114,6 +115,7 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
   }
   ctx.fastlyInfoState = ctx.passing ? 'PASS' : 'MISS';
   const action = run(service, 'fetch', ctx);
+  if (ctx.saintmode !== null && ctx.cacheKey !== null && ctx.backend !== null) deps.cache.saintMode.mark(ctx.cacheKey, ctx.backend, ctx.saintmode);
   switch (action) {
     case 'deliver':
     case 'deliver_stale':

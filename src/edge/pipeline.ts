@@ -26,7 +26,8 @@ import type { HealthView } from '../health/ipc.ts';
 import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
-import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { objectView } from './object-view.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
@@ -201,6 +202,7 @@ export class Pipeline {
       headers: HeaderMap.ofRequest(req.headers),
       health: this.#health,
       logger: o.logger,
+      generation: o.cache.generation(service.serviceId),
     });
   }
 
@@ -243,6 +245,7 @@ export class Pipeline {
         return this.#lookup(ctx);
       case 'hit':
         ctx.fastlyInfoState = 'HIT';
+        if (ctx.cachedObject !== null) ctx.obj = objectView(ctx.cachedObject, ctx.startTime);
         return expect(step, run(service, 'hit', ctx), TRANSITIONS.hit);
       case 'serve':
       case 'stale': {
@@ -328,19 +331,24 @@ export class Pipeline {
     const method = ctx.req.method;
     if (method !== 'GET' && method !== 'HEAD') return 'pass';
     if (cache.hitForPass.active(key)) return 'pass';
-    const found = cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
+    // req.hash_always_miss: nothing is looked up — no hit and no stale copy — but the fetch is
+    // still collapsed and stored (Fastly's req.hash_always_miss page).
+    const limits = ctx.cacheRequest;
+    const found = limits?.hashAlwaysMiss === true ? null : cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
     if (found !== null) {
-      if (found.state === 'fresh' || found.state === 'stale-while-revalidate') {
+      const state = limits === undefined ? found.state : freshness(found.object, ctx.startTime, limits);
+      if (state === 'fresh' || state === 'stale-while-revalidate') {
         ctx.cachedObject = found.object;
         ctx.cacheState = 'HIT';
-        if (found.state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
+        if (state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
         return 'hit';
       }
-      if (found.state === 'stale-if-error-only') ctx.staleObject = found.object;
+      if (state === 'stale-if-error-only') ctx.staleObject = found.object;
     }
     // A request that already passed this POP (CDN-Loop names it) never waits behind a fetch:
     // that fetch may be the very request that looped back here, and waiting would deadlock it.
-    if (!ctx.waited && !ctx.loopedBack) {
+    // req.hash_ignore_busy asks not to wait either (Varnish's req.hash_ignore_busy).
+    if (!ctx.waited && !ctx.loopedBack && limits?.hashIgnoreBusy !== true) {
       const ticket = cache.collapser.acquire(key, method);
       if (ticket.role === 'leader') ctx.leader = ticket;
       if (ticket.role === 'waiter') {

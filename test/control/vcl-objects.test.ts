@@ -130,22 +130,25 @@ test('each object refuses bad input with 400 naming the field, and stores nothin
   assert.equal((await ok(api, 'GET', `${base}/condition/req`)).statement, 'req.url ~ "^/a"');
 });
 
-test('fields whose VCL lacquer does not run yet are refused, naming the field, while their empty values are accepted', async (t) => {
+test('request settings fields are taken when lacquer runs their VCL; geo_headers and xff other than append are refused, naming the field', async (t) => {
   const api = await startApi(t);
   const sid = await newService(api);
   const base = `/service/${sid}/version/1`;
   const refused: Array<[string, Record<string, unknown>, string]> = [
-    ['request_settings', { name: 's', force_miss: true }, 'force_miss: the variable req.hash_always_miss is not supported by lacquer'],
-    ['request_settings', { name: 's', bypass_busy_wait: 1 }, 'bypass_busy_wait: the variable req.hash_ignore_busy is not supported by lacquer'],
-    ['request_settings', { name: 's', max_stale_age: 60 }, 'max_stale_age: the variable req.max_stale_if_error is not supported by lacquer; max_stale_age: the variable req.max_stale_while_revalidate is not supported by lacquer'],
     ['request_settings', { name: 's', geo_headers: true }, "geo_headers: is not supported: Fastly deprecated it and ignores it; use client.geo.* in a header's src"],
   ];
   for (const [kind, body, detail] of refused) {
     const r = await api.call('POST', `${base}/${kind}`, body);
     assert.deepEqual([r.status, r.body], [400, { msg: 'Bad request', detail }], `${kind} ${JSON.stringify(body)}`);
   }
-  const accepted = await api.call('POST', `${base}/request_settings`, form({ name: 's', force_miss: 0, bypass_busy_wait: 0, max_stale_age: 0, geo_headers: 0, timer_support: 0 }));
-  assert.equal(accepted.status, 200, accepted.text);
+  const xff = await api.call('POST', `${base}/request_settings`, { name: 'x', xff: 'clear' });
+  assert.equal(xff.status, 400, xff.text);
+  assert.match(String((xff.body as { detail: string }).detail), /^xff: /);
+  // Each runs now: req.hash_always_miss, req.hash_ignore_busy, req.max_stale_*, time.start.*.
+  const taken = await api.call('POST', `${base}/request_settings`, form({ name: 's', force_miss: 1, bypass_busy_wait: 1, max_stale_age: 60, timer_support: 1 }));
+  assert.equal(taken.status, 200, taken.text);
+  const off = await api.call('POST', `${base}/request_settings`, form({ name: 'off', force_miss: 0, bypass_busy_wait: 0, max_stale_age: 0, geo_headers: 0, timer_support: 0 }));
+  assert.equal(off.status, 200, off.text);
 });
 
 test('renaming a condition renames it in every object that names it', async (t) => {

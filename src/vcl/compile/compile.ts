@@ -56,7 +56,7 @@ export function compileDeclarations(
     }
   }
   const defaultBackend = directors.has(AUTO_DIRECTOR) ? AUTO_DIRECTOR : (backends.keys().next().value ?? null);
-  const env = { defaultBackend, backends: new Set([...backends.keys(), ...directors.keys()]) };
+  const env = { defaultBackend, backends: new Set([...backends.keys(), ...directors.keys()]), serviceId: source.serviceId, version: source.version };
   const program = compileProgram(declarations, env, diagnostics);
   return Object.freeze({
     serviceId: source.serviceId,

@@ -64,6 +64,37 @@ export interface VclObject extends VclResponse {
   hits: number;
   /** Seconds since the object was fetched. */
   age: number;
+  /** Seconds of stale-while-revalidate after ttl (`obj.grace`, `obj.stale_while_revalidate`); 0 when unknown. */
+  grace?: number;
+  /** Seconds of stale-if-error after ttl (`obj.stale_if_error`); 0 when unknown. */
+  staleIfError?: number;
+}
+
+/**
+ * What a request asks of the cache beyond its key (Fastly's variable reference: server/
+ * req-max-stale-if-error, req-max-stale-while-revalidate, client-request/req-hash-always-miss).
+ * Kept across restarts, like the rest of req.
+ */
+export interface VclCacheRequest {
+  /** Seconds: the most stale-if-error this request accepts (`req.max_stale_if_error`, alias `req.grace`). */
+  maxStaleIfError: number;
+  /** Seconds: the most stale-while-revalidate this request accepts (`req.max_stale_while_revalidate`). */
+  maxStaleWhileRevalidate: number;
+  /** `req.hash_always_miss`: look nothing up (no hit, no stale copy), but still collapse and store. */
+  hashAlwaysMiss: boolean;
+  /** `req.hash_ignore_busy`: do not wait behind another request's fetch of the key. */
+  hashIgnoreBusy: boolean;
+}
+
+/**
+ * A request's stale limits before VCL sets them: lacquer's default is a year, so the object's own
+ * windows decide (Fastly documents no default; a finite one survives VCL that copies the value
+ * through a header and std.atoi, as Fastly's Magento module does).
+ */
+export const DEFAULT_MAX_STALE = 365 * 86_400;
+
+export function defaultCacheRequest(): VclCacheRequest {
+  return { maxStaleIfError: DEFAULT_MAX_STALE, maxStaleWhileRevalidate: DEFAULT_MAX_STALE, hashAlwaysMiss: false, hashIgnoreBusy: false };
 }
 
 /** The per-request state VCL reads and writes. Implemented by the edge. */
@@ -105,6 +136,12 @@ export interface VclContext {
   esiLevel?: number;
   esiEnabled?: boolean;
   topUrl?: string | null;
+  /** What the request asks of the cache; absent: the defaults (defaultCacheRequest). */
+  cacheRequest?: VclCacheRequest;
+  /** `beresp.saintmode` as vcl_fetch set it: seconds this backend is sick for this object; null when unset. */
+  saintmode?: number | null;
+  /** The service's cache generation on this node (`req.vcl.generation`): a purge all moves it on. */
+  readonly vclGeneration?: number;
 }
 
 export interface ServiceSettings {

@@ -124,6 +124,21 @@ test('request settings force a pass for what their condition matches', async (t)
   assert.equal(o.seen.filter((s) => s.url === '/admin').length, 2);
 });
 
+test('request settings with force_miss fetch what their condition matches anew, and the fresh copy is stored', async (t) => {
+  const lq = await startEdgeStack(t);
+  const o = await origin(t, 'o', { 'cache-control': 'max-age=3600' });
+  await service(lq, 'miss.example', [
+    ['backend', { name: 'o', address: '127.0.0.1', port: o.port }],
+    ['condition', { name: 'refresh', type: 'REQUEST', statement: 'req.http.X-Refresh == "1"' }],
+    ['request_settings', { name: 'refresh', force_miss: true, request_condition: 'refresh' }],
+  ]);
+  await lq.edge('miss.example', { path: '/page' });
+  assert.equal((await lq.edge('miss.example', { path: '/page' })).headers['x-cache'], 'HIT');
+  assert.equal((await lq.edge('miss.example', { path: '/page', headers: { 'x-refresh': '1' } })).headers['x-cache'], 'MISS');
+  assert.equal((await lq.edge('miss.example', { path: '/page' })).headers['x-cache'], 'HIT');
+  assert.equal(o.seen.filter((s) => s.url === '/page').length, 2);
+});
+
 /** One GET to the edge, the body as bytes (a compressed body is not text). */
 function rawGet(port: number, host: string, path: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {

@@ -47,7 +47,7 @@ test('a function lacquer runs is accepted with every argument count its signatur
 
 test('a function Fastly documents and lacquer does not run is lacquer\'s limit', () => {
   const missing = FUNCTIONS.filter((f) => f.impl === undefined);
-  assert.ok(missing.length > 150, `${missing.length} documented functions lacquer does not run`);
+  assert.ok(missing.length > 50, `${missing.length} documented functions lacquer does not run`);
   for (const fn of missing) {
     const codes = checkText(`${PRELUDE}sub vcl_${fn.available[0]} { ${use(fn, arity(fn).min)} }`).filter((d) => d.severity === 'error');
     assert.deepEqual(codes.map((d) => `${d.code} ${d.message}`), [`lacquer/unsupported the function ${fn.name}() is not supported by lacquer`], fn.name);
@@ -57,6 +57,6 @@ test('a function Fastly documents and lacquer does not run is lacquer\'s limit',
 test('only names Fastly does not document are "no function of that name"', () => {
   assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = std.lowercase(req.url); }`).map((d) => d.message),
     ['std.lowercase(): Fastly has no function of that name']);
-  assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = digest.hmac_sha1_base64("k", req.url); }`).map((d) => d.code),
+  assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = digest.hash_xxh32(req.url); }`).map((d) => d.code),
     ['lacquer/unsupported']);
 });

@@ -71,7 +71,7 @@ test('each entry keeps its promises: closures for what it may do, the type it de
 
 test('a variable Fastly documents and lacquer does not run is lacquer\'s limit, wherever it is used', () => {
   const missing = VARIABLES.filter((v) => !isRun(v));
-  assert.ok(missing.length > 300, `${missing.length} documented variables lacquer does not run`);
+  assert.ok(missing.length > 100, `${missing.length} documented variables lacquer does not run`);
   for (const spec of missing) {
     const name = sample(spec);
     assert.equal(resolveVariable(name, env), null, name);
