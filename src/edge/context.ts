@@ -7,6 +7,11 @@ import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import { isIP } from 'node:net';
+import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
+import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
+import { standalonePopState } from './pop-state.ts';
+import type { PopState } from './pop-state.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -47,6 +52,8 @@ export interface EdgeBackendResponse extends VclBackendResponse {
   http: HeaderMap;
 }
 
+let defaultPop: PopState | undefined;
+
 export class RequestContext implements VclContext {
   readonly clientIp: string;
   readonly server: ServerInfo;
@@ -63,6 +70,7 @@ export class RequestContext implements VclContext {
   readonly startTime = Date.now();
   fastlyError: string | null = null;
   fastlyInfoState = 'RECV';
+  geoIpOverride: string | null = null;
 
   // ── edge-only state ──
   readonly service: CompiledService;
@@ -98,6 +106,11 @@ export class RequestContext implements VclContext {
   upstreamFirstByteMs: number | null = null;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
+  readonly #pop: PopState;
+  #rateLimit: VclRateLimit | null = null;
+  /** The last geolocation looked up, and for which address. */
+  #geo: GeoRecord | null = null;
+  #geoFor = '';
 
   constructor(init: {
     service: CompiledService;
@@ -111,6 +124,8 @@ export class RequestContext implements VclContext {
     health: NamedHealth;
     /** Where VCL's `log` statement writes; null discards (background refreshes). */
     logger: VclLogger | null;
+    /** Rate limits and geolocation of this worker's POP; absent: a worker of its own, without a database. */
+    pop?: PopState;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -122,6 +137,21 @@ export class RequestContext implements VclContext {
     this.startedAt = performance.now();
     this.#health = init.health;
     this.#logger = init.logger;
+    this.#pop = init.pop ?? (defaultPop ??= standalonePopState());
+  }
+
+  get rateLimit(): VclRateLimit {
+    return this.#rateLimit ??= this.#pop.rateLimits.forRequest(this.service.serviceId);
+  }
+
+  geo(): GeoRecord {
+    const ip = this.geoIpOverride ?? this.clientIp;
+    if (this.#geo !== null && this.#geoFor === ip) return this.#geo;
+    // Fastly: an ip_override that is no address reads as an "invalid region" (client.geo.ip_override).
+    const record = isIP(ip) === 0 ? INVALID_GEO : this.#pop.geo?.(ip) ?? ABSENT_GEO;
+    this.#geo = record;
+    this.#geoFor = ip;
+    return record;
   }
 
   get staleExists(): boolean {

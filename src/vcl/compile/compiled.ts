@@ -9,6 +9,8 @@
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
+import type { GeoRecord } from '../runtime/geo.ts';
+import type { VclRateLimit } from '../runtime/ratelimit/index.ts';
 
 // The subroutines and their actions are declared in the language definition; re-exported here
 // because they are part of this contract.
@@ -88,6 +90,12 @@ export interface VclContext {
   log(message: string): void;
   /** An empty header bag, for the object that `error NNN` creates. */
   newHeaders(): HeaderBag;
+  /** The service's rate counters and penalty boxes in this POP, as this request sees them (ratelimit.*). */
+  readonly rateLimit: VclRateLimit;
+  /** `client.geo.ip_override` as VCL set it; null: client.ip is what geolocation looks up. */
+  geoIpOverride: string | null;
+  /** The geolocation of client.geo.ip_override, else client.ip (client.geo.*, client.as.*, geoip.*). */
+  geo(): GeoRecord;
 }
 
 export interface ServiceSettings {
