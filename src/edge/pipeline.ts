@@ -27,6 +27,7 @@ import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import type { PopState } from './pop-state.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
@@ -59,6 +60,8 @@ export interface PipelineOptions {
   readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
+  /** The POP's rate limits and geolocation database (./pop-state.ts); absent: a worker of its own, without one. */
+  readonly pop?: PopState;
 }
 
 export class Pipeline {
@@ -84,7 +87,7 @@ export class Pipeline {
     if (service === null) return null;
     const ctx = new RequestContext({
       service, clientIp: this.#o.server.ip, server: this.#o.server, method: 'PURGE', url, proto: 'HTTP/1.1',
-      headers: HeaderMap.from({ host }), health: this.#health, logger: null,
+      headers: HeaderMap.from({ host }), health: this.#health, logger: null, pop: this.#o.pop,
     });
     service.run('hash', ctx);
     return primaryKey(serviceId, ctx.hashData);
@@ -176,6 +179,7 @@ export class Pipeline {
       headers: HeaderMap.ofRequest(req.headers),
       health: this.#health,
       logger: o.logger,
+      pop: o.pop,
     });
   }
 
@@ -331,7 +335,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), health: this.#health, logger: null,
+      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop,
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;
