@@ -37,6 +37,18 @@ export interface PopRateLimitsOptions {
   readonly boxEntries?: number;
 }
 
+/**
+ * One rate counter's increments since the last flush, summed per entry for the second they fell
+ * in: a client sending many requests costs one Map update each, and one tuple per flush.
+ */
+class Pending {
+  second = -1;
+  readonly deltas = new Map<string, number>();
+  readonly serviceId: string;
+  readonly name: string;
+  constructor(serviceId: string, name: string) { this.serviceId = serviceId; this.name = name; }
+}
+
 class ServiceRateLimits {
   readonly counters = new Map<string, RateCounter>();
   readonly boxes = new Map<string, PenaltyBox>();
@@ -46,6 +58,8 @@ export class PopRateLimits {
   readonly #o: PopRateLimitsOptions;
   readonly #services = new Map<string, ServiceRateLimits>();
   #increments: [string, string, string, number, number][] = [];
+  /** Counters with increments not yet flushed. */
+  readonly #dirty = new Set<Pending>();
   #penalties: [string, string, string, number][] = [];
   #timer: NodeJS.Timeout | null = null;
 
@@ -55,20 +69,18 @@ export class PopRateLimits {
 
   /** What one request of `serviceId` uses (created when its VCL first calls a ratelimit function). */
   forRequest(serviceId: string): VclRateLimit {
-    return {
-      counter: (name) => this.counter(serviceId, name),
-      penaltyBox: (name) => this.penaltyBox(serviceId, name),
-      lastEntry: new Map(),
-    };
+    return new RequestRateLimit(this, serviceId);
   }
 
   counter(serviceId: string, name: string): RateCounter {
     const s = this.#service(serviceId);
     let rc = s.counters.get(name);
     if (rc === undefined) {
+      const pending = new Pending(serviceId, name);
       const listener = this.#o.send === undefined ? null : (entry: string, second: number, delta: number) => {
-        this.#increments.push([serviceId, name, entry, second, delta]);
-        this.#schedule();
+        if (second !== pending.second) { this.#drain(pending); pending.second = second; }
+        pending.deltas.set(entry, (pending.deltas.get(entry) ?? 0) + delta);
+        if (!this.#dirty.has(pending)) { this.#dirty.add(pending); this.#schedule(); }
       };
       rc = new RateCounter(this.#o.counterEntries, listener);
       s.counters.set(name, rc);
@@ -105,11 +117,18 @@ export class PopRateLimits {
   /** Sends what was added since the last flush (the timer does it; tests and drain call it). */
   flush(): void {
     if (this.#timer !== null) { clearTimeout(this.#timer); this.#timer = null; }
+    for (const pending of this.#dirty) this.#drain(pending);
+    this.#dirty.clear();
     if (this.#increments.length === 0 && this.#penalties.length === 0) return;
     const sync: RateLimitSync = { type: 'ratelimit', increments: this.#increments, penalties: this.#penalties };
     this.#increments = [];
     this.#penalties = [];
     this.#o.send?.(sync);
+  }
+
+  #drain(pending: Pending): void {
+    for (const [entry, delta] of pending.deltas) this.#increments.push([pending.serviceId, pending.name, entry, pending.second, delta]);
+    pending.deltas.clear();
   }
 
   #schedule(): void {
@@ -122,5 +141,29 @@ export class PopRateLimits {
     let s = this.#services.get(serviceId);
     if (s === undefined) { s = new ServiceRateLimits(); this.#services.set(serviceId, s); }
     return s;
+  }
+}
+
+/** One request's view: its service's counters, and the entries it incremented (usually one counter). */
+class RequestRateLimit implements VclRateLimit {
+  readonly #pop: PopRateLimits;
+  readonly #serviceId: string;
+  /** counter name, entry, counter name, entry, … */
+  #last: string[] | null = null;
+  constructor(pop: PopRateLimits, serviceId: string) {
+    this.#pop = pop;
+    this.#serviceId = serviceId;
+  }
+  counter(name: string): RateCounter { return this.#pop.counter(this.#serviceId, name); }
+  penaltyBox(name: string): PenaltyBox { return this.#pop.penaltyBox(this.#serviceId, name); }
+  remember(counter: string, entry: string): void {
+    const last = this.#last ??= [];
+    for (let i = 0; i < last.length; i += 2) if (last[i] === counter) { last[i + 1] = entry; return; }
+    last.push(counter, entry);
+  }
+  lastEntry(counter: string): string | undefined {
+    const last = this.#last;
+    if (last !== null) for (let i = 0; i < last.length; i += 2) if (last[i] === counter) return last[i + 1];
+    return undefined;
   }
 }

@@ -71,10 +71,12 @@ export class RateLimitStore {
   readonly counters = new Map<string, RateCounter>();
   readonly boxes = new Map<string, PenaltyBox>();
   view(): VclRateLimit {
+    const last = new Map<string, string>();
     return {
       counter: (n) => { let c = this.counters.get(n); if (c === undefined) { c = new RateCounter(); this.counters.set(n, c); } return c; },
       penaltyBox: (n) => { let b = this.boxes.get(n); if (b === undefined) { b = new PenaltyBox(); this.boxes.set(n, b); } return b; },
-      lastEntry: new Map(),
+      remember: (c, e) => { last.set(c, e); },
+      lastEntry: (c) => last.get(c),
     };
   }
 }

@@ -41,15 +41,15 @@ test('increments relayed from another worker count in the second they happened',
   assert.equal(rc.bucket('a', 1, T0), 1);
 });
 
-test('a rate counter keeps at most its capacity, evicting the least recently incremented entry', () => {
+test('a rate counter keeps at most its capacity, evicting the least recently incremented entry (to the second)', () => {
   const rc = new RateCounter(3);
   for (const e of ['a', 'b', 'c']) rc.increment(e, 1, T0);
-  rc.increment('a', 1, T0); // a is now the most recent
-  rc.increment('d', 1, T0);
+  rc.increment('a', 1, T0 + 1_000); // a is now the most recent
+  rc.increment('d', 1, T0 + 1_000);
   assert.equal(rc.size, 3);
   assert.equal(rc.bucket('b', 60, T0), 0, 'b was the least recently incremented');
-  assert.equal(rc.bucket('a', 60, T0), 2);
-  for (let i = 0; i < 10_000; i++) rc.increment(`unique-${i}`, 1, T0);
+  assert.equal(rc.bucket('a', 60, T0 + 1_000), 2);
+  for (let i = 0; i < 10_000; i++) rc.increment(`unique-${i}`, 1, T0 + 2_000);
   assert.equal(rc.size, 3, 'a flood of unique entries never grows it');
 });
 

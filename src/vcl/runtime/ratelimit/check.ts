@@ -22,11 +22,13 @@ export interface VclRateLimit {
   /** The service's `penaltybox NAME` in this POP. */
   penaltyBox(name: string): PenaltyBox;
   /**
-   * The entry this request last incremented in each rate counter: what `ratecounter.NAME.*`
-   * reads (Fastly: "the most recently incremented entry in the named ratecounter"; lacquer
-   * keeps it per request, so concurrent clients never read each other's counts).
+   * Remembers the entry this request last incremented in a rate counter, and gives it back:
+   * what `ratecounter.NAME.*` reads (Fastly: "the most recently incremented entry in the named
+   * ratecounter"; lacquer keeps it per request, so concurrent clients never read each other's
+   * counts).
    */
-  readonly lastEntry: Map<string, string>;
+  remember(counter: string, entry: string): void;
+  lastEntry(counter: string): string | undefined;
 }
 
 /** Where a failed call reports EINVAL. */
@@ -63,7 +65,7 @@ export function checkRates(rl: VclRateLimit, sink: ErrorSink, entry: string, che
   for (const c of checks) {
     const counter = rl.counter(c.counter);
     counter.increment(entry, c.delta, nowMs);
-    rl.lastEntry.set(c.counter, entry);
+    rl.remember(c.counter, entry);
     if (counter.rate(entry, c.window, nowMs) > c.limit) over = true;
   }
   const pb = rl.penaltyBox(box);
@@ -76,7 +78,7 @@ export function incrementCounter(rl: VclRateLimit, sink: ErrorSink, counter: str
   if (!entryOk(entry) || !Number.isInteger(delta) || delta < 0 || delta > 1000) { sink.fastlyError = 'EINVAL'; return 0; }
   const rc = rl.counter(counter);
   rc.increment(entry, delta, nowMs);
-  rl.lastEntry.set(counter, entry);
+  rl.remember(counter, entry);
   return rc.bucket(entry, 60, nowMs);
 }
 
@@ -93,7 +95,7 @@ export function penaltyBoxHas(rl: VclRateLimit, sink: ErrorSink, box: string, en
 
 /** `ratecounter.NAME.bucket.Ns` / `.rate.Ns` for the entry this request last incremented (0 when none). */
 export function counterReading(rl: VclRateLimit, counter: string, seconds: number, kind: 'bucket' | 'rate', nowMs: number): number {
-  const entry = rl.lastEntry.get(counter);
+  const entry = rl.lastEntry(counter);
   if (entry === undefined) return 0;
   const rc = rl.counter(counter);
   return kind === 'bucket' ? rc.bucket(entry, seconds, nowMs) : rc.rate(entry, seconds, nowMs);

@@ -10,8 +10,11 @@
 //   second, so a rate reads low rather than high early in a second).
 // - at most `capacity` entries are kept; a new entry past that evicts the least recently
 //   incremented one, as Fastly's ("up to 200,000 entries per site … evict the least recently
-//   incremented entry"). An entry whose 60 seconds are all zero reads as absent and is the first
-//   to go. So memory is bounded whatever entries an attacker sends.
+//   incremented entry"), recency counted in whole seconds: an entry moves to the young end of
+//   the order on its first increment of a second, not on every one (moving it costs a Map delete
+//   and insert, which on the hit path is most of the counter's cost). An entry whose 60 seconds
+//   are all zero is among the first to go. So memory is bounded whatever entries an attacker
+//   sends.
 //
 // Pure: time is a parameter, nothing here knows about workers or IPC. Owner: one edge worker
 // (src/edge/ratelimit/), which feeds it its own increments and the other workers' (`add` with
@@ -67,11 +70,12 @@ export class RateCounter {
     if (counts === undefined) {
       if (this.#entries.size >= this.capacity) this.#evict();
       counts = { slots: new Uint32Array(HISTORY_SECONDS), last: second };
-    } else {
+      this.#entries.set(entry, counts);
+    } else if (second > counts.last) {
       this.#entries.delete(entry);
+      this.#entries.set(entry, counts);
       advance(counts, second);
     }
-    this.#entries.set(entry, counts);
     const i = second % HISTORY_SECONDS;
     counts.slots[i] = Math.min(0xffffffff, counts.slots[i] + delta);
   }
