@@ -9,6 +9,11 @@ import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import { isIP } from 'node:net';
+import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
+import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
+import { standalonePopState } from './pop-state.ts';
+import type { PopState } from './pop-state.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -49,6 +54,8 @@ export interface EdgeBackendResponse extends VclBackendResponse {
   http: HeaderMap;
 }
 
+let defaultPop: PopState | undefined;
+
 export class RequestContext implements VclContext {
   readonly clientIp: string;
   readonly server: ServerInfo;
@@ -70,6 +77,7 @@ export class RequestContext implements VclContext {
   /** `beresp.saintmode` from the last vcl_fetch (fetch.ts applies it). */
   saintmode: number | null = null;
   readonly vclGeneration: number;
+  geoIpOverride: string | null = null;
 
   // ── edge-only state ──
   readonly service: CompiledService;
@@ -118,6 +126,11 @@ export class RequestContext implements VclContext {
   upstreamFirstByteMs: number | null = null;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
+  readonly #pop: PopState;
+  #rateLimit: VclRateLimit | null = null;
+  /** The last geolocation looked up, and for which address. */
+  #geo: GeoRecord | null = null;
+  #geoFor = '';
 
   constructor(init: {
     service: CompiledService;
@@ -133,6 +146,8 @@ export class RequestContext implements VclContext {
     logger: VclLogger | null;
     /** The service's cache generation on this worker (`req.vcl.generation`); 1 when not given. */
     generation?: number;
+    /** Rate limits and geolocation of this worker's POP; absent: a worker of its own, without a database. */
+    pop?: PopState;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -145,6 +160,21 @@ export class RequestContext implements VclContext {
     this.#health = init.health;
     this.#logger = init.logger;
     this.vclGeneration = init.generation ?? 1;
+    this.#pop = init.pop ?? (defaultPop ??= standalonePopState());
+  }
+
+  get rateLimit(): VclRateLimit {
+    return this.#rateLimit ??= this.#pop.rateLimits.forRequest(this.service.serviceId);
+  }
+
+  geo(): GeoRecord {
+    const ip = this.geoIpOverride ?? this.clientIp;
+    if (this.#geo !== null && this.#geoFor === ip) return this.#geo;
+    // Fastly: an ip_override that is no address reads as an "invalid region" (client.geo.ip_override).
+    const record = isIP(ip) === 0 ? INVALID_GEO : this.#pop.geo?.(ip) ?? ABSENT_GEO;
+    this.#geo = record;
+    this.#geoFor = ip;
+    return record;
   }
 
   get staleExists(): boolean {

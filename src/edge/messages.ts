@@ -6,6 +6,7 @@ import type { PurgeResult } from './purge.ts';
 import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/index.ts';
 import type { HealthMessage } from '../health/ipc.ts';
+import type { RateLimitSync } from './ratelimit/pop-rate-limits.ts';
 
 export type ToWorker =
   /** Replace every service (sent once when a worker starts). */
@@ -21,7 +22,9 @@ export type ToWorker =
   | { readonly type: 'purge-result'; readonly requestId: number; readonly result: PurgeResult }
   /** Answer `stats` with this worker's counts for the service (GET /service/{sid}/stats). */
   | { readonly type: 'stats-request'; readonly requestId: number; readonly serviceId: string }
-  | { readonly type: 'drain' };
+  | { readonly type: 'drain' }
+  /** Another worker's rate counter increments and penalty box additions (./ratelimit/). */
+  | RateLimitSync;
 
 export type FromWorker =
   | { readonly type: 'ready' }
@@ -30,12 +33,14 @@ export type FromWorker =
   /** This worker's answer to a `stats-request`. */
   | { readonly type: 'stats'; readonly requestId: number; readonly stats: StatsSnapshot }
   /** `PURGE <url>` arrived at this worker: authenticate the token and purge in every worker. */
-  | { readonly type: 'purge-request'; readonly requestId: number; readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand };
+  | { readonly type: 'purge-request'; readonly requestId: number; readonly serviceId: string; readonly token: string | null; readonly command: PurgeCommand }
+  /** This worker's rate limiting additions since its last flush, for the primary to relay to the others. */
+  | RateLimitSync;
 
 // Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
 const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
   services: true, service: true, 'service-removed': true, health: true, purge: true, 'purge-result': true,
-  'stats-request': true, drain: true,
+  'stats-request': true, drain: true, ratelimit: true,
 };
 
 /** True for lacquer's own messages (a worker also receives prom-client's metric requests). */

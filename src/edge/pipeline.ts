@@ -28,6 +28,8 @@ import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { objectView } from './object-view.ts';
+
+import type { PopState } from './pop-state.ts';
 import { RequestContext, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
@@ -62,6 +64,8 @@ export interface PipelineOptions {
   readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
+  /** The POP's rate limits and geolocation database (./pop-state.ts); absent: a worker of its own, without one. */
+  readonly pop?: PopState;
 }
 
 export class Pipeline {
@@ -93,7 +97,7 @@ export class Pipeline {
     if (service === null) return null;
     const ctx = new RequestContext({
       service, clientIp: this.#o.server.ip, server: this.#o.server, method: 'PURGE', url, proto: 'HTTP/1.1',
-      headers: HeaderMap.from({ host }), health: this.#health, logger: null,
+      headers: HeaderMap.from({ host }), health: this.#health, logger: null, pop: this.#o.pop,
     });
     service.run('hash', ctx);
     return primaryKey(serviceId, ctx.hashData);
@@ -203,6 +207,7 @@ export class Pipeline {
       health: this.#health,
       logger: o.logger,
       generation: o.cache.generation(service.serviceId),
+      pop: o.pop,
     });
   }
 
@@ -371,7 +376,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), health: this.#health, logger: null,
+      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop,
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;

@@ -22,6 +22,9 @@ import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
 import { UpstreamPools } from './upstream/index.ts';
+import { openGeoDatabase } from './geo/database.ts';
+import type { PopState } from './pop-state.ts';
+import { PopRateLimits } from './ratelimit/pop-rate-limits.ts';
 
 export interface EdgeRuntimeOptions {
   readonly host: string;
@@ -37,6 +40,13 @@ export interface EdgeRuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** How long the edge waits on a client; the defaults when not given. */
   readonly clientTimeouts?: ClientTimeouts;
+  /**
+   * MaxMind databases for client.geo.* (`--geoip-db`); empty or absent: none. Opened here, once;
+   * a file that cannot be used throws (GeoDatabaseError, naming it).
+   */
+  readonly geoipDb?: readonly string[];
+  /** Whether other workers share this node's rate limiting: increments go out through `report` (src/process/edge.ts relays them). */
+  readonly shareRateLimits?: boolean;
 }
 
 export class EdgeRuntime {
@@ -48,6 +58,7 @@ export class EdgeRuntime {
   readonly cache: EdgeCache;
   readonly pipeline: Pipeline;
   readonly server: EdgeServer;
+  readonly pop: PopState;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
   /**
@@ -63,6 +74,11 @@ export class EdgeRuntime {
     const cdnId = `lacquer-${options.pop}`;
     this.upstream = new UpstreamPools({ cdnId });
     this.cache = new EdgeCache({ maxBytes: options.cacheSizeBytes, maxObjectBytes: options.cacheMaxObjectBytes });
+    const report = options.report;
+    this.pop = {
+      rateLimits: new PopRateLimits(options.shareRateLimits === true && report !== undefined ? { send: (sync) => report(sync) } : {}),
+      geo: options.geoipDb === undefined || options.geoipDb.length === 0 ? null : openGeoDatabase(options.geoipDb),
+    };
     const pipeline = this.pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
@@ -75,6 +91,7 @@ export class EdgeRuntime {
       metrics: this.metrics,
       stats: this.stats,
       ready: () => this.#ready,
+      pop: this.pop,
     });
     this.server = new EdgeServer({
       host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
@@ -113,6 +130,7 @@ export class EdgeRuntime {
         this.table.remove(message.serviceId);
         if (old !== null) this.#countPools(old, -1);
         this.stats.remove(message.serviceId);
+        this.pop.rateLimits.remove(message.serviceId);
         if (!this.#released) return;
         break;
       }
@@ -137,6 +155,9 @@ export class EdgeRuntime {
         return;
       case 'drain':
         void this.drain();
+        return;
+      case 'ratelimit':
+        this.pop.rateLimits.apply(message);
         return;
     }
     this.#released = false;

@@ -34,6 +34,8 @@ const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
   // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
+  // The files of --geoip-db, which the primary already opened once to check them.
+  LACQUER_EDGE_GEOIP_DB: JSON.stringify(o.geoipDb),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -43,7 +45,7 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts,
+      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb,
     });
     health.on('message', (m) => runtime.apply(m));
     const { port } = await runtime.start();
@@ -107,6 +109,9 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
       else if (m.type === 'purged') acknowledged(m.id, w);
       else if (m.type === 'stats') statsAnswered(m.requestId, w, m.stats);
+      // Rate limiting within the node: one worker's additions go to every other worker
+      // (src/edge/ratelimit/pop-rate-limits.ts says why a relay and what lag it has).
+      else if (m.type === 'ratelimit') { for (const other of workers) if (other !== w) sendTo(other, m); }
       else if (m.type === 'purge-request') {
         void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
       }

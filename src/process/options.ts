@@ -38,6 +38,8 @@ export interface ServeOptions {
   readonly cacheMaxObjectBytes: number;
   /** pino level of every log line of the process tree (DESIGN.md §4.1 `--log-level`). */
   readonly logLevel: LogLevel;
+  /** MaxMind database files for client.geo.* (`--geoip-db FILE[,FILE…]`); empty: none. */
+  readonly geoipDb: readonly string[];
 }
 
 /** Raw values as commander hands them over (flags), before defaults. */
@@ -58,6 +60,7 @@ export interface ServeFlags {
   cacheSize?: string;
   cacheMaxObject?: string;
   logLevel?: string;
+  geoipDb?: string;
 }
 
 /** pino's levels, most to least severe, and `silent` (https://getpino.io/#/docs/api?id=level-string). */
@@ -155,6 +158,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
     cacheSizeBytes: parseCount('--cache-size', pick(flags.cacheSize, 'LACQUER_CACHE_SIZE') ?? '256', 1, 1024 * 1024) * MB,
     cacheMaxObjectBytes: parseCount('--cache-max-object', pick(flags.cacheMaxObject, 'LACQUER_CACHE_MAX_OBJECT') ?? '32', 1, 1024 * 1024) * MB,
     logLevel: parseLogLevel(pick(flags.logLevel, 'LACQUER_LOG_LEVEL') ?? 'info'),
+    geoipDb: parseFiles('--geoip-db', pick(flags.geoipDb, 'LACQUER_GEOIP_DB')),
   };
 }
 
@@ -183,6 +187,17 @@ function parseLogLevel(text: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
   if (level === undefined) throw new OptionError('--log-level', `must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
   return level;
+}
+
+/**
+ * `--geoip-db`: one file, or several separated by commas (a City database and an ASN one, say).
+ * Whether each is a readable MaxMind database is checked when the edge opens them (src/edge/geo/).
+ */
+function parseFiles(option: string, text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const files = text.split(',').map((f) => f.trim());
+  if (files.some((f) => f === '')) throw new OptionError(option, `must be FILE or FILE,FILE…, with no empty name, got "${text}"`);
+  return files;
 }
 
 /** Client timeouts are whole milliseconds, from 100 ms (a timer sweep's resolution) to an hour. */

@@ -35,6 +35,8 @@ const runtime = new EdgeRuntime({
   cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
   // Validated by the primary (./options.ts), which hands them down as JSON.
   clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
+  geoipDb: env.LACQUER_EDGE_GEOIP_DB === undefined ? [] : JSON.parse(env.LACQUER_EDGE_GEOIP_DB) as string[],
+  shareRateLimits: true,
 });
 
 // The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).

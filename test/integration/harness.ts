@@ -79,13 +79,18 @@ export interface LacquerOptions {
   readonly pop?: string;
   /** Where the process logs; silent when not given. */
   readonly logger?: pino.Logger;
+  /** `--geoip-db`: MaxMind database file(s), comma-separated. */
+  readonly geoipDb?: string;
+  /** `--workers`: edge worker processes (default 0: the edge runs in the test's process). */
+  readonly workers?: number;
 }
 
 export async function startEdgeStack(t: TestContext, options: LacquerOptions = {}): Promise<Lacquer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-scenario-'));
   const pop = options.pop ?? 'scn';
   const serve = resolveServeOptions({
-    edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: '0', token: TOKEN, pop,
+    edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: String(options.workers ?? 0), token: TOKEN, pop,
+    ...(options.geoipDb === undefined ? {} : { geoipDb: options.geoipDb }),
   }, {});
   const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }));
   t.after(async () => {

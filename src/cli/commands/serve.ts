@@ -24,6 +24,7 @@ export function registerServe(program: Command): void {
     .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
     .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
+    .option('--geoip-db <files>', 'MaxMind database file(s) for client.geo.* in VCL, comma-separated (env LACQUER_GEOIP_DB; default: none)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LACQUER_LOG_LEVEL, default info); human-readable on a terminal, JSON otherwise')
     .action(async (flags: ServeFlags) => {
       let options;
@@ -41,6 +42,18 @@ export function registerServe(program: Command): void {
       const [{ createLogger, flushLogs }, { startLacquer }, { StoreUnavailableError }] = await Promise.all([
         import('../../process/logger.ts'), import('../../process/primary.ts'), import('../../store/store.ts'),
       ]);
+      if (options.geoipDb.length > 0 && options.role !== 'control') {
+        // Opened once here, so a wrong file is one line and exit 2, not a worker that dies at start.
+        const { openGeoDatabase, GeoDatabaseError } = await import('../../edge/geo/database.ts');
+        try {
+          openGeoDatabase(options.geoipDb);
+        } catch (err) {
+          if (!(err instanceof GeoDatabaseError)) throw err;
+          console.error(`lacquer serve: --geoip-db: ${err.message}`);
+          process.exitCode = 2;
+          return;
+        }
+      }
       const logger = createLogger({ pop: options.pop }, { level: options.logLevel });
       // DESIGN §4.1: with no --token, the first start creates an admin token, prints it once and
       // writes it to <data dir>/admin-token (mode 0600); later starts read that file.

@@ -9,6 +9,8 @@
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
+import type { GeoRecord } from '../runtime/geo.ts';
+import type { VclRateLimit } from '../runtime/ratelimit/index.ts';
 
 // The subroutines and their actions are declared in the language definition; re-exported here
 // because they are part of this contract.
@@ -142,6 +144,12 @@ export interface VclContext {
   saintmode?: number | null;
   /** The service's cache generation on this node (`req.vcl.generation`): a purge all moves it on. */
   readonly vclGeneration?: number;
+  /** The service's rate counters and penalty boxes in this POP, as this request sees them (ratelimit.*). */
+  readonly rateLimit: VclRateLimit;
+  /** `client.geo.ip_override` as VCL set it; null: client.ip is what geolocation looks up. */
+  geoIpOverride: string | null;
+  /** The geolocation of client.geo.ip_override, else client.ip (client.geo.*, client.as.*, geoip.*). */
+  geo(): GeoRecord;
 }
 
 export interface ServiceSettings {

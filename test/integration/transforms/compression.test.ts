@@ -179,7 +179,8 @@ test('compression streams: the client has compressed bytes before the origin has
   const s = await stack(t, ALWAYS, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=300' });
     res.write(half);
-    finishOrigin = () => res.end(half);
+    // Once: the client's later chunks must not end the response again.
+    finishOrigin = () => { finishOrigin = () => {}; res.end(half); };
   });
   const got = await new Promise<number>((resolve, reject) => {
     const r = http.request({ host: '127.0.0.1', port: s.port, path: '/stream', headers: { host: 'gz.example', 'accept-encoding': 'gzip' } }, (res) => {

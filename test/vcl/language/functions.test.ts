@@ -9,7 +9,7 @@ import type { ArgumentSpec, FunctionSpec } from '../../../src/vcl/language/funct
 import { checkText } from '../check-golden.ts';
 import { BACKEND, compileVcl, makeContext } from '../helpers/context.ts';
 
-const PRELUDE = `${BACKEND}table t { "k": "v" }\nacl a { "10.0.0.0"/8; }\n`;
+const PRELUDE = `${BACKEND}table t { "k": "v" }\nacl a { "10.0.0.0"/8; }\nratecounter rc { }\npenaltybox pb { }\n`;
 
 const ARG: Readonly<Record<string, string>> = {
   STRING: '"/a?b=1"', INTEGER: '2', FLOAT: '1.5', BOOL: 'true', TIME: 'now', RTIME: '1s', IP: 'client.ip',
@@ -20,7 +20,7 @@ const ARG: Readonly<Record<string, string>> = {
 function call(fn: FunctionSpec, count: number): string {
   const args: ArgumentSpec[] = [];
   for (let i = 0; i < count; i++) args.push(fn.args[Math.min(i, fn.args.length - 1)]);
-  return `${fn.name}(${args.map((x) => ARG[x.type]).join(', ')})`;
+  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : ARG[x.type]).join(', ')})`;
 }
 
 /** The call as a statement of vcl_recv: its value kept in a local of its type, or called for its effect. */

@@ -5,9 +5,10 @@
 import { getSubfield } from '../../runtime/headers.ts';
 import { statusMatches } from '../../runtime/strings.ts';
 import type { VclTable } from '../../runtime/tables.ts';
-import { a, f, NOT_LOG, on, opt, rest } from './define.ts';
+import { a, decl, f, NOT_LOG, on, opt, rest } from './define.ts';
 import type { FunctionSpec } from './define.ts';
 import { str } from './build.ts';
+import { checkRate, checkRatesBuilder, penaltyboxAdd, penaltyboxHas, ratecounterIncrement } from './ratelimit.ts';
 import type { N, S } from './build.ts';
 import { HEX_TO_TIME, ELAPSED_RATIO, INTEGER2TIME, IS_AFTER, PARSE_TIME_DELTA, STD_TIME, STRFTIME, timeShift } from './time-builders.ts';
 import { RANDOMINT, RANDOMSTR, UUID_IS_VALID, UUID_NAMESPACES, UUID_V4, uuidConstant, uuidIsVersion, uuidNamed } from './misc-builders.ts';
@@ -80,11 +81,11 @@ export const MISC: readonly FunctionSpec[] = [
   f('uuid.x500', 'STRING', [], uuidConstant(UUID_NAMESPACES.x500)),
   f('uuid.version7', 'STRING', []),
   // ── rate-limiting ──
-  f('ratelimit.check_rate', 'BOOL', [a('entry', 'STRING'), a('rc', 'ID'), a('delta', 'INTEGER'), a('window', 'INTEGER'), a('limit', 'INTEGER'), a('pb', 'ID'), a('ttl', 'TIME')]),
-  f('ratelimit.check_rates', 'BOOL', [a('entry', 'STRING'), a('rc1', 'ID'), a('delta1', 'INTEGER'), a('window1', 'INTEGER'), a('limit1', 'INTEGER'), a('rc2', 'ID'), a('delta2', 'INTEGER'), a('window2', 'INTEGER'), a('limit2', 'INTEGER'), a('pb', 'ID'), a('ttl', 'TIME')]),
-  f('ratelimit.ratecounter_increment', 'INTEGER', [a('rc', 'ID'), a('entry', 'STRING'), a('delta', 'INTEGER')]),
-  f('ratelimit.penaltybox_add', 'VOID', [a('pb', 'ID'), a('entry', 'STRING'), a('ttl', 'TIME')]),
-  f('ratelimit.penaltybox_has', 'BOOL', [a('pb', 'ID'), a('entry', 'STRING')]),
+  f('ratelimit.check_rate', 'BOOL', [a('entry', 'STRING'), decl('rc', 'ratecounter'), a('delta', 'INTEGER'), a('window', 'INTEGER'), a('limit', 'INTEGER'), decl('pb', 'penaltybox'), a('ttl', 'TIME')], checkRate),
+  f('ratelimit.check_rates', 'BOOL', [a('entry', 'STRING'), decl('rc1', 'ratecounter'), a('delta1', 'INTEGER'), a('window1', 'INTEGER'), a('limit1', 'INTEGER'), decl('rc2', 'ratecounter'), a('delta2', 'INTEGER'), a('window2', 'INTEGER'), a('limit2', 'INTEGER'), decl('pb', 'penaltybox'), a('ttl', 'TIME')], checkRatesBuilder),
+  f('ratelimit.ratecounter_increment', 'INTEGER', [decl('rc', 'ratecounter'), a('entry', 'STRING'), a('delta', 'INTEGER')], ratecounterIncrement),
+  f('ratelimit.penaltybox_add', 'VOID', [decl('pb', 'penaltybox'), a('entry', 'STRING'), a('ttl', 'TIME')], penaltyboxAdd),
+  f('ratelimit.penaltybox_has', 'BOOL', [decl('pb', 'penaltybox'), a('entry', 'STRING')], penaltyboxHas),
   // ── tls-and-http ──
   f('h2.push', 'VOID', [a('resource', 'STRING'), opt('as', 'STRING')], undefined, NOT_LOG),
   f('early_hints', 'VOID', [a('resource', 'STRING'), rest('resource', 'STRING')], undefined, NOT_LOG),

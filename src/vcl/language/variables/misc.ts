@@ -11,6 +11,7 @@ import { cacheRequestField, generation } from './cache-values.ts';
 
 /** A variable whose value never changes. */
 const constant = (value: number) => ro(() => value);
+import { rateCounterVariable } from './ratelimit.ts';
 
 export const MISC: readonly VariableSpec[] = [
   // Locals: typed by their `declare local`, kept in the subroutine's frame (compile/scope.ts).
@@ -105,13 +106,13 @@ export const MISC: readonly VariableSpec[] = [
   v('math.PHI', 'FLOAT', 'RO', ALL, constant((1 + Math.sqrt(5)) / 2)),
   v('math.TAU', 'FLOAT', 'RO', ALL, constant(2 * Math.PI)),
   // ── rate-limiting ──
-  v('ratecounter.{name}.bucket.10s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.bucket.20s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.bucket.30s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.bucket.40s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.bucket.50s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.bucket.60s', 'INTEGER', 'RO', ALL),
-  v('ratecounter.{name}.rate.1s', 'FLOAT', 'RO', ALL),
-  v('ratecounter.{name}.rate.10s', 'FLOAT', 'RO', ALL),
-  v('ratecounter.{name}.rate.60s', 'FLOAT', 'RO', ALL),
+  v('ratecounter.{name}.bucket.10s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 10)),
+  v('ratecounter.{name}.bucket.20s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 20)),
+  v('ratecounter.{name}.bucket.30s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 30)),
+  v('ratecounter.{name}.bucket.40s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 40)),
+  v('ratecounter.{name}.bucket.50s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 50)),
+  v('ratecounter.{name}.bucket.60s', 'INTEGER', 'RO', ALL, rateCounterVariable('bucket', 60)),
+  v('ratecounter.{name}.rate.1s', 'FLOAT', 'RO', ALL, rateCounterVariable('rate', 1)),
+  v('ratecounter.{name}.rate.10s', 'FLOAT', 'RO', ALL, rateCounterVariable('rate', 10)),
+  v('ratecounter.{name}.rate.60s', 'FLOAT', 'RO', ALL, rateCounterVariable('rate', 60)),
 ];
