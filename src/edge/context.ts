@@ -7,6 +7,7 @@ import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import type { TlsConnection } from './tls/index.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -49,6 +50,9 @@ export interface EdgeBackendResponse extends VclBackendResponse {
 
 export class RequestContext implements VclContext {
   readonly clientIp: string;
+  /** The client's TLS connection; null over plain HTTP. */
+  readonly tls: TlsConnection | null;
+  readonly isH2: boolean;
   readonly server: ServerInfo;
   readonly req: EdgeRequest;
   bereq: (VclRequest & { http: HeaderMap }) | null = null;
@@ -111,9 +115,13 @@ export class RequestContext implements VclContext {
     health: NamedHealth;
     /** Where VCL's `log` statement writes; null discards (background refreshes). */
     logger: VclLogger | null;
+    /** The client's TLS connection, when the request came over HTTPS. */
+    tls?: TlsConnection | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
+    this.tls = init.tls ?? null;
+    this.isH2 = this.tls !== null && this.tls.h2;
     this.server = init.server;
     this.req = {
       method: init.method, url: init.url, proto: init.proto, http: init.headers,
