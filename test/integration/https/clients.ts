@@ -57,7 +57,8 @@ function h2Request(r: HttpsRequest): Promise<HttpsReply> {
       createConnection: () => tls.connect({ host: '127.0.0.1', port: r.port, servername: r.host, ca: r.ca, ALPNProtocols: ['h2'] }),
     });
     session.on('error', reject);
-    const stream = session.request({ ':method': r.method ?? 'GET', ':path': r.path ?? '/', ...r.headers });
+    // The same Host as the HTTP/1.1 client sends (node:http2 would add the port).
+    const stream = session.request({ ':method': r.method ?? 'GET', ':path': r.path ?? '/', ':authority': r.host, ...r.headers });
     const chunks: Buffer[] = [];
     let headers: http.IncomingHttpHeaders = {};
     let status = 0;
