@@ -11,9 +11,10 @@
 //   3a. `h2`: node:http2's session; each stream goes to the handler through ./h2.ts;
 //   3b. `http/1.1` or no ALPN: the plain listener's own HTTP/1.1 path (EdgeServer.accept: the
 //      edge's reader, then node:http), over the TLS socket.
-// Why 3b is not node:http2's `allowHTTP1`: that sends HTTP/1.1 through node's compatibility
-// objects, and the edge's own reader answers a keep-alive hit with less CPU
-// (docs/benchmarks.md gives both, measured).
+// Why 3b is not node:http2's `allowHTTP1`: that sends HTTP/1.1 through node:http's request and
+// response objects, which the plain listener's own reader was built to avoid (it halved the
+// HTTP layer's CPU for a keep-alive hit, docs/benchmarks.md); over TLS the same reader keeps
+// HTTPS/1.1 on the path the plain listener has. bench/macro/tls.bench.ts measures the result.
 //
 // The certificate table is replaced whole (./certificates.ts); connections already open keep
 // the certificate they were given, so a change drops none of them.
