@@ -88,10 +88,6 @@ export class TlsListener {
       this.#sessions.set(session, socket);
       session.on('error', ignore);
       session.setTimeout(o.idleMs, () => session.close());
-      // RFC 9113 §6.8: a client's GOAWAY starts the end of the connection; node:http2 leaves
-      // the session open, so close it once the streams in flight are answered (h2load, for
-      // one, waits for the server to close).
-      session.once('goaway', () => session.close());
       session.once('close', () => this.#sessions.delete(session));
       if (this.#draining) session.close();
     });
