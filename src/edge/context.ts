@@ -14,6 +14,7 @@ import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
 import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
 import { standalonePopState } from './pop-state.ts';
 import type { PopState } from './pop-state.ts';
+import type { TlsConnection } from './tls/index.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -58,6 +59,9 @@ let defaultPop: PopState | undefined;
 
 export class RequestContext implements VclContext {
   readonly clientIp: string;
+  /** The client's TLS connection; null over plain HTTP. */
+  readonly tls: TlsConnection | null;
+  readonly isH2: boolean;
   readonly server: ServerInfo;
   readonly req: EdgeRequest;
   bereq: (VclRequest & { http: HeaderMap }) | null = null;
@@ -148,9 +152,13 @@ export class RequestContext implements VclContext {
     generation?: number;
     /** Rate limits and geolocation of this worker's POP; absent: a worker of its own, without a database. */
     pop?: PopState;
+    /** The client's TLS connection, when the request came over HTTPS. */
+    tls?: TlsConnection | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
+    this.tls = init.tls ?? null;
+    this.isH2 = this.tls !== null && this.tls.h2;
     this.server = init.server;
     this.req = {
       method: init.method, url: init.url, proto: init.proto, http: init.headers,

@@ -7,6 +7,7 @@ import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/index.ts';
 import type { HealthMessage } from '../health/ipc.ts';
 import type { RateLimitSync } from './ratelimit/pop-rate-limits.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 
 export type ToWorker =
   /** Replace every service (sent once when a worker starts). */
@@ -22,12 +23,18 @@ export type ToWorker =
   | { readonly type: 'purge-result'; readonly requestId: number; readonly result: PurgeResult }
   /** Answer `stats` with this worker's counts for the service (GET /service/{sid}/stats). */
   | { readonly type: 'stats-request'; readonly requestId: number; readonly serviceId: string }
+  /** Every certificate the HTTPS listener serves, replacing the last generation (src/model/tls.ts). */
+  | { readonly type: 'tls'; readonly material: TlsMaterial }
+  /** The session ticket keys every worker shares, base64 of 48 bytes (src/edge/tls/policy.ts). */
+  | { readonly type: 'tls-ticket-keys'; readonly keys: string }
   | { readonly type: 'drain' }
   /** Another worker's rate counter increments and penalty box additions (./ratelimit/). */
   | RateLimitSync;
 
 export type FromWorker =
   | { readonly type: 'ready' }
+  /** The worker listens: its plain port and its HTTPS port (null: `--tls off`). */
+  | { readonly type: 'listening'; readonly port: number; readonly tlsPort: number | null }
   | { readonly type: 'compile-failed'; readonly serviceId: string; readonly version: number; readonly message: string }
   | { readonly type: 'purged'; readonly id: string }
   /** This worker's answer to a `stats-request`. */
@@ -40,7 +47,7 @@ export type FromWorker =
 // Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
 const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
   services: true, service: true, 'service-removed': true, health: true, purge: true, 'purge-result': true,
-  'stats-request': true, drain: true, ratelimit: true,
+  'stats-request': true, tls: true, 'tls-ticket-keys': true, drain: true, ratelimit: true,
 };
 
 /** True for lacquer's own messages (a worker also receives prom-client's metric requests). */

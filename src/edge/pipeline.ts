@@ -41,6 +41,7 @@ import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
 import { hasBody, RequestBody } from './request-body.ts';
+import { tlsConnection } from './tls/index.ts';
 import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
@@ -196,18 +197,26 @@ export class Pipeline {
 
   #context(service: CompiledService, req: ClientRequest): RequestContext {
     const o = this.#o;
+    const tls = tlsConnection(req.socket);
+    const headers = HeaderMap.ofRequest(req.headers);
+    // Fastly writes `Fastly-SSL: 1` into requests that arrived over TLS, "if the header is not
+    // already present" — so a client can set it: it is deprecated, and VCL should read
+    // fastly_info.edge.is_tls (https://www.fastly.com/documentation/reference/http/http-headers/Fastly-SSL/).
+    if (tls !== null && headers.get('fastly-ssl') === null) headers.set('fastly-ssl', '1');
     return new RequestContext({
       service,
       clientIp: normaliseIp(req.socket.remoteAddress ?? ''),
       server: o.server,
       method: req.method ?? 'GET',
       url: req.url ?? '/',
-      proto: `HTTP/${req.httpVersion}`,
-      headers: HeaderMap.ofRequest(req.headers),
+      // Fastly's req.proto for HTTP/2 is `HTTP/2` (RFC 9113 has no minor version).
+      proto: req.httpVersion === '2.0' ? 'HTTP/2' : `HTTP/${req.httpVersion}`,
+      headers,
       health: this.#health,
       logger: o.logger,
       generation: o.cache.generation(service.serviceId),
       pop: o.pop,
+      tls,
     });
   }
 
@@ -376,7 +385,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop,
+      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop, tls: ctx.tls,
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;

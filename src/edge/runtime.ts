@@ -6,6 +6,7 @@
 // here, once per activation per worker; the old CompiledService stays alive for requests that
 // still hold it, and pools whose identity the new table no longer uses close once idle.
 
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import os from 'node:os';
 import type { Logger } from 'pino';
@@ -21,6 +22,7 @@ import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
+import { CertificateTable } from './tls/index.ts';
 import { UpstreamPools } from './upstream/index.ts';
 import { openGeoDatabase } from './geo/database.ts';
 import type { PopState } from './pop-state.ts';
@@ -29,6 +31,8 @@ import { PopRateLimits } from './ratelimit/pop-rate-limits.ts';
 export interface EdgeRuntimeOptions {
   readonly host: string;
   readonly port: number;
+  /** The HTTPS listener's address; null or absent: none (`--tls off`). */
+  readonly tls?: { readonly host: string; readonly port: number } | null;
   readonly pop: string;
   readonly logger: Logger;
   /** Reports back to the primary (compile failures, readiness, purge acknowledgements). */
@@ -59,6 +63,8 @@ export class EdgeRuntime {
   readonly pipeline: Pipeline;
   readonly server: EdgeServer;
   readonly pop: PopState;
+  /** The certificates the HTTPS listener serves, by server name. */
+  readonly certificates = new CertificateTable();
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
   /**
@@ -95,6 +101,7 @@ export class EdgeRuntime {
     });
     this.server = new EdgeServer({
       host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
+      ...(options.tls == null ? {} : { tls: { ...options.tls, certificates: this.certificates, logger: options.logger } }),
     });
     this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
@@ -104,9 +111,11 @@ export class EdgeRuntime {
     });
   }
 
-  async start(): Promise<{ port: number }> {
+  async start(): Promise<{ port: number; tlsPort: number | null }> {
     const address = await this.server.listen();
-    return { port: address.port };
+    const tls = await this.server.listenTls();
+    this.#o.report?.({ type: 'listening', port: address.port, tlsPort: tls?.port ?? null });
+    return { port: address.port, tlsPort: tls?.port ?? null };
   }
 
   apply(message: ToWorker): void {
@@ -152,6 +161,15 @@ export class EdgeRuntime {
         return;
       case 'stats-request':
         this.#o.report?.({ type: 'stats', requestId: message.requestId, stats: this.stats.snapshot(message.serviceId) });
+        return;
+      case 'tls': {
+        const { applied, problems } = this.certificates.replace(message.material);
+        for (const p of problems) this.#o.logger.error(p, 'a TLS certificate or key was refused; its domain has no HTTPS until it is replaced');
+        if (applied) this.#o.logger.debug({ generation: message.material.generation, domains: this.certificates.size }, 'TLS certificates replaced');
+        return;
+      }
+      case 'tls-ticket-keys':
+        this.server.setTicketKeys(Buffer.from(message.keys, 'base64'));
         return;
       case 'drain':
         void this.drain();

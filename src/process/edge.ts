@@ -20,6 +20,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface EdgeHandle {
   readonly port: number;
+  /** The HTTPS listener's port; null with `--tls off`. */
+  readonly tlsPort: number | null;
   send(message: ToWorker): void;
   /** Applies a purge in every worker; resolves when all acknowledged it. */
   purge(command: PurgeCommand): Promise<void>;
@@ -36,6 +38,8 @@ const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
   // The files of --geoip-db, which the primary already opened once to check them.
   LACQUER_EDGE_GEOIP_DB: JSON.stringify(o.geoipDb),
+  // The HTTPS listener; absent with `--tls off`.
+  ...(o.tls === null ? {} : { LACQUER_EDGE_TLS_HOST: o.tls.host, LACQUER_EDGE_TLS_PORT: String(o.tls.port) }),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -45,12 +49,12 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb,
+      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb, tls: options.tls,
     });
     health.on('message', (m) => runtime.apply(m));
-    const { port } = await runtime.start();
+    const { port, tlsPort } = await runtime.start();
     return {
-      port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
+      port, tlsPort, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
       stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
     };
   }
@@ -98,8 +102,11 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     for (const w of waiting) sendTo(w, { type: 'stats-request', requestId, serviceId });
   });
   let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
+  // The last certificates and ticket keys, for workers that start later (like `services`).
+  let certificates: (ToWorker & { type: 'tls' }) | null = null;
+  let ticketKeys: (ToWorker & { type: 'tls-ticket-keys' }) | null = null;
 
-  const fork = (): Promise<number> => new Promise((resolve, reject) => {
+  const fork = (): Promise<{ port: number; tlsPort: number | null }> => new Promise((resolve, reject) => {
     const w = cluster.fork({
       LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
       LACQUER_LOG_LEVEL: options.logLevel,
@@ -112,14 +119,18 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       // Rate limiting within the node: one worker's additions go to every other worker
       // (src/edge/ratelimit/pop-rate-limits.ts says why a relay and what lag it has).
       else if (m.type === 'ratelimit') { for (const other of workers) if (other !== w) sendTo(other, m); }
+      else if (m.type === 'listening') {
+        // Every listener is open: hand the worker what it serves by. Certificates come before
+        // the services, whose arrival makes the worker answer /ready.
+        for (const h of health.messages()) sendTo(w, h);
+        if (ticketKeys !== null) sendTo(w, ticketKeys);
+        if (certificates !== null) sendTo(w, certificates);
+        sendTo(w, services);
+        resolve({ port: m.port, tlsPort: m.tlsPort });
+      }
       else if (m.type === 'purge-request') {
         void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
       }
-    });
-    w.once('listening', (address) => {
-      for (const h of health.messages()) sendTo(w, h);
-      sendTo(w, services);
-      resolve(address.port);
     });
     w.once('exit', (code, signal) => {
       workers.delete(w);
@@ -135,9 +146,15 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
   health.on('message', broadcast);
   const ports = await Promise.all(Array.from({ length: options.workers }, fork));
   return {
-    port: ports[0],
+    port: ports[0].port,
+    tlsPort: ports[0].tlsPort,
     send(m) {
       if (m.type === 'services') services = m;
+      else if (m.type === 'tls') {
+        // A late copy never wins (src/model/tls.ts): workers ignore it too.
+        if (certificates !== null && m.material.generation < certificates.material.generation) return;
+        certificates = m;
+      } else if (m.type === 'tls-ticket-keys') ticketKeys = m;
       else if (m.type === 'service') services = { type: 'services', sources: [...services.sources.filter((s) => s.serviceId !== m.source.serviceId), m.source] };
       else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
       broadcast(m);

@@ -7,8 +7,10 @@
 //   the purge API waits for (src/control/fleet-purge.ts);
 // - a health flip of this POP or an operator's override goes to this node's health
 //   (./pop-health.ts);
+// - a change of the active TLS certificates makes the node read them again (./tls-feed.ts);
 // - a resync (events this node never read were pruned) reads every service again and empties
-//   the cache of every service, since the purges it missed cannot be known.
+//   the cache of every service, since the purges it missed cannot be known; it reads the
+//   certificates again too.
 import type { Logger } from 'pino';
 import { newPurgeId, type PurgeCommand } from '../edge/cache/index.ts';
 import type { Store, StoreEvent } from '../store/index.ts';
@@ -21,6 +23,8 @@ export interface FleetEdgeOptions {
   readonly purge: (command: PurgeCommand) => Promise<void>;
   /** A POP's health flip or an operator's override (./pop-health.ts). */
   readonly health: (event: StoreEvent & { type: 'health' | 'health-admin' }) => void;
+  /** The active TLS certificates changed (./tls-feed.ts). */
+  readonly tls?: () => void;
   readonly nodeId: string;
   readonly pop: string;
   readonly logger: Logger;
@@ -40,9 +44,11 @@ export function followFleet(o: FleetEdgeOptions): () => void {
   const onEvent = (event: StoreEvent): void => {
     if (event.type === 'purge') void purged(event.command);
     else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
+    else if (event.type === 'tls') o.tls?.();
     else o.publisher.notify(event.serviceId);
   };
   const onResync = (): void => {
+    o.tls?.();
     void o.publisher.resync().catch((err: unknown) => o.logger.error({ err }, 'could not reload every service after a resync'));
     for (const source of o.publisher.sources()) {
       void o.purge({ kind: 'all', id: newPurgeId(o.pop), serviceId: source.serviceId, soft: false });

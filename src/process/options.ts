@@ -17,6 +17,8 @@ export interface Listen {
 
 export interface ServeOptions {
   readonly edge: Listen;
+  /** The HTTPS listener (DESIGN.md §4.1 `--tls`); null: `--tls off`. */
+  readonly tls: Listen | null;
   readonly api: Listen;
   /** `sqlite:<file>` or `postgres://…`. */
   readonly db: string;
@@ -45,6 +47,7 @@ export interface ServeOptions {
 /** Raw values as commander hands them over (flags), before defaults. */
 export interface ServeFlags {
   edge?: string;
+  tls?: string;
   api?: string;
   db?: string;
   pop?: string;
@@ -141,6 +144,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
   if (nodeUrl !== null) parseNodeUrl(nodeUrl);
   return {
     edge: parseListen('--edge', pick(flags.edge, 'LACQUER_EDGE') ?? '127.0.0.1:8080'),
+    tls: parseTlsListen(pick(flags.tls, 'LACQUER_TLS') ?? '127.0.0.1:8443'),
     api: parseListen('--api', pick(flags.api, 'LACQUER_API') ?? '127.0.0.1:8081'),
     db,
     pop,
@@ -174,6 +178,13 @@ export function parseListen(option: string, text: string): Listen {
   const host = m[1] ?? (m[2] === '' ? '0.0.0.0' : m[2]);
   if (m[1] !== undefined && net.isIPv6(m[1]) === false) throw new OptionError(option, `"${m[1]}" is not an IPv6 address`);
   return { host, port: parseCount(option, m[3], 0, 65535) };
+}
+
+/** `--tls`: HOST:PORT as for `--edge`, or `off` for no HTTPS listener. */
+function parseTlsListen(text: string): Listen | null {
+  if (text === 'off') return null;
+  if (!/:\d+$/.test(text)) throw new OptionError('--tls', `must be HOST:PORT or off, got "${text}"`);
+  return parseListen('--tls', text);
 }
 
 function parseCount(option: string, text: string, min: number, max: number): number {

@@ -36,12 +36,16 @@ import { ServicePublisher } from './publisher.ts';
 import { startEdge } from './edge.ts';
 import { PopHealth } from './pop-health.ts';
 import { applyServeV8Flags } from './v8-flags.ts';
+import { NO_TLS_MATERIAL, TlsFeed } from './tls-feed.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 
 export interface Running {
   /** `http://host:port` of the control API, when this node runs it. */
   readonly apiUrl: string | null;
   /** Port of the edge listener, when this node runs the edge. */
   readonly edgePort: number | null;
+  /** Port of the edge's HTTPS listener, when this node runs the edge and `--tls` is not off. */
+  readonly tlsPort: number | null;
   readonly adminToken: string | null;
   readonly health: PopHealth | null;
   /** This node's id in the fleet (the Store's nodes). */
@@ -55,20 +59,32 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
+/** What the composition root is given besides its options (tests give their own). */
+export interface LacquerDeps {
+  /**
+   * Reads the certificates the HTTPS listener serves: every active TLS activation's domain,
+   * certificate and key (src/model/tls.ts). Default: none.
+   */
+  readonly tlsMaterial?: (store: Store) => Promise<TlsMaterial>;
+}
+
+/** Until the TLS API's Store method is connected here, a node serves no certificate. */
+const noTlsMaterial = async (): Promise<TlsMaterial> => NO_TLS_MATERIAL;
+
+export async function startLacquer(options: ServeOptions, logger: Logger, deps: LacquerDeps = {}): Promise<Running> {
   applyServeV8Flags();
   // DESIGN.md §4.6: `--db postgres://…` never opens a local SQLite file, whatever the role.
   // With PostgreSQL each node holds up to this many connections, plus one that listens.
   const store = await openStore(options.db, { logger, poolSize: options.role === 'edge' ? 4 : 10 });
   try {
-    return await startNode(options, logger, store);
+    return await startNode(options, logger, store, deps);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function startNode(options: ServeOptions, logger: Logger, store: Store): Promise<Running> {
+async function startNode(options: ServeOptions, logger: Logger, store: Store, deps: LacquerDeps): Promise<Running> {
   const runsEdge = options.role !== 'control';
   const runsControl = options.role !== 'edge';
   const purge = fleetPurge(store);
@@ -110,6 +126,11 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     },
   });
 
+  const readTls = deps.tlsMaterial ?? noTlsMaterial;
+  const tls = edge === null || options.tls === null ? null : new TlsFeed({
+    material: () => readTls(store), send: (m) => edge.send(m), logger: logger.child({ component: 'tls' }),
+  });
+
   let unfollow = (): void => {};
   const membership = (url: string): Membership => new Membership({
     store, logger, prunes: runsControl, node: { id: nodeId, role: options.role, pop: options.pop, url },
@@ -122,7 +143,10 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     await health.start(member.node);
     unfollow = followFleet({
       store, publisher, purge: (c) => edge.purge(c), health: (e) => health.onStoreEvent(e), nodeId, pop: options.pop, logger,
+      tls: () => void tls?.reload(),
     });
+    // Certificates before services: the edge answers /ready once it has both (DESIGN.md §4.1).
+    await tls?.start();
     publisher.seed(await activeSources(store));
     health.seed(publisher.sources());
     // The edge answers /ready once it has this: every active configuration (DESIGN.md §4.1).
@@ -158,6 +182,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   return {
     apiUrl,
     edgePort: edge?.port ?? null,
+    tlsPort: edge?.tlsPort ?? null,
     adminToken,
     health,
     nodeId: joined.node.id,
@@ -165,6 +190,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     async stop() {
       await joined.leave();
       unfollow();
+      tls?.stop();
       await publisher.idle();
       await edge?.stop();
       await health?.stop();

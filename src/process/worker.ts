@@ -23,6 +23,7 @@ const report = (m: FromWorker): void => { process.send?.(m); };
 const runtime = new EdgeRuntime({
   host: env.LACQUER_EDGE_HOST ?? '127.0.0.1',
   port: Number(env.LACQUER_EDGE_PORT ?? '8080'),
+  tls: env.LACQUER_EDGE_TLS_HOST === undefined ? null : { host: env.LACQUER_EDGE_TLS_HOST, port: Number(env.LACQUER_EDGE_TLS_PORT ?? '8443') },
   pop: env.LACQUER_POP ?? 'local',
   logger,
   report,

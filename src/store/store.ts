@@ -169,7 +169,9 @@ export type StoreEvent =
   /** A POP's verdict on an identity flipped (its other nodes route by it). */
   | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
   /** An operator overrode (or cleared the override of) one service's backend. */
-  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string };
+  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string }
+  /** The active TLS certificates changed: every edge node reads its TlsMaterial again. */
+  | { readonly type: 'tls' };
 
 /** An edge node applied a purge. */
 export interface PurgeAck {

@@ -10,6 +10,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the edge, the control API and health checks')
     .option('--edge <host:port>', 'edge listener (env LACQUER_EDGE, default 127.0.0.1:8080)')
+    .option('--tls <host:port|off>', 'HTTPS listener, HTTP/2 and HTTP/1.1 by ALPN, for every domain with an active certificate (env LACQUER_TLS, default 127.0.0.1:8443)')
     .option('--api <host:port>', 'control API listener (env LACQUER_API, default 127.0.0.1:8081)')
     .option('--db <url>', 'sqlite:<file>, or postgres://user:password@host:port/database for a fleet (env LACQUER_DB, default sqlite:./data/lacquer.db)')
     .option('--pop <name>', 'name of this POP (env LACQUER_POP, default local)')
@@ -76,6 +77,7 @@ export function registerServe(program: Command): void {
       }
       if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
       if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
+      if (running.tlsPort !== null && options.tls !== null) console.log(`edge on https://${options.tls.host}:${running.tlsPort}`);
       if (running.apiUrl !== null) console.log(`dashboard on ${running.apiUrl}/dashboard`);
       let stopping = false;
       const stop = (signal: string) => {

@@ -100,8 +100,22 @@ export function defaultCacheRequest(): VclCacheRequest {
 }
 
 /** The per-request state VCL reads and writes. Implemented by the edge. */
+/** The client's TLS connection, as Fastly's `tls.client.*` variables show it. */
+export interface VclClientTls {
+  /** `TLSv1.2`, `TLSv1.3`. */
+  readonly protocol: string;
+  /** OpenSSL's name of the suite. */
+  readonly cipher: string;
+  /** The SNI the client sent. */
+  readonly servername: string;
+}
+
 export interface VclContext {
   readonly clientIp: string;
+  /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */
+  readonly tls?: VclClientTls | null;
+  /** The request came over HTTP/2 (`fastly_info.is_h2`). */
+  readonly isH2?: boolean;
   readonly server: { readonly hostname: string; readonly identity: string; readonly ip: string; readonly port: number; readonly pop: string };
   readonly req: VclRequest & { backend: string | null; restarts: number };
   bereq: VclRequest | null;
