@@ -40,7 +40,8 @@ export function followFleet(o: FleetEdgeOptions): () => void {
   const onEvent = (event: StoreEvent): void => {
     if (event.type === 'purge') void purged(event.command);
     else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
-    else o.publisher.notify(event.serviceId);
+    else if (event.type === 'activated' || event.type === 'deactivated') o.publisher.notify(event.serviceId);
+    // `tls`: the HTTPS listener reloads src/control/tls/material.ts tlsMaterial(store) (DESIGN.md §4.4).
   };
   const onResync = (): void => {
     void o.publisher.resync().catch((err: unknown) => o.logger.error({ err }, 'could not reload every service after a resync'));
