@@ -3,11 +3,14 @@
 // update then read, delete), the refusals, pagination and filters, and what reaches the edge.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pino from 'pino';
+import { buildControlApi } from '../../src/control/index.ts';
 import { tlsMaterial } from '../../src/control/tls/material.ts';
-import type { StoreEvent } from '../../src/store/index.ts';
+import { openSqliteStore, type StoreEvent } from '../../src/store/index.ts';
+import { vclValidator } from '../../src/vcl/index.ts';
 import { leaf, newKey, testCa } from '../support/certs.ts';
-import { startApi } from './helpers.ts';
-import { activationBody, certBody, jsonapi, JSONAPI, keyBody, refusal } from './tls-helpers.ts';
+import { ADMIN, startApi } from './helpers.ts';
+import { activationBody, certBody, jsonapi, JSONAPI, keyBody, refusal, type JsonApiReply } from './tls-helpers.ts';
 
 type Data = { id: string; type: string; attributes: Record<string, unknown>; relationships: Record<string, { data: unknown }> };
 
@@ -194,4 +197,44 @@ test('lists page with Fastly\'s links and meta, a page past the end is empty, an
     tls_certificates: { data: [{ id: ids[1], type: 'tls_certificate' }] },
     tls_subscriptions: { data: [] },
   });
+});
+
+test('a private key is never in any answer nor any log line, even at trace level and when a request is refused', async (t) => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'trace' }, { write: (line: string) => { lines.push(line); } });
+  const store = openSqliteStore(':memory:');
+  const app = buildControlApi({ store, validator: vclValidator, pop: 'test', egress: ['192.0.2.0/24'], logger, adminToken: ADMIN });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const api = { base, store, call: async () => ({ status: 0, body: null, text: '' }) };
+  const key = await newKey('ec');
+  const cert = await leaf(['secret.example.com'], { key });
+  const answers: string[] = [];
+  const keep = async (...args: Parameters<typeof jsonapi>): Promise<JsonApiReply> => {
+    const r = await jsonapi(...args);
+    answers.push(r.text);
+    return r;
+  };
+  const keyId = ((await keep(api, 'POST', '/tls/private_keys', keyBody(key.pem, 'k'))).body.data as Data).id;
+  await keep(api, 'POST', '/tls/private_keys', keyBody(key.pem, 'again'));
+  await keep(api, 'POST', '/tls/private_keys', keyBody(key.pem.replace('PRIVATE KEY-----\n', 'PRIVATE KEY-----\n!'), 'broken'));
+  await keep(api, 'POST', '/tls/certificates', certBody(`${cert.pem}${key.pem}`));
+  const certId = ((await keep(api, 'POST', '/tls/certificates', certBody(cert.pem))).body.data as Data).id;
+  await keep(api, 'POST', '/tls/activations', activationBody(certId, 'secret.example.com'));
+  for (const path of ['/tls/private_keys', `/tls/private_keys/${keyId}`, '/tls/certificates?include=tls_activations', '/tls/activations?include=tls_certificate,tls_domain', '/tls/domains?include=tls_certificates']) {
+    await keep(api, 'GET', path);
+  }
+  await keep(api, 'DELETE', `/tls/private_keys/${keyId}`);
+  const openapi = await fetch(`${base}/openapi.json`);
+  answers.push(await openapi.text());
+
+  const secret = key.pem.split('\n')[2];
+  assert.ok(secret.length > 20);
+  assert.ok(lines.length >= 10, `the request log wrote ${lines.length} lines`);
+  assert.deepEqual(answers.filter((a) => a.includes(secret) || a.includes('PRIVATE KEY-----')), []);
+  assert.deepEqual(lines.filter((l) => l.includes(secret)), []);
+  assert.equal((await tlsMaterial(store)).activations[0].keyPem, key.pem, 'the edge\'s material alone holds it');
 });

@@ -4,7 +4,10 @@
 import { KeyObject, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type SigningAlgorithm = NonNullable<x509.X509CertificateCreateSelfSignedParams['signingAlgorithm']>;
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
@@ -31,7 +34,7 @@ export async function newKey(kind: 'ec' | 'rsa' = 'ec', bits = 2048): Promise<Te
   return { kind, keys, pem };
 }
 
-function algorithm(key: TestKey): Algorithm {
+function algorithm(key: TestKey): SigningAlgorithm {
   return key.kind === 'ec' ? EC : RSA;
 }
 
