@@ -12,6 +12,7 @@ import { registerDomains } from './pages/domains.ts';
 import { registerNotFound } from './pages/not-found.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
+import { registerTls } from './pages/tls.ts';
 import { registerVersions } from './pages/versions.ts';
 import { SessionStore } from './sessions.ts';
 
@@ -31,6 +32,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerDomains(env);
   registerVersions(env);
   registerActivate(env);
+  registerTls(env);
   registerEvents(env);
   registerNotFound(env);
 }
