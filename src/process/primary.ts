@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
+import { registerTlsExpiryGauge } from '../control/tls/metrics.ts';
 import type { Purger } from '../edge/purge.ts';
 import { fleetPurge } from '../control/fleet-purge.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -133,6 +134,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   let adminToken: string | null = null;
   let stopApi = async (): Promise<void> => {};
   if (runsControl) {
+    registerTlsExpiryGauge(metrics, store);
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
     if (options.egress.length === 0 && popAddresses().length === 0) {
       // Info, not warn: on a laptop or behind NAT this is normal, and only origin firewalls care.
