@@ -93,6 +93,8 @@ test('bad input gets a JSON:API error naming the field: a key never uploaded, ex
   const key = await newKey('ec');
   const cert = await leaf(['www.example.com', '*.example.com'], { issuer: ca, key });
 
+  // A mismatched key: one is uploaded, but not this certificate's.
+  assert.equal((await jsonapi(api, 'POST', '/tls/private_keys', keyBody((await newKey('ec')).pem, 'unrelated'))).status, 201);
   const noKey = await jsonapi(api, 'POST', '/tls/certificates', certBody(cert.pem));
   assert.deepEqual([...refusal(noKey), noKey.contentType, noKey.body.errors?.[0]?.title],
     [400, 'data.attributes.cert_blob: the private key of this certificate was never uploaded; POST it to /tls/private_keys first', JSONAPI, 'Bad request']);
@@ -145,7 +147,7 @@ test('bad input gets a JSON:API error naming the field: a key never uploaded, ex
     [400, 'data.attributes.cert_blob: the new certificate must keep every domain of the current one; it lacks *.example.com']);
   assert.deepEqual(refusal(await jsonapi(api, 'DELETE', `/tls/certificates/${certId}`)),
     [409, `certificate ${certId} serves *.example.com, www.example.com; delete or move those activations first`]);
-  const keyId = ((await jsonapi(api, 'GET', '/tls/private_keys')).body.data as Data[])[0].id;
+  const keyId = ((await jsonapi(api, 'GET', '/tls/private_keys?filter[in_use]=true')).body.data as Data[])[0].id;
   assert.deepEqual(refusal(await jsonapi(api, 'DELETE', `/tls/private_keys/${keyId}`)),
     [409, `private key ${keyId} is the key of certificate ${certId}; delete the certificate first`]);
   assert.deepEqual(refusal(await jsonapi(api, 'GET', '/tls/private_keys/nope')), [404, 'no TLS private key with id nope']);
