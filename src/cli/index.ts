@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerService } from './commands/service.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerToken } from './commands/token.ts';
+import { registerTls } from './commands/tls.ts';
 import { registerVcl } from './commands/vcl.ts';
 import { registerVclCustom } from './commands/vcl-custom.ts';
 import { registerVclLint } from './commands/vcl-lint.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerHealth(program);
   registerPurge(program);
+  registerTls(program);
   return program;
 }
 

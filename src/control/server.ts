@@ -14,6 +14,7 @@ import { registerVclObjectRoutes } from './api/vcl-objects.ts';
 import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
+import { registerTlsRoutes } from './api/tls.ts';
 import { registerVersionRoutes } from './api/version.ts';
 import { registerDashboard } from './dashboard/index.ts';
 import { ensureAdminToken } from './auth.ts';
@@ -100,6 +101,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });
   registerPurgeRoutes(routes, deps, opts.pop, opts.purge ?? fleetPurge(opts.store));
   registerDatacenterRoutes(routes, deps);
+  registerTlsRoutes(routes, deps);
   if (opts.stats !== undefined) registerStatsRoutes(routes, deps, opts.pop, opts.stats);
   const metrics = opts.metrics;
   if (metrics !== undefined) {
@@ -120,7 +122,8 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
 function registerBodyParsers(app: FastifyInstance): void {
   app.register(formbody);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  // JSON:API bodies (the TLS API, as the fastly clients send them) are JSON too.
+  app.addContentTypeParser(['application/json', 'application/vnd.api+json'], { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body).trim();
     if (text === '') return done(null, {});
     try {

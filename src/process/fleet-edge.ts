@@ -45,7 +45,7 @@ export function followFleet(o: FleetEdgeOptions): () => void {
     if (event.type === 'purge') void purged(event.command);
     else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
     else if (event.type === 'tls') o.tls?.();
-    else o.publisher.notify(event.serviceId);
+    else if (event.type === 'activated' || event.type === 'deactivated') o.publisher.notify(event.serviceId);
   };
   const onResync = (): void => {
     o.tls?.();

@@ -20,9 +20,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
+import { buildControlApi, bootstrapAdminToken, listen, popAddresses, tlsMaterial } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
+import { registerTlsExpiryGauge } from '../control/tls/metrics.ts';
 import type { Purger } from '../edge/purge.ts';
 import { fleetPurge } from '../control/fleet-purge.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -36,7 +37,7 @@ import { ServicePublisher } from './publisher.ts';
 import { startEdge } from './edge.ts';
 import { PopHealth } from './pop-health.ts';
 import { applyServeV8Flags } from './v8-flags.ts';
-import { NO_TLS_MATERIAL, TlsFeed } from './tls-feed.ts';
+import { TlsFeed } from './tls-feed.ts';
 import type { TlsMaterial } from '../model/tls.ts';
 
 export interface Running {
@@ -63,13 +64,11 @@ export interface Running {
 export interface LacquerDeps {
   /**
    * Reads the certificates the HTTPS listener serves: every active TLS activation's domain,
-   * certificate and key (src/model/tls.ts). Default: none.
+   * certificate and key (src/model/tls.ts). Default: the TLS API's, from the Store
+   * (src/control/tls/material.ts).
    */
   readonly tlsMaterial?: (store: Store) => Promise<TlsMaterial>;
 }
-
-/** Until the TLS API's Store method is connected here, a node serves no certificate. */
-const noTlsMaterial = async (): Promise<TlsMaterial> => NO_TLS_MATERIAL;
 
 export async function startLacquer(options: ServeOptions, logger: Logger, deps: LacquerDeps = {}): Promise<Running> {
   applyServeV8Flags();
@@ -126,7 +125,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
     },
   });
 
-  const readTls = deps.tlsMaterial ?? noTlsMaterial;
+  const readTls = deps.tlsMaterial ?? tlsMaterial;
   const tls = edge === null || options.tls === null ? null : new TlsFeed({
     material: () => readTls(store), send: (m) => edge.send(m), logger: logger.child({ component: 'tls' }),
   });
@@ -157,6 +156,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
   let adminToken: string | null = null;
   let stopApi = async (): Promise<void> => {};
   if (runsControl) {
+    registerTlsExpiryGauge(metrics, store);
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
     if (options.egress.length === 0 && popAddresses().length === 0) {
       // Info, not warn: on a laptop or behind NAT this is normal, and only origin firewalls care.

@@ -27,6 +27,7 @@
 import type { EventEmitter } from 'node:events';
 // A purge crosses the fleet as plain data (src/edge/cache/purge.ts); only its type is used here.
 import type { PurgeCommand } from '../edge/cache/purge.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 
 /** The kinds of object that live inside a service version. */
 export const OBJECT_KINDS = [
@@ -170,7 +171,7 @@ export type StoreEvent =
   | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
   /** An operator overrode (or cleared the override of) one service's backend. */
   | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string }
-  /** The active TLS certificates changed: every edge node reads its TlsMaterial again. */
+  /** A TLS key, certificate or activation changed: every edge node reads its TlsMaterial again (`tlsMaterial()`). */
   | { readonly type: 'tls' };
 
 /** An edge node applied a purge. */
@@ -216,6 +217,47 @@ export interface FleetRetention {
   readonly acksMs: number;
   /** Events older than this go; a node that had not read them must resync. */
   readonly eventsMs: number;
+}
+
+/** A private key uploaded to /tls/private_keys (account-level). `keyPem` never leaves the server. */
+export interface TlsPrivateKeyRow {
+  readonly id: string;
+  readonly name: string;
+  readonly keyPem: string;
+  readonly keyType: 'RSA' | 'ECDSA';
+  readonly keyLength: number;
+  /** Hex SHA-1 of the DER SubjectPublicKeyInfo; unique among keys. */
+  readonly publicKeySha1: string;
+  readonly createdAt: string;
+}
+
+/** A certificate uploaded to /tls/certificates: the leaf then its intermediates, and what the API shows of it. */
+export interface TlsCertificateRow {
+  readonly id: string;
+  readonly name: string;
+  readonly certPem: string;
+  /** Of the leaf's public key: the private key it needs (TlsPrivateKeyRow.publicKeySha1). */
+  readonly publicKeySha1: string;
+  readonly issuedTo: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly signatureAlgorithm: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** DNS Subject Alternative Names, in the certificate's order. */
+  readonly domains: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A domain served over HTTPS with a certificate (/tls/activations); the domain is unique. */
+export interface TlsActivationRow {
+  readonly id: string;
+  readonly domain: string;
+  readonly certificateId: string;
+  readonly configurationId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export type ServicePatch = Partial<Pick<ServiceRow, 'name' | 'comment' | 'updatedAt'>>;
@@ -288,6 +330,31 @@ export interface StoreTx {
   listPurgeAcks(purgeId: string): Promise<string[]>;
   /** Forgets nodes, acknowledgements and events older than `retention` says. */
   pruneFleet(retention: FleetRetention): Promise<void>;
+
+  // TLS (account-level). Every write raises the TLS generation by one within the transaction.
+  /** Throws StoreConflictError when the id or the public key is taken. */
+  insertTlsPrivateKey(row: TlsPrivateKeyRow): Promise<void>;
+  /** By created_at, then id. */
+  listTlsPrivateKeys(): Promise<TlsPrivateKeyRow[]>;
+  deleteTlsPrivateKey(id: string): Promise<void>;
+  insertTlsCertificate(row: TlsCertificateRow): Promise<void>;
+  /** Replaces the certificate with `row.id` (keeps created_at as given in row). */
+  replaceTlsCertificate(row: TlsCertificateRow): Promise<void>;
+  /** By created_at, then id. */
+  listTlsCertificates(): Promise<TlsCertificateRow[]>;
+  deleteTlsCertificate(id: string): Promise<void>;
+  /** Throws StoreConflictError when the id or the domain is taken. */
+  insertTlsActivation(row: TlsActivationRow): Promise<void>;
+  /** Replaces the activation with `row.id`. */
+  replaceTlsActivation(row: TlsActivationRow): Promise<void>;
+  /** By domain (byte order). */
+  listTlsActivations(): Promise<TlsActivationRow[]>;
+  deleteTlsActivation(id: string): Promise<void>;
+  /**
+   * What the HTTPS listener serves (src/model/tls.ts): each activation with its certificate and
+   * the private key matching it, by domain (byte order); `generation` is the TLS generation.
+   */
+  tlsMaterial(): Promise<TlsMaterial>;
 
   /** Queue an event for `events` listeners of every node once this transaction commits. */
   publish(event: StoreEvent): void;

@@ -13,6 +13,7 @@ import { registerNotFound } from './pages/not-found.ts';
 import { registerRules } from './pages/rules.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
+import { registerTls } from './pages/tls.ts';
 import { registerVersions } from './pages/versions.ts';
 import { SessionStore } from './sessions.ts';
 
@@ -33,6 +34,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerRules(env);
   registerVersions(env);
   registerActivate(env);
+  registerTls(env);
   registerEvents(env);
   registerNotFound(env);
 }

@@ -41,7 +41,7 @@ export function page(opts: PageOptions): Html {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/dashboard/services"><span class="brand-mark" aria-hidden="true">◆</span> lacquer</a>
-  ${s === null ? '' : html`<nav aria-label="Main"><a href="/dashboard/services">Services</a></nav>
+  ${s === null ? '' : html`<nav aria-label="Main"><a href="/dashboard/services">Services</a>${s.serviceId === null ? html` <a href="/dashboard/tls">TLS</a>` : ''}</nav>
   <div class="who">
     <span class="token-kind">${s.readOnly ? 'Read-only token' : s.serviceId !== null ? 'Service token' : 'Admin token'}</span>
     <form method="post" action="/dashboard/signout">${csrfField(s)}<button type="submit" class="btn btn-quiet">Sign out</button></form>
