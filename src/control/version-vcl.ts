@@ -3,7 +3,9 @@
 // changes afterwards, whatever later lacquer releases generate from the same objects. Before
 // activation (an editable version, or one locked without being activated) the VCL is what
 // generation makes of the version's objects now.
-import { backend, director, healthcheck, settings, typedRecord, vcl, type ResourceBase, type SettingsRecord } from '../model/api/index.ts';
+import {
+  acl, backend, dictionary, director, healthcheck, settings, snippet, typedRecord, vcl, type ResourceBase, type SettingsRecord,
+} from '../model/api/index.ts';
 import { generateVcl, type GenerationProblem, type VclFile, type VersionConfig } from '../model/generate.ts';
 import type { ObjectKind, StoreTx } from '../store/index.ts';
 import { SETTINGS_NAME } from './present.ts';
@@ -19,6 +21,7 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
     backends: await records('backend', backend), healthchecks: await records('healthcheck', healthcheck),
     directors: await records('director', director), vcls: await records('vcl', vcl),
     settings: await loadSettings(tx, serviceId, version),
+    snippets: await records('snippet', snippet), dictionaries: await records('dictionary', dictionary), acls: await records('acl', acl),
   };
 }
 

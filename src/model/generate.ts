@@ -9,9 +9,10 @@
 import type * as A from '../vcl/syntax/index.ts';
 import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
 import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
-import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
+import type { AclRecord, BackendRecord, DictionaryRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, SnippetRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
+import { initSnippetLines, liveDeclarations, phaseSnippetLines } from './generate-live.ts';
 import { Problems, type GenerationProblem } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
 
@@ -33,6 +34,10 @@ export interface VersionConfig {
   readonly directors: readonly DirectorRecord[];
   readonly vcls: readonly VclRecord[];
   readonly settings: SettingsRecord;
+  /** Snippets, dictionaries and ACLs (./generate-live.ts); none when absent. */
+  readonly snippets?: readonly SnippetRecord[];
+  readonly dictionaries?: readonly DictionaryRecord[];
+  readonly acls?: readonly AclRecord[];
 }
 
 export interface GeneratedVcl {
@@ -71,7 +76,9 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
   }
   const auto = config.backends.filter((b) => b.auto_loadbalance);
   if (auto.length > 0) declarations.push(autoDirector(auto));
+  declarations.push(...liveDeclarations(config.dictionaries ?? [], config.acls ?? []));
   reportNameClashes(config, problems);
+  const snippets = config.snippets ?? [];
 
   const custom = config.vcls.filter((v) => v.main);
   if (config.vcls.length > 0 && custom.length === 0) problems.add('no-main-vcl', 'custom VCL is uploaded but none is marked main');
@@ -82,9 +89,11 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
     B.lineComment('This is exactly what runs; change the API objects to change it.'),
   ]));
   const decls = declarations.length === 0 ? '' : `${print(B.file(name, declarations))}\n`;
+  const init = initSnippetLines(snippets);
+  const inits = init.length === 0 ? '' : `${init.join('\n')}\n\n`;
   const body = mainCustom === null ? print(B.file(name, boilerplate())) : mainCustom.content;
-  const prefix = `${header}\n${decls}`;
-  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0));
+  const prefix = `${header}\n${decls}${inits}`;
+  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0), phaseSnippetLines(snippets));
   const main: VclFile = { name, content: `${prefix}${expanded.text}`, main: true };
   const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
   const mainLines = mainCustom === null ? null : [...new Array<number>(lineCount(prefix) - 1).fill(0), ...expanded.lines];
@@ -105,7 +114,8 @@ export function expandMacros(source: string, phases: PhaseCode): string {
 }
 
 /** expandMacros, and for each line of the result the source line it is (1-based), 0 for an expansion's. */
-export function expandMacroLines(source: string, phases: PhaseCode): { text: string; lines: number[] } {
+export function expandMacroLines(source: string, phases: PhaseCode, snippets: Partial<Record<Phase, readonly string[]>> = {}):
+  { text: string; lines: number[] } {
   const parts = source.split(/(\r\n|\r|\n)/);
   const out: string[] = [];
   const lines: number[] = [];
@@ -121,7 +131,8 @@ export function expandMacroLines(source: string, phases: PhaseCode): { text: str
     }
     const indent = m[1];
     const code = printStatements(phases[phase]).map((l) => (l === '' ? l : `${indent}${l}`));
-    const expansion = [`${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`, ...code, `${indent}#--FASTLY ${phase.toUpperCase()} END`];
+    // Snippet text is the author's VCL, kept as written (./generate-live.ts places it here).
+    const expansion = [`${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`, ...code, ...(snippets[phase] ?? []), `${indent}#--FASTLY ${phase.toUpperCase()} END`];
     out.push(expansion.join('\n'), eol);
     for (const _ of expansion) lines.push(0);
   }
@@ -132,7 +143,8 @@ function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
   // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can
   // read it; only where custom VCL names it, since a local nothing reads would still cost every
   // request its frame and its assignment (vcl_recv runs on every hit).
-  const named = (local: string): boolean => config.vcls.some((v) => v.content.includes(local));
+  const named = (local: string): boolean =>
+    config.vcls.some((v) => v.content.includes(local)) || (config.snippets ?? []).some((s) => s.content.includes(local));
   const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p, named)])) as Record<Phase, A.Statement[]>;
   const first = defaultBackendName(config.backends);
   if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));

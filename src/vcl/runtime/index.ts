@@ -4,3 +4,4 @@ export { VclRuntimeError } from './errors.ts';
 export { formatValue } from './value.ts';
 export { compileRegex, translatePcre, RegexLimitError, REGEX_V8_FLAGS } from './regex/index.ts';
 export type { VclTable } from './tables.ts';
+export { LiveAcl, replaceTable, type LiveAclSource, type LiveData, type LiveTableSource } from './live.ts';
