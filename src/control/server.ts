@@ -18,6 +18,8 @@ import { registerAclEntryRoutes } from './api/acl-entries.ts';
 import { registerDictionaryItemRoutes } from './api/dictionary-items.ts';
 import { registerDynamicSnippetRoutes } from './api/dynamic-snippets.ts';
 import { registerLiveObjectRoutes } from './api/live-objects.ts';
+import { registerVerifyRoutes } from './api/verify.ts';
+import { registerVclExtraRoutes } from './api/vcl-extras.ts';
 import { registerDashboard } from './dashboard/index.ts';
 import { ensureAdminToken } from './auth.ts';
 import { ApiError } from './errors.ts';
@@ -101,6 +103,8 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerDictionaryItemRoutes(routes, deps);
   registerAclEntryRoutes(routes, deps);
   registerDynamicSnippetRoutes(routes, deps);
+  registerVerifyRoutes(routes, deps);
+  registerVclExtraRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });

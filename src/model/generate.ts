@@ -166,6 +166,14 @@ const RETURNS: Readonly<Record<Phase, string | null>> = {
   recv: 'lookup', hash: 'hash', hit: 'deliver', miss: 'fetch', pass: 'pass', fetch: 'deliver', error: 'deliver', deliver: 'deliver', log: null,
 };
 
+/**
+ * Fastly's boilerplate (GET …/boilerplate): the subroutines of a custom VCL that does what the
+ * generated one does, a `#FASTLY <phase>` line in each, ready to upload and edit.
+ */
+export function boilerplateVcl(): string {
+  return print(B.file('boilerplate.vcl', boilerplate()));
+}
+
 function boilerplate(): A.SubDeclaration[] {
   const method = (m: string): A.Expression => B.binary('!=', [B.ident('req.method'), B.str(m)]);
   const before: Partial<Record<Phase, A.Statement[]>> = {
