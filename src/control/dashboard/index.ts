@@ -9,6 +9,7 @@ import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerDomains } from './pages/domains.ts';
+import { registerLiveData } from './pages/live-data.ts';
 import { registerNotFound } from './pages/not-found.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
@@ -29,6 +30,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerBackends(env);
   registerBackendForm(env);
   registerDomains(env);
+  registerLiveData(env);
   registerVersions(env);
   registerActivate(env);
   registerEvents(env);

@@ -61,13 +61,14 @@ ${opts.body}
 }
 
 /** The tabs of a service: Provisioning → Domains and Backends, Versions, Activate. */
-export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'versions' | 'activate'): Html {
+export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'versions' | 'activate' | 'live'): Html {
   const tab = (key: typeof current, label: string, href: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   const base = `/dashboard/services/${encodeURIComponent(sid)}`;
   return html`<nav class="tabs" aria-label="Service"><ul>
     ${tab('domains', 'Provisioning · Domains', `${base}/domains`)}
     ${tab('backends', 'Provisioning · Backends', `${base}/backends`)}
+    ${tab('live', 'Live data', `${base}/live`)}
     ${tab('versions', 'Versions', `${base}/versions`)}
     ${tab('activate', 'Activate', `${base}/activate`)}
   </ul></nav>`;
