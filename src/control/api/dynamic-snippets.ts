@@ -13,6 +13,7 @@ import type { RouteTable } from '../routes.ts';
 import { now, validateVersion } from '../versions.ts';
 import type { ControlDeps } from './deps.ts';
 import { bodyObject, text } from './live-common.ts';
+import { formatDiagnostic, type VclValidator } from '../validator.ts';
 
 const MAX_CONTENT = 1_048_576;
 
@@ -53,6 +54,10 @@ export function registerDynamicSnippetRoutes(routes: RouteTable, deps: ControlDe
       if (result.errors.length > 0) {
         throw new ApiError('badRequest', `content: version ${found.version} does not compile with it: ${result.errors.join('; ')}`, { errors: result.errors });
       }
+      // A snippet whose type's #FASTLY line the version lacks (a custom main VCL without it)
+      // is compiled nowhere yet; its syntax is still checked, so it cannot break a later version.
+      const syntax = syntaxErrors(validator, found.record.type, content);
+      if (syntax.length > 0) throw new ApiError('badRequest', `content: ${syntax.join('; ')}`, { errors: syntax });
       const at = now();
       const previous = await tx.getDynamicSnippet(sid, params.snippet_id);
       await tx.putDynamicSnippet({ serviceId: sid, snippetId: params.snippet_id, content, createdAt: previous?.createdAt ?? at, updatedAt: at });
@@ -60,4 +65,12 @@ export function registerDynamicSnippetRoutes(routes: RouteTable, deps: ControlDe
       return body(sid, found, content, at);
     });
   });
+}
+
+/** The lexer's and parser's errors in a snippet's content, where its type puts it: a subroutine's body, or the top level for `init`. */
+function syntaxErrors(validator: VclValidator, type: string, content: string): string[] {
+  const text = type === 'init' ? content : `sub vcl_${type === 'none' ? 'recv' : type} {\n${content}\n}\n`;
+  return validator([{ name: 'snippet', content: text, main: true }]).diagnostics
+    .filter((d) => d.severity === 'error' && (d.code.startsWith('lex/') || d.code.startsWith('parse/')))
+    .map((d) => formatDiagnostic(type === 'init' ? d : { ...d, line: d.line - 1 }));
 }

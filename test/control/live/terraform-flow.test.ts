@@ -103,3 +103,15 @@ test('bad snippet and ACL entry input answers 400 naming the field, and nothing 
   assert.equal(put.status, 400);
   assert.match((put.body as { detail: string }).detail, /^snippet 'plain' is not dynamic \(dynamic=0\)/);
 });
+
+test('a dynamic snippet that no #FASTLY line places still has its syntax checked', async (t) => {
+  const api = await startApi(t);
+  const { id: sid } = (await api.call('POST', '/service', 'name=custom')).body as { id: string };
+  const v1 = `/service/${sid}/version/1`;
+  await api.call('POST', `${v1}/vcl`, { name: 'main', main: true, content: 'sub vcl_recv {\n#FASTLY recv\n}\n' });
+  const { id } = (await api.call('POST', `${v1}/snippet`, 'name=d&type=deliver&dynamic=1')).body as { id: string };
+  const bad = await api.call('PUT', `/service/${sid}/snippet/${id}`, 'content=set resp.http.X = ;');
+  assert.equal(bad.status, 400);
+  assert.match((bad.body as { detail: string }).detail, /^content: snippet:1:\d+ error parse\//);
+  assert.equal((await api.call('PUT', `/service/${sid}/snippet/${id}`, 'content=set resp.http.X = "1";')).status, 200);
+});
