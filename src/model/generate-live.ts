@@ -10,7 +10,9 @@
 // (https://www.fastly.com/documentation/guides/full-site-delivery/fastly-vcl/vcl-snippets/about-vcl-snippets/):
 // `init` at the top level, after the declarations; every other type inside the `#FASTLY <type>`
 // macro of its subroutine, after the macro's own code (so a recv snippet's `set req.backend`
-// wins over the default backend); `none` nowhere. Lower priority first; lacquer orders equal
+// wins over the default backend); `none` nowhere by itself: it is a file named `snippet::NAME`
+// that custom VCL includes at its top level with `include "snippet::NAME";`, Fastly's manual
+// inclusion of a snippet. Lower priority first; lacquer orders equal
 // priorities by name (byte order), so the order never depends on when they were stored.
 // A dynamic snippet's place holds a marker line naming its id; expandDynamicSnippets puts the
 // snippet's live content there when the service is built, validated or shown.
@@ -97,4 +99,9 @@ export function expandDynamicSnippets(text: string, contents: ReadonlyMap<string
     for (const _ of content) mapped.push(0);
   }
   return { text: out.join(''), lines: lines === null ? null : mapped };
+}
+
+/** The `none` snippets as files custom VCL may include (`include "snippet::NAME";`). */
+export function snippetFiles(snippets: readonly SnippetRecord[]): { name: string; content: string; main: false }[] {
+  return ordered(snippets.filter((s) => s.type === 'none')).map((s) => ({ name: `snippet::${s.name}`, content: snippetLines(s).join('\n'), main: false }));
 }

@@ -12,7 +12,7 @@ import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
 import type { AclRecord, BackendRecord, DictionaryRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, SnippetRecord, VclRecord } from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
-import { initSnippetLines, liveDeclarations, phaseSnippetLines } from './generate-live.ts';
+import { initSnippetLines, liveDeclarations, phaseSnippetLines, snippetFiles } from './generate-live.ts';
 import { Problems, type GenerationProblem } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
 
@@ -95,7 +95,7 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
   const prefix = `${header}\n${decls}${inits}`;
   const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0), phaseSnippetLines(snippets));
   const main: VclFile = { name, content: `${prefix}${expanded.text}`, main: true };
-  const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
+  const includes = [...config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false })), ...snippetFiles(snippets)];
   const mainLines = mainCustom === null ? null : [...new Array<number>(lineCount(prefix) - 1).fill(0), ...expanded.lines];
   return { files: [main, ...includes], problems: problems.list, mainLines };
 }

@@ -115,3 +115,17 @@ test('a dynamic snippet that no #FASTLY line places still has its syntax checked
   assert.match((bad.body as { detail: string }).detail, /^content: snippet:1:\d+ error parse\//);
   assert.equal((await api.call('PUT', `/service/${sid}/snippet/${id}`, 'content=set resp.http.X = "1";')).status, 200);
 });
+
+test('a none snippet runs only where custom VCL includes it as snippet::NAME', async (t) => {
+  const api = await startApi(t);
+  const { id: sid } = (await api.call('POST', '/service', 'name=none')).body as { id: string };
+  const v1 = `/service/${sid}/version/1`;
+  await api.call('POST', `${v1}/backend`, 'name=origin&address=127.0.0.1');
+  await api.call('POST', `${v1}/snippet`, { name: 'helpers', type: 'none', content: 'sub mark { set req.http.X-Mark = "1"; }' });
+  await api.call('POST', `${v1}/vcl`, { name: 'main', main: true, content: 'include "snippet::helpers";\nsub vcl_recv {\n#FASTLY recv\n  call mark;\n}\n' });
+  const ok = await api.call('GET', `${v1}/validate`);
+  assert.deepEqual([(ok.body as { status: string }).status, (ok.body as { errors: string[] }).errors], ['ok', []]);
+  await api.call('PUT', `${v1}/vcl/main`, { content: 'sub vcl_recv {\n#FASTLY recv\n  call mark;\n}\n' });
+  const missing = await api.call('GET', `${v1}/validate`);
+  assert.equal((missing.body as { status: string }).status, 'error');
+});
