@@ -4,6 +4,7 @@
 // another service, and stores the VCL with the version (./version-vcl.ts).
 import { randomBytes } from 'node:crypto';
 import { defaultBackendName } from '../model/default-backend.ts';
+import { vclTableName } from '../model/api/index.ts';
 import type { StoreTx, TokenRow, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { checkShareKeys, type SharingBackend } from './share-key.ts';
@@ -96,7 +97,14 @@ export async function validateVersion(tx: StoreTx, serviceId: string, version: n
   const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
   const compiled = errors.length === 0 ? validator(running.files) : { diagnostics: [], backends: [] };
   const mainName = vcl.files[0]?.name ?? '';
-  const diagnostics = compiled.diagnostics.map((d) => whereWritten(d, mainName, running.mainLines));
+  // A dictionary or ACL that no VCL reads yet is not a mistake worth a warning: Fastly declares
+  // every one in its generated VCL whether used or not (src/model/generate-live.ts).
+  const declared = new Set([...(config.dictionaries ?? []), ...(config.acls ?? [])].map((o) => vclTableName(o.name)));
+  const unusedLive = (d: VclDiagnostic): boolean => {
+    const m = /^(?:table|acl) (\S+) is declared but never used$/.exec(d.message);
+    return d.code === 'ref/unused' && m !== null && declared.has(m[1]);
+  };
+  const diagnostics = compiled.diagnostics.map((d) => whereWritten(d, mainName, running.mainLines)).filter((d) => !unusedLive(d));
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
   // A service is found by the Host header among its active version's domains (DESIGN.md §4.4).

@@ -123,3 +123,14 @@ test('dictionary names are refused with 400 naming the rule, and one VCL name is
   assert.equal((clash.body as { detail: string }).detail, "dictionary 'my_dict' would have the VCL name my_dict, which dictionary 'my dict' already has in version 1");
   assert.equal((await api.call('GET', `/service/${sid}/dictionary/nope/items`)).status, 404);
 });
+
+test('a dictionary or ACL that no VCL reads yet gives no warning, as Fastly declares every one', async (t) => {
+  const api = await startApi(t);
+  const sid = await service(api);
+  await api.call('POST', `/service/${sid}/version/1/domain`, 'name=quiet.example');
+  await api.call('POST', `/service/${sid}/version/1/backend`, 'name=origin&address=127.0.0.1');
+  await dictionaryIn(api, sid, 1, 'name=unused dict');
+  await api.call('POST', `/service/${sid}/version/1/acl`, 'name=unused_acl');
+  const v = await api.call('GET', `/service/${sid}/version/1/validate`);
+  assert.deepEqual([(v.body as { status: string }).status, (v.body as { warnings: string[] }).warnings], ['ok', []]);
+});
