@@ -131,12 +131,14 @@ export class ServicePublisher {
   }
 
   /**
-   * Re-reads every service, published or in the store: after events may have been missed (they
-   * were pruned while this node was away). Still one service at a time.
+   * Re-reads every service whole, published or in the store: after events may have been missed
+   * (they were pruned while this node was away). Still one service at a time.
    */
   async resync(): Promise<void> {
     const stored = await this.#o.store.transaction(async (tx) => (await tx.listServices()).map((s) => s.id));
-    for (const serviceId of [...this.#published.keys(), ...stored]) this.notify(serviceId);
+    // Whole: the missed events may have been live changes (items, entries, a dynamic snippet)
+    // to a version that is still the active one.
+    for (const serviceId of new Set([...this.#published.keys(), ...stored])) this.notifyLive({ type: 'snippet', serviceId, snippetId: '' });
   }
 
   /** Resolves when every event notified so far has been applied. */
@@ -169,7 +171,9 @@ export class ServicePublisher {
       if (active === undefined) return null;
       // Unchanged (an event for a version that is not the active one, or a repeat): nothing to send.
       if (current !== null && current.version === active.number && !rebuild) return current;
-      return serviceSource(tx, serviceId, active.number);
+      const read = await serviceSource(tx, serviceId, active.number);
+      // Read again whole (a dynamic snippet, a resync) but the same as what the edge runs: nothing to compile.
+      return current !== null && JSON.stringify(read) === JSON.stringify(current) ? current : read;
     });
     if (next === current) return;
     if (next === null) {
@@ -196,7 +200,7 @@ export class ServicePublisher {
       tables: await Promise.all(tables.map(async (d) => ({ ...d, items: await dictionaryItems(tx, serviceId, d.id) }))),
       acls: await Promise.all(acls.map(async (a) => ({ ...a, entries: await aclEntries(tx, serviceId, a.id) }))),
     }));
-    // The source may have been replaced meanwhile (the loop is the only writer, but be exact).
+    // seed() may have replaced the source while this read (it is the loop's only other writer).
     if (this.#published.get(serviceId) !== current) return;
     const changedTables = read.tables.filter((d, i) => JSON.stringify(d.items) !== JSON.stringify(tables[i].items));
     const changedAcls = read.acls.filter((a, i) => JSON.stringify(a.entries) !== JSON.stringify(acls[i].entries));
