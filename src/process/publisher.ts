@@ -112,10 +112,18 @@ export class ServicePublisher {
     if (change.type === 'dictionary') p.dictionaries.add(change.dictionaryId);
     else if (change.type === 'acl') p.acls.add(change.aclId);
     else {
-      this.#notified.add(change.serviceId);
-      p.reload = true;
-      p.rebuild = true;
+      this.#rebuild(change.serviceId);
+      return;
     }
+    this.#kick();
+  }
+
+  /** Reads the service whole, even when its active version did not change. */
+  #rebuild(serviceId: string): void {
+    this.#notified.add(serviceId);
+    const p = this.#pending(serviceId);
+    p.reload = true;
+    p.rebuild = true;
     this.#kick();
   }
 
@@ -138,7 +146,7 @@ export class ServicePublisher {
     const stored = await this.#o.store.transaction(async (tx) => (await tx.listServices()).map((s) => s.id));
     // Whole: the missed events may have been live changes (items, entries, a dynamic snippet)
     // to a version that is still the active one.
-    for (const serviceId of new Set([...this.#published.keys(), ...stored])) this.notifyLive({ type: 'snippet', serviceId, snippetId: '' });
+    for (const serviceId of new Set([...this.#published.keys(), ...stored])) this.#rebuild(serviceId);
   }
 
   /** Resolves when every event notified so far has been applied. */
