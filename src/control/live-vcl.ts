@@ -4,7 +4,7 @@
 // with. Activation stores the VCL with the snippets' markers (src/model/generate-live.ts), so
 // the stored text never changes; this is applied every time the version is built, validated
 // or shown.
-import { acl, dictionary, snippet, typedRecord, vclTableName } from '../model/api/index.ts';
+import { acl, dictionary, snippet, typedRecord, vclTableName, type SnippetRecord } from '../model/api/index.ts';
 import { dynamicSnippetIds, expandDynamicSnippets } from '../model/generate-live.ts';
 import type { VclFile } from '../model/generate.ts';
 import type { StoreTx } from '../store/index.ts';
@@ -63,9 +63,16 @@ export async function aclEntries(tx: StoreTx, serviceId: string, aclId: string):
   return (await tx.listAclEntries(serviceId, aclId)).map((e) => ({ address: e.ip, mask: e.subnet, negated: e.negated }));
 }
 
-/** The newest version of the service holding the snippet with this id, and the snippet. */
+export interface FoundSnippet {
+  readonly version: number;
+  readonly record: SnippetRecord;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The snippet with this id in `prefer` (the active version), else in the newest version holding it. */
 export async function findSnippet(tx: StoreTx, serviceId: string, snippetId: string, prefer: number | null = null):
-  Promise<{ version: number; record: ReturnType<typeof typedRecord<typeof snippet>>; createdAt: string; updatedAt: string } | null> {
+  Promise<FoundSnippet | null> {
   const versions = (await tx.listVersions(serviceId)).map((v) => v.number).reverse();
   const order = prefer === null ? versions : [prefer, ...versions.filter((v) => v !== prefer)];
   for (const v of order) {

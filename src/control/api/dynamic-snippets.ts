@@ -8,7 +8,8 @@
 // VCL with the new content (src/process/publisher.ts), without an activation.
 import { snippet } from '../../model/api/index.ts';
 import { ApiError } from '../errors.ts';
-import { findSnippet } from '../live-vcl.ts';
+import { findSnippet, type FoundSnippet } from '../live-vcl.ts';
+import type { StoreTx } from '../../store/index.ts';
 import type { RouteTable } from '../routes.ts';
 import { now, validateVersion } from '../versions.ts';
 import type { ControlDeps } from './deps.ts';
@@ -21,7 +22,7 @@ export function registerDynamicSnippetRoutes(routes: RouteTable, deps: ControlDe
   const { store, validator } = deps;
   const url = '/service/:service_id/snippet/:snippet_id';
 
-  const load = async (tx: Parameters<Parameters<typeof store.transaction>[0]>[0], sid: string, id: string) => {
+  const load = async (tx: StoreTx, sid: string, id: string): Promise<FoundSnippet> => {
     const active = (await tx.listVersions(sid)).find((v) => v.active)?.number ?? null;
     const found = await findSnippet(tx, sid, id, active);
     if (found === null) throw new ApiError('notFound', `Couldn't find snippet '${id}' in service '${sid}'`);
@@ -30,7 +31,7 @@ export function registerDynamicSnippetRoutes(routes: RouteTable, deps: ControlDe
     }
     return found;
   };
-  const body = (sid: string, found: Awaited<ReturnType<typeof load>>, content: string, updatedAt: string): Record<string, unknown> => ({
+  const body = (sid: string, found: FoundSnippet, content: string, updatedAt: string): Record<string, unknown> => ({
     service_id: sid, id: found.record.id, name: found.record.name, type: found.record.type, content,
     priority: String(found.record.priority), dynamic: '1', version: found.version,
     created_at: found.createdAt, updated_at: updatedAt, deleted_at: null,
