@@ -17,6 +17,9 @@ import { registerVcl } from './commands/vcl.ts';
 import { registerVclCustom } from './commands/vcl-custom.ts';
 import { registerVclLint } from './commands/vcl-lint.ts';
 import { registerVersion } from './commands/version.ts';
+import { registerAcl, registerDictionary } from './commands/dictionary.ts';
+import { registerAclEntry, registerDictionaryEntry } from './commands/live-entries.ts';
+import { registerVclSnippet } from './commands/vcl-snippet.ts';
 import { EXIT } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -43,6 +46,11 @@ export function buildProgram(): Command {
   registerHealth(program);
   registerPurge(program);
   registerTls(program);
+  registerDictionary(program);
+  registerDictionaryEntry(program);
+  registerAcl(program);
+  registerAclEntry(program);
+  registerVclSnippet(program);
   return program;
 }
 

@@ -4,8 +4,8 @@
 // activation (an editable version, or one locked without being activated) the VCL is what
 // generation makes of the version's objects now.
 import {
-  backend, cacheSettings, condition, director, gzip, header, healthcheck, requestSettings, responseObject, settings, typedRecord, vcl,
-  type ResourceBase, type SettingsRecord,
+  acl, backend, cacheSettings, condition, dictionary, director, gzip, header, healthcheck, requestSettings, responseObject, settings, snippet,
+  typedRecord, vcl, type ResourceBase, type SettingsRecord,
 } from '../model/api/index.ts';
 import { generateVcl, type GenerationProblem, type VclFile, type VersionConfig } from '../model/generate.ts';
 import type { ObjectKind, StoreTx } from '../store/index.ts';
@@ -25,6 +25,7 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
     conditions: await records('condition', condition), headers: await records('header', header),
     responseObjects: await records('response_object', responseObject), requestSettings: await records('request_settings', requestSettings),
     cacheSettings: await records('cache_settings', cacheSettings), gzips: await records('gzip', gzip),
+    snippets: await records('snippet', snippet), dictionaries: await records('dictionary', dictionary), acls: await records('acl', acl),
   };
 }
 

@@ -4,7 +4,12 @@
 import type { PurgeCommand } from './cache/index.ts';
 import type { PurgeResult } from './purge.ts';
 import type { StatsSnapshot } from './stats.ts';
-import type { ServiceSource } from '../vcl/index.ts';
+import type { LiveAclSource, LiveTableSource, ServiceSource } from '../vcl/index.ts';
+
+/** A dictionary's items or an ACL's entries for one service, replaced in place (src/vcl/runtime/live.ts). */
+export type LiveUpdate =
+  | { readonly type: 'table'; readonly serviceId: string; readonly name: string; readonly items: LiveTableSource['items'] }
+  | { readonly type: 'acl'; readonly serviceId: string; readonly name: string; readonly entries: LiveAclSource['entries'] };
 import type { HealthMessage } from '../health/ipc.ts';
 import type { RateLimitSync } from './ratelimit/pop-rate-limits.ts';
 import type { TlsMaterial } from '../model/tls.ts';
@@ -15,6 +20,8 @@ export type ToWorker =
   /** Install or replace one service after an activation. */
   | { readonly type: 'service'; readonly source: ServiceSource }
   | { readonly type: 'service-removed'; readonly serviceId: string }
+  /** A dictionary's items or an ACL's entries changed: replace them in the running service. */
+  | { readonly type: 'live'; readonly change: LiveUpdate }
   /** A probe identity's verdict, or one service's override of one backend (src/health/ipc.ts). */
   | HealthMessage
   /** Apply a purge to this worker's cache, then answer `purged` with its id. */
@@ -46,7 +53,7 @@ export type FromWorker =
 
 // Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
 const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
-  services: true, service: true, 'service-removed': true, health: true, purge: true, 'purge-result': true,
+  services: true, service: true, 'service-removed': true, live: true, health: true, purge: true, 'purge-result': true,
   'stats-request': true, tls: true, 'tls-ticket-keys': true, drain: true, ratelimit: true,
 };
 

@@ -16,6 +16,7 @@ import { HealthView } from '../health/ipc.ts';
 import { EdgeCache } from './cache/index.ts';
 import type { Purger } from './purge.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
+import { applyLiveUpdate } from './live.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { EdgeStats } from './stats.ts';
@@ -143,6 +144,9 @@ export class EdgeRuntime {
         if (!this.#released) return;
         break;
       }
+      case 'live':
+        applyLiveUpdate(this.table, message.change, this.#o.logger);
+        return;
       case 'health':
         this.health.apply(message);
         return;

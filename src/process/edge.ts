@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { PurgeCommand } from '../edge/cache/index.ts';
 import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
+import { sourceWithLiveUpdate } from '../edge/live.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
 import type { ProbeThread } from '../health/index.ts';
@@ -157,6 +158,9 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       } else if (m.type === 'tls-ticket-keys') ticketKeys = m;
       else if (m.type === 'service') services = { type: 'services', sources: [...services.sources.filter((s) => s.serviceId !== m.source.serviceId), m.source] };
       else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
+      else if (m.type === 'live') {
+        services = { type: 'services', sources: services.sources.map((s) => (s.serviceId === m.change.serviceId ? sourceWithLiveUpdate(s, m.change) : s)) };
+      }
       broadcast(m);
     },
     purge: purgeAll,

@@ -3,6 +3,8 @@
 // PostgreSQL):
 // - an activation or deactivation makes the publisher read that one service again
 //   (./publisher.ts): the cost of an activation does not grow with the number of services;
+// - a dictionary's items, an ACL's entries or a dynamic snippet's content changed: the
+//   publisher reads that data again and the edge workers replace it live (./publisher.ts);
 // - a purge is applied by every edge worker of this node, then acknowledged in the Store, which
 //   the purge API waits for (src/control/fleet-purge.ts);
 // - a health flip of this POP or an operator's override goes to this node's health
@@ -45,6 +47,7 @@ export function followFleet(o: FleetEdgeOptions): () => void {
     if (event.type === 'purge') void purged(event.command);
     else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
     else if (event.type === 'tls') o.tls?.();
+    else if (event.type === 'dictionary' || event.type === 'acl' || event.type === 'snippet') o.publisher.notifyLive(event);
     else if (event.type === 'activated' || event.type === 'deactivated') o.publisher.notify(event.serviceId);
   };
   const onResync = (): void => {

@@ -119,6 +119,11 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
   const publisher = new ServicePublisher({
     store, logger,
     apply(change) {
+      if (change.type === 'table' || change.type === 'acl') {
+        // Versionless data: no backend changes, so health has nothing to do with it.
+        edge?.send({ type: 'live', change });
+        return;
+      }
       health?.apply(change);
       if (change.type === 'put') edge?.send({ type: 'service', source: change.source });
       else edge?.send({ type: 'service-removed', serviceId: change.serviceId });

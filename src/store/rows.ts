@@ -1,8 +1,8 @@
 // Rows as the Store's types, for both stores: one schema (./migrations/), where flags are
 // INTEGER 0/1 and JSON is TEXT; PostgreSQL hands BIGINT columns over as strings.
 import type {
-  HealthFlipRow, HealthOverrideRow, NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, StoredHealthState, StoredHealthSummary, TokenRow, VersionRow,
-  TlsActivationRow, TlsCertificateRow, TlsPrivateKeyRow,
+  AclEntryRow, DictionaryItemRow, DynamicSnippetRow, HealthFlipRow, HealthOverrideRow, NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow,
+  StoredHealthState, StoredHealthSummary, TokenRow, VersionRow, TlsActivationRow, TlsCertificateRow, TlsPrivateKeyRow,
 } from './store.ts';
 import type { TlsActivationMaterial } from '../model/tls.ts';
 
@@ -89,4 +89,23 @@ export function toTlsActivation(r: Row): TlsActivationRow {
 /** A row of the tlsMaterial query (both stores select the same columns). */
 export function toTlsActivationMaterial(r: Row): TlsActivationMaterial {
   return { domain: str(r.domain), certificateId: str(r.certificate_id), certPem: str(r.cert_pem), keyPem: str(r.key_pem), notAfter: str(r.not_after) };
+}
+
+export function toDictionaryItem(r: Row): DictionaryItemRow {
+  return {
+    serviceId: str(r.service_id), dictionaryId: str(r.dictionary_id), key: str(r.item_key), value: str(r.item_value),
+    createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+export function toAclEntry(r: Row): AclEntryRow {
+  return {
+    serviceId: str(r.service_id), aclId: str(r.acl_id), id: str(r.id), ip: str(r.ip),
+    subnet: r.subnet === null || r.subnet === undefined ? null : Number(r.subnet), negated: Number(r.negated) === 1,
+    comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+export function toDynamicSnippet(r: Row): DynamicSnippetRow {
+  return { serviceId: str(r.service_id), snippetId: str(r.snippet_id), content: str(r.content), createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
 }

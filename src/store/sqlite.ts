@@ -9,13 +9,13 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import { migrationsFor } from './migrations.ts';
 import {
-  toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService, toToken, toVersion,
-  toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey,
+  toAclEntry, toDictionaryItem, toDynamicSnippet, toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService,
+  toToken, toVersion, toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey,
 } from './rows.ts';
 import type { TlsMaterial } from '../model/tls.ts';
 import {
   StoreConflictError,
-  type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
+  type AclEntryRow, type DictionaryItemRow, type DynamicSnippetRow, type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
   type StoredHealthState, type StoredHealthSummary,
   type NewObjectRow, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck, type ServicePatch, type ServiceRow,
   type Store, type StoreEvent, type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch,
@@ -163,6 +163,9 @@ class SqliteTx implements StoreTx {
 
   async deleteService(id: string): Promise<void> {
     this.#run('DELETE FROM health_overrides WHERE service_id = ?', 'health_overrides', id);
+    this.#run('DELETE FROM dictionary_items WHERE service_id = ?', 'dictionary_items', id);
+    this.#run('DELETE FROM acl_entries WHERE service_id = ?', 'acl_entries', id);
+    this.#run('DELETE FROM dynamic_snippets WHERE service_id = ?', 'dynamic_snippets', id);
     this.#run('DELETE FROM version_vcl WHERE service_id = ?', 'version_vcl', id);
     this.#run('DELETE FROM objects WHERE service_id = ?', 'objects', id);
     this.#run('DELETE FROM versions WHERE service_id = ?', 'versions', id);
@@ -239,6 +242,57 @@ class SqliteTx implements StoreTx {
       WHERE o.kind = 'domain' AND o.name = ? AND v.active = 1 ORDER BY o.service_id`, domain).map((r) => String(r.id));
   }
 
+  async listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]> {
+    return this.#all('SELECT * FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? ORDER BY item_key', serviceId, dictionaryId)
+      .map(toDictionaryItem);
+  }
+
+  async getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null> {
+    const row = this.#get('SELECT * FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? AND item_key = ?', serviceId, dictionaryId, key);
+    return row === undefined ? null : toDictionaryItem(row);
+  }
+
+  async putDictionaryItem(r: DictionaryItemRow): Promise<void> {
+    this.#run(`INSERT INTO dictionary_items (service_id, dictionary_id, item_key, item_value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, dictionary_id, item_key) DO UPDATE SET item_value = excluded.item_value, created_at = excluded.created_at,
+      updated_at = excluded.updated_at`, 'dictionary item', r.serviceId, r.dictionaryId, r.key, r.value, r.createdAt, r.updatedAt);
+  }
+
+  async deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void> {
+    this.#run('DELETE FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? AND item_key = ?', 'dictionary item', serviceId, dictionaryId, key);
+  }
+
+  async listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]> {
+    return this.#all('SELECT * FROM acl_entries WHERE service_id = ? AND acl_id = ? ORDER BY id', serviceId, aclId).map(toAclEntry);
+  }
+
+  async getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null> {
+    const row = this.#get('SELECT * FROM acl_entries WHERE service_id = ? AND acl_id = ? AND id = ?', serviceId, aclId, id);
+    return row === undefined ? null : toAclEntry(row);
+  }
+
+  async putAclEntry(r: AclEntryRow): Promise<void> {
+    this.#run(`INSERT INTO acl_entries (service_id, acl_id, id, ip, subnet, negated, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, acl_id, id) DO UPDATE SET ip = excluded.ip, subnet = excluded.subnet, negated = excluded.negated,
+      comment = excluded.comment, created_at = excluded.created_at, updated_at = excluded.updated_at`, 'acl entry',
+    r.serviceId, r.aclId, r.id, r.ip, r.subnet, r.negated ? 1 : 0, r.comment, r.createdAt, r.updatedAt);
+  }
+
+  async deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void> {
+    this.#run('DELETE FROM acl_entries WHERE service_id = ? AND acl_id = ? AND id = ?', 'acl entry', serviceId, aclId, id);
+  }
+
+  async getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null> {
+    const row = this.#get('SELECT * FROM dynamic_snippets WHERE service_id = ? AND snippet_id = ?', serviceId, snippetId);
+    return row === undefined ? null : toDynamicSnippet(row);
+  }
+
+  async putDynamicSnippet(r: DynamicSnippetRow): Promise<void> {
+    this.#run(`INSERT INTO dynamic_snippets (service_id, snippet_id, content, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, snippet_id) DO UPDATE SET content = excluded.content, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    'dynamic snippet', r.serviceId, r.snippetId, r.content, r.createdAt, r.updatedAt);
+  }
+
   async insertToken(r: TokenRow): Promise<void> {
     this.#run('INSERT INTO tokens (id, hash, name, service_id, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?)', `token ${r.id}`,
       r.id, r.hash, r.name, r.serviceId, r.readOnly ? 1 : 0, r.createdAt);
@@ -251,6 +305,10 @@ class SqliteTx implements StoreTx {
 
   async listTokens(): Promise<TokenRow[]> {
     return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    this.#run('DELETE FROM tokens WHERE id = ?', 'token', id);
   }
 
   // Health rows: the store's clock is this process's (see heartbeatNode below).

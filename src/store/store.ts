@@ -33,6 +33,7 @@ import type { TlsMaterial } from '../model/tls.ts';
 export const OBJECT_KINDS = [
   'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings',
   'condition', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip',
+  'snippet', 'dictionary', 'acl',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -93,6 +94,41 @@ export interface TokenRow {
   readonly serviceId: string | null;
   readonly readOnly: boolean;
   readonly createdAt: string;
+}
+
+/**
+ * One item of a dictionary (versionless: DESIGN.md §1). It belongs to the dictionary's id,
+ * which every version holding the dictionary shares.
+ */
+export interface DictionaryItemRow {
+  readonly serviceId: string;
+  readonly dictionaryId: string;
+  readonly key: string;
+  readonly value: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One entry of an ACL (versionless), by the ACL's id. `subnet` null: the address alone. */
+export interface AclEntryRow {
+  readonly serviceId: string;
+  readonly aclId: string;
+  readonly id: string;
+  readonly ip: string;
+  readonly subnet: number | null;
+  readonly negated: boolean;
+  readonly comment: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The live content of a dynamic snippet, by the snippet's id. */
+export interface DynamicSnippetRow {
+  readonly serviceId: string;
+  readonly snippetId: string;
+  readonly content: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /**
@@ -172,7 +208,14 @@ export type StoreEvent =
   /** An operator overrode (or cleared the override of) one service's backend. */
   | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string }
   /** A TLS key, certificate or activation changed: every edge node reads its TlsMaterial again (`tlsMaterial()`). */
-  | { readonly type: 'tls' };
+  | { readonly type: 'tls' }
+
+  /** A dictionary's items changed (versionless): nodes read the dictionary's items again. */
+  | { readonly type: 'dictionary'; readonly serviceId: string; readonly dictionaryId: string }
+  /** An ACL's entries changed (versionless): nodes read the ACL's entries again. */
+  | { readonly type: 'acl'; readonly serviceId: string; readonly aclId: string }
+  /** A dynamic snippet's content changed: nodes rebuild the service from its stored VCL. */
+  | { readonly type: 'snippet'; readonly serviceId: string; readonly snippetId: string };
 
 /** An edge node applied a purge. */
 export interface PurgeAck {
@@ -268,7 +311,7 @@ export interface StoreTx {
   getService(id: string): Promise<ServiceRow | null>;
   listServices(): Promise<ServiceRow[]>;
   updateService(id: string, patch: ServicePatch): Promise<void>;
-  /** Removes the service with its versions, objects and health overrides. */
+  /** Removes the service with its versions, objects, live data and health overrides. */
   deleteService(id: string): Promise<void>;
 
   insertVersion(row: VersionRow): Promise<void>;
@@ -292,9 +335,26 @@ export interface StoreTx {
   /** Services (other than none) whose active version has a domain object named `domain`. */
   servicesWithActiveDomain(domain: string): Promise<string[]>;
 
+  /** A dictionary's items by key (byte order). */
+  listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]>;
+  getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null>;
+  /** Inserts or replaces the item by (service, dictionary, key). */
+  putDictionaryItem(row: DictionaryItemRow): Promise<void>;
+  deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void>;
+  /** An ACL's entries by id (byte order). */
+  listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]>;
+  getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null>;
+  /** Inserts or replaces the entry by (service, ACL, id). */
+  putAclEntry(row: AclEntryRow): Promise<void>;
+  deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void>;
+  getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null>;
+  /** Inserts or replaces the content by (service, snippet id). */
+  putDynamicSnippet(row: DynamicSnippetRow): Promise<void>;
+
   insertToken(row: TokenRow): Promise<void>;
   getTokenByHash(hash: string): Promise<TokenRow | null>;
   listTokens(): Promise<TokenRow[]>;
+  deleteToken(id: string): Promise<void>;
 
   /** Inserts or replaces each row by (pop, key), written now by the store's clock. */
   upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;

@@ -125,6 +125,29 @@ const DECISIONS: Record<string, 'public' | ((w: World) => Promise<void>)> = {
     const r = await w.call('GET', '/datacenters', w.scoped);
     assert.deepEqual([r.status, r.body], [200, []]);
   },
+  // Account plumbing (src/control/api/tokens.ts, verify.ts) and linting a text alone.
+  'GET /tokens': async (w) => {
+    const r = await w.call('GET', '/tokens', w.scoped);
+    assert.deepEqual([r.status, r.body], [403, { msg: 'Forbidden', detail: 'this needs an admin token (not scoped to a service, not read-only)' }]);
+  },
+  'DELETE /tokens/{token_id}': async (w) => {
+    const r = await w.call('DELETE', '/tokens/anything', w.scoped);
+    assert.deepEqual([r.status, r.body], [403, { msg: 'Forbidden', detail: 'this needs an admin token (not scoped to a service, not read-only)' }]);
+  },
+  'DELETE /tokens/self': async (w) => {
+    const own = ((await w.call('POST', '/tokens', ADMIN, { service_id: w.mine })).body as { access_token: string }).access_token;
+    assert.equal((await w.call('DELETE', '/tokens/self', own)).status, 204);
+    assert.equal((await w.call('GET', '/tokens/self', own)).status, 401);
+  },
+  'GET /verify': async (w) => {
+    const r = await w.call('GET', '/verify', w.scoped);
+    assert.deepEqual([r.status, Object.keys((r.body as { services: Record<string, string> }).services)], [200, [w.mine]]);
+  },
+  'POST /vcl_lint': async (w) => {
+    const r = await w.call('POST', '/vcl_lint', w.scoped, { vcl: 'sub vcl_recv { }' });
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(w.other));
+  },
   'GET /current_user': async (w) => {
     const r = await w.call('GET', '/current_user', w.scoped);
     assert.equal(r.status, 200);

@@ -9,6 +9,7 @@ import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerDomains } from './pages/domains.ts';
+import { registerLiveData } from './pages/live-data.ts';
 import { registerNotFound } from './pages/not-found.ts';
 import { registerRules } from './pages/rules.ts';
 import { registerServices } from './pages/services.ts';
@@ -32,6 +33,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerBackendForm(env);
   registerDomains(env);
   registerRules(env);
+  registerLiveData(env);
   registerVersions(env);
   registerActivate(env);
   registerTls(env);

@@ -60,8 +60,8 @@ ${opts.body}
 `;
 }
 
-/** The tabs of a service: Provisioning → Domains and Backends, Rules → Conditions and Headers, Versions, Activate. */
-export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'conditions' | 'headers' | 'versions' | 'activate'): Html {
+/** The tabs of a service: Provisioning → Domains and Backends, Rules → Conditions and Headers, Live data, Versions, Activate. */
+export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'conditions' | 'headers' | 'live' | 'versions' | 'activate'): Html {
   const tab = (key: typeof current, label: string, href: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   const base = `/dashboard/services/${encodeURIComponent(sid)}`;
@@ -70,6 +70,7 @@ export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'cond
     ${tab('backends', 'Provisioning · Backends', `${base}/backends`)}
     ${tab('conditions', 'Rules · Conditions', `${base}/conditions`)}
     ${tab('headers', 'Rules · Headers', `${base}/headers`)}
+    ${tab('live', 'Live data', `${base}/live`)}
     ${tab('versions', 'Versions', `${base}/versions`)}
     ${tab('activate', 'Activate', `${base}/activate`)}
   </ul></nav>`;

@@ -17,3 +17,4 @@ export {
 } from './parse.ts';
 export { isAddress, isHostname, type Field } from './fields.ts';
 export { requestSchema, responseSchema, StatusOk, ErrorBody } from './schemas.ts';
+export { acl, dictionary, newObjectId, snippet, SNIPPET_TYPES, vclTableName, type AclRecord, type DictionaryRecord, type SnippetRecord, type SnippetType } from './live.ts';

@@ -6,15 +6,15 @@
 import type { PoolClient } from 'pg';
 import {
   StoreConflictError,
-  type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
+  type AclEntryRow, type DictionaryItemRow, type DynamicSnippetRow, type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
   type NewObjectRow, type StoredHealthState, type StoredHealthSummary, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck,
   type ServicePatch, type ServiceRow, type StoreEvent, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow,
   type VersionPatch, type VersionRow, type TlsActivationRow, type TlsCertificateRow, type TlsPrivateKeyRow,
 } from '../store.ts';
 import type { TlsMaterial } from '../../model/tls.ts';
 import {
-  toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService, toToken, toVersion, type Row,
-  toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey,
+  toAclEntry, toDictionaryItem, toDynamicSnippet, toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService,
+  toToken, toVersion, toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey, type Row,
 } from '../rows.ts';
 import { NOW_MS, run, type SqlValue } from './sql.ts';
 
@@ -68,6 +68,9 @@ export class PostgresTx implements StoreTx {
 
   async deleteService(id: string): Promise<void> {
     await this.#write('health_overrides', 'DELETE FROM health_overrides WHERE service_id = $1', [id]);
+    await this.#write('dictionary_items', 'DELETE FROM dictionary_items WHERE service_id = $1', [id]);
+    await this.#write('acl_entries', 'DELETE FROM acl_entries WHERE service_id = $1', [id]);
+    await this.#write('dynamic_snippets', 'DELETE FROM dynamic_snippets WHERE service_id = $1', [id]);
     await this.#write('version_vcl', 'DELETE FROM version_vcl WHERE service_id = $1', [id]);
     await this.#write('objects', 'DELETE FROM objects WHERE service_id = $1', [id]);
     await this.#write('versions', 'DELETE FROM versions WHERE service_id = $1', [id]);
@@ -146,6 +149,59 @@ export class PostgresTx implements StoreTx {
       WHERE o.kind = 'domain' AND o.name = $1 AND v.active = 1 ORDER BY id`, domain)).map((r) => String(r.id));
   }
 
+  async listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]> {
+    return (await this.#rows('dictionary items', 'SELECT * FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 ORDER BY item_key COLLATE "C"',
+      serviceId, dictionaryId)).map(toDictionaryItem);
+  }
+
+  async getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null> {
+    const row = await this.#one('dictionary item', 'SELECT * FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 AND item_key = $3',
+      serviceId, dictionaryId, key);
+    return row === null ? null : toDictionaryItem(row);
+  }
+
+  async putDictionaryItem(r: DictionaryItemRow): Promise<void> {
+    await this.#write('dictionary item', `INSERT INTO dictionary_items (service_id, dictionary_id, item_key, item_value, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id, dictionary_id, item_key) DO UPDATE SET item_value = excluded.item_value,
+      created_at = excluded.created_at, updated_at = excluded.updated_at`, [r.serviceId, r.dictionaryId, r.key, r.value, r.createdAt, r.updatedAt]);
+  }
+
+  async deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void> {
+    await this.#write('dictionary item', 'DELETE FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 AND item_key = $3', [serviceId, dictionaryId, key]);
+  }
+
+  async listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]> {
+    return (await this.#rows('acl entries', 'SELECT * FROM acl_entries WHERE service_id = $1 AND acl_id = $2 ORDER BY id COLLATE "C"', serviceId, aclId))
+      .map(toAclEntry);
+  }
+
+  async getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null> {
+    const row = await this.#one('acl entry', 'SELECT * FROM acl_entries WHERE service_id = $1 AND acl_id = $2 AND id = $3', serviceId, aclId, id);
+    return row === null ? null : toAclEntry(row);
+  }
+
+  async putAclEntry(r: AclEntryRow): Promise<void> {
+    await this.#write('acl entry', `INSERT INTO acl_entries (service_id, acl_id, id, ip, subnet, negated, comment, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (service_id, acl_id, id) DO UPDATE SET ip = excluded.ip, subnet = excluded.subnet,
+      negated = excluded.negated, comment = excluded.comment, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    [r.serviceId, r.aclId, r.id, r.ip, r.subnet, r.negated ? 1 : 0, r.comment, r.createdAt, r.updatedAt]);
+  }
+
+  async deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void> {
+    await this.#write('acl entry', 'DELETE FROM acl_entries WHERE service_id = $1 AND acl_id = $2 AND id = $3', [serviceId, aclId, id]);
+  }
+
+  async getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null> {
+    const row = await this.#one('dynamic snippet', 'SELECT * FROM dynamic_snippets WHERE service_id = $1 AND snippet_id = $2', serviceId, snippetId);
+    return row === null ? null : toDynamicSnippet(row);
+  }
+
+  async putDynamicSnippet(r: DynamicSnippetRow): Promise<void> {
+    await this.#write('dynamic snippet', `INSERT INTO dynamic_snippets (service_id, snippet_id, content, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (service_id, snippet_id) DO UPDATE SET content = excluded.content, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    [r.serviceId, r.snippetId, r.content, r.createdAt, r.updatedAt]);
+  }
+
   async insertToken(r: TokenRow): Promise<void> {
     await this.#write(`token ${r.id}`, `INSERT INTO tokens (id, hash, name, service_id, read_only, created_at) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT DO NOTHING`, [r.id, r.hash, r.name, r.serviceId, r.readOnly ? 1 : 0, r.createdAt], true);
@@ -158,6 +214,10 @@ export class PostgresTx implements StoreTx {
 
   async listTokens(): Promise<TokenRow[]> {
     return (await this.#rows('tokens', 'SELECT * FROM tokens ORDER BY created_at COLLATE "C", id COLLATE "C"')).map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    await this.#write('token', 'DELETE FROM tokens WHERE id = $1', [id]);
   }
 
   // Health rows (DESIGN.md §4.6), written with the database's clock like the nodes below.

@@ -11,6 +11,7 @@ import type { DirectorDefinition } from '../../model/director.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
 import type { GeoRecord } from '../runtime/geo.ts';
 import type { VclRateLimit } from '../runtime/ratelimit/index.ts';
+import type { LiveAclSource, LiveData, LiveTableSource } from '../runtime/live.ts';
 
 // The subroutines and their actions are declared in the language definition; re-exported here
 // because they are part of this contract.
@@ -187,6 +188,11 @@ export interface CompiledService {
    * the action. An `error N "text"` statement sets ctx.obj and returns 'error'.
    */
   run(phase: Phase, ctx: VclContext): Action;
+  /**
+   * Its tables and ACLs, whose contents the edge replaces when a dictionary's items or an ACL's
+   * entries change (runtime/live.ts). Set by the compiler; absent only in services a test builds by hand.
+   */
+  readonly live?: LiveData;
 }
 
 /**
@@ -203,4 +209,8 @@ export interface ServiceSource {
   /** Name of the main file in `files`. */
   readonly main: string;
   readonly files: readonly { readonly name: string; readonly content: string }[];
+  /** The version's dictionaries and their live items, filling the tables of those names. */
+  readonly dictionaries?: readonly LiveTableSource[];
+  /** The version's ACLs and their live entries, filling the ACLs of those names. */
+  readonly acls?: readonly LiveAclSource[];
 }

@@ -8,3 +8,4 @@ export { RateCounter, PenaltyBox, RATECOUNTER_ENTRIES, PENALTYBOX_ENTRIES } from
 export type { VclRateLimit } from './ratelimit/index.ts';
 export { ABSENT_GEO, INVALID_GEO } from './geo.ts';
 export type { GeoRecord, GeoLookup } from './geo.ts';
+export { LiveAcl, replaceTable, type LiveAclSource, type LiveData, type LiveTableSource } from './live.ts';

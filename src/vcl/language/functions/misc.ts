@@ -39,12 +39,13 @@ export const MISC: readonly FunctionSpec[] = [
   f('addr.is_ipv4', 'BOOL', [a('ip', 'IP')]),
   f('addr.is_ipv6', 'BOOL', [a('ip', 'IP')], ([x]) => { const f = x as S; return (c, fr) => str(f(c, fr)).includes(':'); }),
   // ── table ──
-  f('table.contains', 'BOOL', [a('id', 'TABLE'), a('key', 'STRING')], ([t, k]) => { const entries = (t as VclTable).entries; const key = k as S; return (c, fr) => entries.has(str(key(c, fr))); }),
+  // A table's entries are read on every call: a dictionary's items change live (runtime/live.ts).
+  f('table.contains', 'BOOL', [a('id', 'TABLE'), a('key', 'STRING')], ([t, k]) => { const table = t as VclTable; const key = k as S; return (c, fr) => table.entries.has(str(key(c, fr))); }),
   f('table.lookup', 'STRING', [a('id', 'TABLE'), a('key', 'STRING'), opt('default', 'STRING')], ([t, k, d]) => {
-    const entries = (t as VclTable).entries as ReadonlyMap<string, string>;
+    const table = t as VclTable;
     const key = k as S; const def = d as S | undefined;
-    if (def === undefined) return (c, fr) => entries.get(str(key(c, fr))) ?? null;
-    return (c, fr) => entries.get(str(key(c, fr))) ?? def(c, fr);
+    if (def === undefined) return (c, fr) => (table.entries.get(str(key(c, fr))) as string | undefined) ?? null;
+    return (c, fr) => (table.entries.get(str(key(c, fr))) as string | undefined) ?? def(c, fr);
   }),
   f('table.lookup_acl', 'ACL', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'ACL')]),
   f('table.lookup_bool', 'BOOL', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'BOOL')]),
