@@ -5,6 +5,8 @@
 // the /tmp/perf-<pid>.map that --perf-basic-prof writes), and the CPU per response.
 //
 //   node bench/macro/pass-profile.ts [--seconds 8] [--warmup 3] [--connections 20] [--path /1k/pass] [--top 40] [--keep-tmp]
+//                                    [--repo DIR]   (profile another checkout's lacquer, for a before/after)
+//                                    [--node-flags --a,--b]   (more flags for lacquer's node, a V8 setting to try)
 //
 // Needs Linux with `perf` and wrk. No hardware counters are assumed (cpu-clock sampling, which a
 // VM offers). The split into parts is by symbol, so it is approximate: a JIT-compiled function
@@ -12,7 +14,7 @@
 // charged to whichever process was running, as in the bench.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     path: { type: 'string', default: '/1k/pass' },
     top: { type: 'string', default: '40' },
     'keep-tmp': { type: 'boolean', default: false },
+    repo: { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 
@@ -52,7 +56,7 @@ cleanup.installSignalHandlers();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-pass-profile-'));
 try {
   const origin = await startOrigin(cleanup, dir, 1);
-  const lacquer = await startLacquer(cleanup, dir, 0, origin.port, { nodeFlags: ['--perf-basic-prof'] });
+  const lacquer = await startLacquer(cleanup, dir, 0, origin.port, { nodeFlags: ['--perf-basic-prof', ...(values['node-flags']?.split(',') ?? [])], repo: values.repo === undefined ? undefined : path.resolve(values.repo) });
   const scripts = writeWrkScripts(dir);
   const run = (seconds: number) => ({
     url: lacquer.edgeUrl, host: LACQUER_PASS_HOST, path: values.path, headers: [], seconds, connections: Number(values.connections), threads: 1,
@@ -77,7 +81,9 @@ try {
     parts.set(part, (parts.get(part) ?? 0) + r.pct);
   }
   const usPerResponse = (cpu * 1e6) / result.requests;
-  console.log(`${values.path} pass, wrk -t1 -c${values.connections} ${values.seconds} s: ${Math.round(result.requestsPerSecond)} req/s, ${usPerResponse.toFixed(1)} µs CPU per response (lacquer's process)`);
+  // Peak resident memory: a V8 setting that trades GC work for memory shows here.
+  const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${lacquer.server.pid}/status`, 'utf8'))?.[1];
+  console.log(`${values.path} pass, wrk -t1 -c${values.connections} ${values.seconds} s: ${Math.round(result.requestsPerSecond)} req/s, ${usPerResponse.toFixed(1)} µs CPU per response (lacquer's process), peak RSS ${peak === undefined ? '?' : Math.round(Number(peak) / 1024)} MB`);
   console.log(`${'part'.padEnd(52)} ${'share'.padStart(6)} ${'µs/resp'.padStart(8)}`);
   for (const [part, pct] of [...parts].sort((a, b) => b[1] - a[1])) {
     console.log(`${part.padEnd(52)} ${pct.toFixed(1).padStart(5)}% ${((pct / 100) * usPerResponse).toFixed(1).padStart(8)}`);

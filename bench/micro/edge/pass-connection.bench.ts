@@ -36,6 +36,7 @@ import { applyServeV8Flags } from '../../../src/process/v8-flags.ts';
 import { buildDownstreamHeaders } from '../../../src/edge/headers.ts';
 import type { UpstreamPools } from '../../../src/edge/upstream/index.ts';
 import { BACKEND_DEFAULTS, type BackendDefinition } from '../../../src/model/backend.ts';
+import { profileParts, type CpuProfile } from './profile-parts.ts';
 
 const { values } = parseArgs({
   options: {
@@ -203,6 +204,7 @@ try {
   for (const [, , h, host, p] of cases) await measure(h, host, p, 1000);
   const session = values['cpu-prof'] === undefined && values['alloc-prof'] === undefined ? null : new Session();
   let served = 0;
+  let cpuSeconds = 0;
   if (session !== null) {
     session.connect();
     if (values['cpu-prof'] !== undefined) {
@@ -219,6 +221,7 @@ try {
     for (const [, name, h, host, p] of cases) {
       const m = await measure(h, host, p, seconds * 1000);
       served += m.requests;
+      cpuSeconds += ((m.user + m.system) * m.requests) / 1e6;
       const e = results.get(name) ?? { user: [], system: [], rate: [] };
       e.user.push(m.user);
       e.system.push(m.system);
@@ -230,6 +233,12 @@ try {
     if (values['cpu-prof'] !== undefined) {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(values['cpu-prof'], JSON.stringify(profile));
+      // With one case profiled, the parts in µs of that case's CPU per request.
+      const perRequest = cases.length === 1 ? (cpuSeconds * 1e6) / served : null;
+      console.log(`CPU profile of the measured rounds${perRequest === null ? '' : ` (${perRequest.toFixed(1)} µs CPU per request)`}, by part:`);
+      for (const [part, share] of profileParts(profile as unknown as CpuProfile)) {
+        console.log(`  ${part.padEnd(44)} ${(share * 100).toFixed(1).padStart(5)} %${perRequest === null ? '' : ` ${(share * perRequest).toFixed(1).padStart(7)} µs`}`);
+      }
     }
     if (values['alloc-prof'] !== undefined) {
       // Bytes allocated per request by each allocating function (sampled; every request of the measured rounds).
