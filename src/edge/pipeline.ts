@@ -169,14 +169,22 @@ export class Pipeline {
   #serve(ctx: RequestContext, req: ClientRequest, res: ClientResponse): Promise<void> | undefined {
     const d: Delivery = { body: null, upstream: null, store: null, plan: null };
     let gone: CancelSignal | null = null;
-    let running: Promise<void> | undefined;
+    const signal = (): CancelSignal => (gone ??= clientGone(res));
+    let step: Step = 'recv';
+    let next: Step | Promise<Step> = step;
     try {
-      running = this.#run(ctx, 'recv', () => (gone ??= clientGone(res)), d);
-      if (running === undefined) this.#respond(ctx, req, res, d);
+      while (step !== 'done') {
+        next = this.#step(step, ctx, signal, d);
+        if (typeof next !== 'string') break;
+        step = next;
+      }
+      if (typeof next === 'string') this.#respond(ctx, req, res, d);
     } finally {
-      if (running === undefined) release(ctx, d);
+      if (typeof next === 'string') release(ctx, d);
     }
-    return running?.then(() => this.#respond(ctx, req, res, d)).finally(() => release(ctx, d));
+    // A step has to wait: the rest runs in one async function, which also answers and releases
+    // (one promise per waiting request, not a chain of then/finally on top of it).
+    return typeof next === 'string' ? undefined : this.#runAfter(next, ctx, signal, d, req, res);
   }
 
   #respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery): void {
@@ -221,26 +229,20 @@ export class Pipeline {
   }
 
   /**
-   * Runs steps from `step` until the response is decided (`done`). Most steps are synchronous;
-   * only a fetch or a wait behind another request's fetch returns a promise, and only those
-   * are awaited (a cache hit runs without a single microtask hop). Returns undefined when
-   * every step was synchronous.
+   * The rest of a request once a step returned a promise (a fetch, or a wait behind another
+   * request's fetch); most steps are synchronous, so a cache hit runs without a single microtask
+   * hop and never gets here. Answers the client and releases what the request holds.
    */
-  #run(ctx: RequestContext, step: Step, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
-    while (step !== 'done') {
-      const next = this.#step(step, ctx, signal, d);
-      if (typeof next !== 'string') return this.#runAfter(next, ctx, signal, d);
-      step = next;
-    }
-    return undefined;
-  }
-
-  /** The rest of #run once a step returned a promise. */
-  async #runAfter(pending: Promise<Step>, ctx: RequestContext, signal: () => CancelSignal, d: Delivery): Promise<void> {
-    let step = await pending;
-    while (step !== 'done') {
-      const next = this.#step(step, ctx, signal, d);
-      step = typeof next === 'string' ? next : await next;
+  async #runAfter(pending: Promise<Step>, ctx: RequestContext, signal: () => CancelSignal, d: Delivery, req: ClientRequest, res: ClientResponse): Promise<void> {
+    try {
+      let step = await pending;
+      while (step !== 'done') {
+        const next = this.#step(step, ctx, signal, d);
+        step = typeof next === 'string' ? next : await next;
+      }
+      this.#respond(ctx, req, res, d);
+    } finally {
+      release(ctx, d);
     }
   }
 

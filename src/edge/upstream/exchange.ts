@@ -235,6 +235,10 @@ export class Exchange implements ConnectionWaiter, BodySource {
     const now = performance.now();
     this.#keepAlive = head.keepAlive && this.#o.reusable;
     if (head.keepAliveHintMs !== null) conn.idleLimitMs = head.keepAliveHintMs;
+    if (head.framing >= 0 && limit - head.end >= head.framing) {
+      this.#whole(head, buf, limit, now);
+      return;
+    }
     const reader = new BodyReader(head.framing);
     const parts: Buffer[] = [];
     let end: number;
@@ -271,11 +275,30 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#resolve(res);
   }
 
+  /**
+   * The usual small response: a Content-Length body that came whole in the head's read. It is
+   * the framing's bytes exactly, so no BodyReader is needed; what follows them is checked as
+   * the reader's end would be.
+   */
+  #whole(head: ResponseHead, buf: Buffer, limit: number, now: number): void {
+    const end = head.end + head.framing;
+    // After HEAD the connection closes, and whatever follows the head is not read (./request-head.ts).
+    if (end < limit && this.#o.method !== 'HEAD') {
+      this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
+      return;
+    }
+    const whole = head.framing === 0 ? EMPTY : copyOf(buf, head.end, end);
+    const res = new OriginResponse(head.status, head.reason, head.headers, whole, this, this.#writtenAt - this.#start, now - this.#start);
+    this.#res = res;
+    this.#done(end === limit);
+    this.#resolve(res);
+  }
+
   #body(chunk: Buffer, length: number): void {
     const reader = this.#reader!;
     let end: number;
     try {
-      end = reader.read(chunk, 0, length, this.#onBodyData);
+      end = reader.read(chunk, 0, length, this.#onBodyData ??= (c: Buffer): void => this.#push(c));
     } catch (err) {
       this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
       return;
@@ -291,9 +314,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#finishBody(true);
   }
 
-  readonly #onBodyData = (chunk: Buffer): void => {
-    this.#push(chunk);
-  };
+  /** Made when a body streams (most responses come whole and never need it). */
+  #onBodyData: ((chunk: Buffer) => void) | null = null;
 
   /** `chunk` may be a view of the read buffer: then the stream gets a copy. */
   #push(chunk: Buffer): void {
