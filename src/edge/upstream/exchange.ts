@@ -79,6 +79,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
   #res: OriginResponse | null = null;
   #keepAlive = false;
   #paused = false;
+  /** The body's Content-Length once the head is read (CHUNKED or UNTIL_CLOSE without one). */
+  #length = 0;
   /** The bytes being read are the exchange's to keep (./connection.ts `ownReads`). */
   #owned = false;
   #onAbort: (() => void) | null = null;
@@ -270,6 +272,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#phase = BODY;
     // The rest of a large body is read into buffers the stream can keep.
     conn.ownReads = head.framing === UNTIL_CLOSE || head.framing === CHUNKED || head.framing - reader.bytes >= LARGE_REST;
+    this.#length = head.framing;
+    if (conn.ownReads) conn.expectOwnReads(head.framing >= 0 ? head.framing - reader.bytes : null);
     for (const c of parts) this.#push(c);
     if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, now);
     this.#resolve(res);
@@ -304,7 +308,9 @@ export class Exchange implements ConnectionWaiter, BodySource {
       return;
     }
     if (end === MORE) {
-      if (!this.#paused) this.#conn!.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
+      const conn = this.#conn!;
+      if (this.#owned && this.#length >= 0) conn.expectOwnReads(this.#length - reader.bytes);
+      if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
       return;
     }
     if (end < length) {
