@@ -5,6 +5,7 @@
 import type { ServiceSettings, ServiceSource } from '../vcl/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import { loadSettings, versionVcl } from './version-vcl.ts';
+import { loadLoggingEndpoints } from './logging-config.ts';
 
 /** The source of one version of a service (normally its active one). */
 export async function serviceSource(tx: StoreTx, serviceId: string, version: number): Promise<ServiceSource> {
@@ -21,6 +22,7 @@ export async function serviceSource(tx: StoreTx, serviceId: string, version: num
     serviceId, version, domains, settings,
     main: main.name,
     files: files.map((f) => ({ name: f.name, content: f.content })),
+    logging: await loadLoggingEndpoints(tx, serviceId, version),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 import { generateVcl, type GenerationProblem, type VclFile, type VersionConfig } from '../model/generate.ts';
 import type { ObjectKind, StoreTx } from '../store/index.ts';
 import { SETTINGS_NAME } from './present.ts';
+import { loadLoggingEndpoints } from './logging-config.ts';
 import { now } from './time.ts';
 
 /** The version's objects as the generator's typed records, each list in the order the objects were added. */
@@ -25,6 +26,7 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
     conditions: await records('condition', condition), headers: await records('header', header),
     responseObjects: await records('response_object', responseObject), requestSettings: await records('request_settings', requestSettings),
     cacheSettings: await records('cache_settings', cacheSettings), gzips: await records('gzip', gzip),
+    logging: await loadLoggingEndpoints(tx, serviceId, version),
   };
 }
 

@@ -8,6 +8,7 @@
 
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
+import type { LoggingEndpoint } from '../../model/logging/endpoint.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
 
 // The subroutines and their actions are declared in the language definition; re-exported here
@@ -86,6 +87,8 @@ export interface VclContext {
   /** Health of a backend or director by VCL name, as this POP sees it now. */
   isHealthy(name: string): boolean;
   log(message: string): void;
+  /** `resp.body_bytes_written`: body bytes sent to the client, set by the edge before vcl_log. */
+  readonly bodyBytesWritten?: number;
   /** An empty header bag, for the object that `error NNN` creates. */
   newHeaders(): HeaderBag;
 }
@@ -127,4 +130,6 @@ export interface ServiceSource {
   /** Name of the main file in `files`. */
   readonly main: string;
   readonly files: readonly { readonly name: string; readonly content: string }[];
+  /** The version's logging endpoints: where its `log {"syslog <sid> <name> :: "}` lines go (src/edge/logging/). */
+  readonly logging?: readonly LoggingEndpoint[];
 }

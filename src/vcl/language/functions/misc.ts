@@ -8,6 +8,7 @@ import type { VclTable } from '../../runtime/tables.ts';
 import { a, f, NOT_LOG, on, opt, rest } from './define.ts';
 import type { FunctionSpec } from './define.ts';
 import { str } from './build.ts';
+import { strftime } from '../../runtime/log-values.ts';
 import type { N, S } from './build.ts';
 
 export const MISC: readonly FunctionSpec[] = [
@@ -55,7 +56,7 @@ export const MISC: readonly FunctionSpec[] = [
   f('parse_time_delta', 'INTEGER', [a('specifier', 'STRING')]),
   f('std.integer2time', 'TIME', [a('time', 'INTEGER')]),
   f('std.time', 'TIME', [a('s', 'STRING'), a('fallback', 'TIME')]),
-  f('strftime', 'STRING', [a('format', 'STRING'), a('time', 'TIME')]),
+  f('strftime', 'STRING', [a('format', 'STRING'), a('time', 'TIME')], ([x, y]) => { const f = x as S; const t = y as N; return (c, fr) => strftime(str(f(c, fr)), t(c, fr)); }),
   f('time.add', 'TIME', [a('t1', 'TIME'), a('t2', 'TIME')]),
   f('time.hex_to_time', 'TIME', [a('divisor', 'INTEGER'), a('dividend', 'STRING')]),
   f('time.interval_elapsed_ratio', 'FLOAT', [a('ref', 'TIME'), a('start', 'TIME'), a('end', 'TIME')]),

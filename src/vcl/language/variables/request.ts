@@ -5,6 +5,7 @@
 import { ALL, on, ro, rw, v } from './define.ts';
 import type { VariableSpec } from './define.ts';
 import { header, urlPath, urlQuery } from './access.ts';
+import { elapsedSec, elapsedUsec, timeStart } from '../../runtime/log-values.ts';
 
 export const REQUEST: readonly VariableSpec[] = [
   // ── client-request ──
@@ -49,7 +50,7 @@ export const REQUEST: readonly VariableSpec[] = [
   v('client.browser.name', 'STRING', 'RO', ALL),
   v('client.browser.version', 'STRING', 'RO', ALL),
   v('client.bot.name', 'STRING', 'RO', ALL),
-  v('time.start', 'TIME', 'RO', ALL),
+  v('time.start', 'TIME', 'RO', ALL, ro(timeStart)),
   v('time.start.sec', 'STRING', 'RO', ALL),
   v('time.start.msec', 'STRING', 'RO', ALL),
   v('time.start.msec_frac', 'STRING', 'RO', ALL),
@@ -62,10 +63,10 @@ export const REQUEST: readonly VariableSpec[] = [
   v('time.end.usec', 'STRING', 'RO', on('deliver', 'log')),
   v('time.end.usec_frac', 'STRING', 'RO', on('deliver', 'log')),
   v('time.elapsed', 'RTIME', 'RO', ALL, ro((c) => (Date.now() - c.startTime) / 1000)),
-  v('time.elapsed.sec', 'STRING', 'RO', ALL),
+  v('time.elapsed.sec', 'STRING', 'RO', ALL, ro(elapsedSec)),
   v('time.elapsed.msec', 'STRING', 'RO', ALL),
   v('time.elapsed.msec_frac', 'STRING', 'RO', ALL),
-  v('time.elapsed.usec', 'STRING', 'RO', ALL),
+  v('time.elapsed.usec', 'STRING', 'RO', ALL, ro(elapsedUsec)),
   v('time.elapsed.usec_frac', 'STRING', 'RO', ALL),
   v('fastly_info.h2.is_push', 'BOOL', 'RO', on('recv', 'hash', 'deliver', 'log')),
   v('fastly_info.host_header', 'STRING', 'RO', ALL),

@@ -7,6 +7,7 @@
 import { ALL, on, ro, rw, v } from './define.ts';
 import type { VariableSpec } from './define.ts';
 import { header } from './access.ts';
+import { bodyBytesWritten } from '../../runtime/log-values.ts';
 
 export const RESPONSE: readonly VariableSpec[] = [
   // ── cache-object ──
@@ -39,7 +40,7 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('resp.headers', 'STRING', 'RO', on('deliver', 'log')),
   v('resp.bytes_written', 'INTEGER', 'RO', on('log')),
   v('resp.header_bytes_written', 'INTEGER', 'RO', on('log')),
-  v('resp.body_bytes_written', 'INTEGER', 'RO', on('log')),
+  v('resp.body_bytes_written', 'INTEGER', 'RO', on('log'), ro(bodyBytesWritten)),
   v('resp.completed', 'BOOL', 'RO', on('log')),
   v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log')),
   v('time.to_first_byte', 'RTIME', 'RO', on('deliver', 'log')),

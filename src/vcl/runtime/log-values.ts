@@ -1,0 +1,21 @@
+// The values Fastly's log formats read (src/model/logging/format.ts), run here so the default
+// format `%h %l %u %t "%r" %>s %b` and the common directives work:
+//   time.start — when the request arrived (TIME: ms since the epoch, ./value.ts)
+//   time.elapsed.sec / .usec — whole seconds / microseconds since then, as strings (Fastly's types)
+//   resp.body_bytes_written — body bytes sent to the client, known in vcl_log (0 before)
+//   strftime(format, time) — C strftime in UTC, as Fastly's (the `strftime` package)
+// https://www.fastly.com/documentation/reference/vcl/variables/date-and-time/ and
+// https://www.fastly.com/documentation/reference/vcl/functions/date-and-time/strftime/
+import strftimeLib from 'strftime';
+import type { VclContext } from '../compile/compiled.ts';
+
+const utc = strftimeLib.utc();
+
+export function strftime(format: string, ms: number): string {
+  return utc(format, new Date(ms));
+}
+
+export const timeStart = (c: VclContext): number => c.startTime;
+export const elapsedSec = (c: VclContext): string => String(Math.floor((Date.now() - c.startTime) / 1000));
+export const elapsedUsec = (c: VclContext): string => String(Math.max(0, Math.round((Date.now() - c.startTime) * 1000)));
+export const bodyBytesWritten = (c: VclContext): number => c.bodyBytesWritten ?? 0;
