@@ -15,6 +15,11 @@ export interface NamedHealth {
   named(service: CompiledService, name: string): boolean;
 }
 
+/** Takes a VCL `log` line addressed to a logging endpoint; false when it names none. */
+export interface LogLines {
+  route(serviceId: string, message: string): boolean;
+}
+
 export interface VclLogger {
   info(fields: Record<string, unknown>, message: string): void;
 }
@@ -96,8 +101,11 @@ export class RequestContext implements VclContext {
   decision: PolicyDecision | null = null;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
+  /** `resp.body_bytes_written`: set when the response body ended, before vcl_log runs. */
+  bodyBytesWritten = 0;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
+  readonly #endpoints: LogLines | null;
 
   constructor(init: {
     service: CompiledService;
@@ -111,6 +119,8 @@ export class RequestContext implements VclContext {
     health: NamedHealth;
     /** Where VCL's `log` statement writes; null discards (background refreshes). */
     logger: VclLogger | null;
+    /** Where a `log {"syslog <sid> <endpoint> :: "} …` line goes (src/edge/logging/); absent: none. */
+    endpoints?: LogLines | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -122,6 +132,7 @@ export class RequestContext implements VclContext {
     this.startedAt = performance.now();
     this.#health = init.health;
     this.#logger = init.logger;
+    this.#endpoints = init.endpoints ?? null;
   }
 
   get staleExists(): boolean {
@@ -133,6 +144,8 @@ export class RequestContext implements VclContext {
   }
 
   log(message: string): void {
+    // Fastly: a line whose prefix names one of the service's logging endpoints goes there.
+    if (this.#endpoints !== null && this.#endpoints.route(this.service.serviceId, message)) return;
     this.#logger?.info({ service: this.service.serviceId, vcl: true }, message);
   }
 

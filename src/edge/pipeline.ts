@@ -27,7 +27,7 @@ import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
-import { RequestContext, type ServerInfo } from './context.ts';
+import { RequestContext, type LogLines, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
@@ -57,6 +57,8 @@ export interface PipelineOptions {
   /** Counts for GET /service/{sid}/stats: requests by cache outcome, origin requests by backend. */
   readonly stats: EdgeStats;
   readonly purger: Purger;
+  /** Where VCL `log` lines addressed to a logging endpoint go; absent: none. */
+  readonly logging?: LogLines;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
 }
@@ -176,6 +178,7 @@ export class Pipeline {
       headers: HeaderMap.ofRequest(req.headers),
       health: this.#health,
       logger: o.logger,
+      endpoints: o.logging ?? null,
     });
   }
 

@@ -21,6 +21,7 @@ import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
+import { LogMetrics, LogRouter, type LogRouterOptions } from './logging/index.ts';
 import { UpstreamPools } from './upstream/index.ts';
 
 export interface EdgeRuntimeOptions {
@@ -37,6 +38,8 @@ export interface EdgeRuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** How long the edge waits on a client; the defaults when not given. */
   readonly clientTimeouts?: ClientTimeouts;
+  /** Logging endpoints' vendor intakes pointed elsewhere (`--log-intake`), and their queues' bounds. */
+  readonly logging?: Pick<LogRouterOptions, 'intake' | 'bufferLines' | 'bufferBytes' | 'retryMs' | 'maxRetryMs'>;
 }
 
 export class EdgeRuntime {
@@ -48,6 +51,8 @@ export class EdgeRuntime {
   readonly cache: EdgeCache;
   readonly pipeline: Pipeline;
   readonly server: EdgeServer;
+  /** This worker's logging endpoints' queues (src/edge/logging/). */
+  readonly logging: LogRouter;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
   /**
@@ -63,6 +68,7 @@ export class EdgeRuntime {
     const cdnId = `lacquer-${options.pop}`;
     this.upstream = new UpstreamPools({ cdnId });
     this.cache = new EdgeCache({ maxBytes: options.cacheSizeBytes, maxObjectBytes: options.cacheMaxObjectBytes });
+    this.logging = new LogRouter({ ...options.logging, metrics: new LogMetrics(this.metrics.registry), logger: options.logger });
     const pipeline = this.pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
@@ -74,6 +80,7 @@ export class EdgeRuntime {
       logger: options.logger,
       metrics: this.metrics,
       stats: this.stats,
+      logging: this.logging,
       ready: () => this.#ready,
     });
     this.server = new EdgeServer({
@@ -96,7 +103,12 @@ export class EdgeRuntime {
     switch (message.type) {
       case 'services': {
         const keep = new Set(message.sources.map((s) => s.serviceId));
-        for (const s of [...this.table.services()]) if (!keep.has(s.serviceId)) this.table.remove(s.serviceId);
+        for (const s of [...this.table.services()]) {
+          if (!keep.has(s.serviceId)) {
+            this.table.remove(s.serviceId);
+            this.logging.remove(s.serviceId);
+          }
+        }
         for (const source of message.sources) this.#install(source);
         this.#poolUses = new Map();
         for (const service of this.table.services()) this.#countPools(service, 1);
@@ -111,6 +123,7 @@ export class EdgeRuntime {
       case 'service-removed': {
         const old = this.table.get(message.serviceId);
         this.table.remove(message.serviceId);
+        this.logging.remove(message.serviceId);
         if (old !== null) this.#countPools(old, -1);
         this.stats.remove(message.serviceId);
         if (!this.#released) return;
@@ -147,6 +160,7 @@ export class EdgeRuntime {
     this.#ready = false;
     await this.server.drain();
     await this.upstream.close();
+    await this.logging.close();
     this.pipeline.flushLog();
   }
 
@@ -160,6 +174,7 @@ export class EdgeRuntime {
     }
     const old = this.table.get(service.serviceId);
     this.table.put(service);
+    this.logging.install(service.serviceId, source.logging ?? []);
     this.#countPools(service, 1);
     if (old !== null) this.#countPools(old, -1);
   }

@@ -34,6 +34,7 @@ const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
   // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
+  LACQUER_EDGE_LOG_INTAKE: JSON.stringify(o.logIntake),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -43,7 +44,7 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts,
+      clientTimeouts: options.clientTimeouts, logging: { intake: options.logIntake },
     });
     health.on('message', (m) => runtime.apply(m));
     const { port } = await runtime.start();

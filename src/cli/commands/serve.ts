@@ -24,6 +24,7 @@ export function registerServe(program: Command): void {
     .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
     .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
+    .option('--log-intake <TYPE=URL,...>', 'send a logging endpoint type to this origin instead of its vendor\'s (env LACQUER_LOG_INTAKE)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LACQUER_LOG_LEVEL, default info); human-readable on a terminal, JSON otherwise')
     .action(async (flags: ServeFlags) => {
       let options;
