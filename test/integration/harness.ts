@@ -79,6 +79,8 @@ export interface LacquerOptions {
   readonly pop?: string;
   /** Where the process logs; silent when not given. */
   readonly logger?: pino.Logger;
+  /** `--log-intake`: logging endpoint types sent to a local receiver instead of their vendor. */
+  readonly logIntake?: string;
 }
 
 export async function startEdgeStack(t: TestContext, options: LacquerOptions = {}): Promise<Lacquer> {
@@ -86,6 +88,7 @@ export async function startEdgeStack(t: TestContext, options: LacquerOptions = {
   const pop = options.pop ?? 'scn';
   const serve = resolveServeOptions({
     edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: '0', token: TOKEN, pop,
+    ...(options.logIntake === undefined ? {} : { logIntake: options.logIntake }),
   }, {});
   const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }));
   t.after(async () => {
