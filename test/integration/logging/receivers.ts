@@ -119,5 +119,5 @@ export async function s3Receiver(t: TestContext, credentials: { accessKeyId: str
     if (signature !== m[4]) { rejected++; return 403; }
     return 200;
   });
-  return Object.assign(receiver, { get rejected() { return rejected; } });
+  return Object.defineProperty(receiver, 'rejected', { get: () => rejected }) as HttpReceiver & { rejected: number };
 }

@@ -4,18 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpOrigin, selfSignedCert } from '../../edge/helpers.ts';
-import { startEdgeStack, waitFor, type Lacquer } from '../harness.ts';
+import { startEdgeStack, waitFor } from '../harness.ts';
 import { syslogTcp, syslogUdp } from './receivers.ts';
-
-export async function loggedService(t: Parameters<typeof httpOrigin>[0], lq: Lacquer, domain: string, objects: Array<[string, Record<string, unknown>]>): Promise<string> {
-  const { port } = await httpOrigin(t, (req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(`body of ${req.url ?? ''}`); });
-  const { id } = await lq.apiOk('POST', '/service', { name: domain }) as { id: string };
-  await lq.apiOk('POST', `/service/${id}/version/1/domain`, { name: domain });
-  await lq.apiOk('POST', `/service/${id}/version/1/backend`, { name: 'web', address: '127.0.0.1', port });
-  for (const [path, body] of objects) await lq.apiOk('POST', `/service/${id}/version/1/${path}`, body);
-  await lq.activate(id, 1);
-  return id;
-}
+import { loggedService } from './service.ts';
 
 const CLF = /^127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET \/page-(\d) HTTP\/1\.1" 200 (\d+)$/;
 
