@@ -19,7 +19,14 @@ export type FormatResult = { ok: true; expression: A.Expression } | { ok: false;
 
 const NO_COMMENTS: A.NodeComments = { leading: [], trailing: null };
 
-function concat(parts: readonly A.Expression[]): A.Expression {
+/** Adjacent string literals are one (`" - - ["`), as a person writing the statement would write it. */
+function concat(input: readonly A.Expression[]): A.Expression {
+  const parts: A.Expression[] = [];
+  for (const p of input) {
+    const last = parts.at(-1);
+    if (p.kind === 'String' && last?.kind === 'String') parts[parts.length - 1] = B.str(last.value + p.value);
+    else parts.push(p);
+  }
   if (parts.length === 0) return B.str('');
   if (parts.length === 1) return parts[0];
   return { kind: 'Concat', parts, separators: parts.slice(1).map(() => ' ' as const), start: 0, end: 0, comments: NO_COMMENTS };
