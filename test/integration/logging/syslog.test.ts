@@ -3,7 +3,7 @@
 // one line per request with the format's fields, framed as the endpoint's message_type says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpOrigin, selfSignedCert } from '../../edge/helpers.ts';
+import { fullBacklogPort, httpOrigin, selfSignedCert } from '../../edge/helpers.ts';
 import { startEdgeStack, waitFor } from '../harness.ts';
 import { syslogTcp, syslogUdp } from './receivers.ts';
 import { loggedService } from './service.ts';
@@ -98,4 +98,15 @@ test('a receiver that is down and comes back loses no line', async (t) => {
   await rx.start();
   await waitFor(() => rx.lines.length >= 21, 10_000, 'every line arrives after the receiver is back');
   assert.deepEqual(rx.lines, Array.from({ length: 21 }, (_, i) => `/${i}`));
+});
+
+test('receivers that never answer do not hold up a request: each of 100 answers within 5 s', async (t) => {
+  const lq = await startEdgeStack(t, { logIntake: 'datadog=http://127.0.0.1:1' });
+  const blackhole = await fullBacklogPort(t);
+  await loggedService(t, lq, 'dead.example', [
+    ['logging/syslog', { name: 'hung', address: '127.0.0.1', port: blackhole }],
+    ['logging/datadog', { name: 'refused', token: 'k' }],
+  ]);
+  // A request that waited on a log delivery would hang: the edge request fails after 5 s.
+  for (let i = 0; i < 100; i++) assert.equal((await lq.edge('dead.example', { path: `/${i}`, timeoutMs: 5000 })).status, 200);
 });
