@@ -24,7 +24,7 @@ async function service(api: Api): Promise<string> {
 }
 
 // What go-fastly sends for each type when Terraform creates it: every attribute, unset ones empty.
-const COMMON = { format: '%h %l %u %t "%r" %>s %b', format_version: 2, placement: '', response_condition: '' };
+const COMMON = { format: '%h %l %u %t "%r" %>s %b', format_version: 2, placement: '', response_condition: '', log_processing_region: 'none' };
 const TLS = { tls_ca_cert: '', tls_client_cert: '', tls_client_key: '', tls_hostname: '' };
 const TERRAFORM: Record<string, Record<string, string | number>> = {
   syslog: { ...COMMON, ...TLS, name: 'syslog', address: 'logs.example.net', port: 514, use_tls: 0, token: '', message_type: 'classic' },
@@ -96,6 +96,7 @@ test('bad input is a 400 naming the field and its rule, and nothing is stored', 
     ['syslog', { name: 's', address: 'h.example', message_type: 'json' }, 'message_type: must be one of classic, loggly, logplex, blank'],
     ['syslog', { name: 's', address: 'h.example', format_version: 3 }, 'format_version: must be one of 1, 2'],
     ['syslog', { name: 's', address: 'h.example', placement: 'waf_debug' }, 'placement: must be one of none'],
+    ['syslog', { name: 's', address: 'h.example', log_processing_region: 'eu' }, 'log_processing_region: must be none: lacquer sends logs from the edge node that served the request'],
     ['syslog', { name: 's', address: 'h.example', format: '%h %Z' }, "format: %Z: not a directive Fastly's log formats have"],
     ['syslog', { name: 's', address: 'h.example', format: '%{req.url ~}V' }, 'format: %{req.url ~}V: not one VCL expression'],
     ['syslog', { name: 's', address: 'h.example', format: '%{client.geo.nope}V' }, 'format: '],

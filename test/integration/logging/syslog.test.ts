@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fullBacklogPort, httpOrigin, selfSignedCert } from '../../edge/helpers.ts';
-import { startEdgeStack, waitFor } from '../harness.ts';
+import { startEdgeStack, TOKEN, waitFor } from '../harness.ts';
 import { syslogTcp, syslogUdp } from './receivers.ts';
 import { loggedService } from './service.ts';
 
@@ -25,7 +25,13 @@ test('every request to the edge is one syslog line over TCP in the default forma
     assert.ok(clf !== null, m[1]);
     assert.deepEqual([clf[1], clf[2]], [String(i), String(`body of /page-${i}`.length)]);
   });
-  assert.ok(sid.length > 0);
+  const bytes = rx.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+  const metrics = await (await fetch(`${lq.apiUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  const labels = `{service="${sid}",endpoint="my syslog"}`;
+  assert.ok(metrics.includes(`lacquer_log_lines_total${labels} 5\n`), metrics);
+  assert.ok(metrics.includes(`lacquer_log_bytes_total${labels} ${bytes}\n`), metrics);
+  assert.match(metrics, new RegExp(`lacquer_log_batches_total\\{service="${sid}",endpoint="my syslog"\\} [1-5]\n`));
+  assert.doesNotMatch(metrics, /lacquer_log_dropped_lines_total\{/);
 });
 
 test('a syslog endpoint over TLS with a token and the blank message type gets the token and the bare line', async (t) => {
@@ -98,6 +104,8 @@ test('a receiver that is down and comes back loses no line', async (t) => {
   await rx.start();
   await waitFor(() => rx.lines.length >= 21, 10_000, 'every line arrives after the receiver is back');
   assert.deepEqual(rx.lines, Array.from({ length: 21 }, (_, i) => `/${i}`));
+  const metrics = await (await fetch(`${lq.apiUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  assert.match(metrics, /lacquer_log_retries_total\{service="[^"]+",endpoint="flaky"\} [1-9]/);
 });
 
 test('receivers that never answer do not hold up a request: each of 100 answers within 5 s', async (t) => {

@@ -28,9 +28,13 @@ export const COMMON_FIELDS = {
   response_condition: Name('The name of an existing condition in the configured endpoint, or leave blank to always execute'),
   format: Text('A Fastly log format string', 65_536),
   format_version: OneOf([1, 2] as const, 'The version of the custom logging format: 2 logs in vcl_log, 1 in vcl_deliver'),
+  // Fastly can process logs in the US or the EU before streaming them; lacquer's edge node sends
+  // them itself, from wherever it runs, which is Fastly's `none` ("global").
+  log_processing_region: Object.assign(OneOf(['none'] as const, 'The geographic region where the logs will be processed before streaming'),
+    { rule: 'must be none: lacquer sends logs from the edge node that served the request (us and eu are not supported)' }),
 } as const;
 
-export const COMMON_DEFAULTS = { format: DEFAULT_LOG_FORMAT, format_version: 2 } as const;
+export const COMMON_DEFAULTS = { format: DEFAULT_LOG_FORMAT, format_version: 2, log_processing_region: 'none' } as const;
 
 /** The TLS options of an endpoint that connects with TLS (PEM text; checked when the endpoint is written). */
 export const TLS_FIELDS = {
