@@ -41,14 +41,22 @@ const DASH = (): A.Expression => B.str('-');
 /** Common Log Format time: `[10/Oct/2000:13:55:36 +0000]`, when the request started. */
 const CLF_TIME = (): A.Expression[] => [B.str('['), B.call('strftime', [B.str('%d/%b/%Y:%H:%M:%S %z'), v('time.start')]), B.str(']')];
 
+/**
+ * Body bytes: in vcl_log (version 2) what was written; in vcl_deliver (version 1), before
+ * anything is written, the response's Content-Length, as version 1 formats log it.
+ */
+const bodyBytes = (version: 1 | 2): A.Expression => v(version === 2 ? 'resp.body_bytes_written' : 'resp.http.Content-Length');
+
 /** The directives without an argument (`%h`), by letter. */
-const SIMPLE: Readonly<Record<string, () => A.Expression[]>> = {
+const SIMPLE: Readonly<Record<string, (version: 1 | 2) => A.Expression[]>> = {
   a: () => [v('client.ip')],
   h: () => [v('client.ip')],
   A: () => [v('server.ip')],
-  B: () => [v('resp.body_bytes_written')],
+  B: (version) => [bodyBytes(version)],
   // CLF: "-" rather than 0 when no body byte was sent.
-  b: () => [choose(B.binary('==', [v('resp.body_bytes_written'), B.int(0)]), DASH(), v('resp.body_bytes_written'))],
+  b: (version) => [version === 2
+    ? choose(B.binary('==', [bodyBytes(2), B.int(0)]), DASH(), bodyBytes(2))
+    : choose(bodyBytes(1), bodyBytes(1), DASH())],
   D: () => [v('time.elapsed.usec')],
   f: () => [v('req.url.path')],
   H: () => [v('req.proto')],
@@ -130,7 +138,8 @@ export function formatExpression(format: string, version: 1 | 2): FormatResult {
       // `}` that closes the opening one, counted outside string literals.
       const end = closingBrace(format, j);
       if (end < 0) return { ok: false, error: { message: `%{ at offset ${i} has no closing }` } };
-      arg = format.slice(j + 1, end);
+      // Fastly's formats write a brace inside %{…}V as \{ and \} (`%{strftime(\{"%Y"\}, time.start)}V`).
+      arg = format.slice(j + 1, end).replace(/\\([{}])/g, '$1');
       j = end + 1;
     }
     const letter = format[j];
@@ -140,7 +149,7 @@ export function formatExpression(format: string, version: 1 | 2): FormatResult {
       i = j;
       continue;
     }
-    const made = arg === null ? SIMPLE[letter]?.() ?? null : withArgument(letter, arg, version);
+    const made = arg === null ? SIMPLE[letter]?.(version) ?? null : withArgument(letter, arg, version);
     if (made === null) return { ok: false, error: { message: `%${letter}: not a directive Fastly's log formats have` } };
     if (!Array.isArray(made)) return { ok: false, error: made };
     flush();
@@ -156,6 +165,7 @@ function closingBrace(format: string, open: number): number {
   let quote: '"' | '{"' | null = null;
   for (let k = open; k < format.length; k++) {
     const c = format[k];
+    if (c === '\\' && (format[k + 1] === '{' || format[k + 1] === '}')) { k++; continue; }
     if (quote === '"') { if (c === '"') quote = null; continue; }
     if (quote === '{"') { if (c === '"' && format[k + 1] === '}') { quote = null; k++; } continue; }
     if (c === '{' && format[k + 1] === '"' && k !== open) { quote = '{"'; k++; continue; }

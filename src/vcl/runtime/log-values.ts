@@ -4,6 +4,8 @@
 //   time.elapsed.sec / .usec — whole seconds / microseconds since then, as strings (Fastly's types)
 //   resp.body_bytes_written — body bytes sent to the client, known in vcl_log (0 before)
 //   strftime(format, time) — C strftime in UTC, as Fastly's (the `strftime` package)
+//   json.escape(s) — the inside of a JSON string (RFC 8259 §7): quote, backslash and control
+//     characters escaped, other characters as they are; JSON log formats wrap values in it
 // https://www.fastly.com/documentation/reference/vcl/variables/date-and-time/ and
 // https://www.fastly.com/documentation/reference/vcl/functions/date-and-time/strftime/
 import strftimeLib from 'strftime';
@@ -19,3 +21,7 @@ export const timeStart = (c: VclContext): number => c.startTime;
 export const elapsedSec = (c: VclContext): string => String(Math.floor((Date.now() - c.startTime) / 1000));
 export const elapsedUsec = (c: VclContext): string => String(Math.max(0, Math.round((Date.now() - c.startTime) * 1000)));
 export const bodyBytesWritten = (c: VclContext): number => c.bodyBytesWritten ?? 0;
+
+export function jsonEscape(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
