@@ -19,11 +19,19 @@ function appName(name: string): string {
   return name.replace(/\s/g, '_') || '-';
 }
 
+/** RFC 3339 time to the second, made once per second (every line of a second shares it). */
+let stamp = { second: -1, text: '' };
+function timestamp(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (stamp.second !== second) stamp = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return stamp.text;
+}
+
 export function frameLine(line: string, type: MessageType, ctx: FrameContext, token: string | null = null): string {
   const body = token === null ? line : `${token} ${line}`;
-  const time = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (type === 'blank') return body;
+  const time = timestamp(ctx.now());
   switch (type) {
-    case 'blank': return body;
     case 'classic': return `<134>${time} ${ctx.host} ${appName(ctx.endpoint)}: ${body}`;
     case 'loggly': return `<134>1 ${time} ${ctx.host} ${appName(ctx.endpoint)} - - - ${body}`;
     case 'logplex': {

@@ -36,7 +36,13 @@ export class PermanentDeliveryError extends Error {
 
 export class LogQueue {
   readonly #o: QueueOptions;
+  // The queue is `#lines[#head…]` (and each line's size in bytes, newline counted, in `#sizes`):
+  // dropping the oldest and taking a batch move `#head`, so neither costs a copy of the queue
+  // (Array#shift is linear in the queue's length, paid on every push once a dead receiver has
+  // filled the buffer). The consumed front is cut off once it is over half of the array.
   #lines: string[] = [];
+  #sizes: number[] = [];
+  #head = 0;
   #bytes = 0;
   #inFlight = false;
   #timer: NodeJS.Timeout | null = null;
@@ -49,32 +55,37 @@ export class LogQueue {
   }
 
   get pending(): number {
-    return this.#lines.length;
+    return this.#lines.length - this.#head;
   }
 
   push(line: string): void {
     if (this.#closed) return;
     const size = Buffer.byteLength(line) + 1;
     let dropped = 0;
-    while (this.#lines.length > 0 && (this.#lines.length >= this.#o.bufferLines || this.#bytes + size > this.#o.bufferBytes)) {
-      this.#bytes -= Buffer.byteLength(this.#lines.shift()!) + 1;
+    while (this.pending > 0 && (this.pending >= this.#o.bufferLines || this.#bytes + size > this.#o.bufferBytes)) {
+      this.#bytes -= this.#sizes[this.#head];
+      this.#head++;
       dropped++;
     }
-    if (dropped > 0) this.#o.counters.dropped(dropped, 'overflow');
+    if (dropped > 0) {
+      this.#o.counters.dropped(dropped, 'overflow');
+      this.#compact();
+    }
     if (size > this.#o.bufferBytes) {
       this.#o.counters.dropped(1, 'overflow');
       return;
     }
     this.#lines.push(line);
+    this.#sizes.push(size);
     this.#bytes += size;
     if (this.#inFlight || this.#attempt > 0) return; // a send or a retry is under way: it picks the line up
-    if (this.#lines.length >= this.#o.maxEntries || this.#bytes >= this.#o.maxBytes) this.#flush();
+    if (this.pending >= this.#o.maxEntries || this.#bytes >= this.#o.maxBytes) this.#flush();
     else if (this.#timer === null) this.#arm(this.#o.periodMs);
   }
 
   /** Sends what is queued now (one batch at a time) and resolves when the queue is empty or `deadlineMs` passed. */
   async drain(deadlineMs: number): Promise<void> {
-    if (this.#lines.length === 0 && !this.#inFlight) return;
+    if (this.pending === 0 && !this.#inFlight) return;
     const done = new Promise<void>((resolve) => this.#idle.push(resolve));
     if (!this.#inFlight) this.#flush();
     let timer: NodeJS.Timeout | undefined;
@@ -94,31 +105,46 @@ export class LogQueue {
     this.#timer.unref();
   }
 
-  #take(): string[] {
+  #take(): { lines: string[]; bytes: number } {
     let n = 0;
     let bytes = 0;
-    while (n < this.#lines.length && n < this.#o.maxEntries) {
-      const size = Buffer.byteLength(this.#lines[n]) + 1;
+    const start = this.#head;
+    while (start + n < this.#lines.length && n < this.#o.maxEntries) {
+      const size = this.#sizes[start + n];
       if (n > 0 && bytes + size > this.#o.maxBytes) break;
       bytes += size;
       n++;
     }
-    const batch = this.#lines.splice(0, n);
+    const lines = this.#lines.slice(start, start + n);
+    this.#head += n;
     this.#bytes -= bytes;
-    return batch;
+    this.#compact();
+    return { lines, bytes };
+  }
+
+  #compact(): void {
+    if (this.#head === this.#lines.length) {
+      this.#lines = [];
+      this.#sizes = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#lines.length) {
+      this.#lines = this.#lines.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   #flush(): void {
     if (this.#timer !== null) { clearTimeout(this.#timer); this.#timer = null; }
-    if (this.#inFlight || this.#lines.length === 0) {
+    if (this.#inFlight || this.pending === 0) {
       if (!this.#inFlight) this.#settleIdle();
       return;
     }
-    const batch = this.#take();
+    const { lines: batch, bytes } = this.#take();
     this.#inFlight = true;
     this.#o.send(batch).then(() => {
       this.#attempt = 0;
-      this.#o.counters.shipped(batch.length, batch.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
+      this.#o.counters.shipped(batch.length, bytes);
       this.#next();
     }, (err: unknown) => {
       if (err instanceof PermanentDeliveryError) {
@@ -140,20 +166,27 @@ export class LogQueue {
 
   #next(): void {
     this.#inFlight = false;
-    if (this.#lines.length >= this.#o.maxEntries || this.#bytes >= this.#o.maxBytes || (this.#idle.length > 0 && this.#lines.length > 0)) this.#flush();
-    else if (this.#lines.length > 0) this.#arm(this.#o.periodMs);
+    if (this.pending >= this.#o.maxEntries || this.#bytes >= this.#o.maxBytes || (this.#idle.length > 0 && this.pending > 0)) this.#flush();
+    else if (this.pending > 0) this.#arm(this.#o.periodMs);
     else this.#settleIdle();
   }
 
   /** A failed batch goes back to the head, within the bound: what does not fit is the oldest, dropped. */
   #requeue(batch: readonly string[]): void {
-    const room = Math.max(0, this.#o.bufferLines - this.#lines.length);
+    const room = Math.max(0, this.#o.bufferLines - this.pending);
     const kept = batch.slice(Math.max(0, batch.length - room));
-    let bytes = kept.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-    while (kept.length > 0 && this.#bytes + bytes > this.#o.bufferBytes) bytes -= Buffer.byteLength(kept.shift()!) + 1;
+    const sizes = kept.map((l) => Buffer.byteLength(l) + 1);
+    let bytes = sizes.reduce((n, b) => n + b, 0);
+    while (kept.length > 0 && this.#bytes + bytes > this.#o.bufferBytes) {
+      kept.shift();
+      bytes -= sizes.shift()!;
+    }
     const lost = batch.length - kept.length;
     if (lost > 0) this.#o.counters.dropped(lost, 'overflow');
-    this.#lines.unshift(...kept);
+    // The failure path, once per backoff: a copy of the queue is fine here.
+    this.#lines = [...kept, ...this.#lines.slice(this.#head)];
+    this.#sizes = [...sizes, ...this.#sizes.slice(this.#head)];
+    this.#head = 0;
     this.#bytes += bytes;
   }
 

@@ -13,8 +13,22 @@ import type { VclContext } from '../compile/compiled.ts';
 
 const utc = strftimeLib.utc();
 
+/**
+ * The last result per format, for the second it is of: a log format formats the request's start
+ * time on every request, and requests of one second share it. Formats with a sub-second
+ * directive (%L milliseconds) are formatted every time. At most 64 formats are remembered.
+ */
+const lastSecond = new Map<string, { second: number; text: string }>();
+
 export function strftime(format: string, ms: number): string {
-  return utc(format, new Date(ms));
+  if (format.includes('%L')) return utc(format, new Date(ms));
+  const second = Math.floor(ms / 1000);
+  const last = lastSecond.get(format);
+  if (last !== undefined && last.second === second) return last.text;
+  const text = utc(format, new Date(second * 1000));
+  if (last === undefined && lastSecond.size >= 64) lastSecond.clear();
+  lastSecond.set(format, { second, text });
+  return text;
 }
 
 export const timeStart = (c: VclContext): number => c.startTime;

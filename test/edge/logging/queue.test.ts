@@ -54,6 +54,19 @@ test('past the buffer bound the oldest lines are dropped and counted, and the ne
   assert.ok(counts.retries >= 1);
 });
 
+test('a long outage keeps exactly the newest lines of the bound, in order (the dropped front is reclaimed)', async () => {
+  let open = false;
+  const delivered: string[] = [];
+  const { q, counts } = queue({ bufferLines: 2000, maxEntries: 500, send: async (b) => { if (!open) throw new Error('down'); delivered.push(...b); } });
+  for (let i = 0; i < 10_000; i++) q.push(String(i));
+  assert.equal(q.pending, 2000);
+  open = true;
+  await settle(30);
+  await q.drain(5000);
+  assert.deepEqual(delivered, Array.from({ length: 2000 }, (_, i) => String(i + 8000)));
+  assert.equal(counts.dropped.overflow, 8000);
+});
+
 test('a receiver that fails and recovers gets every line within the bound, once, in order', async () => {
   let failures = 3;
   const delivered: string[] = [];
