@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackend } from './commands/backend.ts';
 import { registerVclObjects } from './commands/vcl-objects.ts';
+import { registerLogging } from './commands/logging.ts';
 import { registerDirector } from './commands/director.ts';
 import { registerDomain } from './commands/domain.ts';
 import { registerHealth } from './commands/health.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerVclCustom(program);
   registerSettings(program);
   registerVclObjects(program);
+  registerLogging(program);
   registerToken(program);
   registerHealth(program);
   registerPurge(program);

@@ -11,6 +11,7 @@
 // clone cannot undo it. What this cannot see — a rule that depends on other objects, or a
 // change made by someone else between the check and the edit — still fails after the clone;
 // the error then says which version was created (command.ts).
+import { LOGGING_ENDPOINTS, LOGGING_TYPES } from '../model/api/logging/index.ts';
 import * as model from '../model/api/index.ts';
 import type { Resource } from '../model/api/index.ts';
 import { apiPath, type ApiClient } from './api-client.ts';
@@ -21,6 +22,7 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   backend: model.backend, healthcheck: model.healthcheck, director: model.director, domain: model.domain, vcl: model.vcl,
   condition: model.condition, header: model.header, response_object: model.responseObject, request_settings: model.requestSettings,
   cache_settings: model.cacheSettings, gzip: model.gzip,
+  ...Object.fromEntries(LOGGING_TYPES.map((type) => [`logging/${type}`, LOGGING_ENDPOINTS[type]])),
 };
 
 export type ObjectEdit =
@@ -77,7 +79,7 @@ function checkFields(resource: Resource, body: Readonly<Record<string, unknown>>
 
 async function objectIn(client: ApiClient, serviceId: string, version: number, kind: string, name: string): Promise<Record<string, unknown> | null> {
   try {
-    return await client.get<Record<string, unknown>>(apiPath('service', serviceId, 'version', version, kind, name));
+    return await client.get<Record<string, unknown>>(apiPath('service', serviceId, 'version', version, ...kind.split('/'), name));
   } catch (err) {
     if (err instanceof CliError && err.status === 404) return null;
     throw err;

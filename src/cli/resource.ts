@@ -15,7 +15,7 @@ import { checkObjectEdit } from './preflight.ts';
 import type { ApiObject, Column } from './output.ts';
 
 export interface ResourceSpec {
-  /** The path segment and the word used in messages: `backend`. */
+  /** The path after the version (`backend`, `logging/syslog`) and the word used in messages. */
   readonly kind: string;
   readonly fields: readonly FieldFlag[];
   /** The columns of `list`. */
@@ -34,8 +34,8 @@ function where(sid: string, version: number): string {
 
 export function registerResourceVerbs(noun: Command, spec: ResourceSpec): Command {
   const { kind } = spec;
-  const collection = (sid: string, v: number): string => apiPath('service', sid, 'version', v, kind);
-  const item = (sid: string, v: number, name: string): string => apiPath('service', sid, 'version', v, kind, name);
+  const collection = (sid: string, v: number): string => apiPath('service', sid, 'version', v, ...kind.split('/'));
+  const item = (sid: string, v: number, name: string): string => apiPath('service', sid, 'version', v, ...kind.split('/'), name);
   const body = (opts: Options): FormBody => {
     const form = formFromOptions(opts, spec.fields);
     return spec.prepare === undefined ? form : spec.prepare(form, opts);

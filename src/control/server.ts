@@ -11,6 +11,7 @@ import { registerDatacenterRoutes } from './api/datacenters.ts';
 import { fleetPurge, type FleetPurge } from './fleet-purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
 import { registerVclObjectRoutes } from './api/vcl-objects.ts';
+import { registerLoggingRoutes } from './api/logging.ts';
 import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
@@ -108,6 +109,7 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerDynamicSnippetRoutes(routes, deps);
   registerVerifyRoutes(routes, deps);
   registerVclExtraRoutes(routes, deps);
+  registerLoggingRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });

@@ -6,6 +6,7 @@ import type { ServiceSettings, ServiceSource } from '../vcl/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import { loadSettings, versionVcl } from './version-vcl.ts';
 import { liveAcls, liveTables, withDynamicSnippets } from './live-vcl.ts';
+import { loadLoggingEndpoints } from './logging-config.ts';
 
 /** The source of one version of a service (normally its active one). */
 export async function serviceSource(tx: StoreTx, serviceId: string, version: number): Promise<ServiceSource> {
@@ -26,6 +27,7 @@ export async function serviceSource(tx: StoreTx, serviceId: string, version: num
     files: files.map((f) => ({ name: f.name, content: f.content })),
     dictionaries: await liveTables(tx, serviceId, version),
     acls: await liveAcls(tx, serviceId, version),
+    logging: await loadLoggingEndpoints(tx, serviceId, version),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 import { generateVcl, type GenerationProblem, type VclFile, type VersionConfig } from '../model/generate.ts';
 import type { ObjectKind, StoreTx } from '../store/index.ts';
 import { SETTINGS_NAME } from './present.ts';
+import { loadLoggingEndpoints } from './logging-config.ts';
 import { now } from './time.ts';
 
 /** The version's objects as the generator's typed records, each list in the order the objects were added. */
@@ -26,6 +27,7 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
     responseObjects: await records('response_object', responseObject), requestSettings: await records('request_settings', requestSettings),
     cacheSettings: await records('cache_settings', cacheSettings), gzips: await records('gzip', gzip),
     snippets: await records('snippet', snippet), dictionaries: await records('dictionary', dictionary), acls: await records('acl', acl),
+    logging: await loadLoggingEndpoints(tx, serviceId, version),
   };
 }
 

@@ -23,6 +23,11 @@ export interface NamedHealth {
   named(service: CompiledService, name: string): boolean;
 }
 
+/** Takes a VCL `log` line addressed to a logging endpoint; false when it names none. */
+export interface LogLines {
+  route(serviceId: string, message: string): boolean;
+}
+
 export interface VclLogger {
   info(fields: Record<string, unknown>, message: string): void;
 }
@@ -128,6 +133,8 @@ export class RequestContext implements VclContext {
   bodyIntent: BodyIntent = AS_IS;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
+  /** `resp.body_bytes_written`: set when the response body ended, before vcl_log runs. */
+  bodyBytesWritten = 0;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
   readonly #pop: PopState;
@@ -135,6 +142,7 @@ export class RequestContext implements VclContext {
   /** The last geolocation looked up, and for which address. */
   #geo: GeoRecord | null = null;
   #geoFor = '';
+  readonly #endpoints: LogLines | null;
 
   constructor(init: {
     service: CompiledService;
@@ -154,6 +162,8 @@ export class RequestContext implements VclContext {
     pop?: PopState;
     /** The client's TLS connection, when the request came over HTTPS. */
     tls?: TlsConnection | null;
+    /** Where a `log {"syslog <sid> <endpoint> :: "} …` line goes (src/edge/logging/); absent: none. */
+    endpoints?: LogLines | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
@@ -169,6 +179,7 @@ export class RequestContext implements VclContext {
     this.#logger = init.logger;
     this.vclGeneration = init.generation ?? 1;
     this.#pop = init.pop ?? (defaultPop ??= standalonePopState());
+    this.#endpoints = init.endpoints ?? null;
   }
 
   get rateLimit(): VclRateLimit {
@@ -194,6 +205,8 @@ export class RequestContext implements VclContext {
   }
 
   log(message: string): void {
+    // Fastly: a line whose prefix names one of the service's logging endpoints goes there.
+    if (this.#endpoints !== null && this.#endpoints.route(this.service.serviceId, message)) return;
     this.#logger?.info({ service: this.service.serviceId, vcl: true }, message);
   }
 

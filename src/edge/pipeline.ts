@@ -30,7 +30,7 @@ import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } f
 import { objectView } from './object-view.ts';
 
 import type { PopState } from './pop-state.ts';
-import { RequestContext, type ServerInfo } from './context.ts';
+import { RequestContext, type LogLines, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
 import { EsiIncluder } from './esi/includer.ts';
@@ -63,6 +63,8 @@ export interface PipelineOptions {
   /** Counts for GET /service/{sid}/stats: requests by cache outcome, origin requests by backend. */
   readonly stats: EdgeStats;
   readonly purger: Purger;
+  /** Where VCL `log` lines addressed to a logging endpoint go; absent: none. */
+  readonly logging?: LogLines;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
   /** The POP's rate limits and geolocation database (./pop-state.ts); absent: a worker of its own, without one. */
@@ -225,6 +227,7 @@ export class Pipeline {
       generation: o.cache.generation(service.serviceId),
       pop: o.pop,
       tls,
+      endpoints: o.logging ?? null,
     });
   }
 

@@ -49,6 +49,7 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   resp.http.set('x-cache', ctx.cacheState);
   res.writeHead(resp.status, resp.response, resp.http.fields, resp.http.base);
   const finish = (bytes: number): void => {
+    ctx.bodyBytesWritten = bytes;
     ctx.service.run('log', ctx);
     deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
     deps.stats.request(ctx.service.serviceId, ctx.cacheState, ctx.startTime);

@@ -24,6 +24,7 @@ import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
 import { CertificateTable } from './tls/index.ts';
+import { LogMetrics, LogRouter, type LogRouterOptions } from './logging/index.ts';
 import { UpstreamPools } from './upstream/index.ts';
 import { openGeoDatabase } from './geo/database.ts';
 import type { PopState } from './pop-state.ts';
@@ -52,6 +53,8 @@ export interface EdgeRuntimeOptions {
   readonly geoipDb?: readonly string[];
   /** Whether other workers share this node's rate limiting: increments go out through `report` (src/process/edge.ts relays them). */
   readonly shareRateLimits?: boolean;
+  /** Logging endpoints' vendor intakes pointed elsewhere (`--log-intake`), and their queues' bounds. */
+  readonly logging?: Pick<LogRouterOptions, 'intake' | 'bufferLines' | 'bufferBytes' | 'retryMs' | 'maxRetryMs'>;
 }
 
 export class EdgeRuntime {
@@ -66,6 +69,8 @@ export class EdgeRuntime {
   readonly pop: PopState;
   /** The certificates the HTTPS listener serves, by server name. */
   readonly certificates = new CertificateTable();
+  /** This worker's logging endpoints' queues (src/edge/logging/). */
+  readonly logging: LogRouter;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
   /**
@@ -86,6 +91,7 @@ export class EdgeRuntime {
       rateLimits: new PopRateLimits(options.shareRateLimits === true && report !== undefined ? { send: (sync) => report(sync) } : {}),
       geo: options.geoipDb === undefined || options.geoipDb.length === 0 ? null : openGeoDatabase(options.geoipDb),
     };
+    this.logging = new LogRouter({ ...options.logging, metrics: new LogMetrics(this.metrics.registry), logger: options.logger });
     const pipeline = this.pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
@@ -97,6 +103,7 @@ export class EdgeRuntime {
       logger: options.logger,
       metrics: this.metrics,
       stats: this.stats,
+      logging: this.logging,
       ready: () => this.#ready,
       pop: this.pop,
     });
@@ -123,7 +130,12 @@ export class EdgeRuntime {
     switch (message.type) {
       case 'services': {
         const keep = new Set(message.sources.map((s) => s.serviceId));
-        for (const s of [...this.table.services()]) if (!keep.has(s.serviceId)) this.table.remove(s.serviceId);
+        for (const s of [...this.table.services()]) {
+          if (!keep.has(s.serviceId)) {
+            this.table.remove(s.serviceId);
+            this.logging.remove(s.serviceId);
+          }
+        }
         for (const source of message.sources) this.#install(source);
         this.#poolUses = new Map();
         for (const service of this.table.services()) this.#countPools(service, 1);
@@ -138,6 +150,7 @@ export class EdgeRuntime {
       case 'service-removed': {
         const old = this.table.get(message.serviceId);
         this.table.remove(message.serviceId);
+        this.logging.remove(message.serviceId);
         if (old !== null) this.#countPools(old, -1);
         this.stats.remove(message.serviceId);
         this.pop.rateLimits.remove(message.serviceId);
@@ -190,6 +203,7 @@ export class EdgeRuntime {
     this.#ready = false;
     await this.server.drain();
     await this.upstream.close();
+    await this.logging.close();
     this.pipeline.flushLog();
   }
 
@@ -203,6 +217,7 @@ export class EdgeRuntime {
     }
     const old = this.table.get(service.serviceId);
     this.table.put(service);
+    this.logging.install(service.serviceId, source.logging ?? []);
     this.#countPools(service, 1);
     if (old !== null) this.#countPools(old, -1);
   }

@@ -17,6 +17,9 @@ import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
 import { initSnippetLines, liveDeclarations, phaseSnippetLines, snippetFiles } from './generate-live.ts';
 import { objectCode } from './generate-objects.ts';
+import { loggingCode } from './generate-logging.ts';
+import { Conditions } from './conditions.ts';
+import type { LoggingEndpoint } from './logging/endpoint.ts';
 import { Problems, type GenerationProblem } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
 
@@ -49,6 +52,8 @@ export interface VersionConfig {
   readonly snippets?: readonly SnippetRecord[];
   readonly dictionaries?: readonly DictionaryRecord[];
   readonly acls?: readonly AclRecord[];
+  /** Logging endpoints (./generate-logging.ts); absent: none. */
+  readonly logging?: readonly LoggingEndpoint[];
 }
 
 export interface GeneratedVcl {
@@ -170,6 +175,9 @@ function phaseCode(config: VersionConfig, hasAuto: boolean, problems: Problems):
     requestSettings: config.requestSettings ?? [], cacheSettings: config.cacheSettings ?? [], gzips: config.gzips ?? [],
   }, problems);
   for (const p of PHASES) code[p].push(...objects[p]);
+  const logging = loggingCode(config.serviceId, config.logging ?? [], new Conditions(config.conditions ?? [], problems), problems);
+  code.log.push(...logging.log);
+  code.deliver.push(...logging.deliver);
   // general.stale_if_error(_ttl) is not generated as `set beresp.stale_if_error`: that would
   // override the response's own stale-if-error and the no-cache/must-revalidate rule ("the
   // object's stale-if-error, or else the service's"). The edge's cache policy applies the

@@ -41,6 +41,7 @@ const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_EDGE_GEOIP_DB: JSON.stringify(o.geoipDb),
   // The HTTPS listener; absent with `--tls off`.
   ...(o.tls === null ? {} : { LACQUER_EDGE_TLS_HOST: o.tls.host, LACQUER_EDGE_TLS_PORT: String(o.tls.port) }),
+  LACQUER_EDGE_LOG_INTAKE: JSON.stringify(o.logIntake),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -51,6 +52,7 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
       clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb, tls: options.tls,
+      logging: { intake: options.logIntake },
     });
     health.on('message', (m) => runtime.apply(m));
     const { port, tlsPort } = await runtime.start();

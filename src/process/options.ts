@@ -7,6 +7,10 @@ import net from 'node:net';
 import { CLIENT_TIMEOUT_DEFAULTS, type ClientTimeouts } from '../edge/http1/timeouts.ts';
 // The URL check alone (no driver): every CLI command loads this file.
 import { parsePostgresUrl } from '../store/postgres/connection.ts';
+import { LOGGING_TYPE_NAMES, type LoggingTypeName } from '../model/api/logging/types.ts';
+
+/** By logging endpoint type, the origin its lines go to instead of the vendor's. */
+export type LogIntake = Partial<Record<LoggingTypeName, string>>;
 
 export type Role = 'all' | 'edge' | 'control';
 
@@ -42,6 +46,8 @@ export interface ServeOptions {
   readonly logLevel: LogLevel;
   /** MaxMind database files for client.geo.* (`--geoip-db FILE[,FILE…]`); empty: none. */
   readonly geoipDb: readonly string[];
+  /** `--log-intake TYPE=URL,…`: a logging endpoint type's fixed vendor intake sent elsewhere (src/edge/logging/). */
+  readonly logIntake: LogIntake;
 }
 
 /** Raw values as commander hands them over (flags), before defaults. */
@@ -64,6 +70,7 @@ export interface ServeFlags {
   cacheMaxObject?: string;
   logLevel?: string;
   geoipDb?: string;
+  logIntake?: string;
 }
 
 /** pino's levels, most to least severe, and `silent` (https://getpino.io/#/docs/api?id=level-string). */
@@ -163,6 +170,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
     cacheMaxObjectBytes: parseCount('--cache-max-object', pick(flags.cacheMaxObject, 'LACQUER_CACHE_MAX_OBJECT') ?? '32', 1, 1024 * 1024) * MB,
     logLevel: parseLogLevel(pick(flags.logLevel, 'LACQUER_LOG_LEVEL') ?? 'info'),
     geoipDb: parseFiles('--geoip-db', pick(flags.geoipDb, 'LACQUER_GEOIP_DB')),
+    logIntake: parseLogIntake(pick(flags.logIntake, 'LACQUER_LOG_INTAKE') ?? ''),
   };
 }
 
@@ -242,4 +250,27 @@ function parseCidr(option: string, text: string): void {
   if (family === 0 || extra !== undefined || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > max) {
     throw new OptionError(option, `"${text}" is not a CIDR like 192.0.2.0/24 or 2001:db8::/32`);
   }
+}
+
+/**
+ * `datadog=https://dd-proxy.internal:8443,s3=http://127.0.0.1:9000`: the origin each listed
+ * logging endpoint type sends to instead of its vendor's (a proxy, a self-hosted compatible store).
+ */
+export function parseLogIntake(text: string): LogIntake {
+  const intake: LogIntake = {};
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^([a-z0-9]+)=(.+)$/.exec(item);
+    if (m === null) throw new OptionError('--log-intake', `must be TYPE=URL,…, got "${item}"`);
+    const type = m[1] as LoggingTypeName;
+    if (!LOGGING_TYPE_NAMES.includes(type)) throw new OptionError('--log-intake', `"${m[1]}" is not a logging endpoint type (${LOGGING_TYPE_NAMES.join(', ')})`);
+    let url: URL;
+    try {
+      url = new URL(m[2]);
+    } catch {
+      throw new OptionError('--log-intake', `"${m[2]}" is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionError('--log-intake', `"${m[2]}" must be an http:// or https:// URL`);
+    intake[type] = url.origin;
+  }
+  return intake;
 }

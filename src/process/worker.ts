@@ -8,6 +8,7 @@ import { createLogger, flushLogs } from './logger.ts';
 import { LOG_LEVELS, type LogLevel } from './options.ts';
 import { isToWorker, type FromWorker } from '../edge/messages.ts';
 import type { PurgeResult } from '../edge/purge.ts';
+import type { LogIntake } from '../edge/logging/index.ts';
 import type { ClientTimeouts } from '../edge/http1/index.ts';
 
 const env = process.env;
@@ -38,6 +39,7 @@ const runtime = new EdgeRuntime({
   clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
   geoipDb: env.LACQUER_EDGE_GEOIP_DB === undefined ? [] : JSON.parse(env.LACQUER_EDGE_GEOIP_DB) as string[],
   shareRateLimits: true,
+  logging: { intake: env.LACQUER_EDGE_LOG_INTAKE === undefined ? {} : JSON.parse(env.LACQUER_EDGE_LOG_INTAKE) as LogIntake },
 });
 
 // The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).

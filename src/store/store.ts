@@ -34,6 +34,8 @@ export const OBJECT_KINDS = [
   'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings',
   'condition', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip',
   'snippet', 'dictionary', 'acl',
+  'logging_syslog', 'logging_papertrail', 'logging_https', 'logging_s3', 'logging_datadog', 'logging_splunk', 'logging_newrelic',
+  'logging_honeycomb', 'logging_elasticsearch', 'logging_sumologic', 'logging_loggly',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 

@@ -87,6 +87,8 @@ export interface LacquerOptions {
   readonly workers?: number;
   /** The certificates HTTPS serves (the TLS API's part, given directly). */
   readonly tlsMaterial?: LacquerDeps['tlsMaterial'];
+  /** `--log-intake`: logging endpoint types sent to a local receiver instead of their vendor. */
+  readonly logIntake?: string;
 }
 
 export async function startEdgeStack(t: TestContext, options: LacquerOptions = {}): Promise<Lacquer> {
@@ -95,6 +97,7 @@ export async function startEdgeStack(t: TestContext, options: LacquerOptions = {
   const serve = resolveServeOptions({
     edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: String(options.workers ?? 0), token: TOKEN, pop,
     ...(options.geoipDb === undefined ? {} : { geoipDb: options.geoipDb }),
+    ...(options.logIntake === undefined ? {} : { logIntake: options.logIntake }),
   }, {});
   const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }), options.tlsMaterial === undefined ? {} : { tlsMaterial: options.tlsMaterial });
   t.after(async () => {

@@ -26,6 +26,7 @@ export function registerServe(program: Command): void {
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
     .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
     .option('--geoip-db <files>', 'MaxMind database file(s) for client.geo.* in VCL, comma-separated (env LACQUER_GEOIP_DB; default: none)')
+    .option('--log-intake <TYPE=URL,...>', 'send a logging endpoint type to this origin instead of its vendor\'s (env LACQUER_LOG_INTAKE)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LACQUER_LOG_LEVEL, default info); human-readable on a terminal, JSON otherwise')
     .action(async (flags: ServeFlags) => {
       let options;

@@ -9,12 +9,13 @@
 // fields and `CONDITION_REFERRERS` is the list of object kinds a rename rewrites.
 import { CONDITION_FIELDS, type ConditionField } from '../../model/conditions.ts';
 import type { ApiRecord } from '../../model/api/index.ts';
-import type { NewObjectRow, ObjectKind, StoreTx } from '../../store/index.ts';
+import { OBJECT_KINDS, type NewObjectRow, type ObjectKind, type StoreTx } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import { rewriteReferences } from './objects.ts';
 
 /** The object kinds whose condition fields a condition's rename rewrites; append yours. */
-export const CONDITION_REFERRERS: ObjectKind[] = ['backend', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip'];
+export const CONDITION_REFERRERS: ObjectKind[] = ['backend', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip',
+  ...OBJECT_KINDS.filter((k) => k.startsWith('logging_'))];
 
 /**
  * Checks each of `fields` that the object sets: the condition exists in the object's version

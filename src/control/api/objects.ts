@@ -22,6 +22,8 @@ export interface ObjectHooks {
   afterDelete?(tx: StoreTx, serviceId: string, version: number, name: string): Promise<void>;
   /** Extra response fields. */
   extra?(row: ObjectRow, locked: boolean): Record<string, unknown>;
+  /** The path after the version when it is not the kind (`logging/syslog` for logging_syslog). */
+  readonly path?: string;
 }
 
 export function badRequest(errors: readonly { message: string }[]): ApiError {
@@ -30,7 +32,7 @@ export function badRequest(errors: readonly { message: string }[]): ApiError {
 
 export function registerObjectRoutes(routes: RouteTable, deps: ControlDeps, resource: ResourceBase, hooks: ObjectHooks = {}): void {
   const kind = resource.kind as ObjectKind;
-  const base = `/service/:service_id/version/:version_id/${kind}`;
+  const base = `/service/:service_id/version/:version_id/${hooks.path ?? kind}`;
   const response = responseSchema(resource);
   const body = (row: ObjectRow, locked: boolean): Record<string, unknown> => objectBody(resource, row, hooks.extra?.(row, locked) ?? {});
   const notFound = (sid: string, v: number, name: string): ApiError =>

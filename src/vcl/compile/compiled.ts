@@ -8,6 +8,7 @@
 
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
+import type { LoggingEndpoint } from '../../model/logging/endpoint.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
 import type { GeoRecord } from '../runtime/geo.ts';
 import type { VclRateLimit } from '../runtime/ratelimit/index.ts';
@@ -142,6 +143,8 @@ export interface VclContext {
   /** Health of a backend or director by VCL name, as this POP sees it now. */
   isHealthy(name: string): boolean;
   log(message: string): void;
+  /** `resp.body_bytes_written`: body bytes sent to the client, set by the edge before vcl_log. */
+  readonly bodyBytesWritten?: number;
   /** An empty header bag, for the object that `error NNN` creates. */
   newHeaders(): HeaderBag;
   /**
@@ -213,4 +216,6 @@ export interface ServiceSource {
   readonly dictionaries?: readonly LiveTableSource[];
   /** The version's ACLs and their live entries, filling the ACLs of those names. */
   readonly acls?: readonly LiveAclSource[];
+  /** The version's logging endpoints: where its `log {"syslog <sid> <name> :: "}` lines go (src/edge/logging/). */
+  readonly logging?: readonly LoggingEndpoint[];
 }

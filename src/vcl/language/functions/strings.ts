@@ -6,6 +6,7 @@ import { atoi, urldecode, urlencode } from '../../runtime/strings.ts';
 import { a, f, opt } from './define.ts';
 import type { FunctionSpec } from './define.ts';
 import { binary, str, substitute, ternary, unary } from './build.ts';
+import { jsonEscape } from '../../runtime/log-values.ts';
 import type { N, S } from './build.ts';
 import { ATOF, BASENAME, DIRNAME, STRCASECMP, STRTOL, SUBSTR } from './misc-builders.ts';
 
@@ -27,7 +28,7 @@ export const STRINGS: readonly FunctionSpec[] = [
   f('std.replaceall', 'STRING', [a('s', 'STRING'), a('target', 'STRING'), a('replacement', 'STRING')], ternary((s, t, r) => (t === '' ? s : s.split(t).join(r)))),
   f('std.replace_prefix', 'STRING', [a('s', 'STRING'), a('target', 'STRING'), a('replacement', 'STRING')]),
   f('std.replace_suffix', 'STRING', [a('s', 'STRING'), a('target', 'STRING'), a('replacement', 'STRING')]),
-  f('json.escape', 'STRING', [a('string', 'STRING')]),
+  f('json.escape', 'STRING', [a('string', 'STRING')], unary(jsonEscape)),
   f('xml_escape', 'STRING', [a('s', 'STRING')]),
   f('cstr_escape', 'STRING', [a('string', 'STRING')]),
   f('std.anystr2ip', 'IP', [a('addr', 'STRING'), a('fallback', 'STRING')]),

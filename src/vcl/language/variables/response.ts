@@ -9,6 +9,7 @@ import type { VariableSpec } from './define.ts';
 import { header } from './access.ts';
 import { digest } from './request-values.ts';
 import { objGrace, objStaleIfError } from './cache-values.ts';
+import { bodyBytesWritten } from '../../runtime/log-values.ts';
 
 export const RESPONSE: readonly VariableSpec[] = [
   // ── cache-object ──
@@ -41,7 +42,7 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('resp.headers', 'STRING', 'RO', on('deliver', 'log')),
   v('resp.bytes_written', 'INTEGER', 'RO', on('log')),
   v('resp.header_bytes_written', 'INTEGER', 'RO', on('log')),
-  v('resp.body_bytes_written', 'INTEGER', 'RO', on('log')),
+  v('resp.body_bytes_written', 'INTEGER', 'RO', on('log'), ro(bodyBytesWritten)),
   v('resp.completed', 'BOOL', 'RO', on('log')),
   v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log')),
   v('time.to_first_byte', 'RTIME', 'RO', on('deliver', 'log')),

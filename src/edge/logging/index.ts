@@ -1,0 +1,3 @@
+export { LogRouter, type LogRouterOptions } from './router.ts';
+export { LogMetrics } from './metrics.ts';
+export type { LogIntake } from './deliveries.ts';
