@@ -42,9 +42,11 @@ export async function startChild(t: TestContext, args: { workers: number; extra?
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // A liveness bound, not a speed one: on a loaded 2-core machine a serve with workers can take
+  // tens of seconds to start.
   const { apiUrl, edgePort } = await new Promise<{ apiUrl: string; edgePort: number }>((resolve, reject) => {
     let api: string | null = null;
-    const timer = setTimeout(() => reject(new Error(`lacquer serve did not start within 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`lacquer serve did not start within 60 s:\n${output}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`lacquer serve exited with ${code}:\n${output}`)));
     let buffered = '';
     child.stdout.on('data', (c: Buffer) => {
