@@ -1,6 +1,6 @@
 // The official `fastly` JS client (v13), unchanged, creating, reading, updating and deleting
-// the VCL objects: conditions, headers and cache settings. (In v13 its createRequestSettings
-// sends no fields and createResponseObject an empty JSON body, so those two are left out.)
+// the VCL objects: conditions, headers and cache settings (response objects, gzip and request
+// settings, with what v13 sends for each: fastly-client-rules.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fastlyClient } from '../support/fastly-client.ts';
