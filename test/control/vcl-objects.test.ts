@@ -48,6 +48,8 @@ test('a Terraform-shaped apply (clone, create every object as go-fastly sends it
   }));
   assert.deepEqual([rs.action, rs.force_miss, rs.xff, rs.max_stale_age, rs.default_host], ['pass', false, 'append', 0, null]);
   await ok(api, 'POST', `${base}/cache_settings`, form({ name: 'static', action: '', ttl: 86400, stale_ttl: 3600, cache_condition: 'is_static' }));
+  const gz = await ok(api, 'POST', `${base}/gzip`, form({ name: 'text', content_types: 'text/html text/css', extensions: 'html css', cache_condition: '' }));
+  assert.deepEqual([gz.content_types, gz.extensions, gz.cache_condition], ['text/html text/css', 'html css', null]);
 
   const activated = await api.call('PUT', `${base}/activate`);
   assert.equal(activated.status, 200, activated.text);
@@ -72,7 +74,7 @@ test('a Terraform-shaped apply (clone, create every object as go-fastly sends it
   assert.deepEqual(active.response_objects.map((r) => r.status), [418]);
   assert.deepEqual(active.request_settings.map((r) => r.name), ['api-pass']);
   assert.deepEqual(active.cache_settings.map((c) => [c.ttl, c.stale_ttl, c.action]), [[86400, 3600, null]]);
-  assert.deepEqual(active.gzips, []);
+  assert.deepEqual(active.gzips.map((g) => [g.name, g.content_types]), [['text', 'text/html text/css']]);
 
   const v3 = (await ok(api, 'PUT', `${base}/clone`)).number as number;
   const cloned = await ok(api, 'GET', `/service/${sid}/version/${v3}/condition/is_api`);
