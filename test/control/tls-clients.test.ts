@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { tlsMaterial } from '../../src/control/tls/material.ts';
 import { fastlyCli } from '../support/fastly-cli.ts';
 import { fastlyClient } from '../support/fastly-client.ts';
-import { leaf, newKey, testCa } from '../support/certs.ts';
+import { leaf, newKey, testCa } from '../support/certificates.ts';
 import { ADMIN, startApi } from './helpers.ts';
 
 interface Item { id: string; attributes: Record<string, unknown> }
