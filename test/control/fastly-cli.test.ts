@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startEdgeStack, TOKEN } from '../integration/harness.ts';
+import { startEdgeStack, TOKEN, waitFor } from '../integration/harness.ts';
+import { httpOrigin } from '../edge/helpers.ts';
 import { taggedSite } from '../integration/cache/tagged-site.ts';
 import { fastlyCli } from '../support/fastly-cli.ts';
 import { ADMIN, startApi } from './helpers.ts';
@@ -84,4 +85,27 @@ test('the Fastly CLI v16 lists the POPs of /datacenters with `fastly pops`', asy
   assert.deepEqual(rows[0], ['NAME', 'CODE', 'GROUP', 'SHIELD', 'COORDINATES']);
   assert.deepEqual(rows.slice(1).map((r) => r.slice(0, 2)), [['ams', 'ams']]);
   assert.match(out, /ams\s+ams\s+.*ams/);
+});
+
+test('a condition, a conditioned backend and a snippet made by the Fastly CLI v16 run at the edge once it activates', async (t) => {
+  const lq = await startEdgeStack(t);
+  const origins = await Promise.all(['main', 'api'].map(async (name) => (await httpOrigin(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' });
+    res.end(`${name} ${req.url ?? ''}`);
+  })).port));
+  const { run: fastly } = await fastlyCli(t, lq.apiUrl, TOKEN);
+  const sid = /Created service (\S+)/.exec(await fastly('service', 'create', '--name', 'cli-edge'))?.[1] ?? '';
+  const v = ['--service-id', sid, '--version', '1'];
+  await fastly('service', 'domain', 'create', ...v, '--name', 'cli-edge.example');
+  await fastly('service', 'backend', 'create', ...v, '--name', 'main', '--address', '127.0.0.1', '--port', String(origins[0]));
+  await fastly('service', 'vcl', 'condition', 'create', ...v, '--name', 'is_api', '--statement', 'req.url ~ "^/api/"', '--type', 'REQUEST');
+  await fastly('service', 'backend', 'create', ...v, '--name', 'api', '--address', '127.0.0.1', '--port', String(origins[1]), '--request-condition', 'is_api');
+  await fastly('service', 'vcl', 'snippet', 'create', ...v, '--name', 'tag', '--type', 'deliver', '--content', 'set resp.http.X-Tag = "cli";');
+  await fastly('service', 'version', 'activate', ...v);
+  await waitFor(() => lq.running.published(sid) === 1, 5_000, 'version 1 reaches the edge');
+
+  const page = await lq.edge('cli-edge.example', { path: '/page' });
+  assert.deepEqual([page.status, page.body, page.headers['x-tag']], [200, 'main /page', 'cli']);
+  const api = await lq.edge('cli-edge.example', { path: '/api/items' });
+  assert.deepEqual([api.status, api.body, api.headers['x-tag']], [200, 'api /api/items', 'cli']);
 });
