@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { ADMIN, BIN, startCli } from './helpers.ts';
 
 const DOC = join(import.meta.dirname, '../../docs/cli.md');
-const NOUNS = ['service', 'version', 'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings', 'token', 'dictionary', 'dictionary-entry', 'acl', 'acl-entry'];
+const NOUNS = ['service', 'version', 'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings', 'token', 'dictionary', 'dictionary-entry', 'acl', 'acl-entry',
+  'condition', 'header', 'response-object', 'request-settings', 'cache-settings', 'gzip'];
 
 function requireTool(name: string): void {
   try {
@@ -61,7 +62,7 @@ test('every example in docs/cli.md runs and exits as documented', async (t) => {
     LACQUER_API_URL: cli.api.base, LACQUER_API_TOKEN: ADMIN,
   };
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('bash', ['-c', script], { env, cwd: cli.home, timeout: 300_000 }, (err, out, stderr) => {
+    execFile('bash', ['-c', script], { env, cwd: cli.home, timeout: 600_000 }, (err, out, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${out}\n${stderr}`));
       else resolve(out);
     });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tlsMaterial } from '../../src/control/tls/material.ts';
-import { leaf, newKey, testCa } from '../support/certs.ts';
+import { leaf, newKey, testCa } from '../support/certificates.ts';
 import { startCli } from './helpers.ts';
 
 const DAY = 86_400_000;

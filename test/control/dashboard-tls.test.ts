@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tlsMaterial } from '../../src/control/tls/material.ts';
-import { leaf, newKey, testCa } from '../support/certs.ts';
+import { leaf, newKey, testCa } from '../support/certificates.ts';
 import { Browserless, signedIn } from './dashboard-helpers.ts';
 
 const DAY = 86_400_000;

@@ -1,59 +1,21 @@
 // The Fastly CLI (v16, npm @fastly/cli), unchanged, against lacquer (DESIGN.md §4.2). Its API and
 // account endpoints point at the local server; HTTP(S)_PROXY points at a local recorder that
-// refuses everything, so any attempt to reach another host (update checks) fails and is seen.
+// refuses everything, so any attempt to reach another host (update checks) fails and is seen
+// (test/support/fastly-cli.ts).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { startEdgeStack, TOKEN } from '../integration/harness.ts';
+import { test } from 'node:test';
+import { startEdgeStack, TOKEN, waitFor } from '../integration/harness.ts';
+import { httpOrigin } from '../edge/helpers.ts';
 import { taggedSite } from '../integration/cache/tagged-site.ts';
+import { fastlyCli } from '../support/fastly-cli.ts';
 import { ADMIN, startApi } from './helpers.ts';
-
-const FASTLY = join(import.meta.dirname, '../../node_modules/@fastly/cli-linux-x64/fastly');
-
-async function refusingProxy(t: TestContext): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    req.socket.on('error', () => undefined);
-    seen.push(`${req.method} ${req.url}`);
-    res.writeHead(502).end();
-  });
-  server.on('connect', (req, socket) => {
-    seen.push(`CONNECT ${req.url}`);
-    socket.on('error', () => undefined); // the CLI may reset after reading the refusal
-    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-/** Runs the Fastly CLI against the API at `base` with `token`, in a home of its own, every other host refused. */
-async function fastlyCli(t: TestContext, base: string, token: string): Promise<{ run: (...args: string[]) => Promise<string>; proxy: { seen: string[] } }> {
-  const proxy = await refusingProxy(t);
-  const home = mkdtempSync(join(tmpdir(), 'lacquer-fastly-cli-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const env = {
-    PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'),
-    FASTLY_API_ENDPOINT: base, FASTLY_ACCOUNT_ENDPOINT: base, FASTLY_API_TOKEN: token,
-    HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1',
-  };
-  const run = (...args: string[]): Promise<string> => new Promise((resolve, reject) => {
-    execFile(FASTLY, [...args, '--non-interactive'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err !== null) reject(new Error(`fastly ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-  return { run, proxy };
-}
 
 test('the Fastly CLI v16 creates a service, manages backends and healthchecks, clones and activates', async (t) => {
   const api = await startApi(t);
-  const { run: fastly, proxy } = await fastlyCli(t, api.base, ADMIN);
+  const { run: fastly, proxySeen } = await fastlyCli(t, api.base, ADMIN);
 
   const created = await fastly('service', 'create', '--name', 'cli-demo');
   const sid = /Created service ([0-9A-Za-z]{22})/.exec(created)?.[1];
@@ -84,14 +46,14 @@ test('the Fastly CLI v16 creates a service, manages backends and healthchecks, c
   const versions = (await api.call('GET', `/service/${sid}/version`)).body as Array<{ number: number; active: boolean }>;
   assert.deepEqual(versions.map((x) => [x.number, x.active]), [[1, false], [2, true]]);
   // Whatever the CLI tried beyond the local API was refused by the proxy; none of it was needed.
-  t.diagnostic(`requests refused by the proxy: ${JSON.stringify(proxy.seen)}`);
-  assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
+  t.diagnostic(`requests refused by the proxy: ${JSON.stringify(proxySeen)}`);
+  assert.ok(proxySeen.every((s) => !s.includes('127.0.0.1')));
 });
 
 test('the Fastly CLI v16 purges by key, by a file of keys, by URL (hard and soft) and everything', async (t) => {
   const lq = await startEdgeStack(t);
   const { sid, states } = await taggedSite(t, lq, 'cli.example', { '/k': 'news', '/f1': 'sport', '/f2': 'weather', '/u': 'x', '/s': 'x', '/other': 'x' });
-  const { run: fastly, proxy } = await fastlyCli(t, lq.apiUrl, TOKEN);
+  const { run: fastly, proxySeen } = await fastlyCli(t, lq.apiUrl, TOKEN);
 
   assert.match(await fastly('service', 'purge', '--service-id', sid, '--key', 'news'), /Purged key: news.*ID: scn-/);
   assert.deepEqual(await states(), ['MISS', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT']);
@@ -111,7 +73,7 @@ test('the Fastly CLI v16 purges by key, by a file of keys, by URL (hard and soft
 
   assert.match(await fastly('service', 'purge', '--service-id', sid, '--all'), /Purge all status: ok/);
   assert.deepEqual(await states(), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
-  assert.ok(proxy.seen.every((s) => !s.includes('127.0.0.1')));
+  assert.ok(proxySeen.every((s) => !s.includes('127.0.0.1')));
 });
 
 test('the Fastly CLI v16 lists the POPs of /datacenters with `fastly pops`', async (t) => {
@@ -123,4 +85,27 @@ test('the Fastly CLI v16 lists the POPs of /datacenters with `fastly pops`', asy
   assert.deepEqual(rows[0], ['NAME', 'CODE', 'GROUP', 'SHIELD', 'COORDINATES']);
   assert.deepEqual(rows.slice(1).map((r) => r.slice(0, 2)), [['ams', 'ams']]);
   assert.match(out, /ams\s+ams\s+.*ams/);
+});
+
+test('a condition, a conditioned backend and a snippet made by the Fastly CLI v16 run at the edge once it activates', async (t) => {
+  const lq = await startEdgeStack(t);
+  const origins = await Promise.all(['main', 'api'].map(async (name) => (await httpOrigin(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' });
+    res.end(`${name} ${req.url ?? ''}`);
+  })).port));
+  const { run: fastly } = await fastlyCli(t, lq.apiUrl, TOKEN);
+  const sid = /Created service (\S+)/.exec(await fastly('service', 'create', '--name', 'cli-edge'))?.[1] ?? '';
+  const v = ['--service-id', sid, '--version', '1'];
+  await fastly('service', 'domain', 'create', ...v, '--name', 'cli-edge.example');
+  await fastly('service', 'backend', 'create', ...v, '--name', 'main', '--address', '127.0.0.1', '--port', String(origins[0]));
+  await fastly('service', 'vcl', 'condition', 'create', ...v, '--name', 'is_api', '--statement', 'req.url ~ "^/api/"', '--type', 'REQUEST');
+  await fastly('service', 'backend', 'create', ...v, '--name', 'api', '--address', '127.0.0.1', '--port', String(origins[1]), '--request-condition', 'is_api');
+  await fastly('service', 'vcl', 'snippet', 'create', ...v, '--name', 'tag', '--type', 'deliver', '--content', 'set resp.http.X-Tag = "cli";');
+  await fastly('service', 'version', 'activate', ...v);
+  await waitFor(() => lq.running.published(sid) === 1, 5_000, 'version 1 reaches the edge');
+
+  const page = await lq.edge('cli-edge.example', { path: '/page' });
+  assert.deepEqual([page.status, page.body, page.headers['x-tag']], [200, 'main /page', 'cli']);
+  const api = await lq.edge('cli-edge.example', { path: '/api/items' });
+  assert.deepEqual([api.status, api.body, api.headers['x-tag']], [200, 'api /api/items', 'cli']);
 });

@@ -1,48 +1,20 @@
 // The official `fastly` JS client (v13), unchanged, against lacquer (DESIGN.md §4.2). Its base URL
 // is hard-wired to api.fastly.com; a superagent plugin rewrites each request to the local server.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { taggedSite } from '../integration/cache/tagged-site.ts';
 import { startEdgeStack, TOKEN } from '../integration/harness.ts';
+import { fastlyClient } from '../support/fastly-client.ts';
 import { ADMIN, startApi } from './helpers.ts';
-
-type Call = (options: Record<string, unknown>) => Promise<Record<string, unknown> & Array<Record<string, unknown>>>;
-type ApiClass = new () => Record<string, Call>;
-interface FastlyModule {
-  ApiClient: { instance: { plugins: Array<(req: { url: string }) => unknown> | null; authenticate(token: string): void } };
-  ServiceApi: ApiClass;
-  VersionApi: ApiClass;
-  BackendApi: ApiClass;
-  HealthcheckApi: ApiClass;
-  DomainApi: ApiClass;
-  PurgeApi: ApiClass;
-  PopApi: ApiClass;
-}
-
-const Fastly = createRequire(import.meta.url)('fastly') as FastlyModule;
-
-/** Points the client's hard-wired api.fastly.com at `base`, with `token`, for the test's length. */
-function useLocalApi(t: TestContext, base: string, token: string): void {
-  const client = Fastly.ApiClient.instance;
-  client.authenticate(token);
-  client.plugins = [(req) => {
-    req.url = req.url.replace(/^https:\/\/api\.fastly\.com/, base);
-    return req;
-  }];
-  t.after(() => {
-    client.plugins = null;
-  });
-}
 
 test('the fastly JS client v13 creates, validates, activates, clones, lists, updates and deletes', async (t) => {
   const api = await startApi(t);
-  useLocalApi(t, api.base, ADMIN);
-  const services = new Fastly.ServiceApi();
-  const versions = new Fastly.VersionApi();
-  const backends = new Fastly.BackendApi();
-  const healthchecks = new Fastly.HealthcheckApi();
-  const domains = new Fastly.DomainApi();
+  const fastly = fastlyClient(t, api.base, ADMIN);
+  const services = fastly('ServiceApi');
+  const versions = fastly('VersionApi');
+  const backends = fastly('BackendApi');
+  const healthchecks = fastly('HealthcheckApi');
+  const domains = fastly('DomainApi');
 
   const service = await services.createService({ name: 'js-client', comment: 'made by the fastly client' });
   const sid = service.id as string;
@@ -98,8 +70,8 @@ test('the fastly JS client v13 creates, validates, activates, clones, lists, upd
 test('the fastly JS client v13 purges by one key, by many, by URL and everything', async (t) => {
   const lq = await startEdgeStack(t);
   const { sid, states } = await taggedSite(t, lq, 'js.example', { '/one': 'a', '/two': 'b', '/three': 'c', '/url?v=1': 'z', '/rest': 'z' });
-  useLocalApi(t, lq.apiUrl, TOKEN);
-  const purge = new Fastly.PurgeApi();
+  const fastly = fastlyClient(t, lq.apiUrl, TOKEN);
+  const purge = fastly('PurgeApi');
 
   const one = await purge.purgeTag({ service_id: sid, surrogate_key: 'a' });
   assert.equal(one.status, 'ok');
@@ -121,7 +93,7 @@ test('the fastly JS client v13 purges by one key, by many, by URL and everything
 
 test('the fastly JS client v13 lists the fleet\'s POPs from /datacenters: code, name and shield are the --pop name', async (t) => {
   const lq = await startEdgeStack(t, { pop: 'fra' });
-  useLocalApi(t, lq.apiUrl, TOKEN);
-  const pops = await new Fastly.PopApi().listPops({});
+  const fastly = fastlyClient(t, lq.apiUrl, TOKEN);
+  const pops = await fastly('PopApi').listPops({});
   assert.deepEqual(pops.map((p) => [p.code, p.name, p.shield]), [['fra', 'fra', 'fra']]);
 });

@@ -8,7 +8,7 @@ import { buildControlApi } from '../../src/control/index.ts';
 import { tlsMaterial } from '../../src/control/tls/material.ts';
 import { openSqliteStore, type StoreEvent } from '../../src/store/index.ts';
 import { vclValidator } from '../../src/vcl/index.ts';
-import { leaf, newKey, testCa } from '../support/certs.ts';
+import { leaf, newKey, testCa } from '../support/certificates.ts';
 import { ADMIN, startApi } from './helpers.ts';
 import { activationBody, certBody, jsonapi, JSONAPI, keyBody, refusal, type JsonApiReply } from './tls-helpers.ts';
 

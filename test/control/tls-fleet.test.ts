@@ -9,7 +9,7 @@ import { tlsMaterial } from '../../src/control/tls/material.ts';
 import { openPostgresStore, parsePostgresUrl, type Store, type StoreEvent } from '../../src/store/index.ts';
 import { vclValidator } from '../../src/vcl/index.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { leaf, testCa } from '../support/certs.ts';
+import { leaf, testCa } from '../support/certificates.ts';
 import { ADMIN, type Api } from './helpers.ts';
 import { activationBody, certBody, jsonapi, keyBody } from './tls-helpers.ts';
 

@@ -8,7 +8,7 @@ import { buildControlApi } from '../../src/control/index.ts';
 import { registerTlsExpiryGauge } from '../../src/control/tls/metrics.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { vclValidator } from '../../src/vcl/index.ts';
-import { leaf, testCa } from '../support/certs.ts';
+import { leaf, testCa } from '../support/certificates.ts';
 import { ADMIN, type Api } from './helpers.ts';
 import { certBody, jsonapi, keyBody } from './tls-helpers.ts';
 

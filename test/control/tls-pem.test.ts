@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { ApiError } from '../../src/control/errors.ts';
 import { parseCertificateChain, parsePrivateKey, sanCovers } from '../../src/control/tls/pem.ts';
-import { leaf, newKey, testCa } from '../support/certs.ts';
+import { leaf, newKey, testCa } from '../support/certificates.ts';
 
 function refusal(fn: () => unknown): string {
   try {

@@ -48,6 +48,8 @@ test('a Terraform-shaped apply (clone, create every object as go-fastly sends it
   }));
   assert.deepEqual([rs.action, rs.force_miss, rs.xff, rs.max_stale_age, rs.default_host], ['pass', false, 'append', 0, null]);
   await ok(api, 'POST', `${base}/cache_settings`, form({ name: 'static', action: '', ttl: 86400, stale_ttl: 3600, cache_condition: 'is_static' }));
+  const gz = await ok(api, 'POST', `${base}/gzip`, form({ name: 'text', content_types: 'text/html text/css', extensions: 'html css', cache_condition: '' }));
+  assert.deepEqual([gz.content_types, gz.extensions, gz.cache_condition], ['text/html text/css', 'html css', null]);
 
   const activated = await api.call('PUT', `${base}/activate`);
   assert.equal(activated.status, 200, activated.text);
@@ -72,7 +74,7 @@ test('a Terraform-shaped apply (clone, create every object as go-fastly sends it
   assert.deepEqual(active.response_objects.map((r) => r.status), [418]);
   assert.deepEqual(active.request_settings.map((r) => r.name), ['api-pass']);
   assert.deepEqual(active.cache_settings.map((c) => [c.ttl, c.stale_ttl, c.action]), [[86400, 3600, null]]);
-  assert.deepEqual(active.gzips, []);
+  assert.deepEqual(active.gzips.map((g) => [g.name, g.content_types]), [['text', 'text/html text/css']]);
 
   const v3 = (await ok(api, 'PUT', `${base}/clone`)).number as number;
   const cloned = await ok(api, 'GET', `/service/${sid}/version/${v3}/condition/is_api`);
@@ -168,4 +170,80 @@ test('renaming a condition renames it in every object that names it', async (t) 
     'unknown-condition: backend "b" uses request_condition "new", which does not exist in this version',
     'unknown-condition: header "h" uses request_condition "new", which does not exist in this version',
   ]);
+});
+
+test('every object refuses a wrong type, range or condition on create and on update, naming the field, and keeps what it had', async (t) => {
+  const api = await startApi(t);
+  const sid = await newService(api);
+  const base = `/service/${sid}/version/1`;
+  await ok(api, 'POST', `${base}/condition`, { name: 'req', statement: 'req.url ~ "^/a"', type: 'REQUEST' });
+  await ok(api, 'POST', `${base}/condition`, { name: 'cache', statement: 'beresp.status == 200', type: 'CACHE' });
+  await ok(api, 'POST', `${base}/condition`, { name: 'resp', statement: 'resp.status == 200', type: 'RESPONSE' });
+  const created: Array<[string, Record<string, unknown>, string]> = [
+    ['condition', { statement: 'req.url ~ "^/a"', type: 'REQUEST' }, 'name: is required'],
+    ['condition', { name: 'c', statement: 'req.url ~ "^/a"' }, 'type: is required'],
+    ['condition', { name: 'c', statement: 'req.url ~ "^/a"', type: 'REQUEST', priority: -1 }, 'priority: must be an integer from 0 to 1000000'],
+    ['condition', { name: 'c', statement: 'req.url ~ "^/a"', type: 'REQUEST', priority: 1000001 }, 'priority: must be an integer from 0 to 1000000'],
+    ['condition', { name: 'c', statement: 'resp.status == 200', type: 'CACHE' }, 'statement: resp.status cannot be read in vcl_fetch'],
+    ['header', { name: 'h', action: 'set', type: 'everywhere', dst: 'http.X', src: '"1"' }, 'type: must be one of request, fetch, cache, response'],
+    ['header', { name: 'h', action: 'set', type: 'request', dst: 'http.X', src: '"1"', priority: 'x' }, 'priority: must be an integer from 0 to 1000000'],
+    ['header', { name: 'h', action: 'set', type: 'request', dst: 'http.X', src: '"1"', ignore_if_set: 'maybe' }, 'ignore_if_set: must be a boolean (true, false, 1 or 0)'],
+    ['header', { name: 'h', action: 'set', type: 'request', dst: 'http.X', src: '"1"', response_condition: 'resp' },
+      'response_condition: a request header runs where a response condition cannot be evaluated; use request_condition'],
+    ['header', { name: 'h', action: 'set', type: 'response', dst: 'http.X', src: '"1"', response_condition: 'req' },
+      "response_condition: condition 'req' is of type REQUEST; response_condition takes a condition of type RESPONSE here"],
+    ['header', { name: 'h', action: 'set', type: 'request', dst: 'http.X', src: 'beresp.status' }, 'src: beresp.status cannot be read in vcl_recv'],
+    ['response_object', { name: 'r', status: 'abc' }, 'status: must be an integer from 100 to 599'],
+    ['response_object', { name: 'r', status: 600 }, 'status: must be an integer from 100 to 599'],
+    ['response_object', { name: 'r', request_condition: 'cache' }, "request_condition: condition 'cache' is of type CACHE; request_condition takes a condition of type REQUEST here"],
+    ['response_object', { name: 'r', request_condition: 'missing' }, "request_condition: no condition named 'missing' in version 1"],
+    ['response_object', { name: 'r', content_type: 'text/plain\r\nX: 1' }, 'content_type: must not contain CR, LF or NUL and be at most 1024 characters'],
+    ['request_settings', { name: 's', max_stale_age: -1 }, 'max_stale_age: must be an integer from 0 to 2147483647'],
+    ['request_settings', { name: 's', request_condition: 'missing' }, "request_condition: no condition named 'missing' in version 1"],
+    ['request_settings', { name: 's', request_condition: 'resp' }, "request_condition: condition 'resp' is of type RESPONSE; request_condition takes a condition of type REQUEST here"],
+    ['request_settings', { name: 's', default_host: 'a\r\nb' }, 'default_host: must not contain CR, LF or NUL and be at most 253 characters'],
+    ['request_settings', { name: 's', force_miss: 2 }, 'force_miss: must be a boolean (true, false, 1 or 0)'],
+    ['cache_settings', { name: 'c', stale_ttl: 'x' }, 'stale_ttl: must be an integer from 0 to 2147483647'],
+    ['cache_settings', { name: 'c', ttl: 2147483648 }, 'ttl: must be an integer from 0 to 2147483647'],
+    ['cache_settings', { name: 'c', cache_condition: 'req' }, "cache_condition: condition 'req' is of type REQUEST; cache_condition takes a condition of type CACHE here"],
+    ['gzip', { content_types: 'text/html' }, 'name: is required'],
+    ['gzip', { name: 'g', cache_condition: 'missing' }, "cache_condition: no condition named 'missing' in version 1"],
+    ['gzip', { name: 'g', cache_condition: 'req' }, "cache_condition: condition 'req' is of type REQUEST; cache_condition takes a condition of type CACHE here"],
+  ];
+  for (const [kind, body, detail] of created) {
+    const r = await api.call('POST', `${base}/${kind}`, body);
+    assert.deepEqual([r.status, r.body], [400, { msg: 'Bad request', detail }], `POST ${kind} ${JSON.stringify(body)}`);
+  }
+  for (const kind of ['header', 'response_object', 'request_settings', 'cache_settings', 'gzip']) {
+    assert.deepEqual((await api.call('GET', `${base}/${kind}`)).body, [], kind);
+  }
+  assert.deepEqual(((await api.call('GET', `${base}/condition`)).body as Array<{ name: string }>).map((c) => c.name), ['cache', 'req', 'resp']);
+
+  // One good object of each kind; each bad update is refused and the object reads as before.
+  const good: Array<[string, Record<string, unknown>]> = [
+    ['header', { name: 'h', action: 'set', type: 'request', dst: 'http.X', src: '"1"', request_condition: 'req' }],
+    ['response_object', { name: 'r', status: 410, request_condition: 'req' }],
+    ['request_settings', { name: 's', action: 'pass', request_condition: 'req' }],
+    ['cache_settings', { name: 'c', ttl: 60, cache_condition: 'cache' }],
+    ['gzip', { name: 'g', extensions: 'html', cache_condition: 'cache' }],
+  ];
+  const before = new Map<string, Record<string, unknown>>();
+  for (const [kind, body] of good) before.set(kind, await ok(api, 'POST', `${base}/${kind}`, body));
+  const updated: Array<[string, string, Record<string, unknown>, string]> = [
+    ['condition', 'req', { type: 'RESPONSE' }, "type: condition 'req' is named by header 'h' as its request_condition, so it keeps its type REQUEST; change or delete that header first"],
+    ['header', 'h', { request_condition: 'missing' }, "request_condition: no condition named 'missing' in version 1"],
+    ['header', 'h', { action: 'regex' }, 'regex: is required for the regex action'],
+    ['response_object', 'r', { status: 99 }, 'status: must be an integer from 100 to 599'],
+    ['request_settings', 's', { xff: 'overwrite' }, "xff: overwrite is not supported: lacquer's edge always appends the client address to X-Forwarded-For; use append"],
+    ['cache_settings', 'c', { ttl: -1 }, 'ttl: must be an integer from 0 to 2147483647'],
+    ['gzip', 'g', { cache_condition: 'resp' }, "cache_condition: condition 'resp' is of type RESPONSE; cache_condition takes a condition of type CACHE here"],
+  ];
+  for (const [kind, name, body, detail] of updated) {
+    const r = await api.call('PUT', `${base}/${kind}/${name}`, body);
+    assert.deepEqual([r.status, r.body], [400, { msg: 'Bad request', detail }], `PUT ${kind}/${name} ${JSON.stringify(body)}`);
+  }
+  for (const [kind, body] of good) {
+    assert.deepEqual(await ok(api, 'GET', `${base}/${kind}/${String(body.name)}`), before.get(kind), kind);
+  }
+  assert.equal((await ok(api, 'GET', `${base}/condition/req`)).type, 'REQUEST');
 });

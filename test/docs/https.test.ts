@@ -25,8 +25,8 @@ test('the VCL example of docs/https.md tells the origin https or http', async (t
   const vcl = /```vcl\n([\s\S]*?)```/.exec(DOC)?.[1];
   assert.ok(vcl !== undefined);
   const host = 'docs.example.test';
-  const ca = makeCa(t);
-  const leaf = ca.leaf([host]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([host]);
   const origin = await httpOrigin(t, (req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.end(String(req.headers['x-forwarded-proto']));

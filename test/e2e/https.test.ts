@@ -17,8 +17,8 @@ const HOST = 'shop.example.test';
 
 test('Chromium loads an HTTPS page and its image through the edge over HTTP/2, the certificate chosen by SNI', async (t) => {
   assert.ok(existsSync(CHROMIUM), `this test needs Chromium at ${CHROMIUM}`);
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST]);
   const origin = await httpOrigin(t, (req, res) => {
     if (req.url === '/dot.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=60' });

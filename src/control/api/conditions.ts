@@ -2,7 +2,8 @@
 // `cache_condition`, `response_condition`) must name a condition of the version, of a type that
 // can be evaluated where the object runs (src/model/conditions.ts CONDITION_FIELDS), checked when
 // the object is written: 400 naming the field. Renaming a condition renames it in every object
-// that names it. Deleting one leaves the names as they are: activation then reports each object
+// that names it; changing the type of one that an object names is refused (the object checked
+// the type when it was written, and it runs where only that type can be evaluated). Deleting one leaves the names as they are: activation then reports each object
 // that still names it (Terraform deletes the objects and their conditions in one plan, in any order).
 //
 // Other parts (logging endpoints) attach conditions too: `requireConditions` checks their
@@ -47,5 +48,22 @@ export async function renameConditionReferences(tx: StoreTx, row: { serviceId: s
       }
       return changed ? next : null;
     });
+  }
+}
+
+/**
+ * Before a condition is updated: while an object names it, its type stays what that object was
+ * checked against (400 naming `type` and the object); any other field may change.
+ */
+export async function requireTypeKept(tx: StoreTx, row: NewObjectRow, previousName: string): Promise<void> {
+  const previous = await tx.getObject(row.serviceId, row.version, 'condition', previousName);
+  if (previous === null || previous.data.type === row.data.type) return;
+  for (const kind of CONDITION_REFERRERS) {
+    for (const other of await tx.listObjects(row.serviceId, row.version, kind)) {
+      const field = Object.keys(CONDITION_FIELDS).find((f) => other.data[f] === previousName);
+      if (field === undefined) continue;
+      throw new ApiError('badRequest', `type: condition '${previousName}' is named by ${kind} '${other.name}' as its ${field}, `
+        + `so it keeps its type ${String(previous.data.type)}; change or delete that ${kind} first`);
+    }
   }
 }

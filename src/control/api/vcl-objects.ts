@@ -7,7 +7,7 @@ import type { HeaderType } from '../../model/api/index.ts';
 import type { NewObjectRow } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteTable } from '../routes.ts';
-import { renameConditionReferences, requireConditions } from './conditions.ts';
+import { renameConditionReferences, requireConditions, requireTypeKept } from './conditions.ts';
 import type { ControlDeps } from './deps.ts';
 import { registerObjectRoutes } from './objects.ts';
 
@@ -34,6 +34,7 @@ async function checkHeaderConditions(tx: Parameters<typeof requireConditions>[0]
 
 export function registerVclObjectRoutes(routes: RouteTable, deps: ControlDeps): void {
   registerObjectRoutes(routes, deps, model.condition, {
+    beforeWrite: (tx, row, previousName) => (previousName === null ? Promise.resolve() : requireTypeKept(tx, row, previousName)),
     async afterWrite(tx, row, previousName) {
       if (previousName !== null && previousName !== row.name) await renameConditionReferences(tx, row, previousName, row.name);
     },

@@ -2,45 +2,15 @@
 // ACLs and their entries, and dynamic snippets (DESIGN.md §4.2). Its API endpoint is the local
 // server; any other host it tries (update checks) goes to a proxy that refuses everything.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
+import { fastlyCli } from '../../support/fastly-cli.ts';
 import { ADMIN, startApi } from '../helpers.ts';
-
-const FASTLY = join(import.meta.dirname, '../../../node_modules/@fastly/cli-linux-x64/fastly');
-
-async function cli(t: TestContext, base: string): Promise<{ run: (...args: string[]) => Promise<string>; home: string }> {
-  const proxy = createServer((_req, res) => res.writeHead(502).end());
-  proxy.on('connect', (_req, socket) => {
-    socket.on('error', () => undefined);
-    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
-  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const home = mkdtempSync(join(tmpdir(), 'lacquer-fastly-cli-live-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const env = {
-    PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'),
-    FASTLY_API_ENDPOINT: base, FASTLY_ACCOUNT_ENDPOINT: base, FASTLY_API_TOKEN: ADMIN,
-    HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '127.0.0.1',
-  };
-  const run = (...args: string[]): Promise<string> => new Promise((resolve, reject) => {
-    execFile(FASTLY, [...args, '--non-interactive'], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err !== null) reject(new Error(`fastly ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-  return { run, home };
-}
 
 test('the Fastly CLI v16: whoami, dictionary entries, ACL entries and a dynamic snippet', async (t) => {
   const api = await startApi(t);
-  const { run: fastly, home } = await cli(t, api.base);
+  const { run: fastly, home } = await fastlyCli(t, api.base, ADMIN);
   assert.equal(await fastly('whoami'), 'lacquer administrator <admin>\n');
 
   const { id: sid } = (await api.call('POST', '/service', 'name=cli-live')).body as { id: string };

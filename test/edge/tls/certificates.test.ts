@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { CertificateTable } from '../../../src/edge/tls/index.ts';
 import { makeCa, material } from '../../support/certificates.ts';
 
-test('a name gets its exact certificate first, then a wildcard covering exactly one label, else none', (t) => {
-  const ca = makeCa(t);
-  const exact = ca.leaf(['www.example.test']);
-  const wild = ca.leaf(['*.example.test']);
+test('a name gets its exact certificate first, then a wildcard covering exactly one label, else none', async (t) => {
+  const ca = await makeCa(t);
+  const exact = await ca.leaf(['www.example.test']);
+  const wild = await ca.leaf(['*.example.test']);
   const table = new CertificateTable();
   table.replace(material(1, [['www.example.test', exact], ['*.example.test', wild]]));
   assert.equal(table.certificateFor('www.example.test'), exact.id);
@@ -18,18 +18,18 @@ test('a name gets its exact certificate first, then a wildcard covering exactly 
   assert.equal(table.lookup('nothing.test'), null);
 });
 
-test('activation domains match whatever their case or trailing dot', (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf(['www.example.test']);
+test('activation domains match whatever their case or trailing dot', async (t) => {
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf(['www.example.test']);
   const table = new CertificateTable();
   table.replace(material(1, [['WWW.Example.Test.', leaf]]));
   assert.equal(table.certificateFor('www.example.test'), leaf.id);
 });
 
-test('a new generation replaces the whole table; an older one arriving late is ignored', (t) => {
-  const ca = makeCa(t);
-  const a = ca.leaf(['a.example.test']);
-  const b = ca.leaf(['b.example.test']);
+test('a new generation replaces the whole table; an older one arriving late is ignored', async (t) => {
+  const ca = await makeCa(t);
+  const a = await ca.leaf(['a.example.test']);
+  const b = await ca.leaf(['b.example.test']);
   const table = new CertificateTable();
   assert.equal(table.replace(material(2, [['a.example.test', a]])).applied, true);
   assert.equal(table.replace(material(1, [['b.example.test', b]])).applied, false);
@@ -41,10 +41,10 @@ test('a new generation replaces the whole table; an older one arriving late is i
   assert.equal(table.generation, 3);
 });
 
-test('a certificate whose key does not match is left out and reported; the other domains serve', (t) => {
-  const ca = makeCa(t);
-  const good = ca.leaf(['good.example.test']);
-  const other = ca.leaf(['bad.example.test']);
+test('a certificate whose key does not match is left out and reported; the other domains serve', async (t) => {
+  const ca = await makeCa(t);
+  const good = await ca.leaf(['good.example.test']);
+  const other = await ca.leaf(['bad.example.test']);
   const mismatched = { ...other, keyPem: good.keyPem };
   const table = new CertificateTable();
   const { applied, problems } = table.replace(material(1, [['good.example.test', good], ['bad.example.test', mismatched]]));

@@ -10,8 +10,8 @@ import { startEdgeStack, waitFor } from '../harness.ts';
 import { curl, sClient } from './clients.ts';
 
 test('a key, a certificate and an activation made through the TLS API are served by the HTTPS listener, and deactivation takes the name away', async (t) => {
-  const ca = makeCa(t);
-  const cert = ca.leaf(['shop.example.test']);
+  const ca = await makeCa(t);
+  const cert = await ca.leaf(['shop.example.test']);
   const origin = await httpOrigin(t, (_req, res) => res.end('shop\n'));
   const lq = await startEdgeStack(t);
   await lq.createService({ domains: ['shop.example.test'], backends: [{ name: 'o', address: '127.0.0.1', port: origin.port }] });

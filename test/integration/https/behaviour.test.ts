@@ -11,8 +11,8 @@ const HOST = 'site.example.test';
 const PROTOCOLS = [{ name: 'HTTP/1.1', h2: false }, { name: 'HTTP/2', h2: true }] as const;
 
 async function edge(t: TestContext): Promise<{ lq: Lacquer; ca: TestCa; get: (h2: boolean, path: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<HttpsReply> }> {
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST]);
   const lq = await startEdgeStack(t, { tlsMaterial: async () => material(1, [[HOST, leaf]]) });
   return { lq, ca, get: (h2, path, init = {}) => httpsRequest({ port: lq.tlsPort, host: HOST, ca: ca.caPem, path, h2, ...init }) };
 }

@@ -8,8 +8,8 @@ import { startEdgeStack } from '../harness.ts';
 import { tool } from './clients.ts';
 
 test('h2load with 5 streams on each of 4 connections gets all 200 answers over HTTP/2', async (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf(['localhost']);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf(['localhost']);
   const origin = await httpOrigin(t, (_req, res) => {
     res.setHeader('cache-control', 'max-age=60');
     res.end('x'.repeat(1024));

@@ -18,8 +18,8 @@ import { sClient } from './clients.ts';
 const HOST = 'resume.example.test';
 
 async function start(t: TestContext, workers: number): Promise<{ running: Running; ca: TestCa }> {
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST]);
   const origin = await httpOrigin(t, (_req, res) => res.end('ok'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-resume-'));
   const options = resolveServeOptions({

@@ -14,9 +14,9 @@ import { startEdgeStack, waitFor } from '../harness.ts';
 import { curl, sClient } from './clients.ts';
 
 test('curl over HTTP/1.1 and HTTP/2 is served the certificate its SNI names: the exact one, else a one-label wildcard', async (t) => {
-  const ca = makeCa(t);
-  const exact = ca.leaf(['www.example.test']);
-  const wildcard = ca.leaf(['*.example.test']);
+  const ca = await makeCa(t);
+  const exact = await ca.leaf(['www.example.test']);
+  const wildcard = await ca.leaf(['*.example.test']);
   const origin = await httpOrigin(t, (req, res) => res.end(`page for ${req.headers.host ?? ''}\n`));
   const lq = await startEdgeStack(t, { tlsMaterial: async () => material(1, [['www.example.test', exact], ['*.example.test', wildcard]]) });
   await lq.createService({ domains: ['www.example.test', 'img.example.test'], backends: [{ name: 'o', address: '127.0.0.1', port: origin.port }] });
@@ -36,9 +36,9 @@ test('curl over HTTP/1.1 and HTTP/2 is served the certificate its SNI names: the
 });
 
 test('a handshake without SNI, or for a name with no certificate, is refused with unrecognized_name and no certificate', async (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf(['www.example.test']);
-  const wildcard = ca.leaf(['*.cdn.example.test']);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf(['www.example.test']);
+  const wildcard = await ca.leaf(['*.cdn.example.test']);
   const origin = await httpOrigin(t, (_req, res) => res.end('x'));
   const lq = await startEdgeStack(t, { tlsMaterial: async () => material(1, [['www.example.test', leaf], ['*.cdn.example.test', wildcard]]) });
   // A configured domain without a certificate is refused too: a service is not a certificate.
@@ -56,9 +56,9 @@ test('a handshake without SNI, or for a name with no certificate, is refused wit
 });
 
 test('a tls event swaps the certificates in: new handshakes see the change, open HTTP/1.1 and HTTP/2 connections keep serving', async (t) => {
-  const ca = makeCa(t);
-  const www = ca.leaf(['www.example.test']);
-  const next = ca.leaf(['new.example.test']);
+  const ca = await makeCa(t);
+  const www = await ca.leaf(['www.example.test']);
+  const next = await ca.leaf(['new.example.test']);
   const origin = await httpOrigin(t, (_req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.end('ok');

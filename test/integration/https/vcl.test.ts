@@ -28,8 +28,8 @@ sub vcl_deliver {
 `;
 
 test('VCL reads req.is_ssl, fastly_info.is_h2, fastly_info.edge.is_tls and tls.client.* over HTTP/1.1, HTTP/2 and plain HTTP', async (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST]);
   const origin = await httpOrigin(t, (req, res) => res.end(String(req.headers['fastly-ssl'] ?? 'absent')));
   const lq = await startEdgeStack(t, { tlsMaterial: async () => material(1, [[HOST, leaf]]) });
   await lq.createService({ domains: [HOST], backends: [{ name: 'o', address: '127.0.0.1', port: origin.port }], vcl: VCL });
@@ -44,8 +44,8 @@ test('VCL reads req.is_ssl, fastly_info.is_h2, fastly_info.edge.is_tls and tls.c
 });
 
 test('TLS 1.2 shows in tls.client.protocol and the ECDHE suite in tls.client.cipher', async (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST], { key: 'rsa' });
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST], { key: 'rsa' });
   const origin = await httpOrigin(t, (_req, res) => res.end('x'));
   const lq = await startEdgeStack(t, { tlsMaterial: async () => material(1, [[HOST, leaf]]) });
   await lq.createService({ domains: [HOST], backends: [{ name: 'o', address: '127.0.0.1', port: origin.port }], vcl: VCL });
@@ -60,8 +60,8 @@ test('TLS 1.2 shows in tls.client.protocol and the ECDHE suite in tls.client.cip
 });
 
 test("Fastly-SSL: 1 reaches the origin for a request over TLS that lacks it; a client's own value is kept; plain HTTP adds none", async (t) => {
-  const ca = makeCa(t);
-  const leaf = ca.leaf([HOST]);
+  const ca = await makeCa(t);
+  const leaf = await ca.leaf([HOST]);
   const origin = await httpOrigin(t, (req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.end(String(req.headers['fastly-ssl'] ?? 'absent'));
