@@ -11,7 +11,13 @@
 //
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
 //                                    [--origins 16] [--baseline-seconds 5] [--floor-probes 20000]
-//                                    [--varnish-backends 500] [--no-pin]
+//                                    [--varnish-backends 500] [--busy-main 0] [--no-pin]
+//
+// --busy-main P runs the 10,000 once more with the main thread (the one that serves the API
+// and the Store in lacquer serve) spinning P ms of every 100 ms, and prints the on-time share
+// of both runs side by side: the probe thread is there so that probes start on time whatever
+// that thread does. Pinned, the two threads share CPU 0, so this also shows what sharing a
+// core costs; --no-pin leaves them to the scheduler.
 //
 // The floor is what bare TCP costs here: a closed loop of connect, write the same request,
 // read to the origin's close, close — no scheduler, deadline or state — against the same
@@ -255,8 +261,20 @@ function minus(a: ProbeStats, b: ProbeStats): ProbeStats {
   };
 }
 
+/** Keeps this thread busy `busyMs` of every 100 ms until the returned function is called. */
+function spinMain(busyMs: number): () => void {
+  if (busyMs <= 0) return () => {};
+  const timer = setInterval(() => {
+    const until = performance.now() + busyMs;
+    while (performance.now() < until) { /* busy, as a thread serving requests would be */ }
+  }, 100);
+  return () => clearInterval(timer);
+}
+
 /** The probe thread as `lacquer serve` runs it (first probes at once), given every service. */
-async function measureThread(targets: HealthTarget[], seconds: number, intervalMs: number, origin: OriginCpu, child: ChildProcess): Promise<ThreadOutcome> {
+async function measureThread(
+  targets: HealthTarget[], seconds: number, intervalMs: number, origin: OriginCpu, child: ChildProcess, busyMainMs = 0,
+): Promise<ThreadOutcome> {
   const thread = new ProbeThread({ pop: 'bench', entry: PROBE_THREAD, spread: false, extra: { logLevel: 'silent' } });
   const zero = await thread.stats() as ProbeStats;
   const services = new Map<string, BackendDefinition[]>();
@@ -266,6 +284,7 @@ async function measureThread(targets: HealthTarget[], seconds: number, intervalM
     list.push(t.backend);
   }
   for (const [serviceId, backends] of services) thread.putService(serviceId, backends);
+  const stopSpinning = spinMain(busyMainMs);
   await new Promise((resolve) => setTimeout(resolve, 2 * intervalMs));
   const warm = await thread.stats() as ProbeStats;
   await originGaps(child, 'reset');
@@ -277,6 +296,7 @@ async function measureThread(targets: HealthTarget[], seconds: number, intervalM
   const end = await thread.stats() as ProbeStats;
   const steadyWallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  stopSpinning();
   const gaps = await originGaps(child, 'read');
   const originCpuMs = (await origin()) - origin0;
   const machineMs = (machineSeconds().busy - machine0) * 1000;
@@ -403,6 +423,7 @@ async function main(): Promise<void> {
       'baseline-seconds': { type: 'string', default: '5' },
       'floor-probes': { type: 'string', default: '20000' },
       'varnish-backends': { type: 'string', default: '500' },
+      'busy-main': { type: 'string', default: '0' },
       pin: { type: 'boolean', default: true },
     },
     allowNegative: true,
@@ -436,6 +457,14 @@ async function main(): Promise<void> {
   const onTime = (o: ThreadOutcome) => (o.steady.starts - o.steady.late) / Math.max(o.steady.starts, 1);
   const gapsOnTime = (g: GapAnswer) => (g.gaps - g.late) / Math.max(g.gaps, 1);
   const usPerProbe = (o: ThreadOutcome) => (o.processCpuMs * 1000) / Math.max(o.steady.probes, 1);
+  const busyMain = Math.min(100, Number(values['busy-main']));
+  if (busyMain > 0) {
+    const busy = await measureThread(targets, seconds, intervalMs, origin, child, busyMain);
+    console.log(`main thread spinning ${busyMain} ms of every 100 ms (the probe thread's own run again)`);
+    console.log(`  probes done / due      ${busy.stats.probes} / ${due(seconds)} = ${(busy.stats.probes / due(seconds) * 100).toFixed(1)} %`);
+    console.log(`  starts within 50 ms    ${(onTime(busy) * 100).toFixed(2)} % after two intervals, against ${(onTime(real) * 100).toFixed(2)} % with the main thread idle`);
+    console.log(`  CPU                    probe thread ${(busy.steady.cpuUs / 1000 / busy.steadyWallMs * 100).toFixed(1)} % of one core; whole process ${(busy.processCpuMs / busy.steadyWallMs * 100).toFixed(1)} %`);
+  }
   const floorProbes = Number(values['floor-probes']);
   if (floorProbes > 0) await floor(ports, floorProbes, origin, count, intervalMs);
   const varnishBackends = Number(values['varnish-backends']);
