@@ -11,7 +11,12 @@
 //
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
 //                                    [--origins 16] [--baseline-seconds 5] [--floor-probes 20000]
-//                                    [--varnish-backends 500] [--busy-main 0] [--no-pin]
+//                                    [--varnish-backends 500] [--busy-main 0] [--cost-rounds 0] [--no-pin]
+//
+// --cost-rounds R measures what a probe costs over bare TCP, in a closed loop (64 at a time,
+// no scheduler): R rounds, each a bare exchange loop then a loop of whole probes (runProbe
+// and the state update) on the same origins. On a shared machine the ratio of the two, round
+// by round, moves much less than either number.
 //
 // --busy-main P runs the 10,000 once more with the main thread (the one that serves the API
 // and the Store in lacquer serve) spinning P ms of every 100 ms, and prints the on-time share
@@ -48,7 +53,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { HealthMetrics, HealthRegistry, ProbeThread, probeBits } from '../../src/health/index.ts';
+import { createHealthState, HealthMetrics, HealthRegistry, ProbeThread, probeBits, recordProbe, runProbe } from '../../src/health/index.ts';
 import type { HealthTarget, ProbeFn, ProbeResult, ProbeStats } from '../../src/health/index.ts';
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
@@ -397,6 +402,40 @@ async function floor(ports: number[], probes: number, origin: OriginCpu, backend
   console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
+/** CPU µs per exchange of `exchange` run `count` times, 64 at a time. */
+async function closedLoop(count: number, exchange: (i: number) => Promise<unknown>): Promise<number> {
+  let started = 0;
+  const cpu0 = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (started < count) await exchange(started++);
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / count;
+}
+
+/** Whole probes against bare exchanges, alternating, on this thread: µs each and their ratio per round. */
+async function probeCost(ports: number[], rounds: number, intervalMs: number): Promise<void> {
+  const readInto = Buffer.allocUnsafe(16 * 1024);
+  const perRound = 4000;
+  const backends = Array.from({ length: 1000 }, (_, i) => backend(i, ports[i % ports.length], intervalMs));
+  const states = backends.map((b) => createHealthState(b.probe));
+  const probeOnce = async (i: number): Promise<void> => {
+    const k = i % backends.length;
+    states[k] = recordProbe(states[k], await runProbe(backends[k])).state;
+  };
+  const ratios: number[] = [];
+  console.log(`probe cost over bare TCP (closed loop, 64 at a time, ${perRound} per side per round)`);
+  for (let r = 0; r < rounds; r++) {
+    const bare = await closedLoop(perRound, (i) => bareExchange(ports[i % ports.length], readInto));
+    const whole = await closedLoop(perRound, probeOnce);
+    ratios.push(whole / bare);
+    console.log(`  round ${r + 1}                bare ${bare.toFixed(1)} µs, probe ${whole.toFixed(1)} µs: ${(whole / bare).toFixed(2)}x`);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`  median                 probe ÷ bare exchange ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x`);
+}
+
 /**
  * Origins (every thread of the child) on the last CPU, lacquer's main thread on the first:
  * the origins stand in for remote hosts and should not take the prober's core. Threads the
@@ -424,6 +463,7 @@ async function main(): Promise<void> {
       'floor-probes': { type: 'string', default: '20000' },
       'varnish-backends': { type: 'string', default: '500' },
       'busy-main': { type: 'string', default: '0' },
+      'cost-rounds': { type: 'string', default: '0' },
       pin: { type: 'boolean', default: true },
     },
     allowNegative: true,
@@ -445,6 +485,13 @@ async function main(): Promise<void> {
   console.log(`prober's V8 flags as lacquer's primary: ${SERVE_V8_FLAGS.join(' ')}; ${placement}`);
   // Lateness means little on a machine that other work keeps busy: say how busy it was.
   console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const costRounds = Number(values['cost-rounds']);
+  if (costRounds > 0) {
+    // Only the closed loops: the rest of the bench is skipped.
+    await probeCost(ports, costRounds, intervalMs);
+    child.disconnect();
+    return;
+  }
   const noIo: ProbeFn = async () => {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;
