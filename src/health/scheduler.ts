@@ -7,7 +7,8 @@
 // the `done` it was given, the same function for every run of a task, so running a task
 // allocates nothing; `add` adapts a run that returns a promise. Due runs start when the
 // timer fires, and when a run ends while they are already late: the end of one probe is
-// often the first moment a busy event loop could start the next (see #finished).
+// often the first moment a busy event loop could start the next (see #finished); at most
+// MAX_STARTS_PER_TURN between two firings, so a thread short of CPU starts late, not all at once.
 
 import { performance } from 'node:perf_hooks';
 import { TimerHeap } from './heap.ts';
