@@ -11,7 +11,18 @@
 //
 //   node bench/macro/probes.bench.ts [--seconds 30] [--backends 10000] [--interval-ms 1000]
 //                                    [--origins 16] [--baseline-seconds 5] [--floor-probes 20000]
-//                                    [--varnish-backends 500] [--no-pin]
+//                                    [--varnish-backends 500] [--busy-main 0] [--cost-rounds 0] [--no-pin]
+//
+// --cost-rounds R measures what a probe costs over bare TCP, in a closed loop (64 at a time,
+// no scheduler): R rounds, each a bare exchange loop then a loop of whole probes (runProbe
+// and the state update) on the same origins. On a shared machine the ratio of the two, round
+// by round, moves much less than either number.
+//
+// --busy-main P runs the 10,000 once more with the main thread (the one that serves the API
+// and the Store in lacquer serve) spinning P ms of every 100 ms, and prints the on-time share
+// of both runs side by side: the probe thread is there so that probes start on time whatever
+// that thread does. Pinned, the two threads share CPU 0, so this also shows what sharing a
+// core costs; --no-pin leaves them to the scheduler.
 //
 // The floor is what bare TCP costs here: a closed loop of connect, write the same request,
 // read to the origin's close, close — no scheduler, deadline or state — against the same
@@ -42,7 +53,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { HealthMetrics, HealthRegistry, ProbeThread, probeBits } from '../../src/health/index.ts';
+import { createHealthState, HealthMetrics, HealthRegistry, ProbeThread, probeBits, recordProbe, runProbe } from '../../src/health/index.ts';
 import type { HealthTarget, ProbeFn, ProbeResult, ProbeStats } from '../../src/health/index.ts';
 import { BACKEND_DEFAULTS, defaultProbeRequest } from '../../src/model/backend.ts';
 import type { BackendDefinition } from '../../src/model/backend.ts';
@@ -255,8 +266,20 @@ function minus(a: ProbeStats, b: ProbeStats): ProbeStats {
   };
 }
 
+/** Keeps this thread busy `busyMs` of every 100 ms until the returned function is called. */
+function spinMain(busyMs: number): () => void {
+  if (busyMs <= 0) return () => {};
+  const timer = setInterval(() => {
+    const until = performance.now() + busyMs;
+    while (performance.now() < until) { /* busy, as a thread serving requests would be */ }
+  }, 100);
+  return () => clearInterval(timer);
+}
+
 /** The probe thread as `lacquer serve` runs it (first probes at once), given every service. */
-async function measureThread(targets: HealthTarget[], seconds: number, intervalMs: number, origin: OriginCpu, child: ChildProcess): Promise<ThreadOutcome> {
+async function measureThread(
+  targets: HealthTarget[], seconds: number, intervalMs: number, origin: OriginCpu, child: ChildProcess, busyMainMs = 0,
+): Promise<ThreadOutcome> {
   const thread = new ProbeThread({ pop: 'bench', entry: PROBE_THREAD, spread: false, extra: { logLevel: 'silent' } });
   const zero = await thread.stats() as ProbeStats;
   const services = new Map<string, BackendDefinition[]>();
@@ -266,6 +289,7 @@ async function measureThread(targets: HealthTarget[], seconds: number, intervalM
     list.push(t.backend);
   }
   for (const [serviceId, backends] of services) thread.putService(serviceId, backends);
+  const stopSpinning = spinMain(busyMainMs);
   await new Promise((resolve) => setTimeout(resolve, 2 * intervalMs));
   const warm = await thread.stats() as ProbeStats;
   await originGaps(child, 'reset');
@@ -277,6 +301,7 @@ async function measureThread(targets: HealthTarget[], seconds: number, intervalM
   const end = await thread.stats() as ProbeStats;
   const steadyWallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  stopSpinning();
   const gaps = await originGaps(child, 'read');
   const originCpuMs = (await origin()) - origin0;
   const machineMs = (machineSeconds().busy - machine0) * 1000;
@@ -377,6 +402,40 @@ async function floor(ports: number[], probes: number, origin: OriginCpu, backend
   console.log(`  kernel's part          ${(cpu.system / probes).toFixed(1)} µs per exchange: ${(kernelShare * 100).toFixed(0)} % of one core for ${backends} backends at ${interval} ms, before any user-space work`);
 }
 
+/** CPU µs per exchange of `exchange` run `count` times, 64 at a time. */
+async function closedLoop(count: number, exchange: (i: number) => Promise<unknown>): Promise<number> {
+  let started = 0;
+  const cpu0 = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (started < count) await exchange(started++);
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / count;
+}
+
+/** Whole probes against bare exchanges, alternating, on this thread: µs each and their ratio per round. */
+async function probeCost(ports: number[], rounds: number, intervalMs: number): Promise<void> {
+  const readInto = Buffer.allocUnsafe(16 * 1024);
+  const perRound = 4000;
+  const backends = Array.from({ length: 1000 }, (_, i) => backend(i, ports[i % ports.length], intervalMs));
+  const states = backends.map((b) => createHealthState(b.probe));
+  const probeOnce = async (i: number): Promise<void> => {
+    const k = i % backends.length;
+    states[k] = recordProbe(states[k], await runProbe(backends[k])).state;
+  };
+  const ratios: number[] = [];
+  console.log(`probe cost over bare TCP (closed loop, 64 at a time, ${perRound} per side per round)`);
+  for (let r = 0; r < rounds; r++) {
+    const bare = await closedLoop(perRound, (i) => bareExchange(ports[i % ports.length], readInto));
+    const whole = await closedLoop(perRound, probeOnce);
+    ratios.push(whole / bare);
+    console.log(`  round ${r + 1}                bare ${bare.toFixed(1)} µs, probe ${whole.toFixed(1)} µs: ${(whole / bare).toFixed(2)}x`);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`  median                 probe ÷ bare exchange ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x`);
+}
+
 /**
  * Origins (every thread of the child) on the last CPU, lacquer's main thread on the first:
  * the origins stand in for remote hosts and should not take the prober's core. Threads the
@@ -390,7 +449,7 @@ function pinCores(child: ChildProcess): string {
   const last = String(cpus - 1);
   execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', last, String(child.pid)], { stdio: 'ignore' });
   execFileSync('taskset', ['--cpu-list', '--pid', '0', String(process.pid)], { stdio: 'ignore' });
-  return `pinned (taskset): origin child's threads on CPU ${last}, lacquer's main thread and the threads it starts (the probe thread) on CPU 0, its other threads unpinned`;
+  return `pinned (taskset): origin child's threads on CPU ${last}, lacquer's main thread and the threads it starts (the probe thread) on CPU 0, its other threads unpinned; varnishd's cache child on CPU 0`;
 }
 
 async function main(): Promise<void> {
@@ -403,6 +462,8 @@ async function main(): Promise<void> {
       'baseline-seconds': { type: 'string', default: '5' },
       'floor-probes': { type: 'string', default: '20000' },
       'varnish-backends': { type: 'string', default: '500' },
+      'busy-main': { type: 'string', default: '0' },
+      'cost-rounds': { type: 'string', default: '0' },
       pin: { type: 'boolean', default: true },
     },
     allowNegative: true,
@@ -424,6 +485,13 @@ async function main(): Promise<void> {
   console.log(`prober's V8 flags as lacquer's primary: ${SERVE_V8_FLAGS.join(' ')}; ${placement}`);
   // Lateness means little on a machine that other work keeps busy: say how busy it was.
   console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const costRounds = Number(values['cost-rounds']);
+  if (costRounds > 0) {
+    // Only the closed loops: the rest of the bench is skipped.
+    await probeCost(ports, costRounds, intervalMs);
+    child.disconnect();
+    return;
+  }
   const noIo: ProbeFn = async () => {
     const r: ProbeResult = { outcome: 'happy', bits: probeBits(['4', 'X', 'R', 'H']), rttMs: 0.1, response: 'HTTP/1.1 200 OK', startedAt: Date.now(), durationMs: 0.1 };
     return r;
@@ -436,6 +504,14 @@ async function main(): Promise<void> {
   const onTime = (o: ThreadOutcome) => (o.steady.starts - o.steady.late) / Math.max(o.steady.starts, 1);
   const gapsOnTime = (g: GapAnswer) => (g.gaps - g.late) / Math.max(g.gaps, 1);
   const usPerProbe = (o: ThreadOutcome) => (o.processCpuMs * 1000) / Math.max(o.steady.probes, 1);
+  const busyMain = Math.min(100, Number(values['busy-main']));
+  if (busyMain > 0) {
+    const busy = await measureThread(targets, seconds, intervalMs, origin, child, busyMain);
+    console.log(`main thread spinning ${busyMain} ms of every 100 ms (the probe thread's own run again)`);
+    console.log(`  probes done / due      ${busy.stats.probes} / ${due(seconds)} = ${(busy.stats.probes / due(seconds) * 100).toFixed(1)} %`);
+    console.log(`  starts within 50 ms    ${(onTime(busy) * 100).toFixed(2)} % after two intervals, against ${(onTime(real) * 100).toFixed(2)} % with the main thread idle`);
+    console.log(`  CPU                    probe thread ${(busy.steady.cpuUs / 1000 / busy.steadyWallMs * 100).toFixed(1)} % of one core; whole process ${(busy.processCpuMs / busy.steadyWallMs * 100).toFixed(1)} %`);
+  }
   const floorProbes = Number(values['floor-probes']);
   if (floorProbes > 0) await floor(ports, floorProbes, origin, count, intervalMs);
   const varnishBackends = Number(values['varnish-backends']);
@@ -447,6 +523,10 @@ async function main(): Promise<void> {
     const same = await measureThread(targets.slice(0, varnishBackends), short, intervalMs, origin, child);
     let gaps: GapAnswer = { gaps: 0, late: 0 };
     const v = await measureVarnishProbes(ports, varnishBackends, intervalMs, short, {
+      // On the CPU lacquer's prober has, so that neither gets a core more than the other.
+      started: (pid) => {
+        if (values.pin && os.cpus().length >= 2) execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', '0', String(pid)], { stdio: 'ignore' });
+      },
       before: async () => { await originGaps(child, 'reset'); },
       after: async () => { gaps = await originGaps(child, 'read'); },
     });

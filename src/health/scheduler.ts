@@ -7,7 +7,8 @@
 // the `done` it was given, the same function for every run of a task, so running a task
 // allocates nothing; `add` adapts a run that returns a promise. Due runs start when the
 // timer fires, and when a run ends while they are already late: the end of one probe is
-// often the first moment a busy event loop could start the next (see #finished).
+// often the first moment a busy event loop could start the next (see #finished); at most
+// MAX_STARTS_PER_TURN between two firings, so a thread short of CPU starts late, not all at once.
 
 import { performance } from 'node:perf_hooks';
 import { TimerHeap } from './heap.ts';
@@ -18,6 +19,8 @@ export interface SchedulerOptions {
   readonly clock?: () => number;
   /** Told how late each run started, in ms (for the bench and metrics). */
   readonly onStart?: (lateMs: number) => void;
+  /** At most this many runs start per firing of the timer (see MAX_STARTS_PER_TURN). */
+  readonly maxStartsPerTurn?: number;
 }
 
 /** A run of a task: calls `done` once when it is over. */
@@ -37,6 +40,9 @@ export class ProbeScheduler {
   readonly #tasks = new Map<string, Task>();
   readonly #clock: () => number;
   readonly #onStart: ((lateMs: number) => void) | undefined;
+  readonly #maxStarts: number;
+  /** Starts left until the timer fires again. */
+  #budget: number;
   #timer: NodeJS.Timeout | null = null;
   #armedFor = Infinity;
   /** Runs are being started (re-entry guard: a run may call done before it returns). */
@@ -46,6 +52,10 @@ export class ProbeScheduler {
   constructor(opts: SchedulerOptions = {}) {
     this.#clock = opts.clock ?? (() => performance.now());
     this.#onStart = opts.onStart;
+    const max = opts.maxStartsPerTurn ?? MAX_STARTS_PER_TURN;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxStartsPerTurn: must be an integer of at least 1, got ${max}`);
+    this.#maxStarts = max;
+    this.#budget = max;
   }
 
   get size(): number {
@@ -117,6 +127,7 @@ export class ProbeScheduler {
   readonly #fire = (): void => {
     this.#timer = null;
     this.#armedFor = Infinity;
+    this.#budget = this.#maxStarts;
     this.#startDue(this.#clock());
     this.#arm();
   };
@@ -125,7 +136,10 @@ export class ProbeScheduler {
     if (this.#starting) return;
     this.#starting = true;
     try {
-      for (let task = this.#heap.peek(); task !== undefined && task.due <= now; task = this.#heap.peek()) {
+      // Out of budget, the rest wait for the timer, armed for a time already past: it fires
+      // in the next turn, after the poll has taken the answers of the runs just started.
+      for (let task = this.#heap.peek(); task !== undefined && task.due <= now && this.#budget > 0; task = this.#heap.peek()) {
+        this.#budget--;
         this.#heap.pop();
         this.#start(task, now);
       }
@@ -173,3 +187,16 @@ const noop = (): void => {};
  * is due an interval after one ends, fewer were done.
  */
 const OVERDUE_MS = 10;
+
+/**
+ * A thread that gets less CPU than its probes need (a busy or shared host) falls behind, and
+ * everything that fell due meanwhile used to start at once: the next turn of the event loop
+ * then took longer, more fell due, and the answers of the probes already in flight were read
+ * after their deadline. At 10,000 probes a second and a fifth of a core, every probe failed
+ * its 2 s `.timeout`, which would make every backend sick. Starting at most this many per
+ * turn makes the start rate follow the CPU the thread gets (this many per turn, whatever the
+ * turn's length): probes start late, and those started are read in time. Varnish's poller
+ * likewise starts a probe only when its thread pool has a thread for it (cache_backend_probe.c
+ * vbp_thread, Pool_Task_Any). At 10,000 probes a second on time, a turn starts tens.
+ */
+const MAX_STARTS_PER_TURN = 256;

@@ -106,11 +106,24 @@ function countGood(happy: bigint, window: number): number {
   return popcount32(lo) + popcount32(w === 64 ? hi : hi & ((1 << (w - 32)) - 1));
 }
 
-/** One register shifted by one probe. Registers that stay zero or full (most of them) allocate nothing. */
+/**
+ * `k` ones (2^k − 1) → `k + 1` ones, for k < 64. A backend that answers every probe the same
+ * way fills its registers with ones, one more each probe, for its first 64 probes (an hour at
+ * Fastly's default 60 s interval, a minute at 1 s): these registers come from this table
+ * instead of two or three new BigInts each, which also live an interval and so outlive V8's
+ * young generation.
+ */
+const ONES_GROWN = new Map<bigint, bigint>(Array.from({ length: 64 }, (_, k) => [(1n << BigInt(k)) - 1n, (1n << BigInt(k + 1)) - 1n]));
+
+/** One register shifted by one probe. Registers that stay zero, fill with ones or are full (most of them) allocate nothing. */
 function shift(register: bigint, bit: boolean): bigint {
   if (register === 0n) return bit ? 1n : 0n;
-  // A register of 64 ones stays so when another one comes in: no BigInt is allocated.
-  if (bit && register === MASK64) return MASK64;
+  if (bit) {
+    // A register of 64 ones stays so when another one comes in.
+    if (register === MASK64) return MASK64;
+    const grown = ONES_GROWN.get(register);
+    if (grown !== undefined) return grown;
+  }
   const next = (register << 1n) & MASK64;
   return bit ? next | 1n : next;
 }

@@ -22,8 +22,27 @@ export function statusLine(first: Uint8Array, length: number = first.length): st
     if (c === 0x00 || c === 0x0d || c === 0x0a) break;
     end++;
   }
+  // Origins send the same few lines probe after probe: a line seen lately is answered with
+  // the same string, so a probe makes neither a view nor a string, and every state that keeps
+  // the line (lastResponse, kept for an interval) shares one.
+  for (let r = 0; r < recentLines.length; r++) {
+    const seen = recentLines[r];
+    if (seen.length === end && sameBytes(seen, first, end)) return seen;
+  }
   // latin1 maps each byte to one character, so nothing is lost or merged.
-  return Buffer.from(first.buffer, first.byteOffset, end).toString('latin1');
+  const line = Buffer.from(first.buffer, first.byteOffset, end).toString('latin1');
+  recentLines[nextRecent] = line;
+  nextRecent = (nextRecent + 1) % RECENT_LINES;
+  return line;
+}
+
+const RECENT_LINES = 8;
+const recentLines: string[] = [];
+let nextRecent = 0;
+
+function sameBytes(line: string, bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (line.charCodeAt(i) !== bytes[i]) return false;
+  return true;
 }
 
 /** C isspace in the "C" locale. */

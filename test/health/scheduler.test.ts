@@ -138,3 +138,28 @@ test('a run that ends leaves a run less than 10 ms late to its timer', async (t)
   endA();
   assert.deepEqual(starts, ['a@0']);
 });
+
+test('at most maxStartsPerTurn due runs start per turn of the event loop, 256 by default; the rest in the next turns', async (t) => {
+  async function batchesOf(tasks: number, maxStartsPerTurn?: number): Promise<number[]> {
+    const scheduler = new ProbeScheduler({ clock: () => 0, maxStartsPerTurn });
+    t.after(() => scheduler.close());
+    const batches: number[] = [];
+    let current = 0;
+    let started = 0;
+    for (let i = 0; i < tasks; i++) {
+      // Runs that never end: every start is a first start.
+      scheduler.addTask(`t${i}`, 1000, () => {
+        started++;
+        // Starts made by one synchronous pass of the scheduler end up in one batch.
+        if (current++ === 0) queueMicrotask(() => { batches.push(current); current = 0; });
+      });
+    }
+    const until = Date.now() + 5000;
+    while (started < tasks && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    scheduler.close();
+    return batches;
+  }
+  assert.deepEqual(await batchesOf(10, 4), [4, 4, 2]);
+  assert.deepEqual(await batchesOf(600), [256, 256, 88]);
+  assert.throws(() => new ProbeScheduler({ maxStartsPerTurn: 0 }), /maxStartsPerTurn: must be an integer of at least 1, got 0/);
+});

@@ -151,3 +151,20 @@ test('good counts the happy bits of exactly the last window probes, for every wi
     });
   }
 });
+
+test('a register filling with ones holds k ones after k probes, and a failure then shifts a zero in', () => {
+  let s = createHealthState(probeDef({ window: 8, threshold: 3, initial: 0 }), 0);
+  for (let k = 1; k <= 66; k++) {
+    s = recordProbe(s, GOOD).state;
+    const ones = k >= 64 ? (1n << 64n) - 1n : (1n << BigInt(k)) - 1n;
+    assert.equal(s.registers.H, ones, `H after ${k} happy probes`);
+    assert.equal(s.registers['4'], ones, `4 after ${k} happy probes`);
+    assert.equal(s.registers.x, 0n);
+  }
+  let t = createHealthState(probeDef({ window: 8, threshold: 3, initial: 0 }), 0);
+  for (let k = 0; k < 10; k++) t = recordProbe(t, GOOD).state;
+  t = recordProbe(t, BAD).state;
+  assert.equal(t.registers.H, 0b11111111110n);
+  t = recordProbe(t, GOOD).state;
+  assert.equal(t.registers.H, 0b111111111101n);
+});

@@ -54,3 +54,16 @@ test('the kept line is the first 127 bytes cut at CR, LF or NUL', () => {
   assert.equal(statusLine(Buffer.from(long)), long.slice(0, 127));
   assert.equal(statusLine(Buffer.from([0x48, 0xe9, 0x0d])), 'H\u00e9');
 });
+
+test('lines of the same length are told apart byte by byte, however often each was seen', () => {
+  const lines = ['HTTP/1.1 200 OK', 'HTTP/1.1 500 OK', 'HTTP/1.1 200 Ok', 'HTTP/1.1 200 OK'];
+  for (let round = 0; round < 3; round++) {
+    for (const line of lines) assert.equal(statusLine(Buffer.from(`${line}\r\n\r\n`)), line);
+  }
+  // More distinct lines than are remembered, then the first again.
+  for (let i = 0; i < 20; i++) assert.equal(statusLine(Buffer.from(`HTTP/1.1 ${200 + i} OK\r\n`)), `HTTP/1.1 ${200 + i} OK`);
+  assert.equal(statusLine(Buffer.from('HTTP/1.1 200 OK\r\n')), 'HTTP/1.1 200 OK');
+  // A line read from the middle of a larger buffer (a pooled read).
+  const pooled = Buffer.from('xxxxHTTP/1.1 503 Service Unavailable\r\n');
+  assert.equal(statusLine(pooled.subarray(4)), 'HTTP/1.1 503 Service Unavailable');
+});

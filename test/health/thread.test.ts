@@ -7,7 +7,7 @@ import { ProbeThread } from '../../src/health/thread-client.ts';
 import { HealthView } from '../../src/health/ipc.ts';
 import type { HealthEvent } from '../../src/health/registry-types.ts';
 import { probeIdentity } from '../../src/model/backend.ts';
-import { answer, backendDef, probeDef, scriptedOrigin } from './fixtures.ts';
+import { answer, backendDef, closedPort, probeDef, scriptedOrigin } from './fixtures.ts';
 
 const ENTRY = new URL('../../src/process/health-thread.ts', import.meta.url);
 const OK = 'HTTP/1.1 200 OK\r\n\r\n';
@@ -83,4 +83,22 @@ test('a probe thread that dies is started again with every service it had, and p
   const before = origin.requests.length;
   await waitFor(() => origin.requests.length > before + 2, 3000, 'probes resume on the new thread');
   assert.deepEqual((await thread.snapshot('s1')).backends.map((e) => e.name), ['F_origin']);
+});
+
+test('probes keep their cadence while the owning thread is blocked', { timeout: 20_000 }, async (t) => {
+  // A refused port: the kernel answers each probe, so nothing on the blocked thread is needed
+  // for a probe to end and the next to be due one interval later.
+  const port = await closedPort();
+  const thread = new ProbeThread({ pop: 'ams', entry: ENTRY, spread: false, extra: { logLevel: 'silent' } });
+  t.after(() => thread.close());
+  thread.putService('s1', [backendDef({ port, probe: probeDef({ intervalMs: 100, timeoutMs: 1000 }) })]);
+  await waitFor(async () => ((await thread.stats())?.probes ?? 0) >= 2, 5000, 'the first probes');
+  const before = await thread.stats();
+  // Blocked without using a core (Atomics.wait), so the probe thread is not starved of CPU.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+  const after = await thread.stats();
+  assert.ok(before !== null && after !== null);
+  // ~19 starts are due in 2 s at 100 ms; half of them is enough to show the thread went on.
+  const starts = after.starts - before.starts;
+  assert.ok(starts >= 10, `${starts} probes started while the owning thread was blocked for 2 s`);
 });

@@ -33,6 +33,8 @@ function freePort(): Promise<number> {
 
 /** Called around the measured part (e.g. to count what the origins see over it). */
 export interface MeasureHooks {
+  /** Told the cache child's pid once it runs (e.g. to pin it to the CPUs lacquer's prober has). */
+  readonly started?: (cachePid: number) => void;
   readonly before?: () => Promise<void>;
   readonly after?: () => Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function measureVarnishProbes(
     }
     const child = Number(execFileSync('pgrep', ['-P', String(manager.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
     const compileSeconds = (Date.now() - started) / 1000;
+    hooks.started?.(child);
     await new Promise((r) => setTimeout(r, intervalMs * 2)); // every backend past its first probe
     await hooks.before?.();
     const before = cpuTicks(child);
