@@ -57,10 +57,10 @@ export interface TlsListenerOptions {
  * - a request's header list (§6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE): the 16 KiB the HTTP/1.1
  *   reader allows a head (../http1/request-head.ts), so a request is refused for its size alike
  *   over both;
- * - streams the client resets (the "rapid reset" attack, CVE-2023-44487): a burst of 1000 and 33
- *   a second after it, the limits nghttp2 1.57 chose for it (its stream reset rate limit); past
- *   them the session gets GOAWAY. A stream reset before the pipeline sees it costs nothing more
- *   (./h2.ts);
+ * - streams the client resets (the "rapid reset" attack, CVE-2023-44487): nghttp2's own stream
+ *   reset rate limit, set to the burst of 1000 and 33 a second nghttp2 1.57 chose for it. A
+ *   stream reset before the pipeline sees it costs nothing more (./h2.ts). No test yet shows the
+ *   session ended by it (docs/edge-clients.md says what is known);
  * - streams refused (over the concurrency limit) before the session is ended: 100, node:http2's
  *   default, set here so that the bound is written down.
  */
