@@ -29,7 +29,7 @@ import type tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { ClientTimeouts } from '../http1/index.ts';
 
-const { NGHTTP2_NO_ERROR, NGHTTP2_CANCEL } = http2.constants;
+const { NGHTTP2_NO_ERROR, NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM } = http2.constants;
 
 interface SessionWatch {
   readonly session: http2.ServerHttp2Session;
@@ -41,6 +41,25 @@ interface SessionWatch {
   since: number;
   /** When close() was asked with no stream open; -1 when not. */
   closingSince: number;
+  /** Ended for resetting too many streams: its connection is cut whatever streams it has. */
+  forced: boolean;
+  /** Resets left in the bucket, and when it was last filled (ResetLimit). */
+  resets: number;
+  resetsAt: number;
+}
+
+/**
+ * Streams a session may see end reset (RST_STREAM, by the client or the edge): a bucket of
+ * `burst` that refills at `rate` a second, the bound nghttp2 1.57 chose against the "rapid
+ * reset" attack (CVE-2023-44487). Past it: GOAWAY with ENHANCE_YOUR_CALM, the code RFC 9113 §7
+ * gives for a peer "exhibiting a behavior that might be generating excessive load", then the
+ * connection is cut one sweep period later whatever streams it still has. nghttp2's own limit
+ * (./listener.ts, a backstop at twice this) ends the session as an internal error (GOAWAY
+ * INTERNAL_ERROR under node:http2) and leaves its closing to node:http2.
+ */
+export interface ResetLimit {
+  readonly burst: number;
+  readonly rate: number;
 }
 
 /** A request body being read from one stream. */
@@ -70,9 +89,12 @@ export class H2Deadlines {
   readonly #sessions = new Map<http2.ServerHttp2Session, SessionWatch>();
   readonly #bodies = new Set<BodyWatch>();
 
-  constructor(timeouts: ClientTimeouts, periodMs: number) {
+  readonly #resets: ResetLimit;
+
+  constructor(timeouts: ClientTimeouts, periodMs: number, resets: ResetLimit) {
     this.#t = timeouts;
     this.#periodMs = periodMs;
+    this.#resets = resets;
   }
 
   get sessions(): number {
@@ -81,7 +103,7 @@ export class H2Deadlines {
 
   /** Watches a session from its start to its 'close'. */
   session(session: http2.ServerHttp2Session, socket: tls.TLSSocket, now: number): void {
-    const w: SessionWatch = { session, socket, open: 0, served: false, since: now, closingSince: -1 };
+    const w: SessionWatch = { session, socket, open: 0, served: false, since: now, closingSince: -1, forced: false, resets: this.#resets.burst, resetsAt: now };
     this.#sessions.set(session, w);
     session.once('close', () => this.#sessions.delete(session));
   }
@@ -90,10 +112,14 @@ export class H2Deadlines {
   stream(session: http2.ServerHttp2Session, stream: http2.ServerHttp2Stream): void {
     const w = this.#sessions.get(session);
     if (w === undefined) return;
-    w.open++;
     w.served = true;
+    // Reset with its HEADERS (node:http2 emits 'stream' a tick later, after the RST_STREAM).
+    if (stream.closed || stream.destroyed) return this.#reset(w, performance.now());
+    w.open++;
     stream.once('close', () => {
-      if (--w.open === 0) w.since = performance.now();
+      const now = performance.now();
+      if (--w.open === 0) w.since = now;
+      if (stream.rstCode !== undefined && stream.rstCode !== NGHTTP2_NO_ERROR) this.#reset(w, now);
     });
   }
 
@@ -115,6 +141,10 @@ export class H2Deadlines {
   sweep(now: number): void {
     const t = this.#t;
     for (const w of this.#sessions.values()) {
+      if (w.forced) {
+        if (now - w.closingSince >= this.#periodMs) w.socket.destroy();
+        continue;
+      }
       if (w.open > 0) continue;
       if (w.closingSince >= 0) {
         if (now - w.closingSince >= this.#periodMs) w.socket.destroy();
@@ -137,6 +167,16 @@ export class H2Deadlines {
       }
       if (now - w.since > t.bodyMs + ((body.received - w.bytesAt) * 1000) / t.bodyMinRate) this.#cut(w);
     }
+  }
+
+  #reset(w: SessionWatch, now: number): void {
+    const { burst, rate } = this.#resets;
+    w.resets = Math.min(burst, w.resets + ((now - w.resetsAt) * rate) / 1000);
+    w.resetsAt = now;
+    if (--w.resets >= 0 || w.forced || w.session.destroyed) return;
+    w.forced = true;
+    w.closingSince = now;
+    w.session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
   }
 
   #cut(w: BodyWatch): void {

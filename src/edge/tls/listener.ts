@@ -57,10 +57,10 @@ export interface TlsListenerOptions {
  * - a request's header list (§6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE): the 16 KiB the HTTP/1.1
  *   reader allows a head (../http1/request-head.ts), so a request is refused for its size alike
  *   over both;
- * - streams the client resets (the "rapid reset" attack, CVE-2023-44487): nghttp2's own stream
- *   reset rate limit, set to the burst of 1000 and 33 a second nghttp2 1.57 chose for it. A
- *   stream reset before the pipeline sees it costs nothing more (./h2.ts). No test yet shows the
- *   session ended by it (docs/edge-clients.md says what is known);
+ * - streams that end reset (the "rapid reset" attack, CVE-2023-44487): a burst of 1000 and 33
+ *   a second after it, the bound nghttp2 1.57 chose; past it the session gets GOAWAY
+ *   (ENHANCE_YOUR_CALM) and its connection is cut (./h2-deadlines.ts). A stream reset before the
+ *   pipeline sees it costs nothing more (./h2.ts);
  * - streams refused (over the concurrency limit) before the session is ended: 100, node:http2's
  *   default, set here so that the bound is written down.
  */
@@ -92,7 +92,7 @@ export class TlsListener {
     this.#o = o;
     const certificates = o.certificates;
     const period = sweepPeriod(o.timeouts);
-    const deadlines = new H2Deadlines(o.timeouts, period);
+    const deadlines = new H2Deadlines(o.timeouts, period, { burst: H2_LIMITS.streamResetBurst, rate: H2_LIMITS.streamResetRate });
     this.#deadlines = deadlines;
     this.#tls = tls.createServer({
       ...secureContextOptions(),
@@ -111,8 +111,10 @@ export class TlsListener {
     });
     this.#h2 = http2.createServer({
       settings: { maxConcurrentStreams: H2_LIMITS.maxConcurrentStreams, maxHeaderListSize: H2_LIMITS.maxHeaderListSize },
-      streamResetBurst: H2_LIMITS.streamResetBurst,
-      streamResetRate: H2_LIMITS.streamResetRate,
+      // nghttp2's own reset limit, a backstop behind the edge's (./h2-deadlines.ts), which is
+      // reached first and answers with the code RFC 9113 §7 gives for it.
+      streamResetBurst: 2 * H2_LIMITS.streamResetBurst,
+      streamResetRate: 2 * H2_LIMITS.streamResetRate,
       maxSessionRejectedStreams: H2_LIMITS.maxSessionRejectedStreams,
     });
     this.#h2.on('session', (session: http2.ServerHttp2Session) => {

@@ -183,3 +183,39 @@ test('a request whose header list is over 16 KiB never reaches the pipeline', { 
   assert.notEqual(big, 'status 200');
   assert.equal(served, 0);
 });
+
+test('a client that opens and resets streams without end gets GOAWAY (ENHANCE_YOUR_CALM), and the pipeline sees a bounded number', { timeout: 60_000 }, async (t) => {
+  const ca = makeCa(t);
+  let served = 0;
+  // An origin that never answers: each stream is still in the pipeline when the client resets
+  // it, which is what makes the attack cost the server while the concurrency limit never applies.
+  const port = await edge(t, ca, {}, () => { served++; });
+  const session = connect(t, port, ca);
+  const ended = ending(session);
+  await new Promise<void>((resolve) => session.once('remoteSettings', () => resolve()));
+  const BATCHES = 60;
+  const PER_BATCH = 90;
+  let reset = 0;
+  // CVE-2023-44487's pattern: HEADERS for a batch of streams, then RST_STREAM (CANCEL) for each,
+  // and again. The batch stays under the 100 streams the edge allows, so each HEADERS leaves.
+  for (let b = 0; b < BATCHES && !session.closed && !session.destroyed; b++) {
+    const batch = Array.from({ length: PER_BATCH }, (_, i) => {
+      const req = session.request({ ':path': `/reset-${b}-${i}` });
+      req.on('error', () => {});
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    // Bounded: once the edge ends the session, a stream may close only with the connection.
+    await Promise.race([
+      Promise.all(batch.map((req) => new Promise<void>((resolve) => {
+        req.once('close', () => resolve());
+        req.close(http2.constants.NGHTTP2_CANCEL);
+      }))),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
+    reset += PER_BATCH;
+  }
+  const { goaway } = await Promise.race([ended, new Promise<{ goaway: number }>((r) => setTimeout(() => r({ goaway: -2 }), 5000))]);
+  assert.equal(goaway, http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, `reset ${reset}, served ${served}`);
+  assert.ok(served <= H2_LIMITS.streamResetBurst + H2_LIMITS.maxConcurrentStreams, `served ${served} of ${reset}`);
+});
