@@ -219,3 +219,30 @@ test('a client that opens and resets streams without end gets GOAWAY (ENHANCE_YO
   assert.equal(goaway, http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, `reset ${reset}, served ${served}`);
   assert.ok(served <= H2_LIMITS.streamResetBurst + H2_LIMITS.maxConcurrentStreams, `served ${served} of ${reset}`);
 });
+
+test('streams the edge resets (a body its origin cut short) do not count as the client\'s resets', { timeout: 60_000 }, async (t) => {
+  const ca = makeCa(t);
+  // Every answer starts, then is cut: the edge resets the stream (INTERNAL_ERROR), as for an origin that failed mid-body.
+  const port = await edge(t, ca, {}, (_req, res) => {
+    res.writeHead(200, 'OK', { 'content-length': '100' });
+    res.write(Buffer.from('partial'));
+    setImmediate(() => res.destroy());
+  });
+  const session = connect(t, port, ca);
+  let goaway = -1;
+  session.on('goaway', (code: number) => { goaway = code; });
+  const codes = new Map<number, number>();
+  for (let b = 0; b < 12; b++) {
+    await Promise.all(Array.from({ length: 100 }, () => new Promise<void>((resolve) => {
+      const req = session.request({ ':path': '/cut' });
+      req.on('error', () => {});
+      req.resume();
+      req.once('close', () => { codes.set(req.rstCode ?? -1, (codes.get(req.rstCode ?? -1) ?? 0) + 1); resolve(); });
+    })));
+  }
+  // Each stream ended reset (node:http2's client reports INTERNAL_ERROR, or PROTOCOL_ERROR where the
+  // DATA fell short of content-length), none ended whole.
+  assert.equal([...codes].reduce((n, [code, count]) => n + (code > 0 ? count : 0), 0), 1200, JSON.stringify([...codes]));
+  assert.equal(goaway, -1);
+  assert.equal(session.closed, false);
+});
