@@ -106,7 +106,7 @@ export class EdgeServer {
     this.#accept = handOff;
     this.#tls = opts.tls === undefined ? null : new TlsListener({
       ...opts.tls, http1: (socket) => this.#accept(socket), handler,
-      handshakeTimeoutMs: timeouts.headerMs, idleMs: timeouts.idleMs,
+      timeouts,
     });
     if (opts.fastPath === false) return;
     server.removeAllListeners('connection');

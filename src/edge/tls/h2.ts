@@ -20,6 +20,7 @@ import http2 from 'node:http2';
 import { Readable } from 'node:stream';
 import type tls from 'node:tls';
 import type { ClientRequest, ClientResponse } from '../http1/index.ts';
+import type { H2Body } from './h2-deadlines.ts';
 
 const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
 
@@ -45,13 +46,16 @@ class H2Request implements ClientRequest {
 }
 
 /** A request with a body: the request is its body's stream, as node:http's IncomingMessage is (request-body.ts). */
-class H2BodyRequest extends Readable implements ClientRequest {
+class H2BodyRequest extends Readable implements ClientRequest, H2Body {
   readonly method: string;
   readonly url: string;
   readonly httpVersion = '2.0';
   readonly headers: http.IncomingHttpHeaders;
   readonly socket: tls.TLSSocket;
-  readonly #stream: http2.ServerHttp2Stream;
+  readonly stream: http2.ServerHttp2Stream;
+  /** Bytes of body received, and whether all of it arrived (./h2-deadlines.ts keeps its deadline). */
+  received = 0;
+  complete = false;
 
   constructor(req: H2Request, stream: http2.ServerHttp2Stream) {
     super();
@@ -59,15 +63,25 @@ class H2BodyRequest extends Readable implements ClientRequest {
     this.url = req.url;
     this.headers = req.headers;
     this.socket = req.socket;
-    this.#stream = stream;
-    stream.on('data', (chunk: Buffer) => { if (!this.push(chunk)) stream.pause(); });
-    stream.once('end', () => this.push(null));
+    this.stream = stream;
+    stream.on('data', (chunk: Buffer) => {
+      this.received += chunk.length;
+      if (!this.push(chunk)) stream.pause();
+    });
+    stream.once('end', () => {
+      this.complete = true;
+      this.push(null);
+    });
     stream.once('close', () => { if (!stream.readableEnded) this.destroy(new Error('the client reset the stream before its body ended')); });
     stream.pause();
   }
 
+  get request(): Readable {
+    return this;
+  }
+
   override _read(): void {
-    this.#stream.resume();
+    this.stream.resume();
   }
 }
 
@@ -156,10 +170,18 @@ class H2Response implements ClientResponse {
   }
 }
 
-/** Hands one stream to the pipeline; `socket` is the session's TLS connection. */
-export function serveStream(stream: http2.ServerHttp2Stream, fields: http2.IncomingHttpHeaders, socket: tls.TLSSocket, handler: Handler): void {
+/**
+ * Hands one stream to the pipeline; `socket` is the session's TLS connection; `watchBody` keeps
+ * the deadline of a request body.
+ */
+export function serveStream(stream: http2.ServerHttp2Stream, fields: http2.IncomingHttpHeaders, socket: tls.TLSSocket, handler: Handler, watchBody: (body: H2Body) => void): void {
   // An error on one stream (a reset, a write after the client went away) ends that stream only.
   stream.on('error', ignore);
+  // Reset by the client before it reached the pipeline (node:http2 emits 'stream' a tick after
+  // the HEADERS, and a RST_STREAM read with them closes it first): no work for a request nobody
+  // waits for. This is what bounds the "rapid reset" attack (CVE-2023-44487) to the cost of the
+  // frames, with node:http2's reset rate limit (./listener.ts) ending the session that keeps on.
+  if (stream.closed || stream.destroyed) return;
   const method = fields[':method'] ?? 'GET';
   const headers: http.IncomingHttpHeaders = {};
   for (const name in fields) {
@@ -184,7 +206,9 @@ export function serveStream(stream: http2.ServerHttp2Stream, fields: http2.Incom
     return handler(req, res);
   }
   if (length === undefined) headers['transfer-encoding'] = 'chunked';
-  handler(new H2BodyRequest(req, stream), res);
+  const body = new H2BodyRequest(req, stream);
+  watchBody(body);
+  handler(body, res);
 }
 
 function ignore(): void {}

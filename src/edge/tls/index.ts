@@ -2,5 +2,5 @@
 export { CertificateTable, type CertificateProblem } from './certificates.ts';
 export { readClientHello, UNRECOGNIZED_NAME_ALERT, MAX_HELLO_BYTES, type HelloResult } from './client-hello.ts';
 export { tlsConnection, type TlsConnection } from './connection.ts';
-export { TlsListener, type TlsListenerOptions } from './listener.ts';
+export { H2_LIMITS, TlsListener, type TlsListenerOptions } from './listener.ts';
 export { ALPN_PROTOCOLS, ECDH_CURVES, TLS12_CIPHERS, TLS13_CIPHERS, secureContextOptions } from './policy.ts';

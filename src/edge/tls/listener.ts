@@ -25,10 +25,12 @@ import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Buffer } from 'node:buffer';
 import type { Logger } from 'pino';
-import type { ClientRequest, ClientResponse } from '../http1/index.ts';
+import { performance } from 'node:perf_hooks';
+import { MAX_HEAD_BYTES, sweepPeriod, type ClientRequest, type ClientResponse, type ClientTimeouts } from '../http1/index.ts';
 import type { CertificateTable } from './certificates.ts';
 import { readClientHello, UNRECOGNIZED_NAME_ALERT } from './client-hello.ts';
 import { serveStream } from './h2.ts';
+import { H2Deadlines } from './h2-deadlines.ts';
 import { ALPN_PROTOCOLS, secureContextOptions } from './policy.ts';
 
 export interface TlsListenerOptions {
@@ -39,15 +41,36 @@ export interface TlsListenerOptions {
   readonly http1: (socket: tls.TLSSocket) => void;
   /** The request handler, for HTTP/2 streams. */
   readonly handler: (req: ClientRequest, res: ClientResponse) => void;
-  /** From the first byte to the end of the handshake (the client header timeout). */
-  readonly handshakeTimeoutMs: number;
-  /** An HTTP/2 connection with no frame for this long is closed with GOAWAY (the client idle timeout). */
-  readonly idleMs: number;
+  /**
+   * The client timeouts: the header timeout also bounds the handshake, from the first byte; over
+   * HTTP/2 each is kept by ./h2-deadlines.ts.
+   */
+  readonly timeouts: ClientTimeouts;
   readonly logger?: Logger;
 }
 
-/** RFC 9113 §6.5.2: streams a client may have open at once (Fastly and nginx allow 100 and 128). */
-const MAX_CONCURRENT_STREAMS = 100;
+/**
+ * What one HTTP/2 session may ask of a worker (docs/edge-clients.md, "HTTP/2"):
+ * - streams open at once (RFC 9113 §6.5.2 SETTINGS_MAX_CONCURRENT_STREAMS): 100, Varnish's
+ *   `h2_max_concurrent_streams` default (nginx's `http2_max_concurrent_streams` is 128); a stream
+ *   over it is refused with RST_STREAM (REFUSED_STREAM) by node:http2;
+ * - a request's header list (§6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE): the 16 KiB the HTTP/1.1
+ *   reader allows a head (../http1/request-head.ts), so a request is refused for its size alike
+ *   over both;
+ * - streams that end reset (the "rapid reset" attack, CVE-2023-44487): a burst of 1000 and 33
+ *   a second after it, the bound nghttp2 1.57 chose; past it the session gets GOAWAY
+ *   (ENHANCE_YOUR_CALM) and its connection is cut (./h2-deadlines.ts). A stream reset before the
+ *   pipeline sees it costs nothing more (./h2.ts);
+ * - streams refused (over the concurrency limit) before the session is ended: 100, node:http2's
+ *   default, set here so that the bound is written down.
+ */
+export const H2_LIMITS = Object.freeze({
+  maxConcurrentStreams: 100,
+  maxHeaderListSize: MAX_HEAD_BYTES,
+  streamResetBurst: 1000,
+  streamResetRate: 33,
+  maxSessionRejectedStreams: 100,
+});
 
 export class TlsListener {
   readonly #server: net.Server;
@@ -57,6 +80,10 @@ export class TlsListener {
   /** Connections whose ClientHello has not all arrived. */
   readonly #handshaking = new Set<net.Socket>();
   readonly #sessions = new Map<http2.ServerHttp2Session, tls.TLSSocket>();
+  readonly #deadlines: H2Deadlines;
+  /** The deadlines' sweep: every `#periodMs` while listening (../http1/timeouts.ts sweepPeriod). */
+  #sweeper: NodeJS.Timeout | null = null;
+  readonly #periodMs: number;
   /** The TLS socket whose HTTP/2 session node:http2 is making (its 'session' event is synchronous). */
   #connecting: tls.TLSSocket | null = null;
   #draining = false;
@@ -64,10 +91,13 @@ export class TlsListener {
   constructor(o: TlsListenerOptions) {
     this.#o = o;
     const certificates = o.certificates;
+    const period = sweepPeriod(o.timeouts);
+    const deadlines = new H2Deadlines(o.timeouts, period, { burst: H2_LIMITS.streamResetBurst, rate: H2_LIMITS.streamResetRate });
+    this.#deadlines = deadlines;
     this.#tls = tls.createServer({
       ...secureContextOptions(),
       ALPNProtocols: [...ALPN_PROTOCOLS],
-      handshakeTimeout: o.handshakeTimeoutMs,
+      handshakeTimeout: o.timeouts.headerMs,
       SNICallback: (servername, done) => {
         const context = certificates.lookup(servername.toLowerCase());
         if (context === null) done(new Error(`no certificate for "${servername}"`), undefined);
@@ -80,22 +110,31 @@ export class TlsListener {
       socket.destroy();
     });
     this.#h2 = http2.createServer({
-      settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS },
+      settings: { maxConcurrentStreams: H2_LIMITS.maxConcurrentStreams, maxHeaderListSize: H2_LIMITS.maxHeaderListSize },
+      // nghttp2's own reset limit, a backstop behind the edge's (./h2-deadlines.ts), which is
+      // reached first and answers with the code RFC 9113 §7 gives for it.
+      streamResetBurst: 2 * H2_LIMITS.streamResetBurst,
+      streamResetRate: 2 * H2_LIMITS.streamResetRate,
+      maxSessionRejectedStreams: H2_LIMITS.maxSessionRejectedStreams,
     });
     this.#h2.on('session', (session: http2.ServerHttp2Session) => {
       const socket = this.#connecting;
       if (socket === null) return void session.destroy();
       this.#sessions.set(session, socket);
       session.on('error', ignore);
-      session.setTimeout(o.idleMs, () => session.close());
+      deadlines.session(session, socket, performance.now());
       session.once('close', () => this.#sessions.delete(session));
-      if (this.#draining) session.close();
+      if (this.#draining) deadlines.close(session, performance.now());
     });
+    const watchBody = (body: Parameters<H2Deadlines['body']>[0]): void => deadlines.body(body, performance.now());
     this.#h2.on('stream', (stream: http2.ServerHttp2Stream, fields: http2.IncomingHttpHeaders) => {
-      const socket = this.#sessions.get(stream.session as http2.ServerHttp2Session);
+      const session = stream.session as http2.ServerHttp2Session;
+      const socket = this.#sessions.get(session);
       if (socket === undefined) return void stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
-      serveStream(stream, fields, socket, o.handler);
+      deadlines.stream(session, stream);
+      serveStream(stream, fields, socket, o.handler, watchBody);
     });
+    this.#periodMs = period;
     this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
   }
 
@@ -105,6 +144,7 @@ export class TlsListener {
       this.#server.once('error', reject);
       this.#server.listen(this.#o.port, this.#o.host, () => {
         this.#server.off('error', reject);
+        this.#sweeper ??= setInterval(() => this.#deadlines.sweep(performance.now()), this.#periodMs).unref();
         resolve(this.#server.address() as AddressInfo);
       });
     });
@@ -123,20 +163,29 @@ export class TlsListener {
   drain(): Promise<void> {
     this.#draining = true;
     for (const socket of this.#handshaking) socket.destroy();
-    for (const session of this.#sessions.keys()) session.close();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    const now = performance.now();
+    for (const session of this.#sessions.keys()) this.#deadlines.close(session, now);
+    return new Promise((resolve) => this.#server.close(() => {
+      if (this.#sweeper !== null && this.#sessions.size === 0) clearInterval(this.#sweeper);
+      resolve();
+    }));
   }
 
   /** Closes every HTTP/2 connection still open (the drain's deadline passed). */
   destroyAll(): void {
-    for (const session of this.#sessions.keys()) session.destroy();
+    for (const [session, socket] of this.#sessions) {
+      session.destroy();
+      socket.destroy();
+    }
+    if (this.#sweeper !== null) clearInterval(this.#sweeper);
+    this.#sweeper = null;
   }
 
   #accept(socket: net.Socket): void {
     if (this.#draining) return void socket.destroy();
     this.#handshaking.add(socket);
     socket.on('error', ignore);
-    socket.setTimeout(this.#o.handshakeTimeoutMs, () => socket.destroy());
+    socket.setTimeout(this.#o.timeouts.headerMs, () => socket.destroy());
     socket.once('close', () => this.#handshaking.delete(socket));
     let received: Buffer | null = null;
     const onData = (chunk: Buffer): void => {

@@ -121,3 +121,21 @@ test('over HTTP/2 a request body of unknown length reaches the origin whole, as 
   });
   assert.equal(reply, `POST ${body.length} abcdefghij`);
 });
+
+test('over HTTPS a surrogate-key purge takes out the objects it tags, fetched over either protocol, and only those', async (t) => {
+  const origin = await httpOrigin(t, (req, res) => {
+    res.setHeader('cache-control', 'max-age=300');
+    res.setHeader('surrogate-key', req.url === '/tagged-h1' || req.url === '/tagged-h2' ? 'product-7' : 'other');
+    res.end(`object ${req.url ?? ''}`);
+  });
+  const { lq, get } = await edge(t);
+  const sid = await lq.createService({ domains: [HOST], backends: [{ name: 'o', address: '127.0.0.1', port: origin.port }] });
+  const paths = ['/tagged-h1', '/tagged-h2', '/untagged'];
+  for (const path of paths) assert.equal((await get(path.endsWith('h2'), path)).headers['x-cache'], 'MISS', path);
+  await lq.apiOk('POST', `/service/${sid}/purge/product-7`);
+  for (const p of PROTOCOLS) {
+    const after = await Promise.all(paths.map(async (path) => (await get(p.h2, path)).headers['x-cache']));
+    // The first protocol's requests refetch the tagged objects; the second finds them cached again.
+    assert.deepEqual(after, p.h2 ? ['HIT', 'HIT', 'HIT'] : ['MISS', 'MISS', 'HIT'], p.name);
+  }
+});
