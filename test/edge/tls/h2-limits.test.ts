@@ -32,7 +32,7 @@ const answer: Handler = (req, res) => {
 
 async function edge(t: TestContext, ca: TestCa, timeouts: Partial<ClientTimeouts> = {}, handler: Handler = answer): Promise<number> {
   const certificates = new CertificateTable();
-  certificates.replace(material(1, [[HOST, ca.leaf([HOST])]]));
+  certificates.replace(material(1, [[HOST, await ca.leaf([HOST])]]));
   const server = new EdgeServer({ host: '127.0.0.1', port: 0, handler, clientTimeouts: timeouts, tls: { host: '127.0.0.1', port: 0, certificates } });
   await server.listen();
   const address = await server.listenTls();
@@ -74,7 +74,7 @@ function ending(session: http2.ClientHttp2Session): Promise<{ goaway: number; cl
 }
 
 test('50 HTTP/2 sessions with 10 streams each get all 500 answers, 1 KB each', { timeout: 60_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca);
   const sessions = Array.from({ length: 50 }, () => connect(t, port, ca));
   const replies = await Promise.all(sessions.flatMap((s) => Array.from({ length: 10 }, () => get(s))));
@@ -84,7 +84,7 @@ test('50 HTTP/2 sessions with 10 streams each get all 500 answers, 1 KB each', {
 });
 
 test('a session with no stream open is closed with GOAWAY (NO_ERROR) after the client idle timeout', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca, { idleMs: 400 });
   const session = connect(t, port, ca);
   const ended = ending(session);
@@ -97,7 +97,7 @@ test('a session with no stream open is closed with GOAWAY (NO_ERROR) after the c
 });
 
 test('a session that sends no request is closed after the client header timeout', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca, { headerMs: 500, idleMs: 60_000 });
   const start = performance.now();
   const session = connect(t, port, ca);
@@ -108,7 +108,7 @@ test('a session that sends no request is closed after the client header timeout'
 });
 
 test('a request body that trickles below the minimum rate gets 408 and its stream is reset; the session serves on', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca, { bodyMs: 500, bodyMinRate: 1000, idleMs: 60_000 });
   const session = connect(t, port, ca);
   const req = session.request({ ':path': '/upload', ':method': 'POST', 'content-length': '100000' });
@@ -130,7 +130,7 @@ test('a request body that trickles below the minimum rate gets 408 and its strea
 });
 
 test('a body that keeps up the minimum rate is never cut', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca, { bodyMs: 300, bodyMinRate: 1000 });
   const session = connect(t, port, ca);
   const req = session.request({ ':path': '/upload', ':method': 'POST' });
@@ -156,7 +156,7 @@ test('a body that keeps up the minimum rate is never cut', { timeout: 20_000 }, 
 });
 
 test('the edge advertises 100 concurrent streams and a 16 KiB header list per session', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   const port = await edge(t, ca);
   const session = connect(t, port, ca);
   const settings = await new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve));
@@ -166,7 +166,7 @@ test('the edge advertises 100 concurrent streams and a 16 KiB header list per se
 });
 
 test('a request whose header list is over 16 KiB never reaches the pipeline', { timeout: 20_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   let served = 0;
   const port = await edge(t, ca, {}, (req, res) => { served++; answer(req, res); });
   const session = connect(t, port, ca);
@@ -185,7 +185,7 @@ test('a request whose header list is over 16 KiB never reaches the pipeline', { 
 });
 
 test('a client that opens and resets streams without end gets GOAWAY (ENHANCE_YOUR_CALM), and the pipeline sees a bounded number', { timeout: 60_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   let served = 0;
   // An origin that never answers: each stream is still in the pipeline when the client resets
   // it, which is what makes the attack cost the server while the concurrency limit never applies.
@@ -221,7 +221,7 @@ test('a client that opens and resets streams without end gets GOAWAY (ENHANCE_YO
 });
 
 test('streams the edge resets (a body its origin cut short) do not count as the client\'s resets', { timeout: 60_000 }, async (t) => {
-  const ca = makeCa(t);
+  const ca = await makeCa(t);
   // Every answer starts, then is cut: the edge resets the stream (INTERNAL_ERROR), as for an origin that failed mid-body.
   const port = await edge(t, ca, {}, (_req, res) => {
     res.writeHead(200, 'OK', { 'content-length': '100' });
