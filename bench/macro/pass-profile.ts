@@ -37,8 +37,8 @@ const { values } = parseArgs({
 const PARTS: [RegExp, string][] = [
   [/^\[kernel/, 'kernel (syscalls, loopback TCP, epoll, scheduler)'],
   [/Scavenge|MarkCompact|Heap::|Sweeper|GCTracer|ConcurrentMarking|Evacuat|MinorMC|MemoryAllocator|PagedSpace|NewSpace|LargeObjectSpace/, 'garbage collection'],
-  [/[*~^ ](start|acquire|#drain|open) .*upstream\/(exchange|connection|connection-pool)\.ts/, 'upstream write (request on its connection)'],
-  [/upstream\/(response-head|body-reader|exchange|connection|connection-pool|origin-response)\.ts/, 'upstream read (response head and body)'],
+  [/[*~^ ](start|acquire|#drain|open) .*upstream\/(exchange|connection|connection-pool)\.ts|[*~^ ]writeRequest .*upstream\/request-head\.ts/, 'upstream write (request on its connection)'],
+  [/upstream\/(response-head|response-start|body-reader|body-feed|exchange|connection|connection-pool|origin-response)\.ts/, 'upstream read (response head and body)'],
   [/upstream\/(request-head|pools)\.ts|edge\/headers\.ts|edge\/fetch\.ts|directors\.ts|backend-health|passive\.ts/, 'request build (bereq, headers, fetch step)'],
   [/src\/vcl\//, 'VCL'],
   [/http1\/(request-head|connection|field-lines|request-target)\.ts/, 'client read (request head, connection)'],

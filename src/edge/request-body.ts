@@ -81,7 +81,8 @@ class ForwardedBody extends Readable {
 export class RequestBody {
   /** The client's Content-Length; null for a chunked body. */
   readonly length: number | null;
-  readonly #source: Readable;
+  /** Null when the body came whole with the request (then the state is 'whole' from the start). */
+  readonly #source: Readable | null;
   #state: State = 'unread';
   #chunks: Buffer[] = [];
   #buffered = 0;
@@ -91,15 +92,24 @@ export class RequestBody {
   #waiting: { resolve: (body: Buffer | Readable) => void; reject: (err: EdgeError) => void } | null = null;
 
   /**
-   * `source` is the request, which node:http makes the body's stream; the edge's own reader
-   * never takes a request with a body (http1/request-head.ts hands those to node:http).
+   * `source` is the request: node:http makes it the body's stream; the edge's own reader hands
+   * a body over only whole, read with the head (`wholeBody`, http1/request-head.ts), and it is
+   * then held as one that was read into memory here.
    */
-  constructor(source: { readonly headers: IncomingHttpHeaders }) {
-    if (!(source instanceof Readable)) throw new Error('a request with a body must be its body\'s stream (node:http reads every such request)');
-    this.#source = source;
+  constructor(source: { readonly headers: IncomingHttpHeaders; readonly wholeBody?: Buffer | null }) {
     const headers = source.headers;
     const length = headers['content-length'];
     this.length = headers['transfer-encoding'] === undefined && length !== undefined ? Number(length) : null;
+    const whole = source.wholeBody;
+    if (whole !== undefined && whole !== null) {
+      this.#source = null;
+      this.#whole = whole;
+      this.#ended = true;
+      this.#state = 'whole';
+      return;
+    }
+    if (!(source instanceof Readable)) throw new Error('a request with a body must be its body\'s stream or hold it whole');
+    this.#source = source;
   }
 
   /**
@@ -152,7 +162,8 @@ export class RequestBody {
   }
 
   #listen(): void {
-    const source = this.#source;
+    // Only ever in state 'unread', which a body held whole from the start never is.
+    const source = this.#source as Readable;
     source.on('data', this.#onData).on('end', this.#onEnd).on('error', this.#onError).on('close', this.#onClose);
     // A client that left before the body was asked for: its stream was destroyed unseen.
     if (source.destroyed && !source.readableEnded) this.#fail(source.errored);
@@ -166,7 +177,7 @@ export class RequestBody {
         if (this.#buffered >= BODY_BUFFER_BYTES) this.#stream();
         return;
       case 'streaming':
-        if (!(this.#out as ForwardedBody).push(chunk)) this.#source.pause();
+        if (!(this.#out as ForwardedBody).push(chunk)) (this.#source as Readable).pause();
         return;
       default:
         return; // dropping
@@ -207,7 +218,7 @@ export class RequestBody {
 
   /** The bound is reached: the rest streams, through the stream handed to the waiting fetch. */
   #stream(): void {
-    this.#source.pause();
+    (this.#source as Readable).pause();
     const out = new ForwardedBody(this.#pull, this.#abandoned);
     for (const chunk of this.#chunks) out.push(chunk);
     this.#chunks = [];
@@ -223,14 +234,14 @@ export class RequestBody {
   }
 
   readonly #pull = (): void => {
-    if (this.#state === 'streaming') this.#source.resume();
+    if (this.#state === 'streaming') (this.#source as Readable).resume();
   };
 
   /** The exchange destroyed the stream before its end (the origin failed, or answered early). */
   readonly #abandoned = (): void => {
     if (this.#state !== 'streaming') return;
     this.#state = 'dropping';
-    this.#source.resume();
+    (this.#source as Readable).resume();
   };
 
   #settle(): { resolve: (body: Buffer | Readable) => void; reject: (err: EdgeError) => void } | null {

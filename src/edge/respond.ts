@@ -89,9 +89,8 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
     finish(head ? 0 : whole.length);
     return;
   }
-  const body = upstream.body;
   if (head) {
-    body.resume();
+    upstream.body.resume();
     void upstream.completed.then(() => {
       res.end();
       finish(0);
@@ -102,6 +101,7 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
     // The whole body is already here: one res.end() writes head and body in a single write and
     // skips pipe()'s listeners. Each read() also emits 'data' for the cache copier; draining
     // the buffer ends `body`. (In flowing mode read() hands out one buffered chunk per call.)
+    const body = upstream.body;
     const parts: Buffer[] = [];
     for (let c = body.read() as Buffer | null; c !== null; c = body.read() as Buffer | null) parts.push(c);
     res.end(parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts));
@@ -112,6 +112,13 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   // must not look complete to the client (RFC 9112 §8): the connection is closed instead of
   // ending the message — ending it would leave a Content-Length unmet (the client waits) or
   // send a chunked body's last-chunk (the client takes the truncated body for the whole).
+  if (store === null && upstream.deliverTo !== undefined) {
+    // Nobody else reads the body: the exchange writes it to the client as it arrives, no stream between.
+    upstream.deliverTo(res);
+    void upstream.completed.then((outcome) => finish(outcome.bytes));
+    return;
+  }
+  const body = upstream.body;
   body.on('data', (chunk: Buffer) => {
     if (!res.write(chunk)) {
       body.pause();

@@ -6,8 +6,8 @@
 
 /** The parts, matched in order against `file function` of the nearest lacquer frame. */
 const PARTS: readonly (readonly [RegExp, string])[] = [
-  [/upstream\/exchange\.ts start$|upstream\/connection-pool\.ts (#drain|acquire|open)$|upstream\/connector\.ts/, 'upstream write'],
-  [/upstream\/(response-head|body-reader|exchange|connection|connection-pool|origin-response)\.ts/, 'response parse (upstream read)'],
+  [/upstream\/exchange\.ts start$|upstream\/request-head\.ts writeRequest$|upstream\/connection-pool\.ts (#drain|acquire|open)$|upstream\/connector\.ts/, 'upstream write'],
+  [/upstream\/(response-head|response-start|body-reader|body-feed|exchange|connection|connection-pool|origin-response)\.ts/, 'response parse (upstream read)'],
   [/upstream\/(request-head|pools|undici-exchange)\.ts|edge\/(headers|header-map|fetch|directors|backend-health|passive)\.ts/, 'request build (bereq, fields, fetch step)'],
   [/src\/vcl\//, 'VCL'],
   [/http1\/(request-head|connection|request-target|timeouts)\.ts/, 'client read (request head, connection)'],

@@ -6,7 +6,11 @@
 //   undici request Pool.request, undici's everyday API (a Readable per response)
 //   undici dispatch Pool.dispatch with a handler that keeps the chunks, undici's lowest layer
 //                  (its own benchmarks' fastest row, benchmarks/benchmark.js "undici - dispatch")
-//   lacquer        UpstreamPools.fetch, the edge's pass and miss path
+//   lacquer        UpstreamPools.fetch, the edge's pass and miss path, a streamed body read
+//                  through `body` (as the cache copier and the transforms read it)
+//   lacquer deliverTo  the same, a streamed body written to a sink as it arrives (deliverTo,
+//                  as edge/respond.ts delivers a pass nobody else reads); a 1 KB body comes whole
+//                  either way, so this differs from `lacquer` only with --size 100k
 //
 // The origin is the edge bench's (bench/macro/lib/origin-server.ts) in its own process, so
 // only the client's work is counted: user and system CPU of this process per exchange, kept
@@ -14,7 +18,7 @@
 // Rounds are interleaved; medians are printed with the spread.
 //
 //   node bench/micro/edge/upstream.bench.ts [--seconds 2] [--rounds 5] [--concurrency 16] [--size 1k|100k] [--post 10240]
-//                                          [--clients node:http,undici request,undici dispatch,lacquer]
+//                                          [--clients node:http,undici request,undici dispatch,lacquer,lacquer deliverTo]
 
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
@@ -36,7 +40,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     size: { type: 'string', default: '1k' },
     post: { type: 'string', default: '0' },
-    clients: { type: 'string', default: 'node:http,undici request,undici dispatch,lacquer' },
+    clients: { type: 'string', default: 'node:http,undici request,undici dispatch,lacquer,lacquer deliverTo' },
   },
 });
 const seconds = Number(values.seconds);
@@ -103,6 +107,23 @@ function lacquer(pools: UpstreamPools, b: BackendDefinition): Client {
   };
 }
 
+function lacquerDeliverTo(pools: UpstreamPools, b: BackendDefinition): Client {
+  return async () => {
+    const res = await pools.fetch(b, { method, path: urlPath, headers: FIELDS, body: requestBody }, { clientIp: '192.0.2.1' });
+    if (res.whole !== null) return res.whole.length;
+    return new Promise((resolve) => {
+      let n = 0;
+      // A client socket that takes every write at once.
+      res.deliverTo!({
+        write: (c: Buffer) => { n += c.length; return true; },
+        once: () => undefined,
+        end: (c?: Buffer) => resolve(n + (c?.length ?? 0)),
+        destroy: () => resolve(-1),
+      });
+    });
+  };
+}
+
 /** Runs `concurrency` loops of exchanges for `ms`; returns exchanges and CPU µs (user, system) of this process. */
 async function run(client: Client, ms: number): Promise<{ n: number; user: number; system: number }> {
   const cpu0 = process.cpuUsage();
@@ -145,6 +166,7 @@ try {
     ['undici request', undiciRequest(undiciPool)],
     ['undici dispatch', undiciDispatch(undiciPool)],
     ['lacquer', lacquer(pools, backend)],
+    ['lacquer deliverTo', lacquerDeliverTo(pools, backend)],
   ] as [string, Client][]).filter(([name]) => wanted.has(name));
   console.log(`${method} ${urlPath}${requestBody === null ? '' : ` with a ${postBytes}-byte body`}, ${concurrency} in flight, ${rounds} rounds of ${seconds} s, interleaved; CPU of this process per exchange`);
   for (const [, c] of clients) await run(c, 500); // warm-up: connections and JIT

@@ -56,6 +56,7 @@ class FastRequest implements ClientRequest {
   readonly httpVersion: string;
   readonly headers: Record<string, string>;
   readonly socket: net.Socket;
+  readonly wholeBody: Buffer | null;
 
   constructor(head: RequestHead, socket: net.Socket) {
     this.method = head.method;
@@ -63,6 +64,7 @@ class FastRequest implements ClientRequest {
     this.httpVersion = head.httpVersion;
     this.headers = head.headers;
     this.socket = socket;
+    this.wholeBody = head.body;
   }
 }
 
@@ -166,7 +168,8 @@ export class FastConnection implements ResponseConnection {
         this.#handOff();
         return;
       }
-      this.#pending = head.end < buf.length ? buf.subarray(head.end) : null;
+      const next = head.body === null ? head.end : head.end + head.body.length;
+      this.#pending = next < buf.length ? buf.subarray(next) : null;
       const res = new FastResponse(this, head);
       this.#current = res;
       this.#dispatching = true;

@@ -11,14 +11,24 @@
 // `HTTP/1.0`, each field `token ":" OWS value OWS` ended by CRLF (RFC 9112 §5, RFC 9110 §5.5),
 // no field twice, no Content-Length, Transfer-Encoding, Expect or Upgrade, a Connection field
 // that is just `close` or `keep-alive`, and a Host field on HTTP/1.1 (RFC 9112 §3.2).
+// Also `POST`, `PUT` and `PATCH` — the methods whose requests carry content (RFC 9110 §9.3) —
+// with a Content-Length of digits only (RFC 9110 §8.6) up to MAX_BODY_BYTES, when the whole body
+// is in the bytes given with the head: the body is then handed over whole, as a view of them.
+// A body that is not all there yet is INCOMPLETE, and so node's to read, as a split head is:
+// reading a body across reads, with its deadline, stays node:http's job (./timeouts.ts).
 
 /** node:http's default `maxHeaderSize`: a longer head is node's to refuse (431). */
 export const MAX_HEAD_BYTES = 16 * 1024;
+/**
+ * The longest body read with its head: what the edge holds whole before it takes an upstream
+ * connection (request-body.ts BODY_BUFFER_BYTES), so a body read here is always sent whole.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 /** node:http's default `maxHeadersCount`: past it node drops fields, so such heads are node's. */
 const MAX_FIELDS = 2000;
 
 export interface RequestHead {
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
   readonly url: string;
   readonly httpVersion: '1.1' | '1.0';
   /** Lower-cased names, one string value each. */
@@ -27,6 +37,8 @@ export interface RequestHead {
   readonly keepAlive: boolean;
   /** Offset just past the head's final CRLF. */
   readonly end: number;
+  /** The Content-Length body that follows the head, whole (a view of the bytes given); null for none. */
+  readonly body: Buffer | null;
 }
 
 /** Bytes converted first when looking for a head's end: wrk's head is ~40, a browser's ~500–900. */
@@ -97,14 +109,18 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   }
   if (length === -1) return buf.length - start >= MAX_HEAD_BYTES ? UNSUPPORTED : INCOMPLETE;
 
-  // Request line: ("GET" | "HEAD") SP "/" *VCHAR SP "HTTP/1." ("1" | "0")
+  // Request line: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH") SP "/" *VCHAR SP "HTTP/1." ("1" | "0")
   let lineEnd = s.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = length;
-  let method: 'GET' | 'HEAD';
+  let method: RequestHead['method'];
   let p: number;
   if (s.startsWith('GET /')) { method = 'GET'; p = 4; }
   else if (s.startsWith('HEAD /')) { method = 'HEAD'; p = 5; }
+  else if (s.startsWith('POST /')) { method = 'POST'; p = 5; }
+  else if (s.startsWith('PUT /')) { method = 'PUT'; p = 4; }
+  else if (s.startsWith('PATCH /')) { method = 'PATCH'; p = 6; }
   else return UNSUPPORTED;
+  const content = method !== 'GET' && method !== 'HEAD';
   // Character checks read the bytes (s[i] is buf[start + i]): a typed-array loop ran about
   // twice as fast as charCodeAt() over the same head.
   let q = p + 1;
@@ -117,6 +133,7 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   // Fields: token ":" OWS field-value OWS, each line ended by CRLF.
   const headers: Record<string, string> = {};
   let connection: string | null = null;
+  let bodyLength = -1;
   let fields = 0;
   for (let pos = lineEnd + 2; pos < length;) {
     if (++fields > MAX_FIELDS) return UNSUPPORTED;
@@ -136,7 +153,12 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
     if (headers[name] !== undefined) return UNSUPPORTED;
     const value = s.slice(k, m);
     switch (name) {
-      case 'content-length': case 'transfer-encoding': case 'expect': case 'upgrade':
+      case 'content-length':
+        if (!content) return UNSUPPORTED;
+        bodyLength = contentLength(value);
+        if (bodyLength === -1) return UNSUPPORTED;
+        break;
+      case 'transfer-encoding': case 'expect': case 'upgrade':
         return UNSUPPORTED;
       case 'connection':
         connection = value.toLowerCase();
@@ -147,6 +169,23 @@ export function parseRequestHead(buf: Buffer, start: number): RequestHead | type
   }
   const v11 = minor === 0x31;
   if (v11 && headers.host === undefined) return UNSUPPORTED;
+  // Without a length, node:http reads such a request as having no body; leave that reading to it.
+  if (content && bodyLength === -1) return UNSUPPORTED;
   const keepAlive = connection === null ? v11 : connection === 'keep-alive';
-  return { method, url, httpVersion: v11 ? '1.1' : '1.0', headers, keepAlive, end: start + length + 4 };
+  const end = start + length + 4;
+  if (bodyLength > buf.length - end) return INCOMPLETE;
+  const body = bodyLength > 0 ? buf.subarray(end, end + bodyLength) : null;
+  return { method, url, httpVersion: v11 ? '1.1' : '1.0', headers, keepAlive, end, body };
+}
+
+/** A Content-Length of 1*DIGIT (RFC 9110 §8.6) up to MAX_BODY_BYTES; -1 for anything else (node's to judge). */
+function contentLength(value: string): number {
+  if (value.length === 0 || value.length > 5) return -1;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n <= MAX_BODY_BYTES ? n : -1;
 }

@@ -12,6 +12,11 @@ export interface ClientRequest {
   /** Lower-cased names. */
   readonly headers: http.IncomingHttpHeaders;
   readonly socket: { readonly remoteAddress?: string };
+  /**
+   * The whole body, when the edge's own reader read it with the head (./request-head.ts); absent
+   * on node:http's requests, which are their body's stream.
+   */
+  readonly wholeBody?: Buffer | null;
 }
 
 export interface ClientResponse {
@@ -39,7 +44,7 @@ export interface ClientResponse {
 
 /**
  * The request's body stream, if it has one. node:http's IncomingMessage is itself that stream;
- * requests the edge reads on its own never have a body (./request-head.ts).
+ * requests the edge reads on its own have none: their body, if any, came whole (`wholeBody`).
  */
 export function requestBody(req: ClientRequest): Readable | null {
   return req instanceof Readable && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) ? req : null;

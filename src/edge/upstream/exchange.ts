@@ -1,10 +1,11 @@
 // One request and its response on the edge's own HTTP/1.1 connections (./connection-pool.ts):
-// the request head and a whole body written in one write, the response head read by
-// ./response-head.ts, the body cut at its framing by ./body-reader.ts. Fastly's backend
-// timeouts (https://www.fastly.com/documentation/reference/vcl/declarations/backend/):
+// the request written (./request-head.ts), the response's head and the body bytes that came
+// with it read (./response-start.ts), a body still arriving fed to the response's stream
+// (./body-feed.ts). Fastly's backend timeouts
+// (https://www.fastly.com/documentation/reference/vcl/declarations/backend/):
 //   first_byte_timeout     from the request written to the final response head: `first byte timeout`
-//   between_bytes_timeout  between two reads of the body (not while the client is not reading):
-//                          the body ends early, delivered as far as it got, marked truncated
+//   between_bytes_timeout  between two reads of the body (./body-feed.ts): the body ends early,
+//                          delivered as far as it got, marked truncated
 // Failures before the head reject `response` with an EdgeError whose reason is Fastly's 503
 // text; an origin whose framing is malformed is a `backend read error`, before the head or
 // (the body cut short) after it.
@@ -20,15 +21,17 @@
 // Ownership: the exchange holds its connection from `start` until it settles or the body ends,
 // and is the only one that writes to it in that time.
 
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import type { CancelSignal } from '../client.ts';
 import { EdgeError, toEdgeError } from '../errors.ts';
-import { BodyReader, MORE } from './body-reader.ts';
+import { BodyFeed, type BodyEnd } from './body-feed.ts';
 import type { OriginConnection } from './connection.ts';
 import type { ConnectionPool, ConnectionWaiter } from './connection-pool.ts';
 import { OriginResponse, type BodySource } from './origin-response.ts';
-import { CHUNKED, INCOMPLETE, MalformedResponse, parseResponseHead, UNTIL_CLOSE, type ResponseHead } from './response-head.ts';
+import { writeRequest } from './request-head.ts';
+import { CHUNKED, INCOMPLETE, UNTIL_CLOSE, type ResponseHead } from './response-head.ts';
+import { bodyStart, HeadReads, type BodyStart } from './response-start.ts';
 import type { ExchangeSettled, UpstreamResponse } from './types.ts';
 
 export interface ExchangeOptions {
@@ -49,8 +52,6 @@ export interface ExchangeOptions {
   readonly onSettled: (outcome: ExchangeSettled) => void;
 }
 
-/** Bodies up to this size go in the head's buffer, one write for both. */
-const ONE_WRITE_MAX = 16 * 1024;
 /** A body with this much still to come after the head's read streams through buffers of its own. */
 const LARGE_REST = 16 * 1024;
 
@@ -58,7 +59,7 @@ const HEAD = 0;
 const BODY = 1;
 const DONE = 2;
 
-export class Exchange implements ConnectionWaiter, BodySource {
+export class Exchange implements ConnectionWaiter, BodySource, BodyEnd {
   readonly response: Promise<UpstreamResponse>;
   settled = false;
   readonly #o: ExchangeOptions;
@@ -71,18 +72,13 @@ export class Exchange implements ConnectionWaiter, BodySource {
   readonly #start = performance.now();
   #writtenAt = 0;
   #phase = HEAD;
-  /** Head bytes so far, when the head came in more than one read. */
-  #pending: Buffer | null = null;
+  readonly #heads = new HeadReads();
   /** Bytes read on the current connection (a retry needs none). */
   #read = 0;
-  #reader: BodyReader | null = null;
+  /** While the body streams (phase BODY). */
   #res: OriginResponse | null = null;
+  #feed: BodyFeed | null = null;
   #keepAlive = false;
-  #paused = false;
-  /** The body's Content-Length once the head is read (CHUNKED or UNTIL_CLOSE without one). */
-  #length = 0;
-  /** The bytes being read are the exchange's to keep (./connection.ts `ownReads`). */
-  #owned = false;
   #onAbort: (() => void) | null = null;
 
   constructor(pool: ConnectionPool, options: ExchangeOptions) {
@@ -112,24 +108,9 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#read = 0;
     conn.user = this;
     conn.requests += 1;
-    const socket = conn.socket;
-    const body = this.#o.body;
     const now = performance.now();
     this.#writtenAt = now;
-    if (body === null) {
-      socket.write(this.#o.head, 'latin1');
-    } else if (body.length <= ONE_WRITE_MAX) {
-      const head = this.#o.head;
-      const out = Buffer.allocUnsafe(head.length + body.length);
-      out.write(head, 0, 'latin1');
-      body.copy(out, head.length);
-      socket.write(out);
-    } else {
-      socket.cork();
-      socket.write(this.#o.head, 'latin1');
-      socket.write(body);
-      socket.uncork();
-    }
+    writeRequest(conn.socket, this.#o.head, this.#o.body);
     conn.setDeadline(this.#o.firstByteTimeoutMs, now);
   }
 
@@ -141,17 +122,23 @@ export class Exchange implements ConnectionWaiter, BodySource {
   onData(buf: Buffer, length: number, owned: boolean): void {
     this.#read += length;
     if (this.#phase === HEAD) {
-      this.#head(buf, length);
+      let head: ResponseHead | typeof INCOMPLETE;
+      try {
+        head = this.#heads.take(buf, length, this.#o.method === 'HEAD');
+      } catch (err) {
+        this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
+        return;
+      }
+      if (head !== INCOMPLETE) this.#headers(head, this.#heads.buf, this.#heads.limit);
     } else if (this.#phase === BODY) {
-      this.#owned = owned;
-      this.#body(buf, length);
+      this.#feed!.take(buf, length, owned);
     }
   }
 
   onEnd(): void {
-    if (this.#phase === BODY && this.#reader !== null && this.#reader.untilClose) {
+    if (this.#phase === BODY && this.#feed!.reader.untilClose) {
       // A body without framing ends with the connection (RFC 9112 §6.3 (8)).
-      this.#finishBody(false);
+      this.bodyEnded(false);
       return;
     }
     this.#broken(Object.assign(new Error('the origin closed the connection before the response ended'), { code: 'UND_ERR_SOCKET' }), true);
@@ -199,151 +186,39 @@ export class Exchange implements ConnectionWaiter, BodySource {
 
   // --- the response -----------------------------------------------------------------------
 
-  #head(chunk: Buffer, length: number): void {
-    // A head split over reads is joined (and owned) here; else it is read in place.
-    const pending = this.#pending;
-    const buf = pending === null ? chunk : Buffer.concat([pending, chunk.subarray(0, length)]);
-    const limit = pending === null ? length : buf.length;
-    let at = 0;
-    for (;;) {
-      let head: ResponseHead | typeof INCOMPLETE;
-      try {
-        head = parseResponseHead(buf, at, limit, this.#o.method === 'HEAD');
-      } catch (err) {
-        this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
-        return;
-      }
-      if (head === INCOMPLETE) {
-        this.#pending = copyOf(buf, at, limit);
-        return;
-      }
-      if (head.status >= 200) {
-        this.#pending = null;
-        this.#headers(head, buf, limit);
-        return;
-      }
-      // A 1xx interim response is read and dropped (RFC 9110 §15.2); 101 answers an Upgrade
-      // the edge never asks for.
-      if (head.status === 101) {
-        this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('101 Switching Protocols to a request without Upgrade') }));
-        return;
-      }
-      at = head.end;
-    }
-  }
-
   #headers(head: ResponseHead, buf: Buffer, limit: number): void {
     const conn = this.#conn!;
     const now = performance.now();
     this.#keepAlive = head.keepAlive && this.#o.reusable;
     if (head.keepAliveHintMs !== null) conn.idleLimitMs = head.keepAliveHintMs;
-    if (head.framing >= 0 && limit - head.end >= head.framing) {
-      this.#whole(head, buf, limit, now);
-      return;
-    }
-    const reader = new BodyReader(head.framing);
-    const parts: Buffer[] = [];
-    let end: number;
+    let start: BodyStart;
     try {
-      end = reader.read(buf, head.end, limit, (chunk) => parts.push(chunk));
+      start = bodyStart(head, buf, limit, this.#o.method === 'HEAD');
     } catch (err) {
       this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
       return;
     }
-    // After HEAD the connection closes, and whatever follows the head is not read (./request-head.ts).
-    if (end !== MORE && end < limit && this.#o.method !== 'HEAD') {
-      this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
-      return;
-    }
-    const connectMs = this.#writtenAt - this.#start;
-    const firstByteMs = now - this.#start;
-    const headers = head.headers;
-    if (end !== MORE) {
-      const whole = parts.length === 1 ? copyOf(parts[0], 0, parts[0].length) : parts.length === 0 ? EMPTY : Buffer.concat(parts);
-      const res = new OriginResponse(head.status, head.reason, headers, whole, this, connectMs, firstByteMs);
-      this.#res = res;
-      this.#done(end === limit);
+    const res = new OriginResponse(head.status, head.reason, head.headers, start.whole, this, this.#writtenAt - this.#start, now - this.#start);
+    if (start.whole !== null) {
+      this.#done(start.reusable);
       this.#resolve(res);
       return;
     }
-    const res = new OriginResponse(head.status, head.reason, headers, null, this, connectMs, firstByteMs);
+    const reader = start.reader!;
     this.#res = res;
-    this.#reader = reader;
+    const feed = new BodyFeed(reader, res, conn, this, this.#o.backend, this.#o.betweenBytesTimeoutMs, head.framing);
+    this.#feed = feed;
     this.#phase = BODY;
     // The rest of a large body is read into buffers the stream can keep.
     conn.ownReads = head.framing === UNTIL_CLOSE || head.framing === CHUNKED || head.framing - reader.bytes >= LARGE_REST;
-    this.#length = head.framing;
     if (conn.ownReads) conn.expectOwnReads(head.framing >= 0 ? head.framing - reader.bytes : null);
-    for (const c of parts) this.#push(c);
-    if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, now);
+    feed.begin(start.parts, now);
     this.#resolve(res);
-  }
-
-  /**
-   * The usual small response: a Content-Length body that came whole in the head's read. It is
-   * the framing's bytes exactly, so no BodyReader is needed; what follows them is checked as
-   * the reader's end would be.
-   */
-  #whole(head: ResponseHead, buf: Buffer, limit: number, now: number): void {
-    const end = head.end + head.framing;
-    // After HEAD the connection closes, and whatever follows the head is not read (./request-head.ts).
-    if (end < limit && this.#o.method !== 'HEAD') {
-      this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
-      return;
-    }
-    const whole = head.framing === 0 ? EMPTY : copyOf(buf, head.end, end);
-    const res = new OriginResponse(head.status, head.reason, head.headers, whole, this, this.#writtenAt - this.#start, now - this.#start);
-    this.#res = res;
-    this.#done(end === limit);
-    this.#resolve(res);
-  }
-
-  #body(chunk: Buffer, length: number): void {
-    const reader = this.#reader!;
-    let end: number;
-    try {
-      end = reader.read(chunk, 0, length, this.#onBodyData ??= (c: Buffer): void => this.#push(c));
-    } catch (err) {
-      this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
-      return;
-    }
-    if (end === MORE) {
-      const conn = this.#conn!;
-      if (this.#owned && this.#length >= 0) conn.expectOwnReads(this.#length - reader.bytes);
-      if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
-      return;
-    }
-    if (end < length) {
-      this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
-      return;
-    }
-    this.#finishBody(true);
-  }
-
-  /** Made when a body streams (most responses come whole and never need it). */
-  #onBodyData: ((chunk: Buffer) => void) | null = null;
-
-  /** `chunk` may be a view of the read buffer: then the stream gets a copy. */
-  #push(chunk: Buffer): void {
-    const res = this.#res!;
-    if (res.abandoned) return;
-    if (!res.push(this.#owned ? chunk : copyOf(chunk, 0, chunk.length)) && !this.#paused) {
-      // The consumer's buffer is full: stop reading the origin, and stop the between-bytes
-      // clock, which measures the origin, not the client.
-      this.#paused = true;
-      const conn = this.#conn!;
-      conn.socket.pause();
-      conn.setDeadline(0, 0);
-    }
   }
 
   /** BodySource: the consumer wants more. */
   resume(): void {
-    if (!this.#paused || this.#phase !== BODY) return;
-    this.#paused = false;
-    const conn = this.#conn!;
-    conn.socket.resume();
-    conn.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
+    if (this.#phase === BODY) this.#feed!.resume();
   }
 
   /** BodySource: the consumer is gone; a body still arriving is cut off with its connection. */
@@ -352,11 +227,17 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#truncate(null);
   }
 
-  #finishBody(reusable: boolean): void {
+  /** BodyEnd: the body was read to its framing's end. */
+  bodyEnded(reusable: boolean): void {
     const res = this.#res!;
-    const bytes = this.#reader!.bytes;
+    const bytes = this.#feed!.reader.bytes;
     this.#done(reusable);
     res.finish({ bytes, truncated: false, error: null });
+  }
+
+  /** BodyEnd: the body is malformed. */
+  bodyBroken(error: EdgeError): void {
+    this.#truncate(error);
   }
 
   /** The response was read to its end: settle, and give the connection back. */
@@ -385,14 +266,14 @@ export class Exchange implements ConnectionWaiter, BodySource {
       conn.destroy();
     }
     this.#settle(true, null);
-    res.finish({ bytes: this.#reader!.bytes, truncated: true, error: res.abandoned ? null : error });
+    res.finish({ bytes: this.#feed!.reader.bytes, truncated: true, error: res.abandoned ? null : error });
   }
 
   /** Before the head: the exchange fails, and its connection (if any) is closed. */
   #fail(err: EdgeError): void {
     if (this.#phase !== HEAD || this.settled) return;
     this.#phase = DONE;
-    this.#pending = null;
+    this.#heads.clear();
     const conn = this.#conn;
     this.#conn = null;
     if (conn !== null) {
@@ -415,13 +296,4 @@ export class Exchange implements ConnectionWaiter, BodySource {
     if (this.#onAbort !== null) this.#o.signal?.removeEventListener('abort', this.#onAbort);
     this.#o.onSettled({ ok, error });
   }
-}
-
-const EMPTY = Buffer.alloc(0);
-
-/** A copy of buf[from, to) that the exchange may keep. */
-function copyOf(buf: Buffer, from: number, to: number): Buffer {
-  const out = Buffer.allocUnsafe(to - from);
-  buf.copy(out, 0, from, to);
-  return out;
 }

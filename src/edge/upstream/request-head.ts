@@ -6,6 +6,8 @@
 // value with a control character is refused before a byte is written — so a value VCL built
 // cannot split the request.
 
+import { Buffer } from 'node:buffer';
+import type { Writable } from 'node:stream';
 import type { BackendDefinition } from '../../model/backend.ts';
 import { appendList, isHopByHop, namedByConnection, upstreamHost, type InHeaders, type OutHeaders, type UpstreamHeaderContext } from '../headers.ts';
 
@@ -147,4 +149,27 @@ const CDN_LOOP = 8;
 function line(name: string, value: string): string {
   checkValue(name, value);
   return `${name}: ${value}\r\n`;
+}
+
+/** Bodies up to this size go in the head's buffer, one write(2) for both. */
+const ONE_WRITE_MAX = 16 * 1024;
+
+/**
+ * Writes the request: head and body in one buffer when the body is small (one write is cheaper
+ * than a corked writev of two), else the two corked together.
+ */
+export function writeRequest(socket: Writable, head: string, body: Buffer | null): void {
+  if (body === null) {
+    socket.write(head, 'latin1');
+  } else if (body.length <= ONE_WRITE_MAX) {
+    const out = Buffer.allocUnsafe(head.length + body.length);
+    out.write(head, 0, 'latin1');
+    body.copy(out, head.length);
+    socket.write(out);
+  } else {
+    socket.cork();
+    socket.write(head, 'latin1');
+    socket.write(body);
+    socket.uncork();
+  }
 }

@@ -64,6 +64,22 @@ export interface UpstreamResponse {
   readonly received: boolean;
   /** The body will not be read: stop reading it and free the connection (closing it if need be). */
   discard(): void;
+  /**
+   * Instead of `body`, for a consumer that only writes the body on: each chunk is written to
+   * `sink` as it arrives, with its backpressure; the sink is ended with the body, or destroyed
+   * when the body was cut short. Absent on an exchange that has only the stream.
+   */
+  deliverTo?(sink: BodySink): void;
+}
+
+/** Where `deliverTo` writes a body: the client's response (edge/http1 ClientResponse is one). */
+export interface BodySink {
+  /** False: full, wait for 'drain' before more. */
+  write(chunk: Buffer): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(body?: Buffer): unknown;
+  /** Closes the connection without ending the message. */
+  destroy(): unknown;
 }
 
 /** What an exchange reports once, when nothing more will be read for it. */

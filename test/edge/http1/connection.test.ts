@@ -24,7 +24,7 @@ const echo: Handler = (req, res) => {
     req.on('data', (c: string) => { body += c; });
     req.on('end', () => done(body));
   } else {
-    done('');
+    done(req.wholeBody?.toString('latin1') ?? '');
   }
 };
 
@@ -72,12 +72,30 @@ const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: a.examp
 test('pipelined requests are answered in order, and the first one outside the common case moves the connection to node:http', async (t) => {
   const { port } = await edge(t, echo);
   const text = await exchange(port,
-    get('/1') + get('/2') + 'POST /3 HTTP/1.1\r\nHost: a.example\r\nContent-Length: 4\r\n\r\nbody' + get('/4', 'Connection: close\r\n'));
+    get('/1') + get('/2') + 'POST /3 HTTP/1.1\r\nHost: a.example\r\nContent-Length: 4\r\n\r\nbody'
+    + 'POST /4 HTTP/1.1\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nmore\r\n0\r\n\r\n' + get('/5', 'Connection: close\r\n'));
   assert.deepEqual(responses(text), [
     ['HTTP/1.1 200 OK', 'edge GET /1'],
     ['HTTP/1.1 200 OK', 'edge GET /2'],
-    ['HTTP/1.1 200 OK', 'node POST /3 body'],
-    ['HTTP/1.1 200 OK', 'node GET /4'],
+    ['HTTP/1.1 200 OK', 'edge POST /3 body'],
+    ['HTTP/1.1 200 OK', 'node POST /4 more'],
+    ['HTTP/1.1 200 OK', 'node GET /5'],
+  ]);
+});
+
+test('a POST, PUT or PATCH whose Content-Length body came with its head is the edge reader\'s; one whose body is still arriving is node:http\'s', async (t) => {
+  const { port } = await edge(t, echo);
+  const send = (method: string, path: string, length: number, body: string, extra = '') =>
+    `${method} ${path} HTTP/1.1\r\nHost: a.example\r\nContent-Length: ${length}\r\n${extra}\r\n${body}`;
+  const long = 'x'.repeat(2000);
+  const text = await exchange(port,
+    send('POST', '/1', 3, 'a=1') + send('PUT', '/2', long.length, long) + send('PATCH', '/3', 0, '') + send('POST', '/4', 10, 'half', 'Connection: close\r\n'),
+    '-done!');
+  assert.deepEqual(responses(text), [
+    ['HTTP/1.1 200 OK', 'edge POST /1 a=1'],
+    ['HTTP/1.1 200 OK', `edge PUT /2 ${long}`],
+    ['HTTP/1.1 200 OK', 'edge PATCH /3'],
+    ['HTTP/1.1 200 OK', 'node POST /4 half-done!'],
   ]);
 });
 
