@@ -20,8 +20,11 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Lints files as independent programs (each with its includes). */
-export function lintFiles(files: readonly string[]): LintReport {
+/**
+ * Lints files as independent programs (each with its includes); `fragment` takes the names a
+ * file does not declare as declared elsewhere in its service (src/vcl/check/external.ts).
+ */
+export function lintFiles(files: readonly string[], opts: { readonly fragment?: boolean } = {}): LintReport {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceFile>();
   const unreadable: string[] = [];
@@ -29,7 +32,7 @@ export function lintFiles(files: readonly string[]): LintReport {
     if (readText(file) === undefined) { unreadable.push(file); continue; }
     const program = parseWithIncludes(file, readText);
     for (const f of program.files) sources.set(f.name, f.source);
-    diagnostics.push(...program.diagnostics, ...check(program));
+    diagnostics.push(...program.diagnostics, ...check(program, { fragment: opts.fragment === true }));
   }
   return { diagnostics, sources, unreadable };
 }
