@@ -273,6 +273,8 @@ export class Pipeline {
         // A body transformed on its way out has no byte ranges (compress/delivery.ts).
         const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
+        // obj.hits in vcl_deliver counts this hit, as X-Cache-Hits does (Fastly: both read 1 on a first hit).
+        if (ctx.obj !== null) ctx.obj.hits = object.hits;
         if (plan !== null) planFields(plan, ctx.resp.http);
         d.body = served.body;
         d.plan = plan;
