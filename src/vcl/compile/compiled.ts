@@ -24,6 +24,10 @@ export interface HeaderBag {
   /** `add req.http.X = …`: one more header line of that name, keeping the existing ones. */
   add(name: string, value: string): void;
   unset(name: string): void;
+  /** The names present, lower-case (header.filter, header.filter_except, std.count). */
+  names(): string[];
+  /** Each field line of a name, in order (Set-Cookie lines for setcookie.*, std.collect). */
+  lines(name: string): readonly string[];
 }
 
 export interface VclHttpMessage {

@@ -1,6 +1,7 @@
 // Fastly's cryptographic functions (digests, HMACs, base64 and hex), from the function
 // reference (https://www.fastly.com/documentation/reference/vcl/functions/cryptographic/).
 // Entries with a builder are the ones lacquer runs; define.ts explains an entry.
+import { BASE64_TO_HEX, HEX_TO_BASE64 } from './text-builders.ts';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { a, f, opt } from './define.ts';
@@ -50,8 +51,8 @@ export const DIGEST: readonly FunctionSpec[] = [
   f('digest.time_hmac_sha1', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
   f('digest.time_hmac_sha256', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
   f('digest.time_hmac_sha512', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
-  f('bin.hex_to_base64', 'STRING', [a('s', 'STRING')]),
-  f('bin.base64_to_hex', 'STRING', [a('s', 'STRING')]),
+  f('bin.hex_to_base64', 'STRING', [a('s', 'STRING')], HEX_TO_BASE64),
+  f('bin.base64_to_hex', 'STRING', [a('s', 'STRING')], BASE64_TO_HEX),
   f('crypto.encrypt_hex', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_hex', 'STRING')]),
   f('crypto.encrypt_base64', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_base64', 'STRING')]),
   f('crypto.decrypt_hex', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_base64', 'STRING')]),
