@@ -59,6 +59,8 @@ let defaultPop: PopState | undefined;
 
 export class RequestContext implements VclContext {
   readonly clientIp: string;
+  readonly clientPort: number;
+  readonly clientRequests: number;
   /** The client's TLS connection; null over plain HTTP. */
   readonly tls: TlsConnection | null;
   readonly isH2: boolean;
@@ -139,6 +141,9 @@ export class RequestContext implements VclContext {
   constructor(init: {
     service: CompiledService;
     clientIp: string;
+    /** The client's TCP port and the requests so far on its connection (client.port, client.requests). */
+    clientPort?: number;
+    clientRequests?: number;
     server: ServerInfo;
     method: string;
     url: string;
@@ -157,6 +162,8 @@ export class RequestContext implements VclContext {
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
+    this.clientPort = init.clientPort ?? 0;
+    this.clientRequests = init.clientRequests ?? 1;
     this.tls = init.tls ?? null;
     this.isH2 = this.tls !== null && this.tls.h2;
     this.server = init.server;

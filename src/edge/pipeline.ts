@@ -36,6 +36,7 @@ import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/in
 import { EsiIncluder } from './esi/includer.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
+import { countRequest } from './connection-requests.ts';
 import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
@@ -214,6 +215,8 @@ export class Pipeline {
     return new RequestContext({
       service,
       clientIp: normaliseIp(req.socket.remoteAddress ?? ''),
+      clientPort: req.socket.remotePort ?? 0,
+      clientRequests: countRequest(req.socket),
       server: o.server,
       method: req.method ?? 'GET',
       url: req.url ?? '/',

@@ -11,7 +11,7 @@ export interface ClientRequest {
   readonly httpVersion: string;
   /** Lower-cased names. */
   readonly headers: http.IncomingHttpHeaders;
-  readonly socket: { readonly remoteAddress?: string };
+  readonly socket: { readonly remoteAddress?: string; readonly remotePort?: number };
 }
 
 export interface ClientResponse {

@@ -53,6 +53,8 @@ export interface VclBackendResponse extends VclResponse {
   staleIfError: number;
   staleWhileRevalidate: number;
   cacheable: boolean;
+  /** `beresp.do_stream` as VCL set it (lacquer streams every body; the variable changes nothing). */
+  doStream?: boolean;
   /**
    * Edge compression and ESI asked for in vcl_fetch (`beresp.gzip`, `beresp.brotli`,
    * `beresp.do_esi` / `esi;`): read by the edge once vcl_fetch returns (src/edge/compress/,
@@ -117,6 +119,10 @@ export interface VclClientTls {
 
 export interface VclContext {
   readonly clientIp: string;
+  /** The client's TCP port (`client.port`); absent: 0. */
+  readonly clientPort?: number;
+  /** Requests so far on the client's connection, this one included (`client.requests`); absent: 1. */
+  readonly clientRequests?: number;
   /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */
   readonly tls?: VclClientTls | null;
   /** The request came over HTTP/2 (`fastly_info.is_h2`). */

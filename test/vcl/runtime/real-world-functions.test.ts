@@ -3,7 +3,7 @@
 // (a BOOL prints 1/0); then the header-collection functions, run on a context's messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, compileVcl, makeContext, MemoryHeaders, resp } from '../helpers/context.ts';
+import { BACKEND, beresp, compileVcl, makeContext, MemoryHeaders, resp } from '../helpers/context.ts';
 
 function value(expr: string, headers: Record<string, string> = {}, decls = ''): string | null {
   const s = compileVcl(BACKEND + decls + `sub vcl_recv { set req.http.Out = ${expr}; }`);
@@ -55,6 +55,9 @@ const cases: [string, string | null][] = [
   ['utf8.substr("héllo😁", 1, 3)', 'éll'],
   ['utf8.substr("héllo😁", -2)', 'o😁'],
   ['utf8.strpad("é", 3, "·")', '··é'],
+  // ── checksums (Fastly prints the CRC's bytes lowest first) ──
+  ['digest.hash_crc32b("123456789")', '2639f4cb'],
+  ['digest.hash_crc32("123456789")', '181989fc'],
   // ── binary ──
   ['bin.hex_to_base64("68656C6C6F")', 'aGVsbG8='],
   ['bin.base64_to_hex("aGVsbG8=")', '68656C6C6F'],
@@ -155,4 +158,12 @@ test('std.ip with neither address valid sets fastly.error to EINVAL', () => {
   const ctx = makeContext();
   s.run('recv', ctx);
   assert.equal(ctx.req.http.get('err'), 'EINVAL');
+});
+
+test('beresp.do_stream reads false until vcl_fetch sets it, then what it set', () => {
+  const s = compileVcl(`${BACKEND}sub vcl_fetch { set beresp.http.Before = beresp.do_stream; set beresp.do_stream = true; set beresp.http.After = beresp.do_stream; }`);
+  const ctx = makeContext();
+  const b = beresp(ctx);
+  s.run('fetch', ctx);
+  assert.deepEqual([b.http.get('before'), b.http.get('after')], ['0', '1']);
 });

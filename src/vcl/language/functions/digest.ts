@@ -1,6 +1,7 @@
 // Fastly's cryptographic functions (digests, HMACs, base64 and hex), from the function
 // reference (https://www.fastly.com/documentation/reference/vcl/functions/cryptographic/).
 // Entries with a builder are the ones lacquer runs; define.ts explains an entry.
+import { crc32bHex, crc32Bzip2Hex } from '../../runtime/crc.ts';
 import { BASE64_TO_HEX, HEX_TO_BASE64 } from './text-builders.ts';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -21,8 +22,8 @@ export const DIGEST: readonly FunctionSpec[] = [
   f('digest.base64url_decode', 'STRING', [a('s', 'STRING')], BASE64URL_DECODE),
   f('digest.base64url_nopad', 'STRING', [a('s', 'STRING')], base64url(false)),
   f('digest.base64url_nopad_decode', 'STRING', [a('s', 'STRING')], BASE64URL_DECODE),
-  f('digest.hash_crc32', 'STRING', [a('s', 'STRING')]),
-  f('digest.hash_crc32b', 'STRING', [a('s', 'STRING')]),
+  f('digest.hash_crc32', 'STRING', [a('s', 'STRING')], unary(crc32Bzip2Hex)),
+  f('digest.hash_crc32b', 'STRING', [a('s', 'STRING')], unary(crc32bHex)),
   f('digest.hash_md5', 'STRING', [a('s', 'STRING')], hash('md5')),
   f('digest.hash_sha1', 'STRING', [a('s', 'STRING')], hash('sha1')),
   f('digest.hash_sha224', 'STRING', [a('s', 'STRING')], hashHex('sha224')),
