@@ -9,6 +9,7 @@ import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import type { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
 import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
@@ -61,6 +62,7 @@ export class RequestContext implements VclContext {
   readonly clientIp: string;
   readonly clientPort: number;
   readonly clientRequests: number;
+  requestBody: Buffer | null = null;
   /** The client's TLS connection; null over plain HTTP. */
   readonly tls: TlsConnection | null;
   readonly isH2: boolean;

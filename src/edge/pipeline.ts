@@ -24,6 +24,8 @@ import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
 import type { CompiledService } from '../vcl/index.ts';
+import { REQ_BODY_LIMIT } from '../vcl/index.ts';
+import { Buffer } from 'node:buffer';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
@@ -163,6 +165,22 @@ export class Pipeline {
     if (body) ctx.body = new RequestBody(req);
     // Fastly normalises Accept-Encoding before vcl_recv (src/edge/compress/accept-encoding.ts).
     ctx.acceptEncoding = normaliseAcceptEncoding(ctx.req.http);
+    if (ctx.body !== null && service.readsRequestBody === true) return this.#readBodyThenServe(ctx, req, res);
+    return this.#serve(ctx, req, res);
+  }
+
+  /**
+   * For VCL that reads req.body: the body is read first (RequestBody keeps it for the fetch),
+   * and one of at most REQ_BODY_LIMIT bytes is what req.body reads; a longer one, or one
+   * announced longer, reads as empty (Fastly's 8 KB limit) and is not waited for.
+   */
+  async #readBodyThenServe(ctx: RequestContext, req: ClientRequest, res: ClientResponse): Promise<void> {
+    const body = ctx.body!;
+    if (body.length === null || body.length <= REQ_BODY_LIMIT) {
+      // A client that goes away mid-body fails the fetch that forwards it, as without VCL.
+      const read = await body.forward().catch(() => null);
+      if (Buffer.isBuffer(read) && read.length <= REQ_BODY_LIMIT) ctx.requestBody = read;
+    }
     return this.#serve(ctx, req, res);
   }
 

@@ -6,6 +6,7 @@
 // text at request time. The edge owns the VclContext (one per request, inside its
 // RequestContext) and the compiled code only reads and writes through it.
 
+import type { Buffer } from 'node:buffer';
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
@@ -102,6 +103,9 @@ export interface VclCacheRequest {
  */
 export const DEFAULT_MAX_STALE = 365 * 86_400;
 
+/** The longest request body VCL sees as req.body: Fastly's 8 KB; a longer one reads as empty. */
+export const REQ_BODY_LIMIT = 8 * 1024;
+
 export function defaultCacheRequest(): VclCacheRequest {
   return { maxStaleIfError: DEFAULT_MAX_STALE, maxStaleWhileRevalidate: DEFAULT_MAX_STALE, hashAlwaysMiss: false, hashIgnoreBusy: false };
 }
@@ -123,6 +127,8 @@ export interface VclContext {
   readonly clientPort?: number;
   /** Requests so far on the client's connection, this one included (`client.requests`); absent: 1. */
   readonly clientRequests?: number;
+  /** The request body when it is at most REQ_BODY_LIMIT bytes and the VCL reads it (`req.body`); absent or null: empty. */
+  requestBody?: Buffer | null;
   /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */
   readonly tls?: VclClientTls | null;
   /** The request came over HTTP/2 (`fastly_info.is_h2`). */
@@ -203,6 +209,11 @@ export interface CompiledService {
    * entries change (runtime/live.ts). Set by the compiler; absent only in services a test builds by hand.
    */
   readonly live?: LiveData;
+  /**
+   * Its VCL reads req.body (or req.body.base64, req.postbody): the edge then reads a request's
+   * body before vcl_recv. Absent: false.
+   */
+  readonly readsRequestBody?: boolean;
 }
 
 /**

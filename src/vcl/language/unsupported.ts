@@ -19,7 +19,6 @@ export const UNSUPPORTED_REASONS: readonly UnsupportedReason[] = [
   { prefixes: ['workspace.'], reason: 'Fastly\'s per-request memory workspace has no counterpart in lacquer.' },
   { prefixes: ['fastly.ff.', 'req.backend.is_shield', 'req.backend.is_origin', 'req.is_clustering', 'bereq.is_clustering', 'fastly.try_select_shield'], reason: 'Clustering and shielding are not in lacquer yet.' },
   { prefixes: ['beresp.pci', 'beresp.hipaa', 'obj.is_pci'], reason: 'PCI and HIPAA storage modes belong to Fastly\'s caches.' },
-  { prefixes: ['req.body', 'req.postbody'], reason: 'The request body is read after vcl_recv runs; it is not available to VCL.' },
   { prefixes: ['crypto.', 'digest.rsa_verify', 'digest.ecdsa_verify'], reason: 'Encryption and signature verification are not implemented yet.' },
 ];
 
