@@ -97,3 +97,13 @@ test('a fragment with a real mistake still exits 1', async () => {
     'test/fixtures/vcl/check/errors.vcl:9:21 info ref/external backend F_missing is not declared in this file; it must be declared elsewhere in the service',
   ]);
 });
+
+test('a snippet file of bare statements lints as the body of the subroutine its name says, positions its own', async () => {
+  const r = await lint(fixture('check/snippet-recv.vcl'), fixture('check/snippet-deliver.vcl'));
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => /^test/.test(l)), [
+    'test/fixtures/vcl/check/snippet-recv.vcl:2:20 info ref/external table redirects is not declared in this file; it must be declared elsewhere in the service',
+    'test/fixtures/vcl/check/snippet-recv.vcl:5:19 info ref/external backend F_origin_0 is not declared in this file; it must be declared elsewhere in the service',
+    'test/fixtures/vcl/check/snippet-deliver.vcl:2:8 error sub/action-not-allowed lookup is not allowed in vcl_deliver: allowed are deliver, restart',
+  ]);
+});

@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText, short } from './check-golden.ts';
+import { vclValidator } from '../../src/vcl/compile/validate.ts';
+import { snippetSubroutine } from '../../src/vcl/syntax/snippet.ts';
 
 const SNIPPET = [
   'sub vcl_recv {',
@@ -71,4 +73,18 @@ test('a director and a BACKEND table of a fragment may name backends declared el
     '1:37 info backend F_a',
     '1:70 info backend F_b',
   ]);
+});
+
+test('POST /vcl_lint\'s validator lints a snippet\'s statements as a fragment; linted whole they are no VCL file', () => {
+  const snippet = vclValidator([{ name: 'main.vcl', content: 'set req.backend = F_x;\nif (client.ip ~ office) { return(pass); }\n', main: true }], { fragment: true });
+  assert.deepEqual(snippet.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`), ['1:19 info ref/external', '2:17 info ref/external']);
+  const broken = vclValidator([{ name: 'main.vcl', content: 'set req.http.X = ;\n', main: true }], { fragment: true });
+  assert.deepEqual(broken.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`), ['1:18 error parse/unexpected-token']);
+  const whole = vclValidator([{ name: 'main.vcl', content: 'set req.backend = F_x;\n', main: true }]);
+  assert.deepEqual(whole.diagnostics.map((d) => d.code), ['parse/unknown-declaration']);
+});
+
+test('a snippet\'s subroutine comes from its file name: recv.vcl is vcl_recv, a name with no phase a custom subroutine', () => {
+  assert.deepEqual(['recv.vcl', 'snippets/fetch-cache.vcl', 'my_deliver_snippet.vcl', 'main.vcl', 'prefetch.vcl'].map(snippetSubroutine),
+    ['vcl_recv', 'vcl_fetch', 'vcl_deliver', 'snippet', 'snippet']);
 });

@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import { compileService } from './compile.ts';
 import { parseWithIncludesFromMap } from '../syntax/include.ts';
+import { parseSnippet } from '../syntax/snippet.ts';
 import { check } from '../check/check.ts';
 
 export interface ValidatedFile {
@@ -23,6 +24,8 @@ export function vclValidator(files: readonly ValidatedFile[], opts: ValidateOpti
   const main = files.find((f) => f.main) ?? files[0];
   if (main === undefined) return { diagnostics: [], backends: [] };
   if (opts.fragment === true) {
+    const snippet = parseSnippet(main.content, main.name);
+    if (snippet !== null) return { diagnostics: [...snippet.diagnostics, ...check(snippet, { fragment: true })], backends: [] };
     const parsed = parseWithIncludesFromMap(main.name, new Map(files.map((f) => [f.name, f.content])));
     const diagnostics = [...parsed.diagnostics, ...check({ declarations: parsed.declarations, files: parsed.files }, { fragment: true })];
     return { diagnostics, backends: [] };
