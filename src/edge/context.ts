@@ -63,6 +63,7 @@ export class RequestContext implements VclContext {
   readonly clientPort: number;
   readonly clientRequests: number;
   requestBody: Buffer | null = null;
+  locallyGenerated = false;
   /** The client's TLS connection; null over plain HTTP. */
   readonly tls: TlsConnection | null;
   readonly isH2: boolean;

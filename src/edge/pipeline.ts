@@ -344,6 +344,7 @@ export class Pipeline {
         const body = ctx.syntheticBody ?? `${obj.status} ${obj.response}\n`;
         if (obj.http.get('content-type') === null) obj.http.set('content-type', 'text/plain; charset=utf-8');
         ctx.resp = { status: obj.status, response: obj.response, http: obj.http };
+        ctx.locallyGenerated = true;
         d.body = body;
         d.upstream = null;
         return this.#deliverPhase(ctx);
@@ -352,6 +353,7 @@ export class Pipeline {
         discard(d);
         ctx.req.restarts++;
         ctx.resetForRestart();
+        ctx.locallyGenerated = false;
         if (ctx.req.restarts > MAX_RESTARTS) {
           ctx.obj = ctx.syntheticObject(503, 'Too many restarts');
           return 'synth';

@@ -127,6 +127,10 @@ export interface VclContext {
   readonly clientPort?: number;
   /** Requests so far on the client's connection, this one included (`client.requests`); absent: 1. */
   readonly clientRequests?: number;
+  /** The backend (not director) the request was last sent to (`beresp.backend.name`); null or absent: none yet. */
+  readonly backend?: string | null;
+  /** The response is synthetic, made in vcl_error (`resp.is_locally_generated`). */
+  locallyGenerated?: boolean;
   /** The request body when it is at most REQ_BODY_LIMIT bytes and the VCL reads it (`req.body`); absent or null: empty. */
   requestBody?: Buffer | null;
   /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */

@@ -118,5 +118,6 @@ export const BACKEND: readonly VariableSpec[] = [
   v('beresp.do_stream', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.doStream ?? false, (c, _f, v) => { c.beresp!.doStream = v as boolean; })),
   v('beresp.pci', 'BOOL', 'RW', on('fetch')),
   v('beresp.hipaa', 'BOOL', 'RW', on('fetch')),
-  v('beresp.backend.name', 'STRING', 'RO', on('fetch', 'error', 'deliver', 'log')),
+  // The backend the response came from: a director's member, not the director.
+  v('beresp.backend.name', 'STRING', 'RO', on('fetch', 'error', 'deliver', 'log'), ro((c) => c.backend ?? '')),
 ];

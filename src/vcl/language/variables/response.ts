@@ -46,7 +46,8 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('resp.header_bytes_written', 'INTEGER', 'RO', on('log')),
   v('resp.body_bytes_written', 'INTEGER', 'RO', on('log')),
   v('resp.completed', 'BOOL', 'RO', on('log')),
-  v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log')),
+  // A response made at the edge (vcl_error's synthetic object, a failed fetch's error) rather than by an origin or the cache.
+  v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log'), ro((c) => c.locallyGenerated === true)),
   v('time.to_first_byte', 'RTIME', 'RO', on('deliver', 'log')),
   // ── segmented-caching ──
   v('segmented_caching.is_inner_req', 'BOOL', 'RO', on('log')),
