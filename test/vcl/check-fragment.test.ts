@@ -88,3 +88,21 @@ test('a snippet\'s subroutine comes from its file name: recv.vcl is vcl_recv, a 
   assert.deepEqual(['recv.vcl', 'snippets/fetch-cache.vcl', 'my_deliver_snippet.vcl', 'main.vcl', 'prefetch.vcl'].map(snippetSubroutine),
     ['vcl_recv', 'vcl_fetch', 'vcl_deliver', 'snippet', 'snippet']);
 });
+
+test('the message or header an ID argument names is one its function takes, and exists in the phase', () => {
+  const src = [
+    'sub vcl_recv {',
+    '  set req.http.A = header.get(request, "x");',
+    '  set req.http.B = header.get(beresp, "x");',
+    '  std.collect(req.headers);',
+    '  set req.http.C = std.count(req.http.Cookie) + std.count(req.headers);',
+    '  header.filter(req, "Cookie");',
+    '}',
+    'sub vcl_fetch { set beresp.http.D = setcookie.get_value_by_name(beresp, "s"); }',
+  ].join('\n');
+  assert.deepEqual(checkText(src, 'f.vcl', { fragment: true }).map(short), [
+    '2:31 error fn/argument-type argument 1 of header.get() must be req, bereq, beresp, obj or resp, found request',
+    '3:31 error var/not-readable beresp cannot be read in vcl_recv',
+    '4:15 error fn/argument-type argument 1 of std.collect() must be a header (req.http.NAME), found req.headers',
+  ]);
+});

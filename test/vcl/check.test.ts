@@ -191,8 +191,8 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['fn/unknown', `${B}sub vcl_recv { set req.url = std.lowercase(req.url); }`, [
     '2:30 error fn/unknown std.lowercase(): Fastly has no function of that name',
   ]],
-  ['lacquer/unsupported', `${B}sub vcl_recv { set req.url = json.escape(req.url); }`, [
-    '2:30 error lacquer/unsupported the function json.escape() is not supported by lacquer',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.url = digest.hash_xxh32(req.url); }`, [
+    '2:30 error lacquer/unsupported the function digest.hash_xxh32() is not supported by lacquer',
   ]],
   ['fn/arity', `${B}sub vcl_recv { set req.url = regsub(req.url, "^/x"); }`, [
     '2:30 error fn/arity regsub() takes 3 argument(s), found 2',

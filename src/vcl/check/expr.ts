@@ -198,14 +198,43 @@ function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
       else if (!declared.has(node.name)) scope.unresolved(scope.src, node, spec.declares, node.name);
       return;
     }
-    // A bare name (a header, a keyword): what it may name is the function's to say when it runs.
-    if (spec.type === 'ID') return;
+    if (spec.type === 'ID') { checkIdArgument(scope, name, i, node); return; }
     const t = spec.type === 'BACKEND' ? checkBackendValue(scope, arg) : checkExpr(scope, arg);
     if (t !== null && !isAssignable(spec.type, t, arg.kind === 'String')) {
       scope.out.push(C.argumentType(scope.src, arg, name, i + 1, spec.type, t));
     }
   });
   return fn.returns;
+}
+
+/** What an ID argument of these functions names: a message (`resp`), a header (`req.http.Cookie`), or a header collection (`req.headers`). */
+const ID_KINDS: Readonly<Record<string, 'message' | 'header' | 'header or headers'>> = {
+  'header.get': 'message', 'header.set': 'message', 'header.unset': 'message', 'header.filter': 'message', 'header.filter_except': 'message',
+  'setcookie.get_value_by_name': 'message', 'setcookie.delete_by_name': 'message',
+  'std.collect': 'header', 'std.count': 'header or headers',
+};
+const ID_EXPECTED = { message: 'req, bereq, beresp, obj or resp', header: 'a header (req.http.NAME)', 'header or headers': 'a header (req.http.NAME) or a message\'s headers (req.headers)' } as const;
+
+/**
+ * An ID argument naming a message or header (header.*, setcookie.*, std.collect, std.count):
+ * one of the names the function's reference page allows, readable in every phase of the scope
+ * (Fastly: "must be writable within the VCL subroutine" for the header functions).
+ */
+function checkIdArgument(scope: Scope, fn: string, index: number, node: A.Expression): void {
+  const kind = ID_KINDS[fn];
+  if (kind === undefined) return;
+  const text = node.kind === 'Identifier' ? node.name : '';
+  const message = /^(req|bereq|beresp|obj|resp)(?:\.(http\..+|headers))?$/.exec(text);
+  const part = message?.[2];
+  const fits = message !== null && (kind === 'message' ? part === undefined : part?.startsWith('http.') === true || (kind === 'header or headers' && part === 'headers'));
+  if (!fits) {
+    scope.out.push(C.argumentType(scope.src, node, fn, index + 1, ID_EXPECTED[kind], node.kind === 'Identifier' ? node.name : 'an expression'));
+    return;
+  }
+  // Where the message exists is where its headers may be read (the variable table says it).
+  const spec = lookupVariable(`${message[1]}.http.X`)?.spec;
+  const bad = spec === undefined ? undefined : scope.phases.find((p) => !spec.read.includes(p));
+  if (bad !== undefined) scope.out.push(C.notReadable(scope.src, node, message[1], where(scope, bad)));
 }
 
 /** The type a typed subroutine returns (`sub is_mobile BOOL { … }`); its name is checked with the subroutine. */

@@ -20,7 +20,9 @@ const ARG: Readonly<Record<string, string>> = {
 function call(fn: FunctionSpec, count: number): string {
   const args: ArgumentSpec[] = [];
   for (let i = 0; i < count; i++) args.push(fn.args[Math.min(i, fn.args.length - 1)]);
-  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : ARG[x.type]).join(', ')})`;
+  // The header and Set-Cookie functions name a message (`req`) where another ID names a header.
+  const id = (x: ArgumentSpec): string => (x.name === 'where' ? 'req' : ARG.ID);
+  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : x.type === 'ID' ? id(x) : ARG[x.type]).join(', ')})`;
 }
 
 /** The call as a statement of vcl_recv: its value kept in a local of its type, or called for its effect. */
