@@ -106,3 +106,12 @@ test('the message or header an ID argument names is one its function takes, and 
     '4:15 error fn/argument-type argument 1 of std.collect() must be a header (req.http.NAME), found req.headers',
   ]);
 });
+
+test('in a fragment an unknown bare name is a backend only where a backend goes, or when named like an API backend', () => {
+  const src = 'sub vcl_recv {\n  set req.http.X = nope;\n  set req.http.Y = F_origin_0;\n  set req.backend = pool;\n}';
+  assert.deepEqual(checkText(src, 'f.vcl', { fragment: true }).map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`), [
+    '2:20 error var/unknown',
+    '3:20 info ref/external',
+    '4:21 info ref/external',
+  ]);
+});

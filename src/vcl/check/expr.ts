@@ -92,9 +92,10 @@ function checkIdentifier(scope: Scope, id: A.Identifier): VclType | null {
     scope.use('backend', id.name);
     return 'BACKEND';
   }
-  // A bare name with no dot is no variable (locals are var.*): in a fragment, a backend or
-  // director the service declares elsewhere (`F_origin_0`).
-  if (scope.fragment && !id.name.includes('.') && lookupVariable(id.name) === null) {
+  // In a fragment, a name shaped like an API backend's VCL name (`F_origin_0`, DESIGN §4.2) is
+  // a backend declared elsewhere. Any other unknown bare name is taken for a backend only where
+  // a BACKEND is expected (checkBackendValue), so a misspelt word stays an error.
+  if (scope.fragment && /^F_[A-Za-z0-9_]*$/.test(id.name) && lookupVariable(id.name) === null) {
     scope.unresolved(scope.src, id, 'backend', id.name);
     return 'BACKEND';
   }
