@@ -2,7 +2,7 @@
 // diagnostic as `file:line:col severity code message` followed by the offending line and a
 // caret under the column. Loaded only when `vcl lint` runs (the VCL front end is big).
 import { readFileSync } from 'node:fs';
-import { formatDiagnostic, parseWithIncludes, type Diagnostic, type SourceFile, check } from '../vcl/index.ts';
+import { formatDiagnostic, parseSnippet, parseWithIncludes, type Diagnostic, type SourceFile, check } from '../vcl/index.ts';
 
 export interface LintReport {
   readonly diagnostics: Diagnostic[];
@@ -20,16 +20,27 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Lints files as independent programs (each with its includes). */
-export function lintFiles(files: readonly string[]): LintReport {
+/**
+ * Lints files as independent programs (each with its includes); `fragment` takes the names a
+ * file does not declare as declared elsewhere in its service (src/vcl/check/external.ts).
+ */
+export function lintFiles(files: readonly string[], opts: { readonly fragment?: boolean } = {}): LintReport {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceFile>();
   const unreadable: string[] = [];
   for (const file of files) {
-    if (readText(file) === undefined) { unreadable.push(file); continue; }
+    const text = readText(file);
+    if (text === undefined) { unreadable.push(file); continue; }
+    // A fragment may be a snippet's bare statements (src/vcl/syntax/snippet.ts).
+    const snippet = opts.fragment === true ? parseSnippet(text, file) : null;
+    if (snippet !== null) {
+      sources.set(file, snippet.source);
+      diagnostics.push(...snippet.diagnostics, ...check(snippet, { fragment: true }));
+      continue;
+    }
     const program = parseWithIncludes(file, readText);
     for (const f of program.files) sources.set(f.name, f.source);
-    diagnostics.push(...program.diagnostics, ...check(program));
+    diagnostics.push(...program.diagnostics, ...check(program, { fragment: opts.fragment === true }));
   }
   return { diagnostics, sources, unreadable };
 }

@@ -11,7 +11,8 @@ export interface VclDiagnostic {
   readonly message: string;
 }
 
-export type VclValidator = (files: readonly VclFile[]) => {
+/** `fragment`: check the files as one part of a service, whose other names live elsewhere (/vcl_lint). */
+export type VclValidator = (files: readonly VclFile[], opts?: { readonly fragment?: boolean }) => {
   diagnostics: readonly VclDiagnostic[];
   /** The backends the compiled VCL declares (none when it does not compile). */
   backends?: readonly { readonly name: string; readonly shareKey: string }[];

@@ -9,6 +9,7 @@ import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import type { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
 import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
@@ -64,6 +65,10 @@ let defaultPop: PopState | undefined;
 
 export class RequestContext implements VclContext {
   readonly clientIp: string;
+  readonly clientPort: number;
+  readonly clientRequests: number;
+  requestBody: Buffer | null = null;
+  locallyGenerated = false;
   /** The client's TLS connection; null over plain HTTP. */
   readonly tls: TlsConnection | null;
   readonly isH2: boolean;
@@ -147,6 +152,9 @@ export class RequestContext implements VclContext {
   constructor(init: {
     service: CompiledService;
     clientIp: string;
+    /** The client's TCP port and the requests so far on its connection (client.port, client.requests). */
+    clientPort?: number;
+    clientRequests?: number;
     server: ServerInfo;
     method: string;
     url: string;
@@ -167,6 +175,8 @@ export class RequestContext implements VclContext {
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
+    this.clientPort = init.clientPort ?? 0;
+    this.clientRequests = init.clientRequests ?? 1;
     this.tls = init.tls ?? null;
     this.isH2 = this.tls !== null && this.tls.h2;
     this.server = init.server;

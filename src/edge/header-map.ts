@@ -77,4 +77,15 @@ export class HeaderMap implements HeaderBag {
   unset(name: string): void {
     delete this.fields[name.toLowerCase()];
   }
+
+  /** The names present (VCL's header.filter, std.count). */
+  names(): string[] {
+    return Object.keys(this.fields).filter((k) => { const v = this.fields[k]; return typeof v === 'string' || Array.isArray(v); });
+  }
+
+  /** Each field line of a name (VCL's setcookie.*, std.collect). */
+  lines(name: string): readonly string[] {
+    const v = this.fields[name.toLowerCase()];
+    return typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+  }
 }

@@ -24,6 +24,8 @@ import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
 import type { HealthView } from '../health/ipc.ts';
 import type { CompiledService } from '../vcl/index.ts';
+import { REQ_BODY_LIMIT } from '../vcl/index.ts';
+import { Buffer } from 'node:buffer';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
@@ -36,6 +38,7 @@ import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/in
 import { EsiIncluder } from './esi/includer.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
+import { countRequest } from './connection-requests.ts';
 import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
@@ -164,6 +167,22 @@ export class Pipeline {
     if (body) ctx.body = new RequestBody(req);
     // Fastly normalises Accept-Encoding before vcl_recv (src/edge/compress/accept-encoding.ts).
     ctx.acceptEncoding = normaliseAcceptEncoding(ctx.req.http);
+    if (ctx.body !== null && service.readsRequestBody === true) return this.#readBodyThenServe(ctx, req, res);
+    return this.#serve(ctx, req, res);
+  }
+
+  /**
+   * For VCL that reads req.body: the body is read first (RequestBody keeps it for the fetch),
+   * and one of at most REQ_BODY_LIMIT bytes is what req.body reads; a longer one, or one
+   * announced longer, reads as empty (Fastly's 8 KB limit) and is not waited for.
+   */
+  async #readBodyThenServe(ctx: RequestContext, req: ClientRequest, res: ClientResponse): Promise<void> {
+    const body = ctx.body!;
+    if (body.length === null || body.length <= REQ_BODY_LIMIT) {
+      // A client that goes away mid-body fails the fetch that forwards it, as without VCL.
+      const read = await body.forward().catch(() => null);
+      if (Buffer.isBuffer(read) && read.length <= REQ_BODY_LIMIT) ctx.requestBody = read;
+    }
     return this.#serve(ctx, req, res);
   }
 
@@ -216,6 +235,8 @@ export class Pipeline {
     return new RequestContext({
       service,
       clientIp: normaliseIp(req.socket.remoteAddress ?? ''),
+      clientPort: req.socket.remotePort ?? 0,
+      clientRequests: countRequest(req.socket),
       server: o.server,
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -276,6 +297,8 @@ export class Pipeline {
         // A body transformed on its way out has no byte ranges (compress/delivery.ts).
         const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
+        // obj.hits in vcl_deliver counts this hit, as X-Cache-Hits does (Fastly: both read 1 on a first hit).
+        if (ctx.obj !== null) ctx.obj.hits = object.hits;
         if (plan !== null) planFields(plan, ctx.resp.http);
         d.body = served.body;
         d.plan = plan;
@@ -324,6 +347,7 @@ export class Pipeline {
         const body = ctx.syntheticBody ?? `${obj.status} ${obj.response}\n`;
         if (obj.http.get('content-type') === null) obj.http.set('content-type', 'text/plain; charset=utf-8');
         ctx.resp = { status: obj.status, response: obj.response, http: obj.http };
+        ctx.locallyGenerated = true;
         d.body = body;
         d.upstream = null;
         return this.#deliverPhase(ctx);
@@ -332,6 +356,7 @@ export class Pipeline {
         discard(d);
         ctx.req.restarts++;
         ctx.resetForRestart();
+        ctx.locallyGenerated = false;
         if (ctx.req.restarts > MAX_RESTARTS) {
           ctx.obj = ctx.syntheticObject(503, 'Too many restarts');
           return 'synth';

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { parse } from '../../src/vcl/syntax/parser.ts';
 import { check } from '../../src/vcl/check/check.ts';
+import type { CheckOptions } from '../../src/vcl/check/check.ts';
 import type { Diagnostic } from '../../src/vcl/syntax/diagnostics.ts';
 
 /** A backend that checks clean, for cases about something else. */
@@ -13,10 +14,10 @@ export function short(d: Diagnostic): string {
 }
 
 /** Parses (which must succeed without diagnostics) and checks `input`. */
-export function checkText(input: string, file = 'input.vcl'): Diagnostic[] {
+export function checkText(input: string, file = 'input.vcl', opts: CheckOptions = {}): Diagnostic[] {
   const parsed = parse(input, file);
   assert.deepEqual(parsed.diagnostics.map(short), [], 'the input must parse cleanly');
-  return check(parsed);
+  return check(parsed, opts);
 }
 
 /** Every checker diagnostic of `input`, in order. */

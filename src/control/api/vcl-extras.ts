@@ -4,7 +4,8 @@
 //   GET  /service/{sid}/version/{v}/vcl/{name}/download    the same as a file to save
 //   GET  /service/{sid}/version/{v}/domain/check_all       each domain's DNS: [domain, cname, ok]
 //   GET  /service/{sid}/version/{v}/domain/{name}/check    one domain's
-//   POST /vcl_lint  {"vcl": …}                             lint a VCL text alone
+//   POST /vcl_lint  {"vcl": …, "strict"?: true}            lint a VCL text alone, as a fragment of a service
+//                                                          (names it does not declare are info) unless strict
 //   POST /service/{sid}/lint  {"vcl": …}                   lint it as the main custom VCL of the service's newest version
 // (https://www.fastly.com/documentation/reference/api/vcl-services/vcl/,
 // https://www.fastly.com/documentation/reference/api/services/domain/). A lint answers as
@@ -65,7 +66,7 @@ export function registerVclExtraRoutes(routes: RouteTable, deps: ControlDeps): v
   });
 
   routes.add({ method: 'POST', url: '/vcl_lint', summary: 'Lint a VCL text on its own', tag: vcl.kind, access: 'read', scoped: 'no-service-data' }, async ({ body }) =>
-    lintBody(validator, [{ name: 'main.vcl', content: lintInput(body), main: true }]));
+    lintBody(validator, [{ name: 'main.vcl', content: lintInput(body), main: true }], { fragment: !lintStrict(body) }));
   routes.add({ method: 'POST', url: '/service/:service_id/lint', summary: 'Lint a VCL text as the main custom VCL of the service\'s newest version', tag: vcl.kind, access: 'read' }, async ({ params, body }) => {
     const content = lintInput(body);
     const files = await store.transaction(async (tx) => {
@@ -85,8 +86,20 @@ function lintInput(body: unknown): string {
   return content;
 }
 
-function lintBody(validator: VclValidator, files: readonly VclFile[]): Record<string, unknown> {
-  const { diagnostics } = validator(files);
+/**
+ * `strict`: lint the text as a complete service. Without it a text linted alone is a fragment:
+ * with no service around it, the backends, dictionaries and ACLs it names can only live
+ * elsewhere (src/vcl/check/external.ts); /service/{sid}/lint has the service and is strict.
+ */
+function lintStrict(body: unknown): boolean {
+  const v = bodyObject(body).strict;
+  if (v === undefined || v === null || v === '' || v === false || v === 'false' || v === '0' || v === 0) return false;
+  if (v === true || v === 'true' || v === '1' || v === 1) return true;
+  throw new ApiError('badRequest', 'strict: must be a boolean (true/false/1/0)');
+}
+
+function lintBody(validator: VclValidator, files: readonly VclFile[], opts: { readonly fragment?: boolean } = {}): Record<string, unknown> {
+  const { diagnostics } = validator(files, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
   const ok = errors.length === 0;

@@ -11,7 +11,7 @@ export interface ClientRequest {
   readonly httpVersion: string;
   /** Lower-cased names. */
   readonly headers: http.IncomingHttpHeaders;
-  readonly socket: { readonly remoteAddress?: string };
+  readonly socket: { readonly remoteAddress?: string; readonly remotePort?: number };
   /**
    * The whole body, when the edge's own reader read it with the head (./request-head.ts); absent
    * on node:http's requests, which are their body's stream.

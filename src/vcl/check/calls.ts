@@ -9,6 +9,7 @@ import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SubSummary } from './summary.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import * as C from './catalogue.ts';
+import type { Unresolved } from './external.ts';
 import { phaseOfSub } from '../language/subroutines.ts';
 
 export interface CallSite {
@@ -72,7 +73,7 @@ export interface CallGraph {
  * Builds the graph, reporting calls of undeclared subroutines and each cycle (once, at the
  * `call` that closes it).
  */
-export function buildCallGraph(subs: ReadonlyMap<string, SubSummary>, out: Diagnostic[]): CallGraph {
+export function buildCallGraph(subs: ReadonlyMap<string, SubSummary>, out: Diagnostic[], unresolved: Unresolved): CallGraph {
   const edges = new Map<string, (CallSite & { readonly source: SourceFile })[]>();
   const called = new Set<string>();
   for (const [name, { parts }] of subs) {
@@ -80,7 +81,7 @@ export function buildCallGraph(subs: ReadonlyMap<string, SubSummary>, out: Diagn
     for (const { node, source } of parts) {
       for (const s of callSites(node.body)) {
         if (subs.has(s.callee)) { called.add(s.callee); own.push({ ...s, source }); }
-        else if (!s.inExpression) out.push(C.unknownSub(source, s.at, s.callee));
+        else if (!s.inExpression) unresolved(source, s.at, 'subroutine', s.callee);
       }
     }
     edges.set(name, own);

@@ -4,7 +4,8 @@
 // code with an example; test/vcl/check-docs.test.ts keeps the two in step.
 //
 // Warnings are kept to likely mistakes: something declared and never used, a
-// probe that starts sick. A correct file is silent.
+// probe that starts sick. A correct file is silent. Info says what a fragment takes on trust:
+// the names it uses that other files of the service declare (external.ts).
 import type { Diagnostic, DiagnosticArgs, DiagnosticCatalogue } from '../syntax/diagnostics.ts';
 import { makeDiagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
@@ -49,6 +50,7 @@ export const checkCatalogue = {
   'ref/unknown-ratecounter': { severity: 'error', message: '{name} is not a declared ratecounter: add ratecounter {name} { }' },
   'ref/unknown-penaltybox': { severity: 'error', message: '{name} is not a declared penaltybox: add penaltybox {name} { }' },
   'ref/unknown-sub': { severity: 'error', message: 'no subroutine {name} is declared' },
+  'ref/external': { severity: 'info', message: '{kind} {name} is not declared in this file; it must be declared elsewhere in the service' },
   'ref/duplicate': { severity: 'error', message: '{kind} {name} is already declared at {at}' },
   'ref/unused': { severity: 'warning', message: '{kind} {name} is declared but never used' },
   'sub/action-not-allowed': { severity: 'error', message: '{action} is not allowed in {where}: allowed are {allowed}' },
@@ -133,6 +135,8 @@ export const unknownAcl = (s: S, at: R, name: string): Diagnostic => d('ref/unkn
 export const unknownTable = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-table', s, at, { name });
 export const unknownRateLimit = (s: S, at: R, kind: 'ratecounter' | 'penaltybox', name: string): Diagnostic => d(kind === 'ratecounter' ? 'ref/unknown-ratecounter' : 'ref/unknown-penaltybox', s, at, { name });
 export const unknownSub = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-sub', s, at, { name });
+/** Fragment mode (external.ts): a name used but declared in another file of the service. */
+export const external = (s: S, at: R, kind: string, name: string): Diagnostic => d('ref/external', s, at, { kind, name });
 export const duplicateDeclaration = (s: S, at: R, kind: string, name: string, first: string): Diagnostic => d('ref/duplicate', s, at, { kind, name, at: first });
 export const unused = (s: S, at: R, kind: string, name: string): Diagnostic => d('ref/unused', s, at, { kind, name });
 // ── sub/* ─────────────────────────────────────────────────────────────────────────────────

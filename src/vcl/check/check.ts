@@ -14,6 +14,7 @@ import { checkDirector } from './director.ts';
 import { buildCallGraph } from './calls.ts';
 import { checkStatements, collectLocals } from './sub.ts';
 import { checkAcl, checkTable } from './declarations.ts';
+import { unresolvedReporter } from './external.ts';
 import { returnType } from './expr.ts';
 import type { Scope, UseKind } from './expr.ts';
 import type { VclType } from '../language/types.ts';
@@ -22,8 +23,14 @@ import type { CheckInput, ProgramSummary, Sourced } from './summary.ts';
 import { PHASES, phaseOfSub, subroutine, SUBROUTINES } from '../language/subroutines.ts';
 
 export interface CheckOptions {
-  /** Report unused declarations (default true). */
+  /** Report unused declarations (default true; never in a fragment, whose other files may use them). */
   readonly warnUnused?: boolean;
+  /**
+   * Check one file of a service on its own (external.ts): names it uses but does not declare are
+   * declared elsewhere in the service, reported as info. Default false: a whole program, where
+   * they are errors (activation always checks the whole program).
+   */
+  readonly fragment?: boolean;
 }
 
 export interface CheckResult {
@@ -74,6 +81,8 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   const decls = programDeclarations(input);
   const summary = summarize(input);
   const out: Diagnostic[] = [];
+  const fragment = opts.fragment === true;
+  const unresolved = unresolvedReporter(fragment, out);
   const used: Record<UseKind, Set<string>> = { backend: new Set(), acl: new Set(), table: new Set() };
   const use = (kind: UseKind, name: string): void => { used[kind].add(name); };
   const isBackend = (name: string): boolean => summary.backends.has(name);
@@ -84,8 +93,8 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
   reportDuplicates(decls, out);
   for (const { declaration: decl, source } of decls) {
     if (decl.kind === 'Backend') checkBackend(decl, source, out);
-    else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
-    else if (decl.kind === 'Table') checkTable(decl, source, out, isBackendOrDirector, (n) => use('backend', n));
+    else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n), unresolved);
+    else if (decl.kind === 'Table') checkTable(decl, source, out, isBackendOrDirector, (n) => use('backend', n), unresolved);
     else if (decl.kind === 'Acl') checkAcl(decl, source, out);
     else if (decl.kind === 'Sub') {
       if (decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
@@ -95,19 +104,19 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
     }
   }
 
-  const graph = buildCallGraph(summary.subs, out);
+  const graph = buildCallGraph(summary.subs, out, unresolved);
   for (const [name, { node, parts }] of summary.subs) {
     // The parts of a concatenated subroutine share one body, so one set of locals.
     const locals = new Map<string, VclType>();
     for (const part of parts) collectLocals(part.node.body, part.source, out, locals);
     const phases = PHASES.filter((p) => graph.phases.get(name)?.has(p) === true);
     for (const part of parts) {
-      const scope: Scope = { src: part.source, summary, out, use, subName: name, phases, locals };
+      const scope: Scope = { src: part.source, summary, out, use, subName: name, phases, locals, unresolved, fragment };
       checkStatements(scope, part.node.body.statements, node.returnType !== null);
     }
   }
 
-  if (opts.warnUnused !== false) {
+  if (opts.warnUnused !== false && !fragment) {
     for (const b of summary.backends.values()) if (!used.backend.has(b.name)) out.push(C.unused(b.source, b.node.name, 'backend', b.name));
     for (const d of summary.directors.values()) if (!used.backend.has(d.name)) out.push(C.unused(d.source, d.node.name, 'director', d.name));
     for (const [name, t] of summary.tables) if (!used.table.has(name)) out.push(C.unused(t.source, t.node.name, 'table', name));

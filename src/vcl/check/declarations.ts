@@ -11,6 +11,7 @@ import { isAssignable } from '../language/types.ts';
 import type { VclType } from '../language/types.ts';
 import { compileAcl } from '../runtime/acl.ts';
 import * as C from './catalogue.ts';
+import type { Unresolved } from './external.ts';
 
 /** Table types lacquer compiles; Fastly's ACL and REGEX tables it does not (yet). */
 const TABLE_TYPES: ReadonlySet<string> = new Set(['STRING', 'BOOL', 'INTEGER', 'FLOAT', 'IP', 'RTIME', 'BACKEND']);
@@ -35,7 +36,9 @@ function entryType(value: A.Expression, isBackend: (name: string) => boolean): V
   }
 }
 
-export function checkTable(decl: A.TableDeclaration, src: SourceFile, out: Diagnostic[], isBackend: (name: string) => boolean, use: (name: string) => void): void {
+export function checkTable(
+  decl: A.TableDeclaration, src: SourceFile, out: Diagnostic[], isBackend: (name: string) => boolean, use: (name: string) => void, unresolved: Unresolved,
+): void {
   const type = decl.type?.name ?? 'STRING';
   if (FASTLY_ONLY_TABLE_TYPES.has(type)) { out.push(C.unsupported(src, decl.type!, `a table of ${type}`)); return; }
   if (!TABLE_TYPES.has(type)) { out.push(C.tableType(src, decl.type!, decl.name.name, type)); return; }
@@ -44,7 +47,7 @@ export function checkTable(decl: A.TableDeclaration, src: SourceFile, out: Diagn
     if (node.kind === 'Identifier' && isBackend(node.name)) use(node.name);
     const found = entryType(node, isBackend);
     if (found === null) {
-      if (type === 'BACKEND' && node.kind === 'Identifier') out.push(C.unknownBackendRef(src, node, node.name));
+      if (type === 'BACKEND' && node.kind === 'Identifier') unresolved(src, node, 'table backend', node.name);
       else out.push(C.tableEntry(src, e.value, e.key.value, decl.name.name, type, 'an expression'));
     } else if (!isAssignable(type as VclType, found, node.kind === 'String')) {
       out.push(C.tableEntry(src, e.value, e.key.value, decl.name.name, type, found));

@@ -8,6 +8,7 @@ import type * as A from '../syntax/ast.ts';
 import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import * as C from './catalogue.ts';
+import type { Unresolved } from './external.ts';
 import { describeValue, expectedText, firstProperties, fits } from './backend.ts';
 import type { PropertyKind } from './backend.ts';
 import { propertyValue } from './summary.ts';
@@ -41,7 +42,7 @@ const allowedList = (props: Readonly<Record<string, PropertyKind>>): string => {
  */
 export function checkDirector(
   decl: A.DirectorDeclaration, src: SourceFile, out: Diagnostic[],
-  isBackend: (name: string) => boolean, use: (name: string) => void,
+  isBackend: (name: string) => boolean, use: (name: string) => void, unresolved: Unresolved,
 ): void {
   const typeName = decl.type.name;
   // Fastly's generated VCL declares a `shield` director for each shield POP it routes through;
@@ -78,7 +79,7 @@ export function checkDirector(
     if (backend !== undefined && backend.value.kind === 'Identifier') {
       const name = backend.value.name;
       if (isBackend(name)) use(name);
-      else out.push(C.directorUnknownBackend(src, backend.value, name));
+      else unresolved(src, backend.value, 'director backend', name);
     }
   }
 }

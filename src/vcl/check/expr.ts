@@ -11,6 +11,7 @@ import type { Diagnostic } from '../syntax/diagnostics.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import type { ProgramSummary } from './summary.ts';
 import * as C from './catalogue.ts';
+import type { Unresolved } from './external.ts';
 import { isRun, lookupVariable } from '../language/variables.ts';
 import type { VariableSpec } from '../language/variables.ts';
 import { arity, lookupFunction, parameterAt } from '../language/functions.ts';
@@ -33,6 +34,10 @@ export interface Scope {
   /** The phases this subroutine runs in; empty for a custom subroutine nothing calls. */
   readonly phases: readonly Phase[];
   readonly locals: ReadonlyMap<string, VclType>;
+  /** A name used but not declared: an error, or in a fragment a name declared elsewhere (external.ts). */
+  readonly unresolved: Unresolved;
+  /** Checking one file of a service on its own (external.ts). */
+  readonly fragment: boolean;
 }
 
 /** `vcl_fetch`, or `vcl_fetch (through my_sub)` inside a custom subroutine. */
@@ -67,11 +72,11 @@ export function resolveVariable(scope: Scope, id: A.Identifier): Resolved | null
   if (!isRun(m.spec)) { scope.out.push(C.unsupported(scope.src, id, `the variable ${id.name}`)); return null; }
   if ((m.spec.name === 'backend.{name}.healthy' || m.spec.name === 'director.{name}.healthy') && m.param !== null) {
     if (isBackendName(scope, m.param)) scope.use('backend', m.param);
-    else { scope.out.push(C.unknownBackendRef(scope.src, id, m.param)); return null; }
+    else scope.unresolved(scope.src, id, 'backend', m.param);
   }
   if (m.spec.name.startsWith('ratecounter.{name}.') && m.param !== null && !scope.summary.ratecounters.has(m.param)) {
-    scope.out.push(C.unknownRateLimit(scope.src, id, 'ratecounter', m.param));
-    return null;
+    scope.unresolved(scope.src, id, 'ratecounter', m.param);
+    if (!scope.fragment) return null;
   }
   return { spec: m.spec, type: m.spec.type as VclType, subfield: m.subfield };
 }
@@ -87,6 +92,13 @@ function checkIdentifier(scope: Scope, id: A.Identifier): VclType | null {
     scope.use('backend', id.name);
     return 'BACKEND';
   }
+  // In a fragment, a name shaped like an API backend's VCL name (`F_origin_0`, DESIGN §4.2) is
+  // a backend declared elsewhere. Any other unknown bare name is taken for a backend only where
+  // a BACKEND is expected (checkBackendValue), so a misspelt word stays an error.
+  if (scope.fragment && /^F_[A-Za-z0-9_]*$/.test(id.name) && lookupVariable(id.name) === null) {
+    scope.unresolved(scope.src, id, 'backend', id.name);
+    return 'BACKEND';
+  }
   const r = resolveVariable(scope, id);
   if (r === null) return null;
   checkReadable(scope, id, r.spec);
@@ -100,8 +112,8 @@ function checkIdentifier(scope: Scope, id: A.Identifier): VclType | null {
 export function checkBackendValue(scope: Scope, e: A.Expression): VclType | null {
   if (e.kind === 'Identifier' && lookupVariable(e.name) === null) {
     if (isBackendName(scope, e.name)) { scope.use('backend', e.name); return 'BACKEND'; }
-    scope.out.push(C.unknownBackendRef(scope.src, e, e.name));
-    return null;
+    scope.unresolved(scope.src, e, 'backend', e.name);
+    return scope.fragment ? 'BACKEND' : null;
   }
   return checkExpr(scope, e);
 }
@@ -115,7 +127,7 @@ function checkMatch(scope: Scope, e: A.BinaryExpression): void {
   const right = e.right.kind === 'Group' ? e.right.expression : e.right;
   if (right.kind === 'Identifier' && (left === 'IP' || scope.summary.acls.has(right.name))) {
     if (scope.summary.acls.has(right.name)) scope.use('acl', right.name);
-    else scope.out.push(C.unknownAcl(scope.src, right, right.name));
+    else scope.unresolved(scope.src, right, 'acl', right.name);
     return;
   }
   checkRegex(scope, right);
@@ -170,31 +182,60 @@ function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
     const node = arg.kind === 'Group' ? arg.expression : arg;
     if (spec.type === 'TABLE') {
       if (node.kind === 'Identifier' && scope.summary.tables.has(node.name)) scope.use('table', node.name);
-      else if (node.kind === 'Identifier') scope.out.push(C.unknownTable(scope.src, node, node.name));
+      else if (node.kind === 'Identifier') scope.unresolved(scope.src, node, 'table', node.name);
       else scope.out.push(C.argumentType(scope.src, arg, name, i + 1, 'a table name', 'an expression'));
       return;
     }
     if (spec.type === 'REGEX') { checkRegex(scope, arg); return; }
     if (spec.type === 'ACL') {
       if (node.kind === 'Identifier' && scope.summary.acls.has(node.name)) scope.use('acl', node.name);
-      else if (node.kind === 'Identifier') scope.out.push(C.unknownAcl(scope.src, node, node.name));
+      else if (node.kind === 'Identifier') scope.unresolved(scope.src, node, 'acl', node.name);
       else scope.out.push(C.argumentType(scope.src, arg, name, i + 1, 'an ACL name', 'an expression'));
       return;
     }
     if (spec.declares !== undefined) {
       const declared = spec.declares === 'ratecounter' ? scope.summary.ratecounters : scope.summary.penaltyboxes;
       if (node.kind !== 'Identifier') scope.out.push(C.argumentType(scope.src, arg, name, i + 1, `a ${spec.declares} name`, 'an expression'));
-      else if (!declared.has(node.name)) scope.out.push(C.unknownRateLimit(scope.src, node, spec.declares, node.name));
+      else if (!declared.has(node.name)) scope.unresolved(scope.src, node, spec.declares, node.name);
       return;
     }
-    // A bare name (a header, a keyword): what it may name is the function's to say when it runs.
-    if (spec.type === 'ID') return;
+    if (spec.type === 'ID') { checkIdArgument(scope, name, i, node); return; }
     const t = spec.type === 'BACKEND' ? checkBackendValue(scope, arg) : checkExpr(scope, arg);
     if (t !== null && !isAssignable(spec.type, t, arg.kind === 'String')) {
       scope.out.push(C.argumentType(scope.src, arg, name, i + 1, spec.type, t));
     }
   });
   return fn.returns;
+}
+
+/** What an ID argument of these functions names: a message (`resp`), a header (`req.http.Cookie`), or a header collection (`req.headers`). */
+const ID_KINDS: Readonly<Record<string, 'message' | 'header' | 'header or headers'>> = {
+  'header.get': 'message', 'header.set': 'message', 'header.unset': 'message', 'header.filter': 'message', 'header.filter_except': 'message',
+  'setcookie.get_value_by_name': 'message', 'setcookie.delete_by_name': 'message',
+  'std.collect': 'header', 'std.count': 'header or headers',
+};
+const ID_EXPECTED = { message: 'req, bereq, beresp, obj or resp', header: 'a header (req.http.NAME)', 'header or headers': 'a header (req.http.NAME) or a message\'s headers (req.headers)' } as const;
+
+/**
+ * An ID argument naming a message or header (header.*, setcookie.*, std.collect, std.count):
+ * one of the names the function's reference page allows, readable in every phase of the scope
+ * (Fastly: "must be writable within the VCL subroutine" for the header functions).
+ */
+function checkIdArgument(scope: Scope, fn: string, index: number, node: A.Expression): void {
+  const kind = ID_KINDS[fn];
+  if (kind === undefined) return;
+  const text = node.kind === 'Identifier' ? node.name : '';
+  const message = /^(req|bereq|beresp|obj|resp)(?:\.(http\..+|headers))?$/.exec(text);
+  const part = message?.[2];
+  const fits = message !== null && (kind === 'message' ? part === undefined : part?.startsWith('http.') === true || (kind === 'header or headers' && part === 'headers'));
+  if (!fits) {
+    scope.out.push(C.argumentType(scope.src, node, fn, index + 1, ID_EXPECTED[kind], node.kind === 'Identifier' ? node.name : 'an expression'));
+    return;
+  }
+  // Where the message exists is where its headers may be read (the variable table says it).
+  const spec = lookupVariable(`${message[1]}.http.X`)?.spec;
+  const bad = spec === undefined ? undefined : scope.phases.find((p) => !spec.read.includes(p));
+  if (bad !== undefined) scope.out.push(C.notReadable(scope.src, node, message[1], where(scope, bad)));
 }
 
 /** The type a typed subroutine returns (`sub is_mobile BOOL { … }`); its name is checked with the subroutine. */

@@ -70,6 +70,7 @@ export function compileDeclarations(
     settings: Object.freeze({ ...source.settings }),
     run: program.run,
     live: program.live,
+    readsRequestBody: program.readsRequestBody,
   });
 }
 

@@ -6,6 +6,7 @@
 // text at request time. The edge owns the VclContext (one per request, inside its
 // RequestContext) and the compiled code only reads and writes through it.
 
+import type { Buffer } from 'node:buffer';
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
 import type { LoggingEndpoint } from '../../model/logging/endpoint.ts';
@@ -25,6 +26,10 @@ export interface HeaderBag {
   /** `add req.http.X = …`: one more header line of that name, keeping the existing ones. */
   add(name: string, value: string): void;
   unset(name: string): void;
+  /** The names present, lower-case (header.filter, header.filter_except, std.count). */
+  names(): string[];
+  /** Each field line of a name, in order (Set-Cookie lines for setcookie.*, std.collect). */
+  lines(name: string): readonly string[];
 }
 
 export interface VclHttpMessage {
@@ -50,6 +55,8 @@ export interface VclBackendResponse extends VclResponse {
   staleIfError: number;
   staleWhileRevalidate: number;
   cacheable: boolean;
+  /** `beresp.do_stream` as VCL set it (lacquer streams every body; the variable changes nothing). */
+  doStream?: boolean;
   /**
    * Edge compression and ESI asked for in vcl_fetch (`beresp.gzip`, `beresp.brotli`,
    * `beresp.do_esi` / `esi;`): read by the edge once vcl_fetch returns (src/edge/compress/,
@@ -97,6 +104,9 @@ export interface VclCacheRequest {
  */
 export const DEFAULT_MAX_STALE = 365 * 86_400;
 
+/** The longest request body VCL sees as req.body: Fastly's 8 KB; a longer one reads as empty. */
+export const REQ_BODY_LIMIT = 8 * 1024;
+
 export function defaultCacheRequest(): VclCacheRequest {
   return { maxStaleIfError: DEFAULT_MAX_STALE, maxStaleWhileRevalidate: DEFAULT_MAX_STALE, hashAlwaysMiss: false, hashIgnoreBusy: false };
 }
@@ -114,6 +124,16 @@ export interface VclClientTls {
 
 export interface VclContext {
   readonly clientIp: string;
+  /** The client's TCP port (`client.port`); absent: 0. */
+  readonly clientPort?: number;
+  /** Requests so far on the client's connection, this one included (`client.requests`); absent: 1. */
+  readonly clientRequests?: number;
+  /** The backend (not director) the request was last sent to (`beresp.backend.name`); null or absent: none yet. */
+  readonly backend?: string | null;
+  /** The response is synthetic, made in vcl_error (`resp.is_locally_generated`). */
+  locallyGenerated?: boolean;
+  /** The request body when it is at most REQ_BODY_LIMIT bytes and the VCL reads it (`req.body`); absent or null: empty. */
+  requestBody?: Buffer | null;
   /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */
   readonly tls?: VclClientTls | null;
   /** The request came over HTTP/2 (`fastly_info.is_h2`). */
@@ -196,6 +216,11 @@ export interface CompiledService {
    * entries change (runtime/live.ts). Set by the compiler; absent only in services a test builds by hand.
    */
   readonly live?: LiveData;
+  /**
+   * Its VCL reads req.body (or req.body.base64, req.postbody): the edge then reads a request's
+   * body before vcl_recv. Absent: false.
+   */
+  readonly readsRequestBody?: boolean;
 }
 
 /**

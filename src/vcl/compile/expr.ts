@@ -65,6 +65,7 @@ export function compileName(name: string, node: { start: number; end: number }, 
   const v = resolveVariable(name, s.unit.env);
   if (v !== null) {
     if (v.get === null) { s.internal(node, `reading ${name}`); return POISON; }
+    s.unit.reads.add(name);
     return { type: v.type, eval: v.get };
   }
   if (s.unit.env.backends.has(name)) return constant('BACKEND', name);

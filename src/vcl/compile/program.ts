@@ -38,6 +38,7 @@ export interface CompiledProgram {
   run(phase: Phase, ctx: VclContext): Action;
   /** The program's tables and ACLs, whose contents the edge may replace live (runtime/live.ts). */
   readonly live: LiveData;
+  readonly readsRequestBody: boolean;
 }
 
 interface Located<T> { readonly node: T; readonly source: SourceFile }
@@ -47,7 +48,7 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   const tables = new Map<string, VclTable>();
   const acls = new Map<string, (ip: string | null) => boolean>();
   const liveAcls = new Map<string, LiveAcl>();
-  const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics };
+  const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics, reads: new Set() };
   const each = (f: (d: Declaration, src: SourceFile) => void): void => {
     for (const { declaration, source } of declarations) f(declaration, source);
   };
@@ -75,7 +76,8 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   // recursion (check/calls.ts), so no call chain loops at run time.
   for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
   const runners = Object.fromEntries(PHASES.map((p) => [p, phaseRunner(p, subs.get(`vcl_${p}`)?.fn ?? null)])) as Record<Phase, (ctx: VclContext) => Action>;
-  return { run: (phase, ctx) => runners[phase](ctx), live: { tables, acls: liveAcls } };
+  const readsRequestBody = ['req.body', 'req.body.base64', 'req.postbody'].some((n) => unit.reads.has(n));
+  return { run: (phase, ctx) => runners[phase](ctx), live: { tables, acls: liveAcls }, readsRequestBody };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface CompileUnit {
   readonly acls: ReadonlyMap<string, (ip: string | null) => boolean>;
   readonly subs: ReadonlyMap<string, SubHandle>;
   readonly diagnostics: Diagnostic[];
+  /** The predefined variables the program reads (the edge reads the request body only for a program that reads req.body). */
+  readonly reads: Set<string>;
 }
 
 export interface Local { readonly slot: number; readonly type: VclType }

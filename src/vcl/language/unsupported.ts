@@ -11,7 +11,7 @@ export const UNSUPPORTED_REASONS: readonly UnsupportedReason[] = [
   { prefixes: ['client.geo.', 'client.as.', 'geoip.'], reason: 'Geolocation runs from the --geoip-db database; these few of its names are not supported (geoip.use_x_forwarded_for: lacquer geolocates client.ip or client.geo.ip_override).' },
   { prefixes: ['ratecounter.', 'ratelimit.'], reason: 'Rate counters and penalty boxes run; these few of their names are not supported.' },
   { prefixes: ['tls.client.', 'req.is_ssl', 'fastly_info.edge.is_tls', 'fastly_info.is_h2', 'fastly_info.h2.', 'req.protocol'], reason: 'The TLS and HTTP/2 details lacquer runs are listed above; these (client certificates, HTTP/2 fingerprints and frame details) are not exposed to VCL.' },
-  { prefixes: ['client.socket.', 'backend.socket.', 'client.port', 'client.requests'], reason: 'TCP internals (tcp_info, congestion control) of Fastly\'s kernel: Node.js sockets do not expose them.' },
+  { prefixes: ['client.socket.', 'backend.socket.'], reason: 'TCP internals (tcp_info, congestion control) of Fastly\'s kernel: Node.js sockets do not expose them.' },
   { prefixes: ['quic.', 'transport.', 'fastly_info.is_h3', 'h2.', 'early_hints'], reason: 'lacquer serves neither HTTP/3 (QUIC) nor HTTP/2 server push or 103 Early Hints.' },
   { prefixes: ['req.esi', 'req.esi_level', 'esi.', 'beresp.do_esi', 'req.is_esi_subreq', 'req.topurl'], reason: 'ESI runs (docs/vcl.md, ESI); these few of its names are not supported (esi.allow_inside_cdata: markup inside CDATA is processed).' },
   { prefixes: ['beresp.gzip', 'beresp.brotli'], reason: 'Compression at the edge runs; these few of its names are not supported.' },
@@ -19,7 +19,6 @@ export const UNSUPPORTED_REASONS: readonly UnsupportedReason[] = [
   { prefixes: ['workspace.'], reason: 'Fastly\'s per-request memory workspace has no counterpart in lacquer.' },
   { prefixes: ['fastly.ff.', 'req.backend.is_shield', 'req.backend.is_origin', 'req.is_clustering', 'bereq.is_clustering', 'fastly.try_select_shield'], reason: 'Clustering and shielding are not in lacquer yet.' },
   { prefixes: ['beresp.pci', 'beresp.hipaa', 'obj.is_pci'], reason: 'PCI and HIPAA storage modes belong to Fastly\'s caches.' },
-  { prefixes: ['req.body', 'req.postbody'], reason: 'The request body is read after vcl_recv runs; it is not available to VCL.' },
   { prefixes: ['crypto.', 'digest.rsa_verify', 'digest.ecdsa_verify'], reason: 'Encryption and signature verification are not implemented yet.' },
 ];
 

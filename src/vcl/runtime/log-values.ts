@@ -2,8 +2,6 @@
 // format `%h %l %u %t "%r" %>s %b` and the common directives work:
 //   resp.body_bytes_written — body bytes sent to the client, known in vcl_log (0 before)
 //   strftime(format, time) — ./time.ts's, remembered per second for formats that repeat
-//   json.escape(s) — the inside of a JSON string (RFC 8259 §7): quote, backslash and control
-//     characters escaped, other characters as they are; JSON log formats wrap values in it
 // https://www.fastly.com/documentation/reference/vcl/variables/date-and-time/ and
 // https://www.fastly.com/documentation/reference/vcl/functions/date-and-time/strftime/
 import type { VclContext } from '../compile/compiled.ts';
@@ -27,7 +25,3 @@ export function strftime(format: string, ms: number): string {
 }
 
 export const bodyBytesWritten = (c: VclContext): number => c.bodyBytesWritten ?? 0;
-
-export function jsonEscape(s: string): string {
-  return JSON.stringify(s).slice(1, -1);
-}

@@ -9,7 +9,8 @@
 // builds diagnostics with the same `makeDiagnostic`.
 import type { SourceFile } from './source.ts';
 
-export type Severity = 'error' | 'warning';
+/** `info` is never a problem: what a fragment takes on trust (check/external.ts). */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   readonly code: string;

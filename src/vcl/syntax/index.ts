@@ -12,6 +12,7 @@ export { lex } from './tokens.ts';
 export { decodePercentEscapes } from './string-escapes.ts';
 export type { LexResult } from './tokens.ts';
 export { parse } from './parser.ts';
+export { parseSnippet, snippetSubroutine } from './snippet.ts';
 export { parseExpression } from './parse-expression.ts';
 export type { ExpressionParse } from './parse-expression.ts';
 export type { ParseResult } from './parser.ts';

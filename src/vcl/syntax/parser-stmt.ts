@@ -49,6 +49,26 @@ export class StatementParser extends ExpressionParser {
     return { start: this.starts[open], end, innerComments };
   }
 
+  /**
+   * A whole text that is a list of statements (a VCL snippet of a subroutine type: Fastly puts
+   * its content inside the subroutine), to the end of the file; a stray `}` is reported and skipped.
+   */
+  protected statementsToEnd(): A.Block {
+    const statements: A.Statement[] = [];
+    while (this.kind() !== T.eof) {
+      const before = this.pos;
+      try {
+        if (this.kind() === K_RBRACE) this.fail('a statement');
+        statements.push(this.#statement());
+      } catch (e) {
+        this.recover(e, before);
+        if (this.pos === before) this.next();
+      }
+    }
+    const innerComments = this.claimBefore(this.text.length) ?? NO_INNER;
+    return { kind: 'Block', start: 0, end: this.text.length, statements, innerComments, comments: NO_COMMENTS };
+  }
+
   protected block(what: string): A.Block {
     const statements: A.Statement[] = [];
     const { start, end, innerComments } = this.braced(what, () => statements.push(this.#statement()));

@@ -43,7 +43,39 @@ const K_EOF = T.eof, K_IDENT = T.ident, K_INTEGER = T.integer, K_MACRO = T.macro
 const K_LBRACE = T['{'], K_RBRACE = T['}'], K_SEMI = T[';'];
 const K_COMMA = T[','], K_COLON = T[':'], K_DOT = T['.'], K_SLASH = T['/'], K_BANG = T['!'], K_ASSIGN = T['='];
 
+/**
+ * Parses a snippet's content — statements with no subroutine around them, as Fastly stores a
+ * snippet of type recv, fetch, deliver, … — as the body of subroutine `subName`, so positions stay
+ * the snippet's own. The subroutine's name is an empty range at offset 0.
+ */
+export function parseStatementList(text: string, file: string, subName: string): ParseResult {
+  const source = new SourceFile(file, text);
+  const stream = scan(source);
+  const body = new Parser(stream).parseStatements();
+  const name: A.Identifier = { kind: 'Identifier', name: subName, start: 0, end: 0, comments: NO_COMMENTS };
+  const sub: A.SubDeclaration = { kind: 'Sub', start: 0, end: text.length, name, returnType: null, body, comments: NO_COMMENTS };
+  return { ast: { kind: 'File', start: 0, end: text.length, comments: NO_COMMENTS, file, declarations: [sub], endComments: [] }, source, diagnostics: stream.diagnostics };
+}
+
+/**
+ * Whether a text is a snippet's statements rather than declarations: its first token is a
+ * statement's keyword (`set`, `if`, …) or a `#FASTLY` macro.
+ */
+export function isStatementList(text: string): boolean {
+  const stream = scan(new SourceFile('<snippet>', text));
+  const first = stream.kinds[0];
+  if (first === K_MACRO) return true;
+  if (first !== K_IDENT) return false;
+  return STATEMENT_WORDS.has(text.slice(stream.starts[0], stream.ends[0]));
+}
+
+const STATEMENT_WORDS: ReadonlySet<string> = new Set(['set', 'add', 'unset', 'remove', 'if', 'call', 'return', 'error', 'restart', 'synthetic', 'synthetic.base64', 'log', 'declare', 'esi', 'goto']);
+
 class Parser extends StatementParser {
+  parseStatements(): A.Block {
+    return this.statementsToEnd();
+  }
+
   // ─── File and declarations ───────────────────────────────────────────────────────────
 
   parseFile(): A.VclFile {

@@ -82,6 +82,13 @@ test('the lint endpoints answer Fastly\'s validator shape; the service lint know
   const lookup = 'sub vcl_recv {\n#FASTLY recv\n  set req.http.F = table.lookup(flags, "a", "b");\n}\n';
   const inService = await api.call('POST', `/service/${id}/lint`, { vcl: lookup });
   assert.equal((inService.body as { data: { attributes: { status: string } } }).data.attributes.status, 'ok', inService.text);
+  // Alone, the text is a fragment of a service: the dictionary it names lives elsewhere (info).
   const alone = await api.call('POST', '/vcl_lint', { vcl: lookup });
-  assert.equal((alone.body as { data: { attributes: { status: string } } }).data.attributes.status, 'error');
+  const aloneAttrs = (alone.body as { data: { attributes: { status: string; errors: string[]; warnings: string[] } } }).data.attributes;
+  assert.deepEqual([aloneAttrs.status, aloneAttrs.errors, aloneAttrs.warnings], ['ok', [],
+    ['main.vcl:3:33 info ref/external: table flags is not declared in this file; it must be declared elsewhere in the service']]);
+  const strict = await api.call('POST', '/vcl_lint', { vcl: lookup, strict: true });
+  assert.deepEqual((strict.body as { data: { attributes: { status: string; errors: string[] } } }).data.attributes.errors,
+    ['main.vcl:3:33 error ref/unknown-table: flags is not a declared table']);
+  assert.equal((await api.call('POST', '/vcl_lint', { vcl: lookup, strict: 'maybe' })).status, 400);
 });

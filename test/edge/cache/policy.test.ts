@@ -89,7 +89,7 @@ for (const row of rows) {
 
 function beresp(d: PolicyDecision): VclBackendResponse {
   const b: VclBackendResponse = {
-    status: 200, response: 'OK', http: { get: () => null, set: () => {}, add: () => {}, unset: () => {} },
+    status: 200, response: 'OK', http: { get: () => null, set: () => {}, add: () => {}, unset: () => {}, names: () => [], lines: () => [] },
     ttl: 0, grace: 0, staleIfError: 0, staleWhileRevalidate: 0, cacheable: false,
   };
   seedBackendResponse(b, d);

@@ -44,6 +44,7 @@ export class MemoryHeaders implements HeaderBag {
     const v = this.#values.get(k);
     return v === undefined ? [] : (this.#lines.get(k) ?? [v]);
   }
+  names(): string[] { return [...this.#values.keys()]; }
   toJSON(): Record<string, string> { return Object.fromEntries(this.#values); }
 }
 

@@ -20,7 +20,9 @@ const ARG: Readonly<Record<string, string>> = {
 function call(fn: FunctionSpec, count: number): string {
   const args: ArgumentSpec[] = [];
   for (let i = 0; i < count; i++) args.push(fn.args[Math.min(i, fn.args.length - 1)]);
-  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : ARG[x.type]).join(', ')})`;
+  // The header and Set-Cookie functions name a message (`req`) where another ID names a header.
+  const id = (x: ArgumentSpec): string => (x.name === 'where' ? 'req' : ARG.ID);
+  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : x.type === 'ID' ? id(x) : ARG[x.type]).join(', ')})`;
 }
 
 /** The call as a statement of vcl_recv: its value kept in a local of its type, or called for its effect. */
@@ -47,7 +49,7 @@ test('a function lacquer runs is accepted with every argument count its signatur
 
 test('a function Fastly documents and lacquer does not run is lacquer\'s limit', () => {
   const missing = FUNCTIONS.filter((f) => f.impl === undefined);
-  assert.ok(missing.length > 50, `${missing.length} documented functions lacquer does not run`);
+  assert.ok(missing.length > 20, `${missing.length} documented functions lacquer does not run`);
   for (const fn of missing) {
     const codes = checkText(`${PRELUDE}sub vcl_${fn.available[0]} { ${use(fn, arity(fn).min)} }`).filter((d) => d.severity === 'error');
     assert.deepEqual(codes.map((d) => `${d.code} ${d.message}`), [`lacquer/unsupported the function ${fn.name}() is not supported by lacquer`], fn.name);

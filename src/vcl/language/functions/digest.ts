@@ -1,6 +1,8 @@
 // Fastly's cryptographic functions (digests, HMACs, base64 and hex), from the function
 // reference (https://www.fastly.com/documentation/reference/vcl/functions/cryptographic/).
 // Entries with a builder are the ones lacquer runs; define.ts explains an entry.
+import { crc32bHex, crc32Bzip2Hex } from '../../runtime/crc.ts';
+import { BASE64_TO_HEX, HEX_TO_BASE64 } from './text-builders.ts';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { a, f, opt } from './define.ts';
@@ -20,8 +22,8 @@ export const DIGEST: readonly FunctionSpec[] = [
   f('digest.base64url_decode', 'STRING', [a('s', 'STRING')], BASE64URL_DECODE),
   f('digest.base64url_nopad', 'STRING', [a('s', 'STRING')], base64url(false)),
   f('digest.base64url_nopad_decode', 'STRING', [a('s', 'STRING')], BASE64URL_DECODE),
-  f('digest.hash_crc32', 'STRING', [a('s', 'STRING')]),
-  f('digest.hash_crc32b', 'STRING', [a('s', 'STRING')]),
+  f('digest.hash_crc32', 'STRING', [a('s', 'STRING')], unary(crc32Bzip2Hex)),
+  f('digest.hash_crc32b', 'STRING', [a('s', 'STRING')], unary(crc32bHex)),
   f('digest.hash_md5', 'STRING', [a('s', 'STRING')], hash('md5')),
   f('digest.hash_sha1', 'STRING', [a('s', 'STRING')], hash('sha1')),
   f('digest.hash_sha224', 'STRING', [a('s', 'STRING')], hashHex('sha224')),
@@ -50,8 +52,8 @@ export const DIGEST: readonly FunctionSpec[] = [
   f('digest.time_hmac_sha1', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
   f('digest.time_hmac_sha256', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
   f('digest.time_hmac_sha512', 'STRING', [a('key', 'STRING'), a('interval', 'INTEGER'), a('offset', 'INTEGER')]),
-  f('bin.hex_to_base64', 'STRING', [a('s', 'STRING')]),
-  f('bin.base64_to_hex', 'STRING', [a('s', 'STRING')]),
+  f('bin.hex_to_base64', 'STRING', [a('s', 'STRING')], HEX_TO_BASE64),
+  f('bin.base64_to_hex', 'STRING', [a('s', 'STRING')], BASE64_TO_HEX),
   f('crypto.encrypt_hex', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_hex', 'STRING')]),
   f('crypto.encrypt_base64', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_base64', 'STRING')]),
   f('crypto.decrypt_hex', 'STRING', [a('cipher', 'ID'), a('mode', 'ID'), a('padding', 'ID'), a('key_hex', 'STRING'), a('iv_hex', 'STRING'), a('plaintext_base64', 'STRING')]),

@@ -11,17 +11,20 @@ import { str } from './build.ts';
 import { checkRate, checkRatesBuilder, penaltyboxAdd, penaltyboxHas, ratecounterIncrement } from './ratelimit.ts';
 import type { N, S } from './build.ts';
 import { HEX_TO_TIME, ELAPSED_RATIO, INTEGER2TIME, IS_AFTER, PARSE_TIME_DELTA, STD_TIME, STRFTIME, timeShift } from './time-builders.ts';
+import { SETCOOKIE_DELETE, SETCOOKIE_GET, STD_COLLECT, STD_COUNT } from './header-builders.ts';
+import { tableLookup } from './table-builders.ts';
+import { EXTRACT_BITS, isIpv4, RANDOMBOOL_SEEDED, RANDOMINT_SEEDED, UUID_V7 } from './text-builders.ts';
 import { RANDOMINT, RANDOMSTR, UUID_IS_VALID, UUID_NAMESPACES, UUID_V4, uuidConstant, uuidIsVersion, uuidNamed } from './misc-builders.ts';
 
 export const MISC: readonly FunctionSpec[] = [
   // ── miscellaneous ──
   f('http_status_matches', 'BOOL', [a('status', 'INTEGER'), a('fmt', 'STRING')], ([x, y]) => { const n = x as N; const l = y as S; return (c, fr) => statusMatches(n(c, fr), str(l(c, fr))); }),
   f('fastly.hash', 'INTEGER', [a('key', 'STRING'), a('seed', 'INTEGER'), a('from', 'INTEGER'), a('to', 'INTEGER')]),
-  f('std.collect', 'VOID', [a('header', 'ID'), opt('separator_character', 'STRING')]),
-  f('std.count', 'INTEGER', [a('collection', 'ID')]),
+  f('std.collect', 'VOID', [a('header', 'ID'), opt('separator_character', 'STRING')], STD_COLLECT),
+  f('std.count', 'INTEGER', [a('collection', 'ID')], STD_COUNT),
   f('resp.tarpit', 'VOID', [a('interval_s', 'INTEGER'), opt('chunk_size_bytes', 'INTEGER')], undefined, on('deliver')),
-  f('setcookie.get_value_by_name', 'STRING', [a('where', 'ID'), a('cookie_name', 'STRING')]),
-  f('setcookie.delete_by_name', 'BOOL', [a('where', 'ID'), a('cookie_name', 'STRING')]),
+  f('setcookie.get_value_by_name', 'STRING', [a('where', 'ID'), a('cookie_name', 'STRING')], SETCOOKIE_GET),
+  f('setcookie.delete_by_name', 'BOOL', [a('where', 'ID'), a('cookie_name', 'STRING')], SETCOOKIE_DELETE),
   f('subfield', 'STRING', [a('subject', 'STRING'), a('fieldname', 'STRING'), opt('separator_character', 'STRING')], ([x, y, z]) => {
     const f = x as S; const g = y as S; const sep = z as S | undefined;
     if (sep === undefined) return (c, fr) => getSubfield(f(c, fr), str(g(c, fr)), ',');
@@ -31,12 +34,12 @@ export const MISC: readonly FunctionSpec[] = [
   // ── randomness ──
   f('randomstr', 'STRING', [a('len', 'INTEGER'), opt('characters', 'STRING')], RANDOMSTR),
   f('randombool', 'BOOL', [a('numerator', 'INTEGER'), a('denominator', 'INTEGER')], ([x, y]) => { const n = x as N; const d = y as N; return (c, fr) => Math.random() * d(c, fr) < n(c, fr); }),
-  f('randombool_seeded', 'BOOL', [a('numerator', 'INTEGER'), a('denominator', 'INTEGER'), a('seed', 'INTEGER')]),
+  f('randombool_seeded', 'BOOL', [a('numerator', 'INTEGER'), a('denominator', 'INTEGER'), a('seed', 'INTEGER')], RANDOMBOOL_SEEDED),
   f('randomint', 'INTEGER', [a('from', 'INTEGER'), a('to', 'INTEGER')], RANDOMINT),
-  f('randomint_seeded', 'INTEGER', [a('from', 'INTEGER'), a('to', 'INTEGER'), a('seed', 'INTEGER')]),
+  f('randomint_seeded', 'INTEGER', [a('from', 'INTEGER'), a('to', 'INTEGER'), a('seed', 'INTEGER')], RANDOMINT_SEEDED),
   // ── addr ──
-  f('addr.extract_bits', 'INTEGER', [a('ip', 'IP'), a('start_bit', 'INTEGER'), a('bit_count', 'INTEGER')]),
-  f('addr.is_ipv4', 'BOOL', [a('ip', 'IP')]),
+  f('addr.extract_bits', 'INTEGER', [a('ip', 'IP'), a('start_bit', 'INTEGER'), a('bit_count', 'INTEGER')], EXTRACT_BITS),
+  f('addr.is_ipv4', 'BOOL', [a('ip', 'IP')], isIpv4),
   f('addr.is_ipv6', 'BOOL', [a('ip', 'IP')], ([x]) => { const f = x as S; return (c, fr) => str(f(c, fr)).includes(':'); }),
   // ── table ──
   // A table's entries are read on every call: a dictionary's items change live (runtime/live.ts).
@@ -48,13 +51,13 @@ export const MISC: readonly FunctionSpec[] = [
     return (c, fr) => (table.entries.get(str(key(c, fr))) as string | undefined) ?? def(c, fr);
   }),
   f('table.lookup_acl', 'ACL', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'ACL')]),
-  f('table.lookup_bool', 'BOOL', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'BOOL')]),
-  f('table.lookup_integer', 'INTEGER', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'INTEGER')]),
-  f('table.lookup_float', 'FLOAT', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'FLOAT')]),
-  f('table.lookup_ip', 'IP', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'IP')]),
-  f('table.lookup_backend', 'BACKEND', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'BACKEND')]),
+  f('table.lookup_bool', 'BOOL', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'BOOL')], tableLookup('BOOL')),
+  f('table.lookup_integer', 'INTEGER', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'INTEGER')], tableLookup('INTEGER')),
+  f('table.lookup_float', 'FLOAT', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'FLOAT')], tableLookup('FLOAT')),
+  f('table.lookup_ip', 'IP', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'IP')], tableLookup('IP')),
+  f('table.lookup_backend', 'BACKEND', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'BACKEND')], tableLookup('BACKEND')),
   f('table.lookup_regex', 'REGEX', [a('id', 'TABLE'), a('key', 'STRING')]),
-  f('table.lookup_rtime', 'RTIME', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'RTIME')]),
+  f('table.lookup_rtime', 'RTIME', [a('id', 'TABLE'), a('key', 'STRING'), a('default', 'RTIME')], tableLookup('RTIME')),
   // ── date-and-time ──
   f('parse_time_delta', 'INTEGER', [a('specifier', 'STRING')], PARSE_TIME_DELTA),
   f('std.integer2time', 'TIME', [a('time', 'INTEGER')], INTEGER2TIME),
@@ -73,14 +76,14 @@ export const MISC: readonly FunctionSpec[] = [
   f('uuid.is_version3', 'BOOL', [a('uuid', 'STRING')], uuidIsVersion(3)),
   f('uuid.is_version4', 'BOOL', [a('uuid', 'STRING')], uuidIsVersion(4)),
   f('uuid.is_version5', 'BOOL', [a('uuid', 'STRING')], uuidIsVersion(5)),
-  f('uuid.is_version7', 'BOOL', [a('uuid', 'STRING')]),
+  f('uuid.is_version7', 'BOOL', [a('uuid', 'STRING')], uuidIsVersion(7)),
   f('uuid.oid', 'STRING', [], uuidConstant(UUID_NAMESPACES.oid)),
   f('uuid.url', 'STRING', [], uuidConstant(UUID_NAMESPACES.url)),
   f('uuid.version3', 'STRING', [a('namespace', 'STRING'), a('name', 'STRING')], uuidNamed(3)),
   f('uuid.version4', 'STRING', [], UUID_V4),
   f('uuid.version5', 'STRING', [a('namespace', 'STRING'), a('name', 'STRING')], uuidNamed(5)),
   f('uuid.x500', 'STRING', [], uuidConstant(UUID_NAMESPACES.x500)),
-  f('uuid.version7', 'STRING', []),
+  f('uuid.version7', 'STRING', [], UUID_V7),
   // ── rate-limiting ──
   f('ratelimit.check_rate', 'BOOL', [a('entry', 'STRING'), decl('rc', 'ratecounter'), a('delta', 'INTEGER'), a('window', 'INTEGER'), a('limit', 'INTEGER'), decl('pb', 'penaltybox'), a('ttl', 'TIME')], checkRate),
   f('ratelimit.check_rates', 'BOOL', [a('entry', 'STRING'), decl('rc1', 'ratecounter'), a('delta1', 'INTEGER'), a('window1', 'INTEGER'), a('limit1', 'INTEGER'), decl('rc2', 'ratecounter'), a('delta2', 'INTEGER'), a('window2', 'INTEGER'), a('limit2', 'INTEGER'), decl('pb', 'penaltybox'), a('ttl', 'TIME')], checkRatesBuilder),

@@ -2,6 +2,7 @@
 // reference (https://www.fastly.com/documentation/reference/vcl/functions/query-string/,
 // …/content-negotiation/, …/headers/). Entries with a builder are the ones lacquer runs;
 // define.ts explains an entry.
+import { HEADER_GET, HEADER_SET, HEADER_UNSET, headerFilter } from './header-builders.ts';
 import { qsGet, qsRemove, qsSet, qsSort } from '../../runtime/strings.ts';
 import { a, f, opt, rest } from './define.ts';
 import type { Builder, FunctionSpec } from './define.ts';
@@ -42,9 +43,9 @@ export const QUERY: readonly FunctionSpec[] = [
   f('accept.language_lookup', 'STRING', [a('requested_languages', 'STRING'), a('default', 'STRING'), a('accept_header', 'STRING')], acceptLookup('language')),
   f('accept.media_lookup', 'STRING', [a('requested_media_types', 'STRING'), a('default', 'STRING'), a('range_defaults', 'STRING'), a('accept_header', 'STRING')]),
   // ── headers ──
-  f('header.get', 'STRING', [a('where', 'ID'), a('header_name', 'STRING')]),
-  f('header.unset', 'VOID', [a('where', 'ID'), a('header_name', 'STRING')]),
-  f('header.set', 'VOID', [a('where', 'ID'), a('header_name', 'STRING'), a('value', 'STRING')]),
-  f('header.filter', 'VOID', [a('where', 'ID'), rest('headers', 'STRING')]),
-  f('header.filter_except', 'VOID', [a('where', 'ID'), rest('headers', 'STRING')]),
+  f('header.get', 'STRING', [a('where', 'ID'), a('header_name', 'STRING')], HEADER_GET),
+  f('header.unset', 'VOID', [a('where', 'ID'), a('header_name', 'STRING')], HEADER_UNSET),
+  f('header.set', 'VOID', [a('where', 'ID'), a('header_name', 'STRING'), a('value', 'STRING')], HEADER_SET),
+  f('header.filter', 'VOID', [a('where', 'ID'), rest('headers', 'STRING')], headerFilter(false)),
+  f('header.filter_except', 'VOID', [a('where', 'ID'), rest('headers', 'STRING')], headerFilter(true)),
 ];

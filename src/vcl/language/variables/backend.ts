@@ -112,8 +112,12 @@ export const BACKEND: readonly VariableSpec[] = [
     c.beresp!.brotli = v as boolean;
     if (v === true) c.beresp!.gzip = false;
   })),
-  v('beresp.do_stream', 'BOOL', 'RW', on('fetch')),
+  // lacquer always streams a body to the client as it arrives from the origin, which is what
+  // Fastly does with do_stream true; the value is kept so VCL reads what it set, and false
+  // (Fastly's default: buffer the whole body first) changes nothing.
+  v('beresp.do_stream', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.doStream ?? false, (c, _f, v) => { c.beresp!.doStream = v as boolean; })),
   v('beresp.pci', 'BOOL', 'RW', on('fetch')),
   v('beresp.hipaa', 'BOOL', 'RW', on('fetch')),
-  v('beresp.backend.name', 'STRING', 'RO', on('fetch', 'error', 'deliver', 'log')),
+  // The backend the response came from: a director's member, not the director.
+  v('beresp.backend.name', 'STRING', 'RO', on('fetch', 'error', 'deliver', 'log'), ro((c) => c.backend ?? '')),
 ];

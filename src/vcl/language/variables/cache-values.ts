@@ -38,11 +38,11 @@ export const saintmode: Accessors = {
 
 /** `obj.grace` and `obj.stale_while_revalidate`: the cached object's stale-while-revalidate window. */
 export const objGrace: Accessors = {
-  get: (c) => c.obj!.grace ?? 0,
+  get: (c) => c.obj?.grace ?? 0,
   set: (c, _f, v) => { c.obj!.grace = Math.max(0, v as number); },
 };
 
-export const objStaleIfError: Accessors = { get: (c) => c.obj!.staleIfError ?? 0 };
+export const objStaleIfError: Accessors = { get: (c) => c.obj?.staleIfError ?? 0 };
 
 /** `req.vcl.generation`: 1 until this node applies a purge all of the service. */
 export const generation: Accessors = { get: (c) => c.vclGeneration ?? 1 };

@@ -14,9 +14,10 @@ export const CONNECTION: readonly VariableSpec[] = [
   v('client.as.number', 'INTEGER', 'RO', ALL, geoNumber('asNumber')),
   v('client.as.name', 'STRING', 'RO', ALL, geoText('asName')),
   v('client.ip', 'IP', 'RO', ALL, ro((c) => c.clientIp)),
-  v('client.port', 'INTEGER', 'RO', ALL),
+  v('client.port', 'INTEGER', 'RO', ALL, ro((c) => c.clientPort ?? 0)),
   v('client.identity', 'STRING', 'RW', ALL, rw((c) => c.clientIdentity ?? c.clientIp, (c, _f, v) => { c.clientIdentity = v as string | null; })),
-  v('client.requests', 'INTEGER', 'RO', ALL),
+  // The requests so far on the client's connection, this one included (HTTP/2: its streams).
+  v('client.requests', 'INTEGER', 'RO', ALL, ro((c) => c.clientRequests ?? 1)),
   v('client.socket.tcpi_pmtu', 'INTEGER', 'RO', on('recv', 'error', 'deliver', 'log')),
   v('client.socket.tcpi_rcv_ssthresh', 'INTEGER', 'RO', on('recv', 'error', 'deliver', 'log')),
   v('client.socket.tcpi_snd_ssthresh', 'INTEGER', 'RO', on('recv', 'error', 'deliver', 'log')),

@@ -40,7 +40,8 @@ export const MISC: readonly VariableSpec[] = [
   v('req.vcl.md5', 'STRING', 'RO', ALL),
   v('req.service_id', 'STRING', 'RO', ALL, (_u, env) => { const id = env.serviceId ?? ''; return ro(() => id); }),
   v('req.customer_id', 'STRING', 'RO', ALL),
-  v('req.backend.name', 'STRING', 'RO', on('error', 'deliver', 'log')),
+  // The backend the request was sent to (a director's member), else the one req.backend names.
+  v('req.backend.name', 'STRING', 'RO', on('error', 'deliver', 'log'), ro((c) => c.backend ?? c.req.backend ?? '')),
   v('req.backend.ip', 'IP', 'RO', on('error', 'deliver', 'log')),
   v('req.backend.port', 'INTEGER', 'RO', on('error', 'deliver', 'log')),
   // Fastly's network-wide attack detection has no counterpart in lacquer: never detected.

@@ -31,9 +31,12 @@ export const REQUEST: readonly VariableSpec[] = [
   v('req.hash_always_miss', 'BOOL', 'RW', on('recv'), cacheRequestField('hashAlwaysMiss')),
   v('req.enable_range_on_pass', 'BOOL', 'RW', on('recv')),
   v('req.enable_segmented_caching', 'BOOL', 'RW', on('recv')),
-  v('req.body', 'STRING', 'RO', ALL),
-  v('req.postbody', 'STRING', 'RO', ALL),
-  v('req.body.base64', 'STRING', 'RO', ALL),
+  // Fastly makes a request body of at most 8 KB available to VCL and leaves req.body empty for a
+  // longer one (variable reference, req.body); the edge reads it before vcl_recv only for a
+  // service whose VCL reads it (src/edge/pipeline.ts). req.postbody is its older name.
+  v('req.body', 'STRING', 'RO', ALL, ro((c) => c.requestBody?.toString('utf8') ?? '')),
+  v('req.postbody', 'STRING', 'RO', ALL, ro((c) => c.requestBody?.toString('utf8') ?? '')),
+  v('req.body.base64', 'STRING', 'RO', ALL, ro((c) => c.requestBody?.toString('base64') ?? '')),
   v('req.bytes_read', 'INTEGER', 'RO', on('deliver', 'log')),
   v('req.header_bytes_read', 'INTEGER', 'RO', ALL),
   v('req.body_bytes_read', 'INTEGER', 'RO', on('deliver', 'log')),

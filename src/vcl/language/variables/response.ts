@@ -22,17 +22,20 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('obj.proto', 'STRING', 'RO', on('hit', 'error')),
   v('obj.status', 'INTEGER', 'RW', on('hit', 'error'), rw((c) => c.obj!.status, (c, _f, v) => { c.obj!.status = v as number; }), { writeOn: on('error') }),
   v('obj.response', 'STRING', 'RW', on('hit', 'error'), rw((c) => c.obj!.response, (c, _f, v) => { c.obj!.response = (v as string | null) ?? ''; }), { writeOn: on('error') }),
-  v('obj.hits', 'INTEGER', 'RO', on('hit', 'deliver', 'log'), ro((c) => c.obj!.hits)),
+  // vcl_deliver and vcl_log also run after a miss or a pass, when there is no cached object:
+  // Fastly reads obj.hits as 0 there ("0 on a miss", cache-object reference), and obj.age,
+  // obj.ttl and the stale windows as 0s.
+  v('obj.hits', 'INTEGER', 'RO', on('hit', 'deliver', 'log'), ro((c) => c.obj?.hits ?? 0)),
   v('obj.http.{header}', 'HEADER', 'RWU', on('hit', 'error'), header('obj'), { writeOn: on('error') }),
   v('obj.headers', 'STRING', 'RO', on('hit', 'error')),
   v('obj.cacheable', 'BOOL', 'RO', on('hit'), ro(() => true)),
-  v('obj.ttl', 'RTIME', 'RW', on('hit', 'error', 'log'), rw((c) => c.obj!.ttl, (c, _f, v) => { c.obj!.ttl = v as number; }), { writeOn: on('hit', 'error') }),
+  v('obj.ttl', 'RTIME', 'RW', on('hit', 'error', 'log'), rw((c) => c.obj?.ttl ?? 0, (c, _f, v) => { c.obj!.ttl = v as number; }), { writeOn: on('hit', 'error') }),
   v('obj.grace', 'RTIME', 'RW', on('hit', 'error', 'log'), objGrace),
   v('obj.stale_if_error', 'RTIME', 'RO', on('hit', 'error', 'log'), objStaleIfError),
   v('obj.stale_while_revalidate', 'RTIME', 'RO', on('hit', 'error', 'log'), ro(objGrace.get!)),
   v('obj.lastuse', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log')),
   v('obj.entered', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log')),
-  v('obj.age', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log'), ro((c) => c.obj!.age)),
+  v('obj.age', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log'), ro((c) => c.obj?.age ?? 0)),
   v('obj.is_pci', 'BOOL', 'RO', on('hit', 'error', 'deliver', 'log')),
   // ── client-response ──
   v('resp.proto', 'STRING', 'RO', on('deliver', 'log')),
@@ -44,7 +47,8 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('resp.header_bytes_written', 'INTEGER', 'RO', on('log')),
   v('resp.body_bytes_written', 'INTEGER', 'RO', on('log'), ro(bodyBytesWritten)),
   v('resp.completed', 'BOOL', 'RO', on('log')),
-  v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log')),
+  // A response made at the edge (vcl_error's synthetic object, a failed fetch's error) rather than by an origin or the cache.
+  v('resp.is_locally_generated', 'BOOL', 'RO', on('deliver', 'log'), ro((c) => c.locallyGenerated === true)),
   v('time.to_first_byte', 'RTIME', 'RO', on('deliver', 'log')),
   // ── segmented-caching ──
   v('segmented_caching.is_inner_req', 'BOOL', 'RO', on('log')),
