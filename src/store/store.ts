@@ -196,6 +196,11 @@ export interface NodeRow {
   /** Where the rest of the fleet reaches this node's edge (`--node-url`). */
   readonly url: string;
   readonly startedAt: string;
+  /**
+   * An edge node's cache members: one URL per edge worker's cluster listener (DESIGN.md §4.4,
+   * clustering). Absent when it has none (a control node, or an edge not yet listening).
+   */
+  readonly members?: readonly string[];
 }
 
 /** A node with how long ago, by the store's clock, its last heartbeat was. */
@@ -283,6 +288,11 @@ export interface StoreTx {
   listPurgeAcks(purgeId: string): Promise<string[]>;
   /** Forgets nodes, acknowledgements and events older than `retention` says. */
   pruneFleet(retention: FleetRetention): Promise<void>;
+  /**
+   * The fleet's shared secret: `candidate` becomes it when the fleet has none yet; whatever is
+   * stored is returned, the same on every node (a hop between fleet nodes is signed with it).
+   */
+  fleetSecret(candidate: string): Promise<string>;
 
   /** Queue an event for `events` listeners of every node once this transaction commits. */
   publish(event: StoreEvent): void;
