@@ -5,6 +5,7 @@
 import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import type { EdgeError } from './errors.ts';
+import type { FleetView } from './fleet/view.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
@@ -96,6 +97,18 @@ export class RequestContext implements VclContext {
   decision: PolicyDecision | null = null;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
+  // ── the fleet (DESIGN.md §4.4; src/edge/fleet/) ──
+  /** What this worker knew of the fleet when the request arrived; null off a fleet. */
+  fleet: FleetView | null = null;
+  /** The request came from a fleet node (its credential verified), so its hop fields are kept. */
+  fromFleet = false;
+  /** Fastly-FF as a fleet node sent it (null from anyone else: a client's is never believed). */
+  fastlyFf: string | null = null;
+  /** True-Client-IP as a fleet node sent it. */
+  trueClientIp: string | null = null;
+  visitsThisService = 0;
+  isCluster = false;
+  clusterRole: 'edge' | 'shield' | null = null;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
 
@@ -130,6 +143,19 @@ export class RequestContext implements VclContext {
 
   isHealthy(name: string): boolean {
     return this.#health.named(this.service, name);
+  }
+
+  /** The shield POP requests for `name` go through from here, or null (DESIGN.md §4.4). */
+  shieldOf(name: string | null): string | null {
+    if (name === null || this.fleet === null) return null;
+    const pop = this.service.shields?.get(name);
+    // A shield POP never forwards to itself: there, the backend is the origin.
+    return pop === undefined || pop === this.server.pop ? null : pop;
+  }
+
+  isShieldBackend(name: string | null): boolean {
+    const pop = this.shieldOf(name);
+    return pop !== null && (this.fleet?.state.pops[pop]?.length ?? 0) > 0;
   }
 
   log(message: string): void {

@@ -6,6 +6,7 @@ import type { PurgeResult } from './purge.ts';
 import type { StatsSnapshot } from './stats.ts';
 import type { ServiceSource } from '../vcl/index.ts';
 import type { HealthMessage } from '../health/ipc.ts';
+import type { FleetState } from './fleet/view.ts';
 
 export type ToWorker =
   /** Replace every service (sent once when a worker starts). */
@@ -21,10 +22,14 @@ export type ToWorker =
   | { readonly type: 'purge-result'; readonly requestId: number; readonly result: PurgeResult }
   /** Answer `stats` with this worker's counts for the service (GET /service/{sid}/stats). */
   | { readonly type: 'stats-request'; readonly requestId: number; readonly serviceId: string }
-  | { readonly type: 'drain' };
+  | { readonly type: 'drain' }
+  /** What the fleet looks like now (clustering, shielding): sent at start and on every change. */
+  | { readonly type: 'fleet'; readonly state: FleetState };
 
 export type FromWorker =
   | { readonly type: 'ready' }
+  /** The port of this worker's own cluster listener (sent before the shared listener listens). */
+  | { readonly type: 'cluster-listening'; readonly port: number }
   | { readonly type: 'compile-failed'; readonly serviceId: string; readonly version: number; readonly message: string }
   | { readonly type: 'purged'; readonly id: string }
   /** This worker's answer to a `stats-request`. */
@@ -35,7 +40,7 @@ export type FromWorker =
 // Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
 const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
   services: true, service: true, 'service-removed': true, health: true, purge: true, 'purge-result': true,
-  'stats-request': true, drain: true,
+  'stats-request': true, drain: true, fleet: true,
 };
 
 /** True for lacquer's own messages (a worker also receives prom-client's metric requests). */

@@ -27,7 +27,7 @@ import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
 import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
-import { RequestContext, type ServerInfo } from './context.ts';
+import { RequestContext, type EdgeBackendResponse, type EdgeResponse, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
@@ -41,6 +41,9 @@ import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream/index.ts';
 import { discard, expect, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
+import { askOwner, clusterOwner, ownerFields, type ClusterDeps } from './fleet/cluster.ts';
+import { arrive, CLUSTER_BACKEND, CLUSTER_KEY, CLUSTER_SERVICE } from './fleet/hop.ts';
+import type { FleetView } from './fleet/view.ts';
 
 export { MAX_RESTARTS } from './steps.ts';
 
@@ -59,6 +62,14 @@ export interface PipelineOptions {
   readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
+  /** What this worker knows of the fleet now (clustering, shielding); null off a fleet. */
+  readonly fleet?: () => FleetView | null;
+}
+
+const NO_FLEET = (): null => null;
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : v?.[0];
 }
 
 export class Pipeline {
@@ -66,12 +77,17 @@ export class Pipeline {
   readonly #accessLog: AccessLog;
   readonly #health: BackendHealth;
   readonly #fetchDeps: FetchDeps;
+  readonly #clusterDeps: ClusterDeps;
+  readonly #fleet: () => FleetView | null;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#accessLog = new AccessLog(options.logger);
     this.#health = new BackendHealth(options.health, options.upstream.passive);
-    this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health };
+    const warn = (fields: Record<string, unknown>, message: string): void => options.logger.warn(fields, message);
+    this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health, warn };
+    this.#clusterDeps = { upstream: options.upstream, metrics: options.metrics.fleet, warn };
+    this.#fleet = options.fleet ?? NO_FLEET;
   }
 
   /**
@@ -144,14 +160,49 @@ export class Pipeline {
     }
     const ctx = this.#context(service, req);
     ctx.loopedBack = passes > 0;
+    arrive(ctx, this.#fleet(), ctx.req.http);
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
     if (body) ctx.body = new RequestBody(req);
+    return this.#start(ctx, req, res, 'recv');
+  }
 
+  /**
+   * The request listener of this worker's cluster listener (src/edge/fleet/cluster.ts): the owner's
+   * side of a cluster hop. Only a fleet node's signed GET for a service this worker runs is taken;
+   * it runs from the lookup of the key the delivery member hashed, and is handed back before
+   * vcl_deliver (which runs on the delivery member).
+   */
+  readonly handleCluster = (req: ClientRequest, res: ClientResponse): void => {
+    const fleet = this.#fleet();
+    const serviceId = firstValue(req.headers[CLUSTER_SERVICE]);
+    const key = firstValue(req.headers[CLUSTER_KEY]);
+    const backend = firstValue(req.headers[CLUSTER_BACKEND]);
+    const service = serviceId === undefined ? null : this.#o.table.get(serviceId);
+    // No owner's fields in these answers: the delivery member fetches on its own.
+    if (fleet === null || service === null || key === undefined || req.method !== 'GET' || hasBody(req.headers)) {
+      return plain(res, 421, 'Misdirected Request', '421 Misdirected Request: not a cluster hop this member can take\n');
+    }
+    const ctx = this.#context(service, req);
+    if (!arrive(ctx, fleet, ctx.req.http)) return plain(res, 403, 'Forbidden', '403 Forbidden: cluster hops come from the fleet only\n');
+    ctx.clusterRole = 'shield';
+    ctx.cacheKey = decodeURIComponent(key);
+    if (backend !== undefined && (service.backends.has(backend) || service.directors.has(backend))) ctx.req.backend = backend;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#start(ctx, req, res, 'lookup');
+    } catch (err) {
+      this.#crashed(err, res);
+      return;
+    }
+    pending?.catch((err: unknown) => this.#crashed(err, res));
+  };
+
+  #start(ctx: RequestContext, req: ClientRequest, res: ClientResponse, first: Step): Promise<void> | undefined {
     const d: Delivery = { body: null, upstream: null, store: null };
     let gone: CancelSignal | null = null;
     let running: Promise<void> | undefined;
     try {
-      running = this.#run(ctx, 'recv', () => (gone ??= clientGone(res)), d);
+      running = this.#run(ctx, first, () => (gone ??= clientGone(res)), d);
       if (running === undefined) this.#respond(ctx, req, res, d);
     } finally {
       if (running === undefined) release(ctx, d);
@@ -228,18 +279,12 @@ export class Pipeline {
         const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
         d.body = served.body;
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'miss': {
-        ctx.fastlyInfoState = 'MISS';
-        ctx.cacheState = 'MISS';
-        // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
-        const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
-        ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
-        const action = run(service, 'miss', ctx);
-        if (action === 'pass') ctx.passing = true;
-        if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
-        return expect(step, action, TRANSITIONS.miss);
+        const owner = clusterOwner(ctx);
+        if (owner !== null) return this.#cluster(ctx, owner, signal, d);
+        return this.#miss(ctx);
       }
       case 'pass':
         ctx.fastlyInfoState = 'PASS';
@@ -254,7 +299,7 @@ export class Pipeline {
         if (beresp === null) throw new Error('deliver without a backend response');
         stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'error': {
         discard(d);
@@ -272,7 +317,7 @@ export class Pipeline {
         ctx.resp = { status: obj.status, response: obj.response, http: obj.http };
         d.body = body;
         d.upstream = null;
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'restart':
         discard(d);
@@ -356,10 +401,42 @@ export class Pipeline {
     })().catch((err: unknown) => this.#o.logger.warn({ err, service: ctx.service.serviceId, url: ctx.req.url }, 'background refresh failed'));
   }
 
-  #deliverPhase(ctx: RequestContext): Step {
+  #deliverPhase(ctx: RequestContext, d: Delivery): Step {
+    // The owner of a cluster hop hands the response back before vcl_deliver, which runs on the
+    // delivery member (Fastly's clustering handoff, src/edge/fleet/cluster.ts).
+    if (ctx.clusterRole === 'shield') {
+      ownerFields(ctx, d, (ctx.resp as EdgeResponse).http);
+      return 'done';
+    }
     // The body to send (an upstream's, a stored object's or a synthetic one) is chosen by
     // respond(); vcl_deliver only decides whether it is delivered or the request restarts.
     return expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
+  }
+
+  /** A miss fetched here: vcl_miss, then the fetch. */
+  #miss(ctx: RequestContext): Step {
+    ctx.fastlyInfoState = 'MISS';
+    ctx.cacheState = 'MISS';
+    // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
+    const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+    ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
+    const action = run(ctx.service, 'miss', ctx);
+    if (action === 'pass') ctx.passing = true;
+    if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
+    return expect('miss', action, TRANSITIONS.miss);
+  }
+
+  /** A miss handed to the key's owner in the POP; fetched here after all when the owner does not answer. */
+  async #cluster(ctx: RequestContext, owner: string, signal: () => CancelSignal, d: Delivery): Promise<Step> {
+    if (!await askOwner(ctx, owner, signal(), d, this.#clusterDeps)) return this.#miss(ctx);
+    ctx.fastlyInfoState = `${ctx.cacheState}-CLUSTER`;
+    // stale-if-error: an owner answering 5xx does not replace a usable stale copy here.
+    if ((ctx.beresp as EdgeBackendResponse).status >= 500 && ctx.staleObject !== null) {
+      discard(d);
+      ctx.releaseLeader('failed');
+      return 'stale';
+    }
+    return 'deliver';
   }
 
   #noService(req: ClientRequest, res: ClientResponse): void {

@@ -22,6 +22,7 @@ import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
 import { UpstreamPools } from './upstream/index.ts';
+import { FleetView } from './fleet/view.ts';
 
 export interface EdgeRuntimeOptions {
   readonly host: string;
@@ -37,6 +38,11 @@ export interface EdgeRuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** How long the edge waits on a client; the defaults when not given. */
   readonly clientTimeouts?: ClientTimeouts;
+  /**
+   * On a fleet (`lacquer serve`): a cluster listener of this worker's own is opened, and the edge
+   * answers /ready only once the fleet counts this worker among its POP's members (DESIGN.md §4.4).
+   */
+  readonly clustered?: boolean;
 }
 
 export class EdgeRuntime {
@@ -48,8 +54,11 @@ export class EdgeRuntime {
   readonly cache: EdgeCache;
   readonly pipeline: Pipeline;
   readonly server: EdgeServer;
+  /** This worker's own listener for cluster hops (src/edge/fleet/cluster.ts); null off a fleet. */
+  readonly clusterServer: EdgeServer | null;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
+  #fleet: FleetView | null = null;
   /**
    * How many installed services use each pool identity, kept as services come and go: an
    * activation then closes the pools it left unused without looking at every other service.
@@ -74,11 +83,15 @@ export class EdgeRuntime {
       logger: options.logger,
       metrics: this.metrics,
       stats: this.stats,
-      ready: () => this.#ready,
+      ready: () => this.#ready && (options.clustered !== true || this.#fleet?.member === true),
+      fleet: () => this.#fleet,
     });
     this.server = new EdgeServer({
       host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
     });
+    this.clusterServer = options.clustered === true
+      ? new EdgeServer({ host: options.host, port: 0, exclusive: true, handler: pipeline.handleCluster, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts })
+      : null;
     this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
       for (const s of this.table.services()) {
@@ -87,9 +100,12 @@ export class EdgeRuntime {
     });
   }
 
-  async start(): Promise<{ port: number }> {
+  /** Listens: first the cluster listener (its port is reported before the shared one listens), then the edge. */
+  async start(): Promise<{ port: number; clusterPort: number | null }> {
+    const cluster = this.clusterServer === null ? null : await this.clusterServer.listen();
+    if (cluster !== null) this.#o.report?.({ type: 'cluster-listening', port: cluster.port });
     const address = await this.server.listen();
-    return { port: address.port };
+    return { port: address.port, clusterPort: cluster?.port ?? null };
   }
 
   apply(message: ToWorker): void {
@@ -138,6 +154,9 @@ export class EdgeRuntime {
       case 'drain':
         void this.drain();
         return;
+      case 'fleet':
+        this.#fleet = new FleetView(message.state);
+        return;
     }
     this.#released = false;
     void this.upstream.retain(this.#poolUses.keys());
@@ -145,7 +164,7 @@ export class EdgeRuntime {
 
   async drain(): Promise<void> {
     this.#ready = false;
-    await this.server.drain();
+    await Promise.all([this.server.drain(), this.clusterServer?.drain()]);
     await this.upstream.close();
     this.pipeline.flushLog();
   }

@@ -11,6 +11,7 @@ import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
+import type { FleetState } from '../edge/fleet/view.ts';
 import type { ProbeThread } from '../health/index.ts';
 import { AggregatorRegistry } from 'prom-client';
 import type { ServeOptions } from './options.ts';
@@ -27,6 +28,10 @@ export interface EdgeHandle {
   metrics(): Promise<string>;
   /** Every worker's counts for a service, summed; resolves when all answered (or exited). */
   stats(serviceId: string): Promise<StatsSnapshot>;
+  /** The ports of the workers' own cluster listeners (one cache member each). */
+  clusterPorts(): number[];
+  /** Tells every worker (and every worker started later) the fleet, `state(port)` for the worker whose cluster listener has `port`. */
+  fleet(state: (clusterPort: number) => FleetState): void;
   stop(): Promise<void>;
 }
 
@@ -43,13 +48,15 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts,
+      clientTimeouts: options.clientTimeouts, clustered: true,
     });
     health.on('message', (m) => runtime.apply(m));
-    const { port } = await runtime.start();
+    const { port, clusterPort } = await runtime.start();
     return {
       port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
       stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
+      clusterPorts: () => clusterPort === null ? [] : [clusterPort],
+      fleet: (state) => { if (clusterPort !== null) runtime.apply({ type: 'fleet', state: state(clusterPort) }); },
     };
   }
 
@@ -96,28 +103,37 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     for (const w of waiting) sendTo(w, { type: 'stats-request', requestId, serviceId });
   });
   let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
+  const clusterPorts = new Map<Worker, number>();
+  let fleetState: ((port: number) => FleetState) | null = null;
+  const sendFleet = (w: Worker): void => {
+    const port = clusterPorts.get(w);
+    if (fleetState !== null && port !== undefined) sendTo(w, { type: 'fleet', state: fleetState(port) });
+  };
 
   const fork = (): Promise<number> => new Promise((resolve, reject) => {
     const w = cluster.fork({
       LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
-      LACQUER_LOG_LEVEL: options.logLevel,
+      LACQUER_LOG_LEVEL: options.logLevel, LACQUER_CLUSTERED: '1',
     });
     workers.add(w);
     w.on('message', (m: FromWorker) => {
       if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
       else if (m.type === 'purged') acknowledged(m.id, w);
       else if (m.type === 'stats') statsAnswered(m.requestId, w, m.stats);
+      else if (m.type === 'cluster-listening') clusterPorts.set(w, m.port);
       else if (m.type === 'purge-request') {
         void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
       }
     });
     w.once('listening', (address) => {
       for (const h of health.messages()) sendTo(w, h);
+      sendFleet(w);
       sendTo(w, services);
       resolve(address.port);
     });
     w.once('exit', (code, signal) => {
       workers.delete(w);
+      clusterPorts.delete(w);
       for (const id of [...purges.keys()]) acknowledged(id, w);
       for (const id of [...statsRequests.keys()]) statsAnswered(id, w, null);
       if (stopping) return;
@@ -140,6 +156,11 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     purge: purgeAll,
     metrics: () => aggregator.clusterMetrics(),
     stats: statsAll,
+    clusterPorts: () => [...clusterPorts.values()],
+    fleet(state) {
+      fleetState = state;
+      for (const w of workers) sendFleet(w);
+    },
     async stop() {
       stopping = true;
       await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {

@@ -35,6 +35,7 @@ const runtime = new EdgeRuntime({
   cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
   // Validated by the primary (./options.ts), which hands them down as JSON.
   clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
+  clustered: env.LACQUER_CLUSTERED === '1',
 });
 
 // The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).

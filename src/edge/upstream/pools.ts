@@ -133,7 +133,7 @@ export class UpstreamPools {
     if (this.passive.isSick(backend)) return Promise.reject(new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
     const entry = this.#entry(backend);
     if (entry.inFlight >= entry.limit) return Promise.reject(new EdgeError('MAX_CONN', { backend: backend.name }));
-    const headers = buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId });
+    const headers = buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId, ...(options.hop === undefined ? {} : { hop: options.hop }) });
     const body = request.body ?? null;
     const method = request.method;
     let settled = false;
