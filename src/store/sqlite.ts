@@ -331,10 +331,11 @@ class SqliteTx implements StoreTx {
 
   // The fleet of a SQLite store is this one process; its clock is the store's clock.
   async heartbeatNode(r: NodeRow): Promise<void> {
-    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES (?, ?, ?, ?, ?, ?, ?)
+    const members = r.members === undefined ? null : JSON.stringify(r.members);
+    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, '[]'))
       ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen,
-      cluster_members = excluded.cluster_members`,
-    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now(), JSON.stringify(r.members ?? []));
+      cluster_members = COALESCE(?, nodes.cluster_members)`,
+    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now(), members, members);
   }
 
   async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {

@@ -277,7 +277,10 @@ export interface StoreTx {
   /** Overrides by service and backend; only one service's, or those written within the last `withinMs`. */
   listHealthOverrides(filter: { readonly serviceId?: string; readonly withinMs?: number }): Promise<HealthOverrideRow[]>;
 
-  /** Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. */
+  /**
+   * Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. A
+   * row without `members` keeps the members registered before (several parts of a node beat).
+   */
   heartbeatNode(row: NodeRow): Promise<void>;
   /** Nodes heard from within the last `withinMs`, by POP then id. */
   listLiveNodes(withinMs: number): Promise<LiveNodeRow[]>;

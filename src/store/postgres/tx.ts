@@ -233,10 +233,10 @@ export class PostgresTx implements StoreTx {
 
   // NOW_MS is a constant expression (./sql.ts), part of the statement's fixed text.
   async heartbeatNode(r: NodeRow): Promise<void> {
-    await this.#write(`node ${r.id}`, `INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES ($1, $2, $3, $4, $5, ${NOW_MS}, $6)
+    await this.#write(`node ${r.id}`, `INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES ($1, $2, $3, $4, $5, ${NOW_MS}, COALESCE($6::text, '[]'))
       ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen,
-      cluster_members = excluded.cluster_members`,
-    [r.id, r.role, r.pop, r.url, r.startedAt, JSON.stringify(r.members ?? [])]);
+      cluster_members = COALESCE($6::text, nodes.cluster_members)`,
+    [r.id, r.role, r.pop, r.url, r.startedAt, r.members === undefined ? null : JSON.stringify(r.members)]);
   }
 
   async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {
