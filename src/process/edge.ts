@@ -35,8 +35,11 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
+// `--cache-size` bounds the node: its workers split it evenly. With clustering each object is
+// held once in the POP, by its owner (plus copies of hot objects, docs/caching.md), so a POP
+// holds up to the sum of its nodes' --cache-size of distinct objects.
 const CACHE_ENV = (o: ServeOptions) => ({
-  LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
+  LACQUER_CACHE_SIZE_BYTES: String(Math.floor(o.cacheSizeBytes / Math.max(1, o.workers))), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
   // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
 });

@@ -149,6 +149,18 @@ test('POP b shields a backend for POP a: one origin request from b for N misses 
   assert.equal(replies[0].headers['x-visits-a'], '0');
   assert.equal(replies[0].headers['x-visits-b'], '1');
 
+  // A client that dresses up as a fleet node is not one: its Fastly-FF is not believed (visits 0)
+  // and its True-Client-IP is replaced by the connecting address.
+  const hash = ff[0].split('!')[0];
+  const forged = await edge(b1, HOST, { path: '/forged', headers: {
+    'fastly-ff': `${hash}!a!x, ${hash}!a!y`, 'lacquer-fleet': `${Date.now()}.AAAA`, 'true-client-ip': '203.0.113.9',
+  } });
+  assert.equal(forged.headers['x-visits-b'], '0');
+  const forgedAtOrigin = o.seen.find((s) => s.url === '/forged');
+  assert.equal(forgedAtOrigin?.headers['true-client-ip'], '127.0.0.1');
+  assert.equal(forgedAtOrigin?.headers['lacquer-fleet'], undefined);
+  assert.deepEqual(String(forgedAtOrigin?.headers['fastly-ff']).split(', ').map((e) => e.split('!')[1]), ['b']);
+
   // b stops: a fetches the origin itself, within 5 s.
   await b1.stop();
   const t0 = Date.now();
