@@ -96,7 +96,7 @@ async function runNode(cleanup: Cleanup, dir: string, db: string, workers: numbe
   const server = startProcess(cleanup, `lacquer ${path.basename(db)}`, process.execPath, [
     path.join(REPO, 'bin/lacquer.ts'), 'serve', '--workers', String(workers), '--edge', `127.0.0.1:${edgePort}`,
     '--api', `127.0.0.1:${apiPort}`, '--db', `sqlite:${db}`, '--pop', 'bench', '--token', token, '--log-level', 'warn',
-  ], { cwd: REPO, logFile: path.join(dir, `${path.basename(db)}.log`), graceMs: 20_000 });
+  ], { cwd: REPO, logFile: path.join(dir, `${path.basename(db)}.log`), graceMs: 20_000, env: { ...process.env, LACQUER_TLS: '127.0.0.1:0' } });
   const api = `http://127.0.0.1:${apiPort}`;
   const edge = `http://127.0.0.1:${edgePort}`;
   await waitReady(server, `${api}/ready`, null, 600_000);

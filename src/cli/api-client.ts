@@ -45,6 +45,10 @@ export class ApiClient {
     return this.request<T>('PUT', path, body);
   }
 
+  patch<T = unknown>(path: string, body?: RequestBody): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
   delete<T = unknown>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
@@ -80,8 +84,16 @@ export class ApiClient {
   }
 }
 
-/** `{"msg", "detail", "errors"?}` → CliError; anything else keeps the status and a text excerpt. */
+/**
+ * `{"msg", "detail", "errors"?}` → CliError; a JSON:API error (the TLS API:
+ * `{"errors": [{"title", "detail"}]}`) too; anything else keeps the status and a text excerpt.
+ */
 function errorFrom(status: number, parsed: unknown, text: string): CliError {
+  const first = (parsed as { errors?: unknown } | null)?.errors;
+  if (Array.isArray(first) && typeof first[0] === 'object' && first[0] !== null && typeof (first[0] as { title?: unknown }).title === 'string') {
+    const e = first[0] as { title: string; detail?: unknown };
+    return new CliError(status, e.title, typeof e.detail === 'string' ? e.detail : null);
+  }
   if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { msg?: unknown }).msg === 'string') {
     const body = parsed as { msg: string; detail?: unknown; errors?: unknown };
     const detail = typeof body.detail === 'string' ? body.detail : null;

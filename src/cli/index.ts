@@ -2,6 +2,7 @@
 // registers itself on the program; this file only lists them.
 import { Command, CommanderError } from 'commander';
 import { registerBackend } from './commands/backend.ts';
+import { registerVclObjects } from './commands/vcl-objects.ts';
 import { registerDirector } from './commands/director.ts';
 import { registerDomain } from './commands/domain.ts';
 import { registerHealth } from './commands/health.ts';
@@ -11,10 +12,14 @@ import { registerServe } from './commands/serve.ts';
 import { registerService } from './commands/service.ts';
 import { registerSettings } from './commands/settings.ts';
 import { registerToken } from './commands/token.ts';
+import { registerTls } from './commands/tls.ts';
 import { registerVcl } from './commands/vcl.ts';
 import { registerVclCustom } from './commands/vcl-custom.ts';
 import { registerVclLint } from './commands/vcl-lint.ts';
 import { registerVersion } from './commands/version.ts';
+import { registerAcl, registerDictionary } from './commands/dictionary.ts';
+import { registerAclEntry, registerDictionaryEntry } from './commands/live-entries.ts';
+import { registerVclSnippet } from './commands/vcl-snippet.ts';
 import { EXIT } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -36,9 +41,16 @@ export function buildProgram(): Command {
   registerDomain(program);
   registerVclCustom(program);
   registerSettings(program);
+  registerVclObjects(program);
   registerToken(program);
   registerHealth(program);
   registerPurge(program);
+  registerTls(program);
+  registerDictionary(program);
+  registerDictionaryEntry(program);
+  registerAcl(program);
+  registerAclEntry(program);
+  registerVclSnippet(program);
   return program;
 }
 

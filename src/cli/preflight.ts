@@ -19,6 +19,8 @@ import { API_ERRORS } from '../control/errors.ts';
 
 const RESOURCES: Readonly<Record<string, Resource>> = {
   backend: model.backend, healthcheck: model.healthcheck, director: model.director, domain: model.domain, vcl: model.vcl,
+  condition: model.condition, header: model.header, response_object: model.responseObject, request_settings: model.requestSettings,
+  cache_settings: model.cacheSettings, gzip: model.gzip,
 };
 
 export type ObjectEdit =

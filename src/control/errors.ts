@@ -8,6 +8,8 @@ export const API_ERRORS = {
   notFound: { status: 404, msg: 'Record not found' },
   duplicate: { status: 409, msg: 'Duplicate record' },
   domainConflict: { status: 409, msg: 'Domain conflict' },
+  /** A TLS key or certificate that something still uses (Fastly: only unused ones can be deleted). */
+  inUse: { status: 409, msg: 'Resource in use' },
   locked: { status: 422, msg: 'Version locked' },
   serviceActive: { status: 422, msg: 'Service has an active version' },
   /** Another control node changed the same rows at the same moment, and kept winning (DESIGN.md §4.6). */

@@ -3,3 +3,4 @@ export { bootstrapAdminToken, createToken, ensureAdminToken, hashToken, ADMIN_TO
 export { ApiError, API_ERRORS, type ApiErrorCode } from './errors.ts';
 export { formatDiagnostic, type VclDiagnostic, type VclValidator } from './validator.ts';
 export { parseEgress, popAddresses } from './ipranges.ts';
+export { tlsMaterial } from './tls/material.ts';

@@ -48,6 +48,19 @@ export async function versionDetail(tx: StoreTx, v: VersionRow): Promise<Record<
     domains: await list(resources.domain, 'domain'),
     vcls: await list(resources.vcl, 'vcl'),
     settings: await settingsBody(tx, v.serviceId, v.number),
-    cache_settings: [], conditions: [], gzips: [], headers: [], request_settings: [], response_objects: [], snippets: [],
+    cache_settings: await list(resources.cacheSettings, 'cache_settings'),
+    conditions: await list(resources.condition, 'condition'),
+    gzips: await list(resources.gzip, 'gzip'),
+    headers: await list(resources.header, 'header'),
+    request_settings: await list(resources.requestSettings, 'request_settings'),
+    response_objects: await list(resources.responseObject, 'response_object'),
+    snippets: await list(resources.snippet, 'snippet', {}).then((l) => (l as Record<string, unknown>[]).map(snippetStrings)),
+    dictionaries: await list(resources.dictionary, 'dictionary'),
+    acls: await list(resources.acl, 'acl'),
   };
+}
+
+/** Fastly shows a snippet's `priority` and `dynamic` as strings ("100", "1"). */
+export function snippetStrings(body: Record<string, unknown>): Record<string, unknown> {
+  return { ...body, priority: String(body.priority ?? 100), dynamic: String(body.dynamic ?? 0) };
 }

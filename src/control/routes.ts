@@ -6,7 +6,7 @@ import type { Store, TokenRow } from '../store/index.ts';
 import { authenticate, authorize, presentedToken, type Access } from './auth.ts';
 
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** fastify path syntax (`/service/:service_id`); OpenAPI shows `{service_id}`. */
   readonly url: string;
   readonly summary: string;

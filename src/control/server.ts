@@ -10,10 +10,18 @@ import { registerPurgeRoutes } from './api/purge.ts';
 import { registerDatacenterRoutes } from './api/datacenters.ts';
 import { fleetPurge, type FleetPurge } from './fleet-purge.ts';
 import { registerResourceRoutes } from './api/resources.ts';
+import { registerVclObjectRoutes } from './api/vcl-objects.ts';
 import { registerStatsRoutes, type StatsSource } from './api/stats.ts';
 import { registerServiceRoutes } from './api/service.ts';
 import { registerTokenRoutes } from './api/tokens.ts';
+import { registerTlsRoutes } from './api/tls.ts';
 import { registerVersionRoutes } from './api/version.ts';
+import { registerAclEntryRoutes } from './api/acl-entries.ts';
+import { registerDictionaryItemRoutes } from './api/dictionary-items.ts';
+import { registerDynamicSnippetRoutes } from './api/dynamic-snippets.ts';
+import { registerLiveObjectRoutes } from './api/live-objects.ts';
+import { registerVerifyRoutes } from './api/verify.ts';
+import { registerVclExtraRoutes } from './api/vcl-extras.ts';
 import { registerDashboard } from './dashboard/index.ts';
 import { ensureAdminToken } from './auth.ts';
 import { ApiError } from './errors.ts';
@@ -93,11 +101,19 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
   registerServiceRoutes(routes, deps);
   registerVersionRoutes(routes, deps);
   registerResourceRoutes(routes, deps);
+  registerVclObjectRoutes(routes, deps);
+  registerLiveObjectRoutes(routes, deps);
+  registerDictionaryItemRoutes(routes, deps);
+  registerAclEntryRoutes(routes, deps);
+  registerDynamicSnippetRoutes(routes, deps);
+  registerVerifyRoutes(routes, deps);
+  registerVclExtraRoutes(routes, deps);
   registerMembershipRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   registerHealthRoutes(routes, deps, opts.health === undefined ? null : { pop: opts.pop, health: opts.health });
   registerPurgeRoutes(routes, deps, opts.pop, opts.purge ?? fleetPurge(opts.store));
   registerDatacenterRoutes(routes, deps);
+  registerTlsRoutes(routes, deps);
   if (opts.stats !== undefined) registerStatsRoutes(routes, deps, opts.pop, opts.stats);
   const metrics = opts.metrics;
   if (metrics !== undefined) {
@@ -118,7 +134,8 @@ export function buildControlApi(opts: ControlApiOptions): FastifyInstance {
 function registerBodyParsers(app: FastifyInstance): void {
   app.register(formbody);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  // JSON:API bodies (the TLS API, as the fastly clients send them) are JSON too.
+  app.addContentTypeParser(['application/json', 'application/vnd.api+json'], { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body).trim();
     if (text === '') return done(null, {});
     try {

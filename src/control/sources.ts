@@ -6,10 +6,13 @@ import type { ServiceSettings, ServiceSource } from '../vcl/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import { loadSettings, versionVcl } from './version-vcl.ts';
 import { backendVclName } from '../model/vcl-names.ts';
+import { liveAcls, liveTables, withDynamicSnippets } from './live-vcl.ts';
 
 /** The source of one version of a service (normally its active one). */
 export async function serviceSource(tx: StoreTx, serviceId: string, version: number): Promise<ServiceSource> {
-  const { files } = await versionVcl(tx, serviceId, version);
+  // The stored VCL with each dynamic snippet's live content, and the live items and entries
+  // of its dictionaries and ACLs (./live-vcl.ts): versionless data is published with it.
+  const { files } = await withDynamicSnippets(tx, serviceId, await versionVcl(tx, serviceId, version));
   const main = files.find((f) => f.main) ?? files[0];
   const domains = (await tx.listObjects(serviceId, version, 'domain')).map((d) => d.name);
   const s = await loadSettings(tx, serviceId, version);
@@ -29,6 +32,8 @@ export async function serviceSource(tx: StoreTx, serviceId: string, version: num
     main: main.name,
     files: files.map((f) => ({ name: f.name, content: f.content })),
     ...(Object.keys(shields).length === 0 ? {} : { shields }),
+    dictionaries: await liveTables(tx, serviceId, version),
+    acls: await liveAcls(tx, serviceId, version),
   };
 }
 

@@ -3,7 +3,10 @@
 // changes afterwards, whatever later lacquer releases generate from the same objects. Before
 // activation (an editable version, or one locked without being activated) the VCL is what
 // generation makes of the version's objects now.
-import { backend, director, healthcheck, settings, typedRecord, vcl, type ResourceBase, type SettingsRecord } from '../model/api/index.ts';
+import {
+  acl, backend, cacheSettings, condition, dictionary, director, gzip, header, healthcheck, requestSettings, responseObject, settings, snippet,
+  typedRecord, vcl, type ResourceBase, type SettingsRecord,
+} from '../model/api/index.ts';
 import { generateVcl, type GenerationProblem, type VclFile, type VersionConfig } from '../model/generate.ts';
 import type { ObjectKind, StoreTx } from '../store/index.ts';
 import { SETTINGS_NAME } from './present.ts';
@@ -19,6 +22,10 @@ export async function loadConfig(tx: StoreTx, serviceId: string, version: number
     backends: await records('backend', backend), healthchecks: await records('healthcheck', healthcheck),
     directors: await records('director', director), vcls: await records('vcl', vcl),
     settings: await loadSettings(tx, serviceId, version),
+    conditions: await records('condition', condition), headers: await records('header', header),
+    responseObjects: await records('response_object', responseObject), requestSettings: await records('request_settings', requestSettings),
+    cacheSettings: await records('cache_settings', cacheSettings), gzips: await records('gzip', gzip),
+    snippets: await records('snippet', snippet), dictionaries: await records('dictionary', dictionary), acls: await records('acl', acl),
   };
 }
 

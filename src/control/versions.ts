@@ -4,12 +4,14 @@
 // another service, and stores the VCL with the version (./version-vcl.ts).
 import { randomBytes } from 'node:crypto';
 import { defaultBackendName } from '../model/default-backend.ts';
+import { vclTableName } from '../model/api/index.ts';
 import type { StoreTx, TokenRow, VersionRow } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { checkShareKeys, type SharingBackend } from './share-key.ts';
 import { now } from './time.ts';
 import { formatDiagnostic, whereWritten, type VclDiagnostic, type VclValidator } from './validator.ts';
 import { loadConfig, storeVersionVcl, versionVcl, type VersionVcl } from './version-vcl.ts';
+import { withDynamicSnippets } from './live-vcl.ts';
 
 export { loadConfig } from './version-vcl.ts';
 
@@ -68,7 +70,7 @@ export async function cloneVersion(tx: StoreTx, serviceId: string, from: number)
 }
 
 export interface ValidationResult {
-  /** What activating the version runs: the stored VCL once it has been activated. */
+  /** What activating the version stores: the stored VCL once it has been activated (dynamic snippets as markers: ./live-vcl.ts). */
   readonly vcl: VersionVcl;
   /** The API name of the backend that serves what nothing routes elsewhere (model/default-backend.ts). */
   readonly defaultBackend: string | null;
@@ -81,14 +83,28 @@ export interface ValidationResult {
   readonly backends: readonly SharingBackend[];
 }
 
-export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator): Promise<ValidationResult> {
+/**
+ * Generates (or reads the stored VCL of) a version and compiles it with its dynamic snippets'
+ * live content, or `snippet`'s content instead of one of them (a content checked before it is
+ * stored: src/control/api/dynamic-snippets.ts).
+ */
+export async function validateVersion(tx: StoreTx, serviceId: string, version: number, validator: VclValidator,
+  snippet: { readonly snippetId: string; readonly content: string } | null = null): Promise<ValidationResult> {
   const config = await loadConfig(tx, serviceId, version);
   const vcl = await versionVcl(tx, serviceId, version, config);
+  const running = await withDynamicSnippets(tx, serviceId, vcl, snippet);
   const defaultBackend = defaultBackendName(config.backends);
   const errors = vcl.problems.map((p) => `${p.code}: ${p.message}`);
-  const compiled = errors.length === 0 ? validator(vcl.files) : { diagnostics: [], backends: [] };
+  const compiled = errors.length === 0 ? validator(running.files) : { diagnostics: [], backends: [] };
   const mainName = vcl.files[0]?.name ?? '';
-  const diagnostics = compiled.diagnostics.map((d) => whereWritten(d, mainName, vcl.mainLines));
+  // A dictionary or ACL that no VCL reads yet is not a mistake worth a warning: Fastly declares
+  // every one in its generated VCL whether used or not (src/model/generate-live.ts).
+  const declared = new Set([...(config.dictionaries ?? []), ...(config.acls ?? [])].map((o) => vclTableName(o.name)));
+  const unusedLive = (d: VclDiagnostic): boolean => {
+    const m = /^(?:table|acl) (\S+) is declared but never used$/.exec(d.message);
+    return d.code === 'ref/unused' && m !== null && declared.has(m[1]);
+  };
+  const diagnostics = compiled.diagnostics.map((d) => whereWritten(d, mainName, running.mainLines)).filter((d) => !unusedLive(d));
   errors.push(...diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic));
   const warnings = diagnostics.filter((d) => d.severity !== 'error').map(formatDiagnostic);
   // A service is found by the Host header among its active version's domains (DESIGN.md §4.4).

@@ -2,12 +2,20 @@
 // runtime sees it through the VclContext interface; the pipeline reads the edge-only fields.
 // Nothing is hung on Node's IncomingMessage.
 
-import type { CompiledService, VclBackendResponse, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
+import type { CompiledService, VclBackendResponse, VclCacheRequest, VclContext, VclObject, VclRequest, VclResponse } from '../vcl/index.ts';
 import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
+import { AS_IS, type BodyIntent } from './compress/index.ts';
+import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
 import type { FleetView } from './fleet/view.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
+import { isIP } from 'node:net';
+import { ABSENT_GEO, INVALID_GEO } from '../vcl/index.ts';
+import type { GeoRecord, VclRateLimit } from '../vcl/index.ts';
+import { standalonePopState } from './pop-state.ts';
+import type { PopState } from './pop-state.ts';
+import type { TlsConnection } from './tls/index.ts';
 // Imported, not the global: `globalThis.performance` is an accessor, read anew on every call.
 import { performance } from 'node:perf_hooks';
 
@@ -48,8 +56,13 @@ export interface EdgeBackendResponse extends VclBackendResponse {
   http: HeaderMap;
 }
 
+let defaultPop: PopState | undefined;
+
 export class RequestContext implements VclContext {
   readonly clientIp: string;
+  /** The client's TLS connection; null over plain HTTP. */
+  readonly tls: TlsConnection | null;
+  readonly isH2: boolean;
   readonly server: ServerInfo;
   readonly req: EdgeRequest;
   bereq: (VclRequest & { http: HeaderMap }) | null = null;
@@ -64,6 +77,12 @@ export class RequestContext implements VclContext {
   readonly startTime = Date.now();
   fastlyError: string | null = null;
   fastlyInfoState = 'RECV';
+  /** What VCL asked of the cache (req.max_stale_*, req.hash_always_miss); undefined: the defaults. Kept across restarts, like req. */
+  cacheRequest: VclCacheRequest | undefined = undefined;
+  /** `beresp.saintmode` from the last vcl_fetch (fetch.ts applies it). */
+  saintmode: number | null = null;
+  readonly vclGeneration: number;
+  geoIpOverride: string | null = null;
 
   // ── edge-only state ──
   readonly service: CompiledService;
@@ -95,6 +114,19 @@ export class RequestContext implements VclContext {
   passing = false;
   /** The cache policy's verdict on the backend response, before vcl_fetch changed it. */
   decision: PolicyDecision | null = null;
+  // ── ESI and edge compression (src/edge/esi, src/edge/compress) ──
+  /** `req.esi_level`: 0 for a client's request, n for an include n levels down. */
+  esiLevel = 0;
+  /** `req.esi`: false turns ESI processing off for this request. */
+  esiEnabled = true;
+  /** `req.topurl`: in an include, the URL of the client's request. */
+  topUrl: string | null = null;
+  /** The client's own Accept-Encoding, before normalisation: what its response may be encoded with. */
+  acceptEncoding: string | null = null;
+  /** The ESI include budget of the client's request, shared by all its includes; made on first use. */
+  esiBudget: EsiBudget | null = null;
+  /** What vcl_fetch asked the edge to do with the body being fetched. */
+  bodyIntent: BodyIntent = AS_IS;
   upstreamConnectMs: number | null = null;
   upstreamFirstByteMs: number | null = null;
   // ── the fleet (DESIGN.md §4.4; src/edge/fleet/) ──
@@ -111,6 +143,11 @@ export class RequestContext implements VclContext {
   clusterRole: 'edge' | 'shield' | null = null;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
+  readonly #pop: PopState;
+  #rateLimit: VclRateLimit | null = null;
+  /** The last geolocation looked up, and for which address. */
+  #geo: GeoRecord | null = null;
+  #geoFor = '';
 
   constructor(init: {
     service: CompiledService;
@@ -124,9 +161,17 @@ export class RequestContext implements VclContext {
     health: NamedHealth;
     /** Where VCL's `log` statement writes; null discards (background refreshes). */
     logger: VclLogger | null;
+    /** The service's cache generation on this worker (`req.vcl.generation`); 1 when not given. */
+    generation?: number;
+    /** Rate limits and geolocation of this worker's POP; absent: a worker of its own, without a database. */
+    pop?: PopState;
+    /** The client's TLS connection, when the request came over HTTPS. */
+    tls?: TlsConnection | null;
   }) {
     this.service = init.service;
     this.clientIp = init.clientIp;
+    this.tls = init.tls ?? null;
+    this.isH2 = this.tls !== null && this.tls.h2;
     this.server = init.server;
     this.req = {
       method: init.method, url: init.url, proto: init.proto, http: init.headers,
@@ -135,6 +180,22 @@ export class RequestContext implements VclContext {
     this.startedAt = performance.now();
     this.#health = init.health;
     this.#logger = init.logger;
+    this.vclGeneration = init.generation ?? 1;
+    this.#pop = init.pop ?? (defaultPop ??= standalonePopState());
+  }
+
+  get rateLimit(): VclRateLimit {
+    return this.#rateLimit ??= this.#pop.rateLimits.forRequest(this.service.serviceId);
+  }
+
+  geo(): GeoRecord {
+    const ip = this.geoIpOverride ?? this.clientIp;
+    if (this.#geo !== null && this.#geoFor === ip) return this.#geo;
+    // Fastly: an ip_override that is no address reads as an "invalid region" (client.geo.ip_override).
+    const record = isIP(ip) === 0 ? INVALID_GEO : this.#pop.geo?.(ip) ?? ABSENT_GEO;
+    this.#geo = record;
+    this.#geoFor = ip;
+    return record;
   }
 
   get staleExists(): boolean {
@@ -189,6 +250,8 @@ export class RequestContext implements VclContext {
     this.waited = false;
     this.passing = false;
     this.decision = null;
+    this.bodyIntent = AS_IS;
+    this.saintmode = null;
   }
 
   /** Wakes requests waiting on this one's fetch (idempotent). */

@@ -17,6 +17,7 @@ import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BackendHealth } from './backend-health.ts';
 import { cachePolicy, finalize, hitForPassSeconds, seedBackendResponse, type EdgeCache } from './cache/index.ts';
+import { applyBodyIntent } from './compress/fetch.ts';
 import type { CancelSignal } from './client.ts';
 import type { RequestContext } from './context.ts';
 import { DirectorSelection } from './directors.ts';
@@ -80,7 +81,8 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
     const backend = chosen === null ? undefined : service.backends.get(chosen);
     if (backend === undefined) return failed(ctx, new EdgeError('ALL_BACKENDS_FAILED', { backend: chosen }));
     ctx.backend = backend.name;
-    if (!deps.health.backend(service, backend)) {
+    // A backend vcl_fetch put in saint mode for this object is unhealthy for it (saint-mode.ts).
+    if (!deps.health.backend(service, backend) || (ctx.cacheKey !== null && deps.cache.saintMode.sick(ctx.cacheKey, backend.name))) {
       if (selection !== null) continue;
       return failed(ctx, new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
     }
@@ -120,15 +122,18 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
   }
   ctx.fastlyInfoState = ctx.passing ? 'PASS' : 'MISS';
   const action = run(service, 'fetch', ctx);
+  if (ctx.saintmode !== null && ctx.cacheKey !== null && ctx.backend !== null) deps.cache.saintMode.mark(ctx.cacheKey, ctx.backend, ctx.saintmode);
   switch (action) {
     case 'deliver':
     case 'deliver_stale':
       if (action === 'deliver_stale' && ctx.staleObject !== null) return 'stale';
+      applyBodyIntent(ctx, d);
       decideStorage(ctx, d, deps.cache);
       return 'deliver';
     case 'pass':
     case 'hit_for_pass':
       if (ctx.cacheKey !== null && !ctx.passing) deps.cache.hitForPass.remember(ctx.cacheKey, hitForPassSeconds(beresp.ttl));
+      applyBodyIntent(ctx, d);
       return 'deliver';
     case 'error':
       return 'error';
@@ -158,6 +163,7 @@ function decideStorage(ctx: RequestContext, d: Delivery, cache: EdgeCache): void
     head: {
       serviceId: ctx.service.serviceId, status: beresp.status, reason: beresp.response,
       headers: { ...beresp.http.fields }, requestHeaders: ctx.req.http.fields, lifetimes, surrogateKeys: ctx.decision.surrogateKeys,
+      intent: ctx.bodyIntent,
     },
   };
 }

@@ -46,8 +46,13 @@ export class HeaderMap implements HeaderBag {
     return new HeaderMap({ ...headers } as OutHeaders);
   }
 
+  /**
+   * An independent copy (bereq from req). One shape clone: a HeaderMap's names are lower-case
+   * already (every constructor input is, and set/add lower-case), and its arrays are shared
+   * safely because a HeaderMap replaces a value, never edits it.
+   */
   clone(): HeaderMap {
-    return HeaderMap.from(this.fields);
+    return new HeaderMap({ ...this.fields });
   }
 
   get(name: string): string | null {

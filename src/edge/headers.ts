@@ -18,6 +18,22 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
 /** `Connection` values that name no other field: the usual `keep-alive` and `close`. */
 const ONLY_HOP_BY_HOP = /^\s*(?:keep-alive|close)\s*$/i;
 
+/** RFC 9110 §7.6.1: a field every hop removes, whatever the Connection field says. */
+export function isHopByHop(name: string): boolean {
+  return HOP_BY_HOP.has(name);
+}
+
+/**
+ * The other fields the `Connection` field names (they go too), or null for none — the usual
+ * case: no `Connection` field, or one naming only hop-by-hop fields, builds no token set.
+ */
+export function namedByConnection(headers: InHeaders): ReadonlySet<string> | null {
+  const connection = headers['connection'];
+  if (connection === undefined || (typeof connection === 'string' && ONLY_HOP_BY_HOP.test(connection))) return null;
+  const extra = listTokens(connection).filter((t) => !HOP_BY_HOP.has(t));
+  return extra.length > 0 ? new Set(extra) : null;
+}
+
 function listTokens(value: HeaderValue | undefined): string[] {
   if (value === undefined) return [];
   const joined = typeof value === 'string' ? value : value.join(',');
@@ -31,12 +47,7 @@ function listTokens(value: HeaderValue | undefined): string[] {
  * `Connection` header, or one naming only hop-by-hop fields — builds no token set.
  */
 export function stripHopByHop(headers: InHeaders): OutHeaders {
-  const connection = headers['connection'];
-  let named: ReadonlySet<string> | null = null;
-  if (connection !== undefined && !(typeof connection === 'string' && ONLY_HOP_BY_HOP.test(connection))) {
-    const extra = listTokens(connection).filter((t) => !HOP_BY_HOP.has(t));
-    if (extra.length > 0) named = new Set(extra);
-  }
+  const named = namedByConnection(headers);
   const out: OutHeaders = {};
   for (const name in headers) {
     const value = headers[name];
@@ -47,7 +58,7 @@ export function stripHopByHop(headers: InHeaders): OutHeaders {
   return out;
 }
 
-function appendList(existing: string | string[] | undefined, item: string): string {
+export function appendList(existing: HeaderValue | undefined, item: string): string {
   if (existing === undefined) return item;
   const prior = typeof existing === 'string' ? existing : existing.join(', ');
   return prior.trim() === '' ? item : `${prior}, ${item}`;
@@ -125,17 +136,21 @@ export function buildUpstreamHeaders(request: InHeaders, backend: BackendDefinit
     out['fastly-ff'] = hop.fastlyFf;
     if (hop.credential !== null) out[hop.credential[0]] = hop.credential[1];
   }
-  const host = out['host'];
-  const hasHost = host !== undefined && (typeof host === 'string' ? host !== '' : host.length > 0);
-  if (backend.hostHeader !== null && (backend.alwaysUseHostHeader || !hasHost)) {
-    out['host'] = backend.hostHeader;
-  } else if (!hasHost) {
-    out['host'] = defaultHost(backend);
-  } else if (typeof host !== 'string') {
-    // RFC 9112 §3.2: exactly one Host; a list is malformed, keep the first.
-    out['host'] = host[0];
-  }
+  out['host'] = upstreamHost(out['host'], backend);
   return out;
+}
+
+/**
+ * The Host the origin gets, from the request's (after hop-by-hop removal) and the backend's
+ * `.host_header` / `.always_use_host_header`; `buildUpstreamHeaders` and the exchange's own
+ * request head (upstream/request-head.ts) both take it from here.
+ */
+export function upstreamHost(host: HeaderValue | undefined, backend: BackendDefinition): string {
+  const hasHost = host !== undefined && (typeof host === 'string' ? host !== '' : host.length > 0);
+  if (backend.hostHeader !== null && (backend.alwaysUseHostHeader || !hasHost)) return backend.hostHeader;
+  if (!hasHost) return defaultHost(backend);
+  // RFC 9112 §3.2: exactly one Host; a list is malformed, keep the first.
+  return typeof host === 'string' ? host : host[0];
 }
 
 /** The headers of an origin response as they may be stored or delivered to a client. */

@@ -26,9 +26,14 @@ import type { HealthView } from '../health/ipc.ts';
 import type { CompiledService } from '../vcl/index.ts';
 import { AccessLog } from './access-log.ts';
 import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
-import { primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { objectView } from './object-view.ts';
+
+import type { PopState } from './pop-state.ts';
 import { RequestContext, type EdgeBackendResponse, type EdgeResponse, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
+import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
+import { EsiIncluder } from './esi/includer.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
 import { cdnLoopCount } from './headers.ts';
@@ -36,6 +41,7 @@ import type { EdgeMetrics } from './metrics.ts';
 import type { Purger } from './purge.ts';
 import { handlePurge } from './purge.ts';
 import { hasBody, RequestBody } from './request-body.ts';
+import { tlsConnection } from './tls/index.ts';
 import { respond, type Delivery } from './respond.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
@@ -62,6 +68,8 @@ export interface PipelineOptions {
   readonly purger: Purger;
   /** Answers `GET /ready` for hosts that are not a configured domain. */
   readonly ready: () => boolean;
+  /** The POP's rate limits and geolocation database (./pop-state.ts); absent: a worker of its own, without one. */
+  readonly pop?: PopState;
   /** What this worker knows of the fleet now (clustering, shielding); null off a fleet. */
   readonly fleet?: () => FleetView | null;
 }
@@ -79,6 +87,7 @@ export class Pipeline {
   readonly #fetchDeps: FetchDeps;
   readonly #clusterDeps: ClusterDeps;
   readonly #fleet: () => FleetView | null;
+  readonly #esi: EsiIncluder;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
@@ -88,6 +97,11 @@ export class Pipeline {
     this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health, warn };
     this.#clusterDeps = { upstream: options.upstream, metrics: options.metrics.fleet, warn };
     this.#fleet = options.fleet ?? NO_FLEET;
+    this.#esi = new EsiIncluder({
+      logger: options.logger,
+      context: (parent, url, headers) => this.#subrequestContext(parent, url, headers),
+      serve: (ctx, req, res) => this.#serve(ctx, req, res),
+    });
   }
 
   /**
@@ -100,7 +114,7 @@ export class Pipeline {
     if (service === null) return null;
     const ctx = new RequestContext({
       service, clientIp: this.#o.server.ip, server: this.#o.server, method: 'PURGE', url, proto: 'HTTP/1.1',
-      headers: HeaderMap.from({ host }), health: this.#health, logger: null,
+      headers: HeaderMap.from({ host }), health: this.#health, logger: null, pop: this.#o.pop,
     });
     service.run('hash', ctx);
     return primaryKey(serviceId, ctx.hashData);
@@ -163,7 +177,9 @@ export class Pipeline {
     arrive(ctx, this.#fleet(), ctx.req.http);
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
     if (body) ctx.body = new RequestBody(req);
-    return this.#start(ctx, req, res, 'recv');
+    // Fastly normalises Accept-Encoding before vcl_recv (src/edge/compress/accept-encoding.ts).
+    ctx.acceptEncoding = normaliseAcceptEncoding(ctx.req.http);
+    return this.#serve(ctx, req, res);
   }
 
   /**
@@ -189,7 +205,7 @@ export class Pipeline {
     if (backend !== undefined && (service.backends.has(backend) || service.directors.has(backend))) ctx.req.backend = backend;
     let pending: Promise<void> | undefined;
     try {
-      pending = this.#start(ctx, req, res, 'lookup');
+      pending = this.#serve(ctx, req, res, 'lookup');
     } catch (err) {
       this.#crashed(err, res);
       return;
@@ -197,60 +213,84 @@ export class Pipeline {
     pending?.catch((err: unknown) => this.#crashed(err, res));
   };
 
-  #start(ctx: RequestContext, req: ClientRequest, res: ClientResponse, first: Step): Promise<void> | undefined {
-    const d: Delivery = { body: null, upstream: null, store: null };
+  /** Runs a request whose context is made (a client's, or an ESI include's) and writes its response. */
+  #serve(ctx: RequestContext, req: ClientRequest, res: ClientResponse, first: Step = 'recv'): Promise<void> | undefined {
+    const d: Delivery = { body: null, upstream: null, store: null, plan: null };
     let gone: CancelSignal | null = null;
-    let running: Promise<void> | undefined;
+    const signal = (): CancelSignal => (gone ??= clientGone(res));
+    let step: Step = first;
+    let next: Step | Promise<Step> = step;
     try {
-      running = this.#run(ctx, first, () => (gone ??= clientGone(res)), d);
-      if (running === undefined) this.#respond(ctx, req, res, d);
+      while (step !== 'done') {
+        next = this.#step(step, ctx, signal, d);
+        if (typeof next !== 'string') break;
+        step = next;
+      }
+      if (typeof next === 'string') this.#respond(ctx, req, res, d);
     } finally {
-      if (running === undefined) release(ctx, d);
+      if (typeof next === 'string') release(ctx, d);
     }
-    return running?.then(() => this.#respond(ctx, req, res, d)).finally(() => release(ctx, d));
+    // A step has to wait: the rest runs in one async function, which also answers and releases
+    // (one promise per waiting request, not a chain of then/finally on top of it).
+    return typeof next === 'string' ? undefined : this.#runAfter(next, ctx, signal, d, req, res);
   }
 
   #respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery): void {
     const o = this.#o;
-    respond(ctx, req, res, d, { cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop });
+    respond(ctx, req, res, d, {
+      cache: o.cache, metrics: o.metrics, stats: o.stats, logger: o.logger, accessLog: this.#accessLog, pop: o.server.pop,
+      includer: (page) => this.#esi.for(page),
+    });
+  }
+
+  /** The context of an ESI include of `parent` (src/edge/esi/includer.ts decides url and headers). */
+  #subrequestContext(parent: RequestContext, url: string, headers: HeaderMap): RequestContext {
+    return new RequestContext({
+      service: parent.service, clientIp: parent.clientIp, server: parent.server, method: 'GET', url, proto: parent.req.proto,
+      headers, health: this.#health, logger: this.#o.logger,
+    });
   }
 
   #context(service: CompiledService, req: ClientRequest): RequestContext {
     const o = this.#o;
+    const tls = tlsConnection(req.socket);
+    const headers = HeaderMap.ofRequest(req.headers);
+    // Fastly writes `Fastly-SSL: 1` into requests that arrived over TLS, "if the header is not
+    // already present" — so a client can set it: it is deprecated, and VCL should read
+    // fastly_info.edge.is_tls (https://www.fastly.com/documentation/reference/http/http-headers/Fastly-SSL/).
+    if (tls !== null && headers.get('fastly-ssl') === null) headers.set('fastly-ssl', '1');
     return new RequestContext({
       service,
       clientIp: normaliseIp(req.socket.remoteAddress ?? ''),
       server: o.server,
       method: req.method ?? 'GET',
       url: req.url ?? '/',
-      proto: `HTTP/${req.httpVersion}`,
-      headers: HeaderMap.ofRequest(req.headers),
+      // Fastly's req.proto for HTTP/2 is `HTTP/2` (RFC 9113 has no minor version).
+      proto: req.httpVersion === '2.0' ? 'HTTP/2' : `HTTP/${req.httpVersion}`,
+      headers,
       health: this.#health,
       logger: o.logger,
+      generation: o.cache.generation(service.serviceId),
+      pop: o.pop,
+      tls,
     });
   }
 
   /**
-   * Runs steps from `step` until the response is decided (`done`). Most steps are synchronous;
-   * only a fetch or a wait behind another request's fetch returns a promise, and only those
-   * are awaited (a cache hit runs without a single microtask hop). Returns undefined when
-   * every step was synchronous.
+   * The rest of a request once a step returned a promise (a fetch, or a wait behind another
+   * request's fetch); most steps are synchronous, so a cache hit runs without a single microtask
+   * hop and never gets here. Answers the client and releases what the request holds.
    */
-  #run(ctx: RequestContext, step: Step, signal: () => CancelSignal, d: Delivery): Promise<void> | undefined {
-    while (step !== 'done') {
-      const next = this.#step(step, ctx, signal, d);
-      if (typeof next !== 'string') return this.#runAfter(next, ctx, signal, d);
-      step = next;
-    }
-    return undefined;
-  }
-
-  /** The rest of #run once a step returned a promise. */
-  async #runAfter(pending: Promise<Step>, ctx: RequestContext, signal: () => CancelSignal, d: Delivery): Promise<void> {
-    let step = await pending;
-    while (step !== 'done') {
-      const next = this.#step(step, ctx, signal, d);
-      step = typeof next === 'string' ? next : await next;
+  async #runAfter(pending: Promise<Step>, ctx: RequestContext, signal: () => CancelSignal, d: Delivery, req: ClientRequest, res: ClientResponse): Promise<void> {
+    try {
+      let step = await pending;
+      while (step !== 'done') {
+        const next = this.#step(step, ctx, signal, d);
+        step = typeof next === 'string' ? next : await next;
+      }
+      this.#respond(ctx, req, res, d);
+    } finally {
+      release(ctx, d);
     }
   }
 
@@ -269,6 +309,7 @@ export class Pipeline {
         return this.#lookup(ctx);
       case 'hit':
         ctx.fastlyInfoState = 'HIT';
+        if (ctx.cachedObject !== null) ctx.obj = objectView(ctx.cachedObject, ctx.startTime);
         return expect(step, run(service, 'hit', ctx), TRANSITIONS.hit);
       case 'serve':
       case 'stale': {
@@ -276,9 +317,15 @@ export class Pipeline {
         if (object === null) throw new Error(`${step} without an object`);
         discard(d);
         if (step === 'stale') ctx.cacheState = 'STALE';
-        const served = serveObject(object, { method: ctx.req.method, headers: ctx.req.http.fields });
+        // The owner of a cluster hop hands the stored bytes back as they are: the delivery member
+        // plans their delivery for its client (./fleet/cluster.ts).
+        const plan = (object.intent.coding === null && !object.intent.esi) || ctx.clusterRole === 'shield' ? null : planDelivery(object.intent, ctx.acceptEncoding, ctx.esiEnabled);
+        // A body transformed on its way out has no byte ranges (compress/delivery.ts).
+        const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
+        if (plan !== null) planFields(plan, ctx.resp.http);
         d.body = served.body;
+        d.plan = plan;
         return this.#deliverPhase(ctx, d);
       }
       case 'miss': {
@@ -299,6 +346,9 @@ export class Pipeline {
         if (beresp === null) throw new Error('deliver without a backend response');
         stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
+        const intent = ctx.bodyIntent;
+        d.plan = (intent.coding === null && !intent.esi) || ctx.clusterRole === 'shield' ? null : planDelivery(intent, ctx.acceptEncoding, ctx.esiEnabled);
+        if (d.plan !== null) planFields(d.plan, beresp.http);
         return this.#deliverPhase(ctx, d);
       }
       case 'error': {
@@ -341,19 +391,24 @@ export class Pipeline {
     const method = ctx.req.method;
     if (method !== 'GET' && method !== 'HEAD') return 'pass';
     if (cache.hitForPass.active(key)) return 'pass';
-    const found = cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
+    // req.hash_always_miss: nothing is looked up — no hit and no stale copy — but the fetch is
+    // still collapsed and stored (Fastly's req.hash_always_miss page).
+    const limits = ctx.cacheRequest;
+    const found = limits?.hashAlwaysMiss === true ? null : cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
     if (found !== null) {
-      if (found.state === 'fresh' || found.state === 'stale-while-revalidate') {
+      const state = limits === undefined ? found.state : freshness(found.object, ctx.startTime, limits);
+      if (state === 'fresh' || state === 'stale-while-revalidate') {
         ctx.cachedObject = found.object;
         ctx.cacheState = 'HIT';
-        if (found.state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
+        if (state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
         return 'hit';
       }
-      if (found.state === 'stale-if-error-only') ctx.staleObject = found.object;
+      if (state === 'stale-if-error-only') ctx.staleObject = found.object;
     }
     // A request that already passed this POP (CDN-Loop names it) never waits behind a fetch:
     // that fetch may be the very request that looped back here, and waiting would deadlock it.
-    if (!ctx.waited && !ctx.loopedBack) {
+    // req.hash_ignore_busy asks not to wait either (Varnish's req.hash_ignore_busy).
+    if (!ctx.waited && !ctx.loopedBack && limits?.hashIgnoreBusy !== true) {
       const ticket = cache.collapser.acquire(key, method);
       if (ticket.role === 'leader') ctx.leader = ticket;
       if (ticket.role === 'waiter') {
@@ -376,7 +431,7 @@ export class Pipeline {
     if (ticket.role !== 'leader') return;
     const refresh = new RequestContext({
       service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), health: this.#health, logger: null,
+      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop, tls: ctx.tls,
     });
     refresh.cacheKey = key;
     refresh.leader = ticket;
@@ -446,6 +501,12 @@ export class Pipeline {
     }
     plain(res, 404, 'Domain Not Found', `404 Domain Not Found: no service has the domain "${req.headers.host ?? ''}"\n`);
   }
+}
+
+/** Request fields without Range and If-Range. */
+function withoutRange(fields: HeaderMap['fields']): HeaderMap['fields'] {
+  const { range: _range, 'if-range': _ifRange, ...rest } = fields;
+  return rest;
 }
 
 /**

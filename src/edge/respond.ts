@@ -10,6 +10,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AccessLog } from './access-log.ts';
 import type { EdgeCache, ObjectHead } from './cache/index.ts';
+import type { DeliveryPlan } from './compress/index.ts';
+import type { Includer } from './esi/index.ts';
+import { Readable } from 'node:stream';
+import { sendTransformed } from './transform-body.ts';
 import type { RequestContext } from './context.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { EdgeStats } from './stats.ts';
@@ -23,6 +27,8 @@ export interface Delivery {
   upstream: UpstreamResponse | null;
   /** Set when the backend response is to be stored under `key` once complete. */
   store: { readonly key: string; readonly head: ObjectHead } | null;
+  /** What the edge does to the body on its way out (ESI, decompression, compression); absent or null: nothing. */
+  plan?: DeliveryPlan | null;
 }
 
 export interface RespondDeps {
@@ -32,6 +38,8 @@ export interface RespondDeps {
   readonly logger: Logger;
   readonly accessLog: AccessLog;
   readonly pop: string;
+  /** Fetches ESI includes for a page this request delivers. */
+  readonly includer: (ctx: RequestContext) => Includer;
 }
 
 export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResponse, d: Delivery, deps: RespondDeps): void {
@@ -59,6 +67,18 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
 
   const head = req.method === 'HEAD';
   const upstream = d.upstream;
+  const plan = d.plan ?? null;
+  if (plan !== null && !head && hasContent(resp.status)) {
+    // `set req.esi = false` in vcl_deliver still turns ESI off (Fastly's req.esi).
+    const includer = plan.esi && ctx.esiEnabled ? deps.includer(ctx) : null;
+    if (upstream === null) {
+      sendTransformed(plan, { body: Readable.from(d.body === null ? [] : [d.body]), truncated: () => false }, res, includer, finish);
+      return;
+    }
+    if (d.store !== null) storeWhenComplete(ctx, d.store, upstream, deps);
+    sendTransformed(plan, { body: upstream.body, truncated: () => upstream.truncated }, res, includer, finish);
+    return;
+  }
   if (upstream === null) {
     const body = d.body;
     res.end(head || body === null ? undefined : body);
@@ -67,14 +87,7 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   }
   const store = d.store;
   const whole = upstream.whole;
-  if (store !== null) {
-    // Attached in the same tick as the pipe, so the copier sees every chunk (a whole body is
-    // handed to it as a stream of one chunk).
-    void deps.cache.storeWhenComplete(store.key, store.head, upstream.body, upstream.completed).then((outcome) => {
-      ctx.releaseLeader(outcome.stored ? 'stored' : 'failed');
-      if (!outcome.stored) deps.logger.debug({ service: ctx.service.serviceId, url: ctx.req.url, reason: outcome.reason }, 'response not stored');
-    });
-  }
+  if (store !== null) storeWhenComplete(ctx, store, upstream, deps);
   if (whole !== null) {
     // The body came whole with the head: head and body go in one write, and no stream was made.
     res.end(head || whole.length === 0 ? undefined : whole);
@@ -115,6 +128,22 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
     else res.end();
   });
   void upstream.completed.then((outcome) => finish(outcome.bytes));
+}
+
+/**
+ * Attached in the same tick as the pipe, so the copier sees every chunk (a whole body is handed
+ * to it as a stream of one chunk).
+ */
+function storeWhenComplete(ctx: RequestContext, store: NonNullable<Delivery['store']>, upstream: UpstreamResponse, deps: RespondDeps): void {
+  void deps.cache.storeWhenComplete(store.key, store.head, upstream.body, upstream.completed).then((outcome) => {
+    ctx.releaseLeader(outcome.stored ? 'stored' : 'failed');
+    if (!outcome.stored) deps.logger.debug({ service: ctx.service.serviceId, url: ctx.req.url, reason: outcome.reason }, 'response not stored');
+  });
+}
+
+/** Statuses whose responses carry content (RFC 9110 §15.3.5, §15.4.5, §15.2). */
+function hasContent(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
 }
 
 function round(ms: number): number {

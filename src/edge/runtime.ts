@@ -6,6 +6,7 @@
 // here, once per activation per worker; the old CompiledService stays alive for requests that
 // still hold it, and pools whose identity the new table no longer uses close once idle.
 
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import os from 'node:os';
 import type { Logger } from 'pino';
@@ -15,18 +16,25 @@ import { HealthView } from '../health/ipc.ts';
 import { EdgeCache } from './cache/index.ts';
 import type { Purger } from './purge.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
+import { applyLiveUpdate } from './live.ts';
 import { EdgeMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { EdgeStats } from './stats.ts';
 import { EdgeServer } from './server.ts';
 import type { ClientTimeouts } from './http1/index.ts';
 import { ServiceTable } from './service-table.ts';
+import { CertificateTable } from './tls/index.ts';
 import { UpstreamPools } from './upstream/index.ts';
 import { FleetView } from './fleet/view.ts';
+import { openGeoDatabase } from './geo/database.ts';
+import type { PopState } from './pop-state.ts';
+import { PopRateLimits } from './ratelimit/pop-rate-limits.ts';
 
 export interface EdgeRuntimeOptions {
   readonly host: string;
   readonly port: number;
+  /** The HTTPS listener's address; null or absent: none (`--tls off`). */
+  readonly tls?: { readonly host: string; readonly port: number } | null;
   readonly pop: string;
   readonly logger: Logger;
   /** Reports back to the primary (compile failures, readiness, purge acknowledgements). */
@@ -43,6 +51,13 @@ export interface EdgeRuntimeOptions {
    * answers /ready only once the fleet counts this worker among its POP's members (DESIGN.md §4.4).
    */
   readonly clustered?: boolean;
+  /**
+   * MaxMind databases for client.geo.* (`--geoip-db`); empty or absent: none. Opened here, once;
+   * a file that cannot be used throws (GeoDatabaseError, naming it).
+   */
+  readonly geoipDb?: readonly string[];
+  /** Whether other workers share this node's rate limiting: increments go out through `report` (src/process/edge.ts relays them). */
+  readonly shareRateLimits?: boolean;
 }
 
 export class EdgeRuntime {
@@ -56,6 +71,9 @@ export class EdgeRuntime {
   readonly server: EdgeServer;
   /** This worker's own listener for cluster hops (src/edge/fleet/cluster.ts); null off a fleet. */
   readonly clusterServer: EdgeServer | null;
+  readonly pop: PopState;
+  /** The certificates the HTTPS listener serves, by server name. */
+  readonly certificates = new CertificateTable();
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
   #fleet: FleetView | null = null;
@@ -72,6 +90,11 @@ export class EdgeRuntime {
     const cdnId = `lacquer-${options.pop}`;
     this.upstream = new UpstreamPools({ cdnId });
     this.cache = new EdgeCache({ maxBytes: options.cacheSizeBytes, maxObjectBytes: options.cacheMaxObjectBytes });
+    const report = options.report;
+    this.pop = {
+      rateLimits: new PopRateLimits(options.shareRateLimits === true && report !== undefined ? { send: (sync) => report(sync) } : {}),
+      geo: options.geoipDb === undefined || options.geoipDb.length === 0 ? null : openGeoDatabase(options.geoipDb),
+    };
     const pipeline = this.pipeline = new Pipeline({
       table: this.table,
       upstream: this.upstream,
@@ -85,9 +108,11 @@ export class EdgeRuntime {
       stats: this.stats,
       ready: () => this.#ready && (options.clustered !== true || this.#fleet?.member === true),
       fleet: () => this.#fleet,
+      pop: this.pop,
     });
     this.server = new EdgeServer({
       host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
+      ...(options.tls == null ? {} : { tls: { ...options.tls, certificates: this.certificates, logger: options.logger } }),
     });
     this.clusterServer = options.clustered === true
       ? new EdgeServer({ host: options.host, port: 0, exclusive: true, handler: pipeline.handleCluster, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts })
@@ -100,12 +125,17 @@ export class EdgeRuntime {
     });
   }
 
-  /** Listens: first the cluster listener (its port is reported before the shared one listens), then the edge. */
-  async start(): Promise<{ port: number; clusterPort: number | null }> {
+  /**
+   * Listens: first the cluster listener, then the edge and its HTTPS listener; the ports are
+   * reported together once all are open (the primary then hands the worker its fleet and services).
+   */
+  async start(): Promise<{ port: number; tlsPort: number | null; clusterPort: number | null }> {
     const cluster = this.clusterServer === null ? null : await this.clusterServer.listen();
-    if (cluster !== null) this.#o.report?.({ type: 'cluster-listening', port: cluster.port });
     const address = await this.server.listen();
-    return { port: address.port, clusterPort: cluster?.port ?? null };
+    const tls = await this.server.listenTls();
+    const ports = { port: address.port, tlsPort: tls?.port ?? null, clusterPort: cluster?.port ?? null };
+    this.#o.report?.({ type: 'listening', ...ports });
+    return ports;
   }
 
   apply(message: ToWorker): void {
@@ -129,9 +159,13 @@ export class EdgeRuntime {
         this.table.remove(message.serviceId);
         if (old !== null) this.#countPools(old, -1);
         this.stats.remove(message.serviceId);
+        this.pop.rateLimits.remove(message.serviceId);
         if (!this.#released) return;
         break;
       }
+      case 'live':
+        applyLiveUpdate(this.table, message.change, this.#o.logger);
+        return;
       case 'health':
         this.health.apply(message);
         return;
@@ -151,11 +185,23 @@ export class EdgeRuntime {
       case 'stats-request':
         this.#o.report?.({ type: 'stats', requestId: message.requestId, stats: this.stats.snapshot(message.serviceId) });
         return;
+      case 'tls': {
+        const { applied, problems } = this.certificates.replace(message.material);
+        for (const p of problems) this.#o.logger.error(p, 'a TLS certificate or key was refused; its domain has no HTTPS until it is replaced');
+        if (applied) this.#o.logger.debug({ generation: message.material.generation, domains: this.certificates.size }, 'TLS certificates replaced');
+        return;
+      }
+      case 'tls-ticket-keys':
+        this.server.setTicketKeys(Buffer.from(message.keys, 'base64'));
+        return;
       case 'drain':
         void this.drain();
         return;
       case 'fleet':
         this.#fleet = new FleetView(message.state);
+        return;
+      case 'ratelimit':
+        this.pop.rateLimits.apply(message);
         return;
     }
     this.#released = false;

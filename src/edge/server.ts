@@ -8,14 +8,19 @@
 //
 // Every connection starts on the edge's own HTTP/1.1 reader (./http1/connection.ts) and moves
 // to node:http at its first request that reader leaves to node; both call the same handler.
+// The HTTPS listener (./tls/listener.ts), when there is one, hands its HTTP/1.1 connections to
+// the same path once their handshake is done, and its HTTP/2 streams to the same handler; this
+// server drains both.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
 import {
   BodyDeadlines, checkRequestTarget, CLIENT_TIMEOUT_DEFAULTS, FastConnection, refuseTarget, requestBody, sweepPeriod,
   type ClientRequest, type ClientResponse, type ClientTimeouts,
 } from './http1/index.ts';
+import { TlsListener, type CertificateTable } from './tls/index.ts';
 
 export type EdgeHandler = (req: ClientRequest, res: ClientResponse) => void;
 
@@ -34,6 +39,8 @@ export interface EdgeServerOptions {
    * worker's cluster listener has a port of its own: src/edge/fleet/cluster.ts).
    */
   readonly exclusive?: boolean;
+  /** The HTTPS listener (DESIGN.md §4.1 `--tls`); none when absent. */
+  readonly tls?: { readonly host: string; readonly port: number; readonly certificates: CertificateTable; readonly logger?: Logger };
 }
 
 export class EdgeServer {
@@ -45,6 +52,9 @@ export class EdgeServer {
 
   readonly #fast = new Set<FastConnection>();
   #sweeper: NodeJS.Timeout | null = null;
+  /** Takes a client connection (plain, or TLS after its handshake) onto the HTTP/1.1 path. */
+  readonly #accept: (socket: Socket) => void;
+  readonly #tls: TlsListener | null;
 
   constructor(opts: EdgeServerOptions) {
     this.#drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
@@ -93,24 +103,30 @@ export class EdgeServer {
       if (this.#sweeper !== null) clearInterval(this.#sweeper);
       this.#sweeper = null;
     });
-    if (opts.fastPath === false) return;
     // node:http reads a connection through its 'connection' listener (its documented way to be
     // given a socket); keep that listener to hand connections over, and take new ones first.
     const toHttp = server.listeners('connection') as Array<(socket: Socket) => void>;
-    server.removeAllListeners('connection');
     const handOff = (socket: Socket): void => {
       for (const listener of toHttp) listener.call(server, socket);
     };
+    this.#accept = handOff;
+    this.#tls = opts.tls === undefined ? null : new TlsListener({
+      ...opts.tls, http1: (socket) => this.#accept(socket), handler,
+      handshakeTimeoutMs: timeouts.headerMs, idleMs: timeouts.idleMs,
+    });
+    if (opts.fastPath === false) return;
+    server.removeAllListeners('connection');
     const ended = (conn: FastConnection): void => {
       this.#fast.delete(conn);
     };
     // The fast connections' keep-alive timeout: idle at `idleSweeps` sweeps in a row closes, which
     // is never before the idle timeout (the first sweep comes up to one period after going idle).
     const idleSweeps = Math.ceil(timeouts.idleMs / sweepMs) + 1;
-    server.on('connection', (socket: Socket) => {
+    this.#accept = (socket: Socket) => {
       if (this.#draining) return handOff(socket);
       this.#fast.add(new FastConnection(socket, { handler, handOff, keepAliveTimeoutMs: timeouts.idleMs, idleSweeps, ended }));
-    });
+    };
+    server.on('connection', this.#accept);
   }
 
   readonly #listenArgs: [number, string];
@@ -127,6 +143,16 @@ export class EdgeServer {
     });
   }
 
+  /** Starts the HTTPS listener (after listen(): node:cluster shares listeners in the order they open). */
+  async listenTls(): Promise<AddressInfo | null> {
+    return this.#tls === null ? null : await this.#tls.listen();
+  }
+
+  /** The session ticket keys every worker of the node shares (./tls/policy.ts). */
+  setTicketKeys(keys: Buffer): void {
+    this.#tls?.setTicketKeys(keys);
+  }
+
   get inFlight(): number {
     return this.#inFlight;
   }
@@ -140,6 +166,7 @@ export class EdgeServer {
     if (this.#draining) return;
     this.#draining = true;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const tlsClosed = this.#tls?.drain();
     this.#server.closeIdleConnections();
     for (const conn of this.#fast) conn.closeWhenIdle();
     if (this.#inFlight > 0) {
@@ -151,7 +178,9 @@ export class EdgeServer {
     }
     this.#server.closeAllConnections();
     for (const conn of this.#fast) conn.socket.destroy();
+    this.#tls?.destroyAll();
     await closed;
+    await tlsClosed;
   }
 
   readonly #onClose = (): void => this.#finished();

@@ -39,4 +39,5 @@ export function discard(d: Delivery): void {
   d.upstream = null;
   d.body = null;
   d.store = null;
+  d.plan = null;
 }

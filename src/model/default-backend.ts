@@ -8,6 +8,8 @@
 export interface DefaultCandidate {
   readonly name: string;
   readonly auto_loadbalance?: boolean | null;
+  /** A backend with a request condition serves only the requests its condition matches. */
+  readonly request_condition?: string | null;
 }
 
 /**
@@ -15,6 +17,13 @@ export interface DefaultCandidate {
  * there is none or when the automatic load-balancing director is the default instead.
  */
 export function defaultBackendName(backends: readonly DefaultCandidate[]): string | null {
-  if (backends.some((b) => b.auto_loadbalance === true)) return null;
-  return backends[0]?.name ?? null;
+  if (backends.some((b) => b.auto_loadbalance === true && !conditioned(b))) return null;
+  // Fastly's backend reference: "If there are no backends with conditions that match the request,
+  // then the backend without any conditions is chosen." When every backend has a condition, the
+  // first one still serves what none matches, as the edge does with no `set req.backend` at all.
+  return (backends.find((b) => !conditioned(b)) ?? backends[0])?.name ?? null;
+}
+
+function conditioned(b: DefaultCandidate): boolean {
+  return typeof b.request_condition === 'string' && b.request_condition !== '';
 }

@@ -9,9 +9,14 @@
 import type * as A from '../vcl/syntax/index.ts';
 import { build as B, print, printStatements } from '../vcl/syntax/index.ts';
 import { macroStatements, PHASES, type Phase } from '../vcl/language/index.ts';
-import type { BackendRecord, DirectorRecord, HealthcheckRecord, SettingsRecord, VclRecord } from './api/index.ts';
+import type {
+  AclRecord, BackendRecord, CacheSettingsRecord, ConditionRecord, DictionaryRecord, DirectorRecord, GzipRecord, HeaderRecord, HealthcheckRecord,
+  RequestSettingsRecord, ResponseObjectRecord, SettingsRecord, SnippetRecord, VclRecord,
+} from './api/index.ts';
 import { defaultBackendName } from './default-backend.ts';
 import { autoDirector, backendDeclaration, directorDeclaration } from './generate-backend.ts';
+import { initSnippetLines, liveDeclarations, phaseSnippetLines, snippetFiles } from './generate-live.ts';
+import { objectCode } from './generate-objects.ts';
 import { Problems, type GenerationProblem } from './generation-problems.ts';
 import { AUTO_DIRECTOR, backendVclName, describeHolder, vclNameClash, vclNameOf, type NamedObject } from './vcl-names.ts';
 
@@ -33,6 +38,17 @@ export interface VersionConfig {
   readonly directors: readonly DirectorRecord[];
   readonly vcls: readonly VclRecord[];
   readonly settings: SettingsRecord;
+  // The VCL service objects (./generate-objects.ts); absent: none.
+  readonly conditions?: readonly ConditionRecord[];
+  readonly headers?: readonly HeaderRecord[];
+  readonly responseObjects?: readonly ResponseObjectRecord[];
+  readonly requestSettings?: readonly RequestSettingsRecord[];
+  readonly cacheSettings?: readonly CacheSettingsRecord[];
+  readonly gzips?: readonly GzipRecord[];
+  /** Snippets, dictionaries and ACLs (./generate-live.ts); none when absent. */
+  readonly snippets?: readonly SnippetRecord[];
+  readonly dictionaries?: readonly DictionaryRecord[];
+  readonly acls?: readonly AclRecord[];
 }
 
 export interface GeneratedVcl {
@@ -69,9 +85,12 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
     if (d.backends.length === 0) problems.add('empty-director', `director "${d.name}" has no backends`);
     declarations.push(directorDeclaration(d, config.backends));
   }
-  const auto = config.backends.filter((b) => b.auto_loadbalance);
+  // Fastly: "all backends with this setting that don't have a request_condition" are balanced.
+  const auto = config.backends.filter((b) => b.auto_loadbalance && b.request_condition === null);
   if (auto.length > 0) declarations.push(autoDirector(auto));
+  declarations.push(...liveDeclarations(config.dictionaries ?? [], config.acls ?? []));
   reportNameClashes(config, problems);
+  const snippets = config.snippets ?? [];
 
   const custom = config.vcls.filter((v) => v.main);
   if (config.vcls.length > 0 && custom.length === 0) problems.add('no-main-vcl', 'custom VCL is uploaded but none is marked main');
@@ -82,11 +101,13 @@ export function generateVcl(config: VersionConfig): GeneratedVcl {
     B.lineComment('This is exactly what runs; change the API objects to change it.'),
   ]));
   const decls = declarations.length === 0 ? '' : `${print(B.file(name, declarations))}\n`;
+  const init = initSnippetLines(snippets);
+  const inits = init.length === 0 ? '' : `${init.join('\n')}\n\n`;
   const body = mainCustom === null ? print(B.file(name, boilerplate())) : mainCustom.content;
-  const prefix = `${header}\n${decls}`;
-  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0));
+  const prefix = `${header}\n${decls}${inits}`;
+  const expanded = expandMacroLines(body, phaseCode(config, auto.length > 0, problems), phaseSnippetLines(snippets));
   const main: VclFile = { name, content: `${prefix}${expanded.text}`, main: true };
-  const includes = config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false }));
+  const includes = [...config.vcls.filter((v) => v !== mainCustom).map((v) => ({ name: v.name, content: v.content, main: false })), ...snippetFiles(snippets)];
   const mainLines = mainCustom === null ? null : [...new Array<number>(lineCount(prefix) - 1).fill(0), ...expanded.lines];
   return { files: [main, ...includes], problems: problems.list, mainLines };
 }
@@ -105,7 +126,8 @@ export function expandMacros(source: string, phases: PhaseCode): string {
 }
 
 /** expandMacros, and for each line of the result the source line it is (1-based), 0 for an expansion's. */
-export function expandMacroLines(source: string, phases: PhaseCode): { text: string; lines: number[] } {
+export function expandMacroLines(source: string, phases: PhaseCode, snippets: Partial<Record<Phase, readonly string[]>> = {}):
+  { text: string; lines: number[] } {
   const parts = source.split(/(\r\n|\r|\n)/);
   const out: string[] = [];
   const lines: number[] = [];
@@ -121,18 +143,20 @@ export function expandMacroLines(source: string, phases: PhaseCode): { text: str
     }
     const indent = m[1];
     const code = printStatements(phases[phase]).map((l) => (l === '' ? l : `${indent}${l}`));
-    const expansion = [`${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`, ...code, `${indent}#--FASTLY ${phase.toUpperCase()} END`];
+    // Snippet text is the author's VCL, kept as written (./generate-live.ts places it here).
+    const expansion = [`${indent}#--FASTLY ${phase.toUpperCase()} BEGIN`, ...code, ...(snippets[phase] ?? []), `${indent}#--FASTLY ${phase.toUpperCase()} END`];
     out.push(expansion.join('\n'), eol);
     for (const _ of expansion) lines.push(0);
   }
   return { text: out.join(''), lines };
 }
 
-function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
+function phaseCode(config: VersionConfig, hasAuto: boolean, problems: Problems): PhaseCode {
   // What Fastly's own macro code declares comes first, so custom VCL after `#FASTLY <phase>` can
   // read it; only where custom VCL names it, since a local nothing reads would still cost every
   // request its frame and its assignment (vcl_recv runs on every hit).
-  const named = (local: string): boolean => config.vcls.some((v) => v.content.includes(local));
+  const named = (local: string): boolean =>
+    config.vcls.some((v) => v.content.includes(local)) || (config.snippets ?? []).some((s) => s.content.includes(local));
   const code = Object.fromEntries(PHASES.map((p) => [p, macroStatements(p, named)])) as Record<Phase, A.Statement[]>;
   const first = defaultBackendName(config.backends);
   if (hasAuto) code.recv.push(B.set('req.backend', B.ident(AUTO_DIRECTOR)));
@@ -141,6 +165,11 @@ function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
   const absent = (header: string): A.Expression => B.not(B.ident(`beresp.http.${header}`));
   const silent = B.binary('&&', [absent('Cache-Control'), absent('Surrogate-Control'), absent('Expires')]);
   code.fetch.push(B.ifThen(silent, [B.set('beresp.ttl', B.rtime(config.settings['general.default_ttl'] * 1000))]));
+  const objects = objectCode({
+    backends: config.backends, conditions: config.conditions ?? [], headers: config.headers ?? [], responseObjects: config.responseObjects ?? [],
+    requestSettings: config.requestSettings ?? [], cacheSettings: config.cacheSettings ?? [], gzips: config.gzips ?? [],
+  }, problems);
+  for (const p of PHASES) code[p].push(...objects[p]);
   // general.stale_if_error(_ttl) is not generated as `set beresp.stale_if_error`: that would
   // override the response's own stale-if-error and the no-cache/must-revalidate rule ("the
   // object's stale-if-error, or else the service's"). The edge's cache policy applies the
@@ -153,6 +182,14 @@ function phaseCode(config: VersionConfig, hasAuto: boolean): PhaseCode {
 const RETURNS: Readonly<Record<Phase, string | null>> = {
   recv: 'lookup', hash: 'hash', hit: 'deliver', miss: 'fetch', pass: 'pass', fetch: 'deliver', error: 'deliver', deliver: 'deliver', log: null,
 };
+
+/**
+ * Fastly's boilerplate (GET …/boilerplate): the subroutines of a custom VCL that does what the
+ * generated one does, a `#FASTLY <phase>` line in each, ready to upload and edit.
+ */
+export function boilerplateVcl(): string {
+  return print(B.file('boilerplate.vcl', boilerplate()));
+}
 
 function boilerplate(): A.SubDeclaration[] {
   const method = (m: string): A.Expression => B.binary('!=', [B.ident('req.method'), B.str(m)]);

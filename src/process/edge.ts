@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { PurgeCommand } from '../edge/cache/index.ts';
 import type { Purger, PurgeResult } from '../edge/purge.ts';
 import { EdgeRuntime } from '../edge/runtime.ts';
+import { sourceWithLiveUpdate } from '../edge/live.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
 import type { FleetState } from '../edge/fleet/view.ts';
@@ -21,6 +22,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface EdgeHandle {
   readonly port: number;
+  /** The HTTPS listener's port; null with `--tls off`. */
+  readonly tlsPort: number | null;
   send(message: ToWorker): void;
   /** Applies a purge in every worker; resolves when all acknowledged it. */
   purge(command: PurgeCommand): Promise<void>;
@@ -42,6 +45,10 @@ const CACHE_ENV = (o: ServeOptions) => ({
   LACQUER_CACHE_SIZE_BYTES: String(Math.floor(o.cacheSizeBytes / Math.max(1, o.workers))), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
   // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
+  // The files of --geoip-db, which the primary already opened once to check them.
+  LACQUER_EDGE_GEOIP_DB: JSON.stringify(o.geoipDb),
+  // The HTTPS listener; absent with `--tls off`.
+  ...(o.tls === null ? {} : { LACQUER_EDGE_TLS_HOST: o.tls.host, LACQUER_EDGE_TLS_PORT: String(o.tls.port) }),
 });
 
 /** Starts the edge: in this process (`--workers 0`) or as node:cluster workers sharing one listener. */
@@ -51,12 +58,12 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts, clustered: true,
+      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb, tls: options.tls, clustered: true,
     });
     health.on('message', (m) => runtime.apply(m));
-    const { port, clusterPort } = await runtime.start();
+    const { port, tlsPort, clusterPort } = await runtime.start();
     return {
-      port, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
+      port, tlsPort, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
       stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
       clusterPorts: () => clusterPort === null ? [] : [clusterPort],
       fleet: (state) => { if (clusterPort !== null) runtime.apply({ type: 'fleet', state: state(clusterPort) }); },
@@ -112,8 +119,11 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const port = clusterPorts.get(w);
     if (fleetState !== null && port !== undefined) sendTo(w, { type: 'fleet', state: fleetState(port) });
   };
+  // The last certificates and ticket keys, for workers that start later (like `services`).
+  let certificates: (ToWorker & { type: 'tls' }) | null = null;
+  let ticketKeys: (ToWorker & { type: 'tls-ticket-keys' }) | null = null;
 
-  const fork = (): Promise<number> => new Promise((resolve, reject) => {
+  const fork = (): Promise<{ port: number; tlsPort: number | null }> => new Promise((resolve, reject) => {
     const w = cluster.fork({
       LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
       LACQUER_LOG_LEVEL: options.logLevel, LACQUER_CLUSTERED: '1',
@@ -123,16 +133,23 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       if (m.type === 'compile-failed') logger.error(m, 'an edge worker could not compile an active version');
       else if (m.type === 'purged') acknowledged(m.id, w);
       else if (m.type === 'stats') statsAnswered(m.requestId, w, m.stats);
-      else if (m.type === 'cluster-listening') clusterPorts.set(w, m.port);
+      // Rate limiting within the node: one worker's additions go to every other worker
+      // (src/edge/ratelimit/pop-rate-limits.ts says why a relay and what lag it has).
+      else if (m.type === 'ratelimit') { for (const other of workers) if (other !== w) sendTo(other, m); }
+      else if (m.type === 'listening') {
+        // Every listener is open: hand the worker what it serves by. Certificates come before
+        // the services, whose arrival makes the worker answer /ready.
+        if (m.clusterPort !== null) clusterPorts.set(w, m.clusterPort);
+        for (const h of health.messages()) sendTo(w, h);
+        sendFleet(w);
+        if (ticketKeys !== null) sendTo(w, ticketKeys);
+        if (certificates !== null) sendTo(w, certificates);
+        sendTo(w, services);
+        resolve({ port: m.port, tlsPort: m.tlsPort });
+      }
       else if (m.type === 'purge-request') {
         void purger(m).then((result: PurgeResult) => sendTo(w, { type: 'purge-result', requestId: m.requestId, result }));
       }
-    });
-    w.once('listening', (address) => {
-      for (const h of health.messages()) sendTo(w, h);
-      sendFleet(w);
-      sendTo(w, services);
-      resolve(address.port);
     });
     w.once('exit', (code, signal) => {
       workers.delete(w);
@@ -149,11 +166,20 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
   health.on('message', broadcast);
   const ports = await Promise.all(Array.from({ length: options.workers }, fork));
   return {
-    port: ports[0],
+    port: ports[0].port,
+    tlsPort: ports[0].tlsPort,
     send(m) {
       if (m.type === 'services') services = m;
+      else if (m.type === 'tls') {
+        // A late copy never wins (src/model/tls.ts): workers ignore it too.
+        if (certificates !== null && m.material.generation < certificates.material.generation) return;
+        certificates = m;
+      } else if (m.type === 'tls-ticket-keys') ticketKeys = m;
       else if (m.type === 'service') services = { type: 'services', sources: [...services.sources.filter((s) => s.serviceId !== m.source.serviceId), m.source] };
       else if (m.type === 'service-removed') services = { type: 'services', sources: services.sources.filter((s) => s.serviceId !== m.serviceId) };
+      else if (m.type === 'live') {
+        services = { type: 'services', sources: services.sources.map((s) => (s.serviceId === m.change.serviceId ? sourceWithLiveUpdate(s, m.change) : s)) };
+      }
       broadcast(m);
     },
     purge: purgeAll,

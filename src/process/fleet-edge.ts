@@ -3,12 +3,16 @@
 // PostgreSQL):
 // - an activation or deactivation makes the publisher read that one service again
 //   (./publisher.ts): the cost of an activation does not grow with the number of services;
+// - a dictionary's items, an ACL's entries or a dynamic snippet's content changed: the
+//   publisher reads that data again and the edge workers replace it live (./publisher.ts);
 // - a purge is applied by every edge worker of this node, then acknowledged in the Store, which
 //   the purge API waits for (src/control/fleet-purge.ts);
 // - a health flip of this POP or an operator's override goes to this node's health
 //   (./pop-health.ts);
+// - a change of the active TLS certificates makes the node read them again (./tls-feed.ts);
 // - a resync (events this node never read were pruned) reads every service again and empties
-//   the cache of every service, since the purges it missed cannot be known.
+//   the cache of every service, since the purges it missed cannot be known; it reads the
+//   certificates again too.
 import type { Logger } from 'pino';
 import { newPurgeId, type PurgeCommand } from '../edge/cache/index.ts';
 import type { Store, StoreEvent } from '../store/index.ts';
@@ -21,6 +25,8 @@ export interface FleetEdgeOptions {
   readonly purge: (command: PurgeCommand) => Promise<void>;
   /** A POP's health flip or an operator's override (./pop-health.ts). */
   readonly health: (event: StoreEvent & { type: 'health' | 'health-admin' }) => void;
+  /** The active TLS certificates changed (./tls-feed.ts). */
+  readonly tls?: () => void;
   readonly nodeId: string;
   readonly pop: string;
   readonly logger: Logger;
@@ -40,9 +46,12 @@ export function followFleet(o: FleetEdgeOptions): () => void {
   const onEvent = (event: StoreEvent): void => {
     if (event.type === 'purge') void purged(event.command);
     else if (event.type === 'health' || event.type === 'health-admin') o.health(event);
-    else o.publisher.notify(event.serviceId);
+    else if (event.type === 'tls') o.tls?.();
+    else if (event.type === 'dictionary' || event.type === 'acl' || event.type === 'snippet') o.publisher.notifyLive(event);
+    else if (event.type === 'activated' || event.type === 'deactivated') o.publisher.notify(event.serviceId);
   };
   const onResync = (): void => {
+    o.tls?.();
     void o.publisher.resync().catch((err: unknown) => o.logger.error({ err }, 'could not reload every service after a resync'));
     for (const source of o.publisher.sources()) {
       void o.purge({ kind: 'all', id: newPurgeId(o.pop), serviceId: source.serviceId, soft: false });

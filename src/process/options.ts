@@ -17,6 +17,8 @@ export interface Listen {
 
 export interface ServeOptions {
   readonly edge: Listen;
+  /** The HTTPS listener (DESIGN.md §4.1 `--tls`); null: `--tls off`. */
+  readonly tls: Listen | null;
   readonly api: Listen;
   /** `sqlite:<file>` or `postgres://…`. */
   readonly db: string;
@@ -38,11 +40,14 @@ export interface ServeOptions {
   readonly cacheMaxObjectBytes: number;
   /** pino level of every log line of the process tree (DESIGN.md §4.1 `--log-level`). */
   readonly logLevel: LogLevel;
+  /** MaxMind database files for client.geo.* (`--geoip-db FILE[,FILE…]`); empty: none. */
+  readonly geoipDb: readonly string[];
 }
 
 /** Raw values as commander hands them over (flags), before defaults. */
 export interface ServeFlags {
   edge?: string;
+  tls?: string;
   api?: string;
   db?: string;
   pop?: string;
@@ -58,6 +63,7 @@ export interface ServeFlags {
   cacheSize?: string;
   cacheMaxObject?: string;
   logLevel?: string;
+  geoipDb?: string;
 }
 
 /** pino's levels, most to least severe, and `silent` (https://getpino.io/#/docs/api?id=level-string). */
@@ -138,6 +144,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
   if (nodeUrl !== null) parseNodeUrl(nodeUrl);
   return {
     edge: parseListen('--edge', pick(flags.edge, 'LACQUER_EDGE') ?? '127.0.0.1:8080'),
+    tls: parseTlsListen(pick(flags.tls, 'LACQUER_TLS') ?? '127.0.0.1:8443'),
     api: parseListen('--api', pick(flags.api, 'LACQUER_API') ?? '127.0.0.1:8081'),
     db,
     pop,
@@ -155,6 +162,7 @@ function resolve(flags: ServeFlags, pick: Pick): ServeOptions {
     cacheSizeBytes: parseCount('--cache-size', pick(flags.cacheSize, 'LACQUER_CACHE_SIZE') ?? '256', 1, 1024 * 1024) * MB,
     cacheMaxObjectBytes: parseCount('--cache-max-object', pick(flags.cacheMaxObject, 'LACQUER_CACHE_MAX_OBJECT') ?? '32', 1, 1024 * 1024) * MB,
     logLevel: parseLogLevel(pick(flags.logLevel, 'LACQUER_LOG_LEVEL') ?? 'info'),
+    geoipDb: parseFiles('--geoip-db', pick(flags.geoipDb, 'LACQUER_GEOIP_DB')),
   };
 }
 
@@ -172,6 +180,13 @@ export function parseListen(option: string, text: string): Listen {
   return { host, port: parseCount(option, m[3], 0, 65535) };
 }
 
+/** `--tls`: HOST:PORT as for `--edge`, or `off` for no HTTPS listener. */
+function parseTlsListen(text: string): Listen | null {
+  if (text === 'off') return null;
+  if (!/:\d+$/.test(text)) throw new OptionError('--tls', `must be HOST:PORT or off, got "${text}"`);
+  return parseListen('--tls', text);
+}
+
 function parseCount(option: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new OptionError(option, `must be a whole number, got "${text}"`);
   const n = Number(text);
@@ -183,6 +198,17 @@ function parseLogLevel(text: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
   if (level === undefined) throw new OptionError('--log-level', `must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
   return level;
+}
+
+/**
+ * `--geoip-db`: one file, or several separated by commas (a City database and an ASN one, say).
+ * Whether each is a readable MaxMind database is checked when the edge opens them (src/edge/geo/).
+ */
+function parseFiles(option: string, text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const files = text.split(',').map((f) => f.trim());
+  if (files.some((f) => f === '')) throw new OptionError(option, `must be FILE or FILE,FILE…, with no empty name, got "${text}"`);
+  return files;
 }
 
 /** Client timeouts are whole milliseconds, from 100 ms (a timer sweep's resolution) to an hour. */

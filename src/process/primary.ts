@@ -20,9 +20,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { buildControlApi, bootstrapAdminToken, listen, popAddresses } from '../control/index.ts';
+import { buildControlApi, bootstrapAdminToken, listen, popAddresses, tlsMaterial } from '../control/index.ts';
 import { authorizePurge } from '../control/api/purge.ts';
 import { activeSources } from '../control/sources.ts';
+import { registerTlsExpiryGauge } from '../control/tls/metrics.ts';
 import type { Purger } from '../edge/purge.ts';
 import { fleetPurge } from '../control/fleet-purge.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -37,12 +38,16 @@ import { ServicePublisher } from './publisher.ts';
 import { startEdge } from './edge.ts';
 import { PopHealth } from './pop-health.ts';
 import { applyServeV8Flags } from './v8-flags.ts';
+import { TlsFeed } from './tls-feed.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 
 export interface Running {
   /** `http://host:port` of the control API, when this node runs it. */
   readonly apiUrl: string | null;
   /** Port of the edge listener, when this node runs the edge. */
   readonly edgePort: number | null;
+  /** Port of the edge's HTTPS listener, when this node runs the edge and `--tls` is not off. */
+  readonly tlsPort: number | null;
   readonly adminToken: string | null;
   readonly health: PopHealth | null;
   /** This node's id in the fleet (the Store's nodes). */
@@ -56,20 +61,30 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startLacquer(options: ServeOptions, logger: Logger): Promise<Running> {
+/** What the composition root is given besides its options (tests give their own). */
+export interface LacquerDeps {
+  /**
+   * Reads the certificates the HTTPS listener serves: every active TLS activation's domain,
+   * certificate and key (src/model/tls.ts). Default: the TLS API's, from the Store
+   * (src/control/tls/material.ts).
+   */
+  readonly tlsMaterial?: (store: Store) => Promise<TlsMaterial>;
+}
+
+export async function startLacquer(options: ServeOptions, logger: Logger, deps: LacquerDeps = {}): Promise<Running> {
   applyServeV8Flags();
   // DESIGN.md §4.6: `--db postgres://…` never opens a local SQLite file, whatever the role.
   // With PostgreSQL each node holds up to this many connections, plus one that listens.
   const store = await openStore(options.db, { logger, poolSize: options.role === 'edge' ? 4 : 10 });
   try {
-    return await startNode(options, logger, store);
+    return await startNode(options, logger, store, deps);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function startNode(options: ServeOptions, logger: Logger, store: Store): Promise<Running> {
+async function startNode(options: ServeOptions, logger: Logger, store: Store, deps: LacquerDeps): Promise<Running> {
   const runsEdge = options.role !== 'control';
   const runsControl = options.role !== 'edge';
   const purge = fleetPurge(store);
@@ -105,10 +120,20 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   const publisher = new ServicePublisher({
     store, logger,
     apply(change) {
+      if (change.type === 'table' || change.type === 'acl') {
+        // Versionless data: no backend changes, so health has nothing to do with it.
+        edge?.send({ type: 'live', change });
+        return;
+      }
       health?.apply(change);
       if (change.type === 'put') edge?.send({ type: 'service', source: change.source });
       else edge?.send({ type: 'service-removed', serviceId: change.serviceId });
     },
+  });
+
+  const readTls = deps.tlsMaterial ?? tlsMaterial;
+  const tls = edge === null || options.tls === null ? null : new TlsFeed({
+    material: () => readTls(store), send: (m) => edge.send(m), logger: logger.child({ component: 'tls' }),
   });
 
   let unfollow = (): void => {};
@@ -128,7 +153,10 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
     await health.start(member.node);
     unfollow = followFleet({
       store, publisher, purge: (c) => edge.purge(c), health: (e) => health.onStoreEvent(e), nodeId, pop: options.pop, logger,
+      tls: () => void tls?.reload(),
     });
+    // Certificates before services: the edge answers /ready once it has both (DESIGN.md §4.1).
+    await tls?.start();
     publisher.seed(await activeSources(store));
     health.seed(publisher.sources());
     // The edge answers /ready once it has this: every active configuration (DESIGN.md §4.1).
@@ -139,6 +167,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   let adminToken: string | null = null;
   let stopApi = async (): Promise<void> => {};
   if (runsControl) {
+    registerTlsExpiryGauge(metrics, store);
     adminToken = await bootstrapAdminToken({ store, token: options.token ?? undefined, dataDir: dataDir(options.db), logger });
     if (options.egress.length === 0 && popAddresses().length === 0) {
       // Info, not warn: on a laptop or behind NAT this is normal, and only origin firewalls care.
@@ -166,6 +195,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
   return {
     apiUrl,
     edgePort: edge?.port ?? null,
+    tlsPort: edge?.tlsPort ?? null,
     adminToken,
     health,
     nodeId: joined.node.id,
@@ -174,6 +204,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store): P
       cluster?.stop();
       await joined.leave();
       unfollow();
+      tls?.stop();
       await publisher.idle();
       await edge?.stop();
       await health?.stop();

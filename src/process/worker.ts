@@ -23,6 +23,7 @@ const report = (m: FromWorker): void => { process.send?.(m); };
 const runtime = new EdgeRuntime({
   host: env.LACQUER_EDGE_HOST ?? '127.0.0.1',
   port: Number(env.LACQUER_EDGE_PORT ?? '8080'),
+  tls: env.LACQUER_EDGE_TLS_HOST === undefined ? null : { host: env.LACQUER_EDGE_TLS_HOST, port: Number(env.LACQUER_EDGE_TLS_PORT ?? '8443') },
   pop: env.LACQUER_POP ?? 'local',
   logger,
   report,
@@ -36,6 +37,8 @@ const runtime = new EdgeRuntime({
   // Validated by the primary (./options.ts), which hands them down as JSON.
   clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
   clustered: env.LACQUER_CLUSTERED === '1',
+  geoipDb: env.LACQUER_EDGE_GEOIP_DB === undefined ? [] : JSON.parse(env.LACQUER_EDGE_GEOIP_DB) as string[],
+  shareRateLimits: true,
 });
 
 // The primary's GET /metrics asks every worker for its registry (prom-client's cluster protocol).

@@ -1,8 +1,10 @@
 // Rows as the Store's types, for both stores: one schema (./migrations/), where flags are
 // INTEGER 0/1 and JSON is TEXT; PostgreSQL hands BIGINT columns over as strings.
 import type {
-  HealthFlipRow, HealthOverrideRow, NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow, StoredHealthState, StoredHealthSummary, TokenRow, VersionRow,
+  AclEntryRow, DictionaryItemRow, DynamicSnippetRow, HealthFlipRow, HealthOverrideRow, NodeRole, NodeRow, ObjectKind, ObjectRow, ServiceRow,
+  StoredHealthState, StoredHealthSummary, TokenRow, VersionRow, TlsActivationRow, TlsCertificateRow, TlsPrivateKeyRow,
 } from './store.ts';
+import type { TlsActivationMaterial } from '../model/tls.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -61,4 +63,51 @@ export function toHealthFlip(r: Row): HealthFlipRow {
 
 export function toHealthOverride(r: Row): HealthOverrideRow {
   return { serviceId: str(r.service_id), backend: str(r.backend), admin: str(r.admin) as HealthOverrideRow['admin'], at: str(r.at) };
+}
+
+export function toTlsPrivateKey(r: Row): TlsPrivateKeyRow {
+  return {
+    id: str(r.id), name: str(r.name), keyPem: str(r.key_pem), keyType: str(r.key_type) as TlsPrivateKeyRow['keyType'],
+    keyLength: Number(r.key_length), publicKeySha1: str(r.public_key_sha1), createdAt: str(r.created_at),
+  };
+}
+
+export function toTlsCertificate(r: Row): TlsCertificateRow {
+  return {
+    id: str(r.id), name: str(r.name), certPem: str(r.cert_pem), publicKeySha1: str(r.public_key_sha1), issuedTo: str(r.issued_to),
+    issuer: str(r.issuer), serialNumber: str(r.serial_number), signatureAlgorithm: str(r.signature_algorithm),
+    notBefore: str(r.not_before), notAfter: str(r.not_after), domains: JSON.parse(str(r.domains)) as string[],
+    createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+export function toTlsActivation(r: Row): TlsActivationRow {
+  return {
+    id: str(r.id), domain: str(r.domain), certificateId: str(r.certificate_id), configurationId: str(r.configuration_id),
+    createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+/** A row of the tlsMaterial query (both stores select the same columns). */
+export function toTlsActivationMaterial(r: Row): TlsActivationMaterial {
+  return { domain: str(r.domain), certificateId: str(r.certificate_id), certPem: str(r.cert_pem), keyPem: str(r.key_pem), notAfter: str(r.not_after) };
+}
+
+export function toDictionaryItem(r: Row): DictionaryItemRow {
+  return {
+    serviceId: str(r.service_id), dictionaryId: str(r.dictionary_id), key: str(r.item_key), value: str(r.item_value),
+    createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+export function toAclEntry(r: Row): AclEntryRow {
+  return {
+    serviceId: str(r.service_id), aclId: str(r.acl_id), id: str(r.id), ip: str(r.ip),
+    subnet: r.subnet === null || r.subnet === undefined ? null : Number(r.subnet), negated: Number(r.negated) === 1,
+    comment: strOrNull(r.comment), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+  };
+}
+
+export function toDynamicSnippet(r: Row): DynamicSnippetRow {
+  return { serviceId: str(r.service_id), snippetId: str(r.snippet_id), content: str(r.content), createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
 }

@@ -4,20 +4,22 @@
 // awaiting transaction function never interleaves with another one on the same connection.
 // A SQLite store is one node: its events and purge acknowledgements are delivered in process.
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import { migrationsFor } from './migrations.ts';
 import {
-  toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService, toToken, toVersion,
+  toAclEntry, toDictionaryItem, toDynamicSnippet, toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService,
+  toToken, toVersion, toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey,
 } from './rows.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 import {
   StoreConflictError,
-  type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
+  type AclEntryRow, type DictionaryItemRow, type DynamicSnippetRow, type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
   type StoredHealthState, type StoredHealthSummary,
   type NewObjectRow, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck, type ServicePatch, type ServiceRow,
   type Store, type StoreEvent, type StoreEvents, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow, type VersionPatch,
-  type VersionRow,
+  type VersionRow, type TlsActivationRow, type TlsCertificateRow, type TlsPrivateKeyRow,
 } from './store.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -27,7 +29,13 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // The file holds TLS private keys and token hashes: readable by the server's user alone
+    // (docs/api.md, TLS). SQLite gives its -wal and -shm files the database file's mode.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
   migrate(db);
@@ -155,6 +163,9 @@ class SqliteTx implements StoreTx {
 
   async deleteService(id: string): Promise<void> {
     this.#run('DELETE FROM health_overrides WHERE service_id = ?', 'health_overrides', id);
+    this.#run('DELETE FROM dictionary_items WHERE service_id = ?', 'dictionary_items', id);
+    this.#run('DELETE FROM acl_entries WHERE service_id = ?', 'acl_entries', id);
+    this.#run('DELETE FROM dynamic_snippets WHERE service_id = ?', 'dynamic_snippets', id);
     this.#run('DELETE FROM version_vcl WHERE service_id = ?', 'version_vcl', id);
     this.#run('DELETE FROM objects WHERE service_id = ?', 'objects', id);
     this.#run('DELETE FROM versions WHERE service_id = ?', 'versions', id);
@@ -231,6 +242,57 @@ class SqliteTx implements StoreTx {
       WHERE o.kind = 'domain' AND o.name = ? AND v.active = 1 ORDER BY o.service_id`, domain).map((r) => String(r.id));
   }
 
+  async listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]> {
+    return this.#all('SELECT * FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? ORDER BY item_key', serviceId, dictionaryId)
+      .map(toDictionaryItem);
+  }
+
+  async getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null> {
+    const row = this.#get('SELECT * FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? AND item_key = ?', serviceId, dictionaryId, key);
+    return row === undefined ? null : toDictionaryItem(row);
+  }
+
+  async putDictionaryItem(r: DictionaryItemRow): Promise<void> {
+    this.#run(`INSERT INTO dictionary_items (service_id, dictionary_id, item_key, item_value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, dictionary_id, item_key) DO UPDATE SET item_value = excluded.item_value, created_at = excluded.created_at,
+      updated_at = excluded.updated_at`, 'dictionary item', r.serviceId, r.dictionaryId, r.key, r.value, r.createdAt, r.updatedAt);
+  }
+
+  async deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void> {
+    this.#run('DELETE FROM dictionary_items WHERE service_id = ? AND dictionary_id = ? AND item_key = ?', 'dictionary item', serviceId, dictionaryId, key);
+  }
+
+  async listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]> {
+    return this.#all('SELECT * FROM acl_entries WHERE service_id = ? AND acl_id = ? ORDER BY id', serviceId, aclId).map(toAclEntry);
+  }
+
+  async getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null> {
+    const row = this.#get('SELECT * FROM acl_entries WHERE service_id = ? AND acl_id = ? AND id = ?', serviceId, aclId, id);
+    return row === undefined ? null : toAclEntry(row);
+  }
+
+  async putAclEntry(r: AclEntryRow): Promise<void> {
+    this.#run(`INSERT INTO acl_entries (service_id, acl_id, id, ip, subnet, negated, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, acl_id, id) DO UPDATE SET ip = excluded.ip, subnet = excluded.subnet, negated = excluded.negated,
+      comment = excluded.comment, created_at = excluded.created_at, updated_at = excluded.updated_at`, 'acl entry',
+    r.serviceId, r.aclId, r.id, r.ip, r.subnet, r.negated ? 1 : 0, r.comment, r.createdAt, r.updatedAt);
+  }
+
+  async deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void> {
+    this.#run('DELETE FROM acl_entries WHERE service_id = ? AND acl_id = ? AND id = ?', 'acl entry', serviceId, aclId, id);
+  }
+
+  async getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null> {
+    const row = this.#get('SELECT * FROM dynamic_snippets WHERE service_id = ? AND snippet_id = ?', serviceId, snippetId);
+    return row === undefined ? null : toDynamicSnippet(row);
+  }
+
+  async putDynamicSnippet(r: DynamicSnippetRow): Promise<void> {
+    this.#run(`INSERT INTO dynamic_snippets (service_id, snippet_id, content, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (service_id, snippet_id) DO UPDATE SET content = excluded.content, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    'dynamic snippet', r.serviceId, r.snippetId, r.content, r.createdAt, r.updatedAt);
+  }
+
   async insertToken(r: TokenRow): Promise<void> {
     this.#run('INSERT INTO tokens (id, hash, name, service_id, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?)', `token ${r.id}`,
       r.id, r.hash, r.name, r.serviceId, r.readOnly ? 1 : 0, r.createdAt);
@@ -243,6 +305,10 @@ class SqliteTx implements StoreTx {
 
   async listTokens(): Promise<TokenRow[]> {
     return this.#all('SELECT * FROM tokens ORDER BY created_at, id').map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    this.#run('DELETE FROM tokens WHERE id = ?', 'token', id);
   }
 
   // Health rows: the store's clock is this process's (see heartbeatNode below).
@@ -367,6 +433,79 @@ class SqliteTx implements StoreTx {
   async fleetSecret(candidate: string): Promise<string> {
     this.#run('INSERT INTO fleet_secret (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', 'fleet secret', candidate);
     return String(this.#get('SELECT secret FROM fleet_secret WHERE id = 1')?.secret);
+  }
+
+  #bumpTls(): void {
+    this.#run('UPDATE tls_generation SET generation = generation + 1 WHERE id = 1', 'tls_generation');
+  }
+
+  async insertTlsPrivateKey(r: TlsPrivateKeyRow): Promise<void> {
+    this.#run(`INSERT INTO tls_private_keys (id, name, key_pem, key_type, key_length, public_key_sha1, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`, `private key ${r.id}`, r.id, r.name, r.keyPem, r.keyType, r.keyLength, r.publicKeySha1, r.createdAt);
+    this.#bumpTls();
+  }
+
+  async listTlsPrivateKeys(): Promise<TlsPrivateKeyRow[]> {
+    return this.#all('SELECT * FROM tls_private_keys ORDER BY created_at, id').map(toTlsPrivateKey);
+  }
+
+  async deleteTlsPrivateKey(id: string): Promise<void> {
+    this.#run('DELETE FROM tls_private_keys WHERE id = ?', 'private key', id);
+    this.#bumpTls();
+  }
+
+  async insertTlsCertificate(r: TlsCertificateRow): Promise<void> {
+    this.#run(`INSERT INTO tls_certificates (id, name, cert_pem, public_key_sha1, issued_to, issuer, serial_number, signature_algorithm,
+      not_before, not_after, domains, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `certificate ${r.id}`,
+    r.id, r.name, r.certPem, r.publicKeySha1, r.issuedTo, r.issuer, r.serialNumber, r.signatureAlgorithm, r.notBefore, r.notAfter,
+    JSON.stringify(r.domains), r.createdAt, r.updatedAt);
+    this.#bumpTls();
+  }
+
+  async replaceTlsCertificate(r: TlsCertificateRow): Promise<void> {
+    this.#run(`UPDATE tls_certificates SET name = ?, cert_pem = ?, public_key_sha1 = ?, issued_to = ?, issuer = ?, serial_number = ?,
+      signature_algorithm = ?, not_before = ?, not_after = ?, domains = ?, created_at = ?, updated_at = ? WHERE id = ?`, `certificate ${r.id}`,
+    r.name, r.certPem, r.publicKeySha1, r.issuedTo, r.issuer, r.serialNumber, r.signatureAlgorithm, r.notBefore, r.notAfter,
+    JSON.stringify(r.domains), r.createdAt, r.updatedAt, r.id);
+    this.#bumpTls();
+  }
+
+  async listTlsCertificates(): Promise<TlsCertificateRow[]> {
+    return this.#all('SELECT * FROM tls_certificates ORDER BY created_at, id').map(toTlsCertificate);
+  }
+
+  async deleteTlsCertificate(id: string): Promise<void> {
+    this.#run('DELETE FROM tls_certificates WHERE id = ?', 'certificate', id);
+    this.#bumpTls();
+  }
+
+  async insertTlsActivation(r: TlsActivationRow): Promise<void> {
+    this.#run(`INSERT INTO tls_activations (id, domain, certificate_id, configuration_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `activation of ${r.domain}`, r.id, r.domain, r.certificateId, r.configurationId, r.createdAt, r.updatedAt);
+    this.#bumpTls();
+  }
+
+  async replaceTlsActivation(r: TlsActivationRow): Promise<void> {
+    this.#run('UPDATE tls_activations SET domain = ?, certificate_id = ?, configuration_id = ?, created_at = ?, updated_at = ? WHERE id = ?',
+      `activation of ${r.domain}`, r.domain, r.certificateId, r.configurationId, r.createdAt, r.updatedAt, r.id);
+    this.#bumpTls();
+  }
+
+  async listTlsActivations(): Promise<TlsActivationRow[]> {
+    return this.#all('SELECT * FROM tls_activations ORDER BY domain').map(toTlsActivation);
+  }
+
+  async deleteTlsActivation(id: string): Promise<void> {
+    this.#run('DELETE FROM tls_activations WHERE id = ?', 'activation', id);
+    this.#bumpTls();
+  }
+
+  async tlsMaterial(): Promise<TlsMaterial> {
+    const generation = Number(this.#get('SELECT generation FROM tls_generation WHERE id = 1')?.generation ?? 0);
+    const activations = this.#all(`SELECT a.domain, a.certificate_id, c.cert_pem, k.key_pem, c.not_after FROM tls_activations a
+      JOIN tls_certificates c ON c.id = a.certificate_id JOIN tls_private_keys k ON k.public_key_sha1 = c.public_key_sha1
+      ORDER BY a.domain`).map(toTlsActivationMaterial);
+    return { generation, activations };
   }
 
   publish(event: StoreEvent): void {

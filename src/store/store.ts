@@ -27,9 +27,14 @@
 import type { EventEmitter } from 'node:events';
 // A purge crosses the fleet as plain data (src/edge/cache/purge.ts); only its type is used here.
 import type { PurgeCommand } from '../edge/cache/purge.ts';
+import type { TlsMaterial } from '../model/tls.ts';
 
 /** The kinds of object that live inside a service version. */
-export const OBJECT_KINDS = ['backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings'] as const;
+export const OBJECT_KINDS = [
+  'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings',
+  'condition', 'header', 'response_object', 'request_settings', 'cache_settings', 'gzip',
+  'snippet', 'dictionary', 'acl',
+] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 export interface ServiceRow {
@@ -89,6 +94,41 @@ export interface TokenRow {
   readonly serviceId: string | null;
   readonly readOnly: boolean;
   readonly createdAt: string;
+}
+
+/**
+ * One item of a dictionary (versionless: DESIGN.md §1). It belongs to the dictionary's id,
+ * which every version holding the dictionary shares.
+ */
+export interface DictionaryItemRow {
+  readonly serviceId: string;
+  readonly dictionaryId: string;
+  readonly key: string;
+  readonly value: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One entry of an ACL (versionless), by the ACL's id. `subnet` null: the address alone. */
+export interface AclEntryRow {
+  readonly serviceId: string;
+  readonly aclId: string;
+  readonly id: string;
+  readonly ip: string;
+  readonly subnet: number | null;
+  readonly negated: boolean;
+  readonly comment: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The live content of a dynamic snippet, by the snippet's id. */
+export interface DynamicSnippetRow {
+  readonly serviceId: string;
+  readonly snippetId: string;
+  readonly content: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /**
@@ -166,7 +206,16 @@ export type StoreEvent =
   /** A POP's verdict on an identity flipped (its other nodes route by it). */
   | { readonly type: 'health'; readonly pop: string; readonly nodeId: string; readonly key: string; readonly healthy: boolean; readonly at: string }
   /** An operator overrode (or cleared the override of) one service's backend. */
-  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string };
+  | { readonly type: 'health-admin'; readonly serviceId: string; readonly backend: string; readonly admin: HealthOverrideRow['admin']; readonly at: string }
+  /** A TLS key, certificate or activation changed: every edge node reads its TlsMaterial again (`tlsMaterial()`). */
+  | { readonly type: 'tls' }
+
+  /** A dictionary's items changed (versionless): nodes read the dictionary's items again. */
+  | { readonly type: 'dictionary'; readonly serviceId: string; readonly dictionaryId: string }
+  /** An ACL's entries changed (versionless): nodes read the ACL's entries again. */
+  | { readonly type: 'acl'; readonly serviceId: string; readonly aclId: string }
+  /** A dynamic snippet's content changed: nodes rebuild the service from its stored VCL. */
+  | { readonly type: 'snippet'; readonly serviceId: string; readonly snippetId: string };
 
 /** An edge node applied a purge. */
 export interface PurgeAck {
@@ -218,6 +267,47 @@ export interface FleetRetention {
   readonly eventsMs: number;
 }
 
+/** A private key uploaded to /tls/private_keys (account-level). `keyPem` never leaves the server. */
+export interface TlsPrivateKeyRow {
+  readonly id: string;
+  readonly name: string;
+  readonly keyPem: string;
+  readonly keyType: 'RSA' | 'ECDSA';
+  readonly keyLength: number;
+  /** Hex SHA-1 of the DER SubjectPublicKeyInfo; unique among keys. */
+  readonly publicKeySha1: string;
+  readonly createdAt: string;
+}
+
+/** A certificate uploaded to /tls/certificates: the leaf then its intermediates, and what the API shows of it. */
+export interface TlsCertificateRow {
+  readonly id: string;
+  readonly name: string;
+  readonly certPem: string;
+  /** Of the leaf's public key: the private key it needs (TlsPrivateKeyRow.publicKeySha1). */
+  readonly publicKeySha1: string;
+  readonly issuedTo: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly signatureAlgorithm: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** DNS Subject Alternative Names, in the certificate's order. */
+  readonly domains: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A domain served over HTTPS with a certificate (/tls/activations); the domain is unique. */
+export interface TlsActivationRow {
+  readonly id: string;
+  readonly domain: string;
+  readonly certificateId: string;
+  readonly configurationId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 export type ServicePatch = Partial<Pick<ServiceRow, 'name' | 'comment' | 'updatedAt'>>;
 export type VersionPatch = Partial<Pick<VersionRow, 'active' | 'locked' | 'comment' | 'updatedAt'>>;
 
@@ -226,7 +316,7 @@ export interface StoreTx {
   getService(id: string): Promise<ServiceRow | null>;
   listServices(): Promise<ServiceRow[]>;
   updateService(id: string, patch: ServicePatch): Promise<void>;
-  /** Removes the service with its versions, objects and health overrides. */
+  /** Removes the service with its versions, objects, live data and health overrides. */
   deleteService(id: string): Promise<void>;
 
   insertVersion(row: VersionRow): Promise<void>;
@@ -250,9 +340,26 @@ export interface StoreTx {
   /** Services (other than none) whose active version has a domain object named `domain`. */
   servicesWithActiveDomain(domain: string): Promise<string[]>;
 
+  /** A dictionary's items by key (byte order). */
+  listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]>;
+  getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null>;
+  /** Inserts or replaces the item by (service, dictionary, key). */
+  putDictionaryItem(row: DictionaryItemRow): Promise<void>;
+  deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void>;
+  /** An ACL's entries by id (byte order). */
+  listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]>;
+  getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null>;
+  /** Inserts or replaces the entry by (service, ACL, id). */
+  putAclEntry(row: AclEntryRow): Promise<void>;
+  deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void>;
+  getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null>;
+  /** Inserts or replaces the content by (service, snippet id). */
+  putDynamicSnippet(row: DynamicSnippetRow): Promise<void>;
+
   insertToken(row: TokenRow): Promise<void>;
   getTokenByHash(hash: string): Promise<TokenRow | null>;
   listTokens(): Promise<TokenRow[]>;
+  deleteToken(id: string): Promise<void>;
 
   /** Inserts or replaces each row by (pop, key), written now by the store's clock. */
   upsertHealthStates(rows: readonly HealthStateRow[]): Promise<void>;
@@ -296,6 +403,31 @@ export interface StoreTx {
    * stored is returned, the same on every node (a hop between fleet nodes is signed with it).
    */
   fleetSecret(candidate: string): Promise<string>;
+
+  // TLS (account-level). Every write raises the TLS generation by one within the transaction.
+  /** Throws StoreConflictError when the id or the public key is taken. */
+  insertTlsPrivateKey(row: TlsPrivateKeyRow): Promise<void>;
+  /** By created_at, then id. */
+  listTlsPrivateKeys(): Promise<TlsPrivateKeyRow[]>;
+  deleteTlsPrivateKey(id: string): Promise<void>;
+  insertTlsCertificate(row: TlsCertificateRow): Promise<void>;
+  /** Replaces the certificate with `row.id` (keeps created_at as given in row). */
+  replaceTlsCertificate(row: TlsCertificateRow): Promise<void>;
+  /** By created_at, then id. */
+  listTlsCertificates(): Promise<TlsCertificateRow[]>;
+  deleteTlsCertificate(id: string): Promise<void>;
+  /** Throws StoreConflictError when the id or the domain is taken. */
+  insertTlsActivation(row: TlsActivationRow): Promise<void>;
+  /** Replaces the activation with `row.id`. */
+  replaceTlsActivation(row: TlsActivationRow): Promise<void>;
+  /** By domain (byte order). */
+  listTlsActivations(): Promise<TlsActivationRow[]>;
+  deleteTlsActivation(id: string): Promise<void>;
+  /**
+   * What the HTTPS listener serves (src/model/tls.ts): each activation with its certificate and
+   * the private key matching it, by domain (byte order); `generation` is the TLS generation.
+   */
+  tlsMaterial(): Promise<TlsMaterial>;
 
   /** Queue an event for `events` listeners of every node once this transaction commits. */
   publish(event: StoreEvent): void;

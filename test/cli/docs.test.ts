@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { ADMIN, BIN, startCli } from './helpers.ts';
 
 const DOC = join(import.meta.dirname, '../../docs/cli.md');
-const NOUNS = ['service', 'version', 'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings', 'token'];
+const NOUNS = ['service', 'version', 'backend', 'healthcheck', 'director', 'domain', 'vcl', 'settings', 'token', 'dictionary', 'dictionary-entry', 'acl', 'acl-entry'];
 
 function requireTool(name: string): void {
   try {

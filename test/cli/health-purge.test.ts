@@ -28,7 +28,7 @@ async function origin(t: TestContext): Promise<{ port: number; hits: () => numbe
 
 async function lacquer(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'lacquer-hp-'));
-  const options = resolveServeOptions({ workers: '0', edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db.sqlite`, token: TOKEN }, {});
+  const options = resolveServeOptions({ workers: '0', edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db.sqlite`, token: TOKEN }, {});
   const running = await startLacquer(options, pino({ level: 'silent' }));
   t.after(async () => {
     await running.stop();

@@ -62,7 +62,7 @@ test('the launcher passes arguments, stdout and stderr through and exits with th
 test('SIGTERM to the launcher reaches `lacquer serve`, which drains and exits 0', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-launch-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { child, done } = launch(t, ['serve', '--workers', '0', '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0',
+  const { child, done } = launch(t, ['serve', '--workers', '0', '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0',
     '--db', `sqlite:${path.join(dir, 'lacquer.db')}`, '--token', 'launch-token', '--log-level', 'info']);
   let out = '';
   child.stdout?.on('data', (c: Buffer) => { out += String(c); });

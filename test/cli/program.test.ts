@@ -17,5 +17,9 @@ test('the program lists every control-plane noun, and vcl keeps fmt beside the c
   assert.deepEqual(verbs('backend'), ['create', 'list', 'describe', 'update', 'delete']);
   assert.deepEqual(verbs('director'), ['create', 'list', 'describe', 'update', 'delete', 'add-backend', 'remove-backend']);
   assert.deepEqual(verbs('version'), ['list', 'clone', 'activate', 'deactivate', 'lock']);
-  assert.deepEqual(verbs('vcl').filter((v) => v !== 'lint'), ['fmt', 'create', 'list', 'describe', 'update', 'delete']);
+  assert.deepEqual(verbs('vcl').filter((v) => v !== 'lint' && v !== 'snippet'), ['fmt', 'create', 'list', 'describe', 'update', 'delete']);
+  for (const noun of ['dictionary', 'acl']) assert.deepEqual(verbs(noun), ['create', 'list', 'describe', 'update', 'delete']);
+  for (const noun of ['dictionary-entry', 'acl-entry']) assert.deepEqual(verbs(noun), ['create', 'list', 'describe', 'update', 'delete']);
+  const snippet = program.commands.find((c) => c.name() === 'vcl')?.commands.find((c) => c.name() === 'snippet');
+  assert.deepEqual(snippet?.commands.map((c) => c.name()), ['create', 'list', 'describe', 'update', 'delete']);
 });

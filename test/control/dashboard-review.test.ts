@@ -7,7 +7,10 @@ import { lineDiff } from '../../src/control/dashboard/text-diff.ts';
 import { backendDeleteEffect, defaultBackendWords, domainDeleteEffect } from '../../src/control/dashboard/traffic.ts';
 
 const version = (o: Partial<VersionObjects['objects']>, settings: Record<string, unknown> = {}): VersionObjects => ({
-  objects: { domain: [], backend: [], healthcheck: [], director: [], vcl: [], ...o }, settings,
+  objects: {
+    domain: [], backend: [], healthcheck: [], director: [], vcl: [], condition: [], header: [], request_settings: [], response_object: [],
+    cache_settings: [], gzip: [], ...o,
+  }, settings,
 });
 
 test('diffVersions compares every kind of object and the settings, bookkeeping fields left out', () => {

@@ -41,7 +41,7 @@ test('every curl example in docs/api.md answers the status it documents', async 
   requireTool('jq');
   const dir = mkdtempSync(join(tmpdir(), 'lacquer-api-doc-'));
   const running = await startLacquer(resolveServeOptions({
-    workers: '0', edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db.sqlite`, token: ADMIN, egress: '192.0.2.0/24,2001:db8::/32',
+    workers: '0', edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db.sqlite`, token: ADMIN, egress: '192.0.2.0/24,2001:db8::/32',
   }, {}), pino({ level: 'silent' }));
   t.after(async () => {
     await running.stop();

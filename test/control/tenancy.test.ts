@@ -125,11 +125,41 @@ const DECISIONS: Record<string, 'public' | ((w: World) => Promise<void>)> = {
     const r = await w.call('GET', '/datacenters', w.scoped);
     assert.deepEqual([r.status, r.body], [200, []]);
   },
+  // Account plumbing (src/control/api/tokens.ts, verify.ts) and linting a text alone.
+  'GET /tokens': async (w) => {
+    const r = await w.call('GET', '/tokens', w.scoped);
+    assert.deepEqual([r.status, r.body], [403, { msg: 'Forbidden', detail: 'this needs an admin token (not scoped to a service, not read-only)' }]);
+  },
+  'DELETE /tokens/{token_id}': async (w) => {
+    const r = await w.call('DELETE', '/tokens/anything', w.scoped);
+    assert.deepEqual([r.status, r.body], [403, { msg: 'Forbidden', detail: 'this needs an admin token (not scoped to a service, not read-only)' }]);
+  },
+  'DELETE /tokens/self': async (w) => {
+    const own = ((await w.call('POST', '/tokens', ADMIN, { service_id: w.mine })).body as { access_token: string }).access_token;
+    assert.equal((await w.call('DELETE', '/tokens/self', own)).status, 204);
+    assert.equal((await w.call('GET', '/tokens/self', own)).status, 401);
+  },
+  'GET /verify': async (w) => {
+    const r = await w.call('GET', '/verify', w.scoped);
+    assert.deepEqual([r.status, Object.keys((r.body as { services: Record<string, string> }).services)], [200, [w.mine]]);
+  },
+  'POST /vcl_lint': async (w) => {
+    const r = await w.call('POST', '/vcl_lint', w.scoped, { vcl: 'sub vcl_recv { }' });
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(w.other));
+  },
   'GET /current_user': async (w) => {
     const r = await w.call('GET', '/current_user', w.scoped);
     assert.equal(r.status, 200);
     assert.ok(!r.text.includes(w.other));
   },
+  // TLS keys, certificates and activations belong to the account: a token for every service only.
+  ...Object.fromEntries([
+    'GET /tls/private_keys', 'POST /tls/private_keys', 'GET /tls/private_keys/{id}', 'DELETE /tls/private_keys/{id}',
+    'GET /tls/certificates', 'POST /tls/certificates', 'GET /tls/certificates/{id}', 'PATCH /tls/certificates/{id}', 'DELETE /tls/certificates/{id}',
+    'GET /tls/activations', 'POST /tls/activations', 'GET /tls/activations/{id}', 'PATCH /tls/activations/{id}', 'DELETE /tls/activations/{id}',
+    'GET /tls/domains', 'GET /tls/configurations', 'GET /tls/configurations/{id}',
+  ].map((route) => [route, (w: World) => accountLevel(w, route)])),
   // The service is the one whose active version has the URL's host.
   'POST /purge/{cached_url}': async (w) => {
     const r = await w.call('POST', '/purge/other.example/a.css', w.scoped);
@@ -163,6 +193,18 @@ test('every route has a tenancy decision, and a scoped token gets 403 on another
     else await check(w);
   }
 });
+
+/** A scoped token gets 403; a read-only token for every service may read, not change. */
+async function accountLevel(w: World, route: string): Promise<void> {
+  const [method, template] = route.split(' ');
+  const path = template.replace('{id}', 'default');
+  const body = method === 'GET' || method === 'DELETE' ? undefined : { data: {} };
+  const scoped = await w.call(method, path, w.scoped, body);
+  assert.deepEqual([scoped.status, scoped.body], [403, NEEDS_GLOBAL(w.mine)], route);
+  const readOnly = await w.call(method, path, w.readAll, body);
+  if (method === 'GET') assert.ok(readOnly.status !== 403, `${route}: a read-only token may read (${readOnly.status})`);
+  else assert.deepEqual([readOnly.status, readOnly.body], [403, { msg: 'Forbidden', detail: 'this token is read-only' }], route);
+}
 
 async function healthEvents(w: World): Promise<void> {
   // Another service's flip, one shared with another service, and the token's own.

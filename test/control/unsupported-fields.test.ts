@@ -9,7 +9,7 @@ async function newService(api: Api): Promise<string> {
   return ((await api.call('POST', '/service', { name: 'fields' })).body as { id: string }).id;
 }
 
-const NO_CONDITIONS = 'is not supported: lacquer has no conditions yet, so a backend cannot be selected by one (route with custom VCL: set req.backend); leave it empty';
+const NO_CONDITION = "no condition named 'is_system' in version 1";
 const NO_SHIELD = 'is not supported: shielding through another POP is not available yet; leave it empty';
 const NO_CLIENT_CERTS = 'is not supported: lacquer does not present TLS client certificates to backends yet; leave it empty';
 const TCP = 'is not supported: lacquer does not set TCP keepalive per backend yet; leave it empty';
@@ -19,7 +19,7 @@ test('backend fields lacquer does not honour are refused with 400 naming them, a
   const sid = await newService(api);
   const base = { name: 'origin', address: 'origin.example' };
   const cases: Array<[Record<string, unknown>, string]> = [
-    [{ request_condition: 'is_system' }, `request_condition: ${NO_CONDITIONS}`],
+    [{ request_condition: 'is_system' }, `request_condition: ${NO_CONDITION}`],
     // Shielding is honoured (DESIGN.md §4.4): a name that is no POP of the fleet is refused.
     [{ shield: 'iad-va-us' }, 'shield: must name a POP of this fleet (GET /datacenters); "iad-va-us" is not one (the fleet has no edge node)'],
     [{ shield: 'iad va' }, 'shield: must be a POP name (1–63 letters, digits, "-" or "_")'],
@@ -41,7 +41,7 @@ test('backend fields lacquer does not honour are refused with 400 naming them, a
   assert.deepEqual((await api.call('GET', `/service/${sid}/version/1/backend`)).body, []);
   assert.equal((await api.call('POST', `/service/${sid}/version/1/backend`, base)).status, 200);
   const update = await api.call('PUT', `/service/${sid}/version/1/backend/origin`, 'request_condition=is_system');
-  assert.deepEqual([update.status, update.body], [400, { msg: 'Bad request', detail: `request_condition: ${NO_CONDITIONS}` }]);
+  assert.deepEqual([update.status, update.body], [400, { msg: 'Bad request', detail: `request_condition: ${NO_CONDITION}` }]);
 });
 
 test('a backend as the Terraform provider creates it (every field sent, unset ones empty) is accepted', async (t) => {

@@ -5,7 +5,7 @@
 //
 // Substitutions, so the test can run beside anything else on the machine:
 // - every port of the page (PostgreSQL 5433, the origin 8000, the API 8081, the edges 8080,
-//   8090, 8180, 8190) becomes a free port;
+//   8090, 8180, 8190 and their HTTPS 8443, 8453, 8543, 8553) becomes a free port;
 // - `npx lacquer` is `lacquer` on PATH (this checkout's bin/lacquer.ts), as in test/cli/docs.test.ts.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { test } from 'node:test';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const DOC = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
-const PORTS = ['5433', '8000', '8080', '8081', '8090', '8180', '8190'];
+const PORTS = ['5433', '8000', '8080', '8081', '8090', '8180', '8190', '8443', '8453', '8543', '8553'];
 
 async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');

@@ -94,7 +94,7 @@ test('every command in docs/quickstart.md runs and prints what the doc says', { 
 
   const server = spawnGroup(t, 'bash', ['-c', START.replace('npm install && ', '')], {
     cwd: ROOT,
-    env: { ...env, LACQUER_EDGE: `127.0.0.1:${ports.edge}`, LACQUER_API: `127.0.0.1:${ports.api}`, LACQUER_DB: `sqlite:${path.join(dir, 'data/lacquer.db')}` },
+    env: { ...env, LACQUER_EDGE: `127.0.0.1:${ports.edge}`, LACQUER_TLS: '127.0.0.1:0', LACQUER_API: `127.0.0.1:${ports.api}`, LACQUER_DB: `sqlite:${path.join(dir, 'data/lacquer.db')}` },
   });
   let log = '';
   await new Promise<void>((resolve, reject) => {

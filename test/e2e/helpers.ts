@@ -28,7 +28,7 @@ export async function launchBrowser(t: TestContext): Promise<Browser> {
 
 export async function startServer(t: TestContext): Promise<Running & { apiUrl: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'lacquer-e2e-'));
-  const options = resolveServeOptions({ workers: '0', edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db`, token: TOKEN, egress: '192.0.2.0/24,2001:db8::/48' }, {});
+  const options = resolveServeOptions({ workers: '0', edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${dir}/db`, token: TOKEN, egress: '192.0.2.0/24,2001:db8::/48' }, {});
   const running = await startLacquer(options, pino({ level: 'silent' }));
   t.after(async () => {
     await running.stop();

@@ -38,3 +38,15 @@ test('a request\'s headers are copied, not shared: VCL\'s changes leave the requ
   assert.deepEqual(incoming, { host: 'x.test', 'set-cookie': ['a=1'], accept: '*/*' });
   assert.deepEqual(h.fields, { host: 'y.test', 'set-cookie': ['a=1', 'b=2'] });
 });
+
+test('a clone is independent: set, add and unset on it leave the original as it was, repeated fields included', () => {
+  const req = HeaderMap.ofRequest({ host: 'a.test', 'set-cookie': ['a=1', 'b=2'], accept: '*/*' });
+  const bereq = req.clone();
+  bereq.set('Host', 'b.test');
+  bereq.add('Set-Cookie', 'c=3');
+  bereq.unset('accept');
+  bereq.set('X-New', '1');
+  assert.deepStrictEqual(req.fields, { host: 'a.test', 'set-cookie': ['a=1', 'b=2'], accept: '*/*' });
+  assert.deepStrictEqual(bereq.fields, { host: 'b.test', 'set-cookie': ['a=1', 'b=2', 'c=3'], 'x-new': '1' });
+  assert.strictEqual(bereq.get('set-cookie'), 'a=1, b=2, c=3');
+});

@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import pino from 'pino';
 import { resolveServeOptions } from '../../src/process/options.ts';
-import { startLacquer, type Running } from '../../src/process/primary.ts';
+import { startLacquer, type LacquerDeps, type Running } from '../../src/process/primary.ts';
 
 export const TOKEN = 'scenario-admin-token';
 
@@ -60,6 +60,8 @@ export interface Lacquer {
   readonly running: Running;
   readonly apiUrl: string;
   readonly edgePort: number;
+  /** The HTTPS listener's port (`--tls 127.0.0.1:0`). */
+  readonly tlsPort: number;
   readonly pop: string;
   /** One control API call with the admin token; JSON bodies. */
   api(method: string, urlPath: string, body?: unknown): Promise<ApiReply>;
@@ -79,15 +81,22 @@ export interface LacquerOptions {
   readonly pop?: string;
   /** Where the process logs; silent when not given. */
   readonly logger?: pino.Logger;
+  /** `--geoip-db`: MaxMind database file(s), comma-separated. */
+  readonly geoipDb?: string;
+  /** `--workers`: edge worker processes (default 0: the edge runs in the test's process). */
+  readonly workers?: number;
+  /** The certificates HTTPS serves (the TLS API's part, given directly). */
+  readonly tlsMaterial?: LacquerDeps['tlsMaterial'];
 }
 
 export async function startEdgeStack(t: TestContext, options: LacquerOptions = {}): Promise<Lacquer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-scenario-'));
   const pop = options.pop ?? 'scn';
   const serve = resolveServeOptions({
-    edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: '0', token: TOKEN, pop,
+    edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: String(options.workers ?? 0), token: TOKEN, pop,
+    ...(options.geoipDb === undefined ? {} : { geoipDb: options.geoipDb }),
   }, {});
-  const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }));
+  const running = await startLacquer(serve, options.logger ?? pino({ level: 'silent' }), options.tlsMaterial === undefined ? {} : { tlsMaterial: options.tlsMaterial });
   t.after(async () => {
     await running.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -96,6 +105,7 @@ export async function startEdgeStack(t: TestContext, options: LacquerOptions = {
   assert.notEqual(running.edgePort, null);
   const apiUrl = running.apiUrl as string;
   const edgePort = running.edgePort as number;
+  const tlsPort = running.tlsPort as number;
 
   const api = async (method: string, urlPath: string, body?: unknown): Promise<ApiReply> => {
     const init: RequestInit = { method, headers: { 'fastly-key': TOKEN } };
@@ -137,7 +147,7 @@ export async function startEdgeStack(t: TestContext, options: LacquerOptions = {
   };
 
   return {
-    running, apiUrl, edgePort, pop, api, apiOk, fill, activate,
+    running, apiUrl, edgePort, tlsPort, pop, api, apiOk, fill, activate,
     async createService(spec) {
       const created = await apiOk('POST', '/service', { name: spec.name ?? `svc-${spec.domains[0]}` }) as { id: string };
       await fill(created.id, 1, spec);

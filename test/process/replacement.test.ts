@@ -27,7 +27,7 @@ interface Stack {
 async function start(t: TestContext, workers: number): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-replace-'));
   const options = resolveServeOptions({
-    edge: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: String(workers),
+    edge: '127.0.0.1:0', tls: '127.0.0.1:0', api: '127.0.0.1:0', db: `sqlite:${path.join(dir, 'lacquer.db')}`, workers: String(workers),
     token: TOKEN, pop: 'swap', logLevel: 'silent',
   }, {});
   const running = await startLacquer(options, pino({ level: 'silent' }));

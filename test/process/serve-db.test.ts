@@ -13,7 +13,7 @@ const BIN = path.join(import.meta.dirname, '../../bin/lacquer.ts');
 function serve(db: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-serve-db-'));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'serve', '--workers', '0', '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0', '--db', db, '--token', 't'],
+    execFile(process.execPath, [BIN, 'serve', '--workers', '0', '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0', '--db', db, '--token', 't'],
       { cwd: dir, timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: dir } }, (err, stdout, stderr) => {
         rmSync(dir, { recursive: true, force: true });
         resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : null), stdout, stderr });

@@ -19,7 +19,7 @@ function shellQuote(text: string): string {
 async function serve(t: TestContext, args: readonly string[], opts: { terminal: boolean; until: RegExp; env?: Record<string, string> }): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-logs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const argv = [process.execPath, BIN, 'serve', '--workers', '0', '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0',
+  const argv = [process.execPath, BIN, 'serve', '--workers', '0', '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0',
     '--db', `sqlite:${path.join(dir, 'lacquer.db')}`, '--token', 'logs-token', ...args];
   const [command, commandArgs] = opts.terminal
     ? ['script', ['-qefc', argv.map(shellQuote).join(' '), '/dev/null']] as const

@@ -6,9 +6,9 @@ import { SERVE_V8_FLAGS, workerExecArgv } from '../../src/process/v8-flags.ts';
 const REGEX = ['--enable-experimental-regexp-engine', '--enable-experimental-regexp-engine-on-excessive-backtracks'];
 
 test('workers get the serving V8 flags after the primary\'s own execArgv, each once', () => {
-  assert.deepEqual(SERVE_V8_FLAGS, ['--no-allocation-site-pretenuring', ...REGEX]);
-  assert.deepEqual(workerExecArgv(['--inspect=0']), ['--inspect=0', '--no-allocation-site-pretenuring', ...REGEX]);
-  assert.deepEqual(workerExecArgv(['--no-allocation-site-pretenuring']), ['--no-allocation-site-pretenuring', ...REGEX]);
+  assert.deepEqual(SERVE_V8_FLAGS, ['--no-allocation-site-pretenuring', '--external-memory-accounted-in-global-limit', ...REGEX]);
+  assert.deepEqual(workerExecArgv(['--inspect=0']), ['--inspect=0', '--no-allocation-site-pretenuring', '--external-memory-accounted-in-global-limit', ...REGEX]);
+  assert.deepEqual(workerExecArgv(['--no-allocation-site-pretenuring']), ['--no-allocation-site-pretenuring', '--external-memory-accounted-in-global-limit', ...REGEX]);
 });
 
 test('a process started with the serving flags answers a catastrophic RegExp in linear time', () => {

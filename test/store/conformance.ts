@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runHealthStoreConformance } from './health-conformance.ts';
+import { runTlsStoreConformance } from './tls-conformance.ts';
+import { runLiveDataConformance } from './live-conformance.ts';
 import { StoreConflictError, type NewObjectRow, type NodeRow, type ObjectRow, type PurgeAck, type Store, type StoreEvent } from '../../src/store/index.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
@@ -268,6 +270,8 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
     });
   });
   runHealthStoreConformance(fresh);
+  runTlsStoreConformance(fresh);
+  runLiveDataConformance(fresh);
 }
 
 /** Polls `check` every 5 ms for up to 5 s. */

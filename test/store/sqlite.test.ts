@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -22,7 +22,22 @@ test('a file store uses WAL, records its migrations and keeps data across reopen
   const raw = new DatabaseSync(path);
   t.after(() => raw.close());
   assert.equal(raw.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
-  assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version), [1, 2, 3, 10, 40]);
+  assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version), [1, 2, 3, 10, 20, 30, 40]);
+});
+
+test('the SQLite file and its WAL are readable by the server\'s user alone (mode 0600), a file made earlier too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lacquer-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'lacquer.db');
+  const store = openSqliteStore(path);
+  await store.transaction((tx) => tx.insertService({ id: 's', name: 'n', comment: null, createdAt: 'x', updatedAt: 'x' }));
+  assert.deepEqual([statSync(path).mode & 0o777, statSync(`${path}-wal`).mode & 0o777], [0o600, 0o600]);
+  await store.close();
+  const older = join(dir, 'older.db');
+  writeFileSync(older, '');
+  chmodSync(older, 0o644);
+  await openSqliteStore(older).close();
+  assert.equal(statSync(older).mode & 0o777, 0o600);
 });
 
 test('migrating a store of the first schema numbers its objects in name order, per version and kind', async (t) => {

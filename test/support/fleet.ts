@@ -51,7 +51,7 @@ export async function startNode(o: NodeOptions): Promise<FleetNode> {
   const pop = o.pop ?? 'local';
   const child = spawn(process.execPath, [
     BIN, 'serve', '--role', o.role, '--pop', pop, '--db', o.db, '--workers', String(o.workers ?? 0),
-    '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0', '--token', FLEET_TOKEN, ...(o.extra ?? []),
+    '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0', '--token', FLEET_TOKEN, ...(o.extra ?? []),
   ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LACQUER_LOG_LEVEL: process.env.LACQUER_LOG_LEVEL ?? 'info' } });
   started.add(child);
   let output = '';

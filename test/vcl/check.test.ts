@@ -149,14 +149,17 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['sub/recursion', `${B}sub a { call b; }\nsub b { call a; }\nsub vcl_recv { call a; }`, [
     '3:14 error sub/recursion recursive call: a → b → a (Fastly does not allow recursion)',
   ]],
-  ['lacquer/unsupported', `${B}sub vcl_fetch { esi; }`, [
-    '2:17 error lacquer/unsupported the esi statement is not supported by lacquer',
-  ]],
   ['var/unknown', `${B}sub vcl_recv { set req.http.X = req.xforwarded; }`, [
     '2:33 error var/unknown req.xforwarded: Fastly has no variable of that name',
   ]],
-  ['lacquer/unsupported', `${B}sub vcl_recv { set req.http.Country = client.geo.country_code; }`, [
-    '2:39 error lacquer/unsupported the variable client.geo.country_code is not supported by lacquer',
+  ['lacquer/unsupported', `${B}sub vcl_recv { set req.http.Country = quic.rtt.latest; }`, [
+    '2:39 error lacquer/unsupported the variable quic.rtt.latest is not supported by lacquer',
+  ]],
+  ['ref/unknown-ratecounter', `${B}penaltybox pb { }\nsub vcl_recv { if (ratelimit.check_rate(client.ip, rc, 1, 10, 100, pb, 2m)) { error 429; } }`, [
+    '3:52 error ref/unknown-ratecounter rc is not a declared ratecounter: add ratecounter rc { }',
+  ]],
+  ['ref/unknown-penaltybox', `${B}sub vcl_recv { if (ratelimit.penaltybox_has(pb, client.ip)) { error 429; } }`, [
+    '2:45 error ref/unknown-penaltybox pb is not a declared penaltybox: add penaltybox pb { }',
   ]],
   ['lacquer/unsupported', `${B}sub vcl_recv { return(upgrade); }`, [
     '2:23 error lacquer/unsupported return(upgrade) in vcl_recv is not supported by lacquer',
@@ -396,11 +399,8 @@ test('Fastly-generated declarations lacquer has no use for are lacquer\'s limit 
   '2:25 error lacquer/unsupported the shield director ssl_shield_hnd is not supported by lacquer');
 });
 
-test('Fastly\'s edge rate limiting parses and is named as lacquer\'s limit, once per declaration and call', () => {
+test('Fastly\'s edge rate limiting declarations and calls check without a diagnostic', () => {
   const vcl = 'penaltybox rl_pb { }\nratecounter rl_rc { }\n' +
     `${B}sub vcl_recv {\n  if (ratelimit.check_rate(client.ip, rl_rc, 1, 10, 100, rl_pb, 2m)) { error 429; }\n}`;
-  expectDiagnostic(vcl,
-    '1:1 error lacquer/unsupported penaltybox rl_pb is not supported by lacquer',
-    '2:1 error lacquer/unsupported ratecounter rl_rc is not supported by lacquer',
-    '5:7 error lacquer/unsupported the function ratelimit.check_rate() is not supported by lacquer');
+  expectDiagnostic(vcl);
 });

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as A from '../../src/vcl/syntax/ast.ts';
 import { parse } from '../../src/vcl/syntax/parser.ts';
-import { print } from '../../src/vcl/syntax/print.ts';
-import { expectDiagnostic, expectParse, formatShort, withoutOffsets } from './golden.ts';
+import { expression, print } from '../../src/vcl/syntax/print.ts';
+import * as B from '../../src/vcl/syntax/ast-build.ts';
+import { expectDiagnostic, expectParse, formatShort, sexpr, withoutOffsets } from './golden.ts';
 
 const expressions: Array<[string, string]> = [
   ['a || b && c', '(|| a (&& b c))'],
@@ -13,7 +14,12 @@ const expressions: Array<[string, string]> = [
   ['a < b == c >= d', '(== (< a b) (>= c d))'],
   ['"a" b + "c" == d', '(== (concat "a" b + "c") d)'],
   ['!a || !b', '(|| (! a) (! b))'],
-  ['!a "x"', '(concat (! a) "x")'],
+  // `!` negates a whole comparison, as Varnish's vcc_expr.c and Fastly's generated gzip VCL read it.
+  ['!a "x"', '(! (concat a "x"))'],
+  ['!a ~ "x"', '(! (~ a "x"))'],
+  ['!a ~ "x" && b', '(&& (! (~ a "x")) b)'],
+  ['!a == b || c', '(|| (! (== a b)) c)'],
+  ['!!a ~ "x"', '(! (! (~ a "x")))'],
   ['-1', '(- 1)'],
   ['!(a || b)', '(! (group (|| a b)))'],
   ['std.tolower(req.url) ~ "^/a"', '(~ (call std.tolower req.url) "^/a")'],
@@ -28,6 +34,34 @@ const expressions: Array<[string, string]> = [
 for (const [input, expected] of expressions) {
   test(`expression ${input} parses as ${expected}`, () => expectParse(input, expected));
 }
+
+/** The expression without the parentheses written around its parts (Group nodes). */
+function ungroup(e: A.Expression): A.Expression {
+  switch (e.kind) {
+    case 'Group': return ungroup(e.expression);
+    case 'Unary': return { ...e, operand: ungroup(e.operand) };
+    case 'Binary': return { ...e, left: ungroup(e.left), right: ungroup(e.right) };
+    case 'Concat': return { ...e, parts: e.parts.map(ungroup) };
+    default: return e;
+  }
+}
+
+test('a negation printed inside a comparison or a concatenation is wrapped, so it reads back as built', () => {
+  const cases: Array<[A.Expression, string]> = [
+    [B.binary('~', [B.not(B.ident('a')), B.str('x')]), '(!a) ~ "x"'],
+    [B.binary('&&', [B.not(B.binary('~', [B.ident('b'), B.str('y')])), B.ident('c')]), '!b ~ "y" && c'],
+    [B.binary('==', [B.ident('a'), B.not(B.ident('b'))]), 'a == !b'],
+    [B.binary('~', [B.binary('==', [B.ident('a'), B.not(B.ident('b'))]), B.str('x')]), 'a == (!b) ~ "x"'],
+  ];
+  for (const [built, text] of cases) {
+    assert.equal(expression(built), text);
+    const { ast, diagnostics } = parse(`sub s { set var.x = ${text}; }`);
+    assert.deepEqual(diagnostics.map(formatShort), []);
+    const set = (ast.declarations[0] as A.SubDeclaration).body.statements[0] as A.SetStatement;
+    assert.equal(expression(set.value), text, `${text} reads back as built`);
+    assert.equal(sexpr(ungroup(set.value)), sexpr(built), `${text} means what was built`);
+  }
+});
 
 function only<T>(text: string): T {
   const { ast, diagnostics } = parse(text);

@@ -49,7 +49,9 @@ export async function startLacquer(cleanup: Cleanup, dir: string, workers: numbe
     '--db', `sqlite:${path.join(dir, `${name}.db`)}`,
     '--pop', 'bench',
     '--token', token,
-  ], { cwd: repo, logFile: path.join(dir, `${name}.log`), graceMs: 10_000 });
+    // HTTPS on a port of its own (through the environment, which a --before checkout that
+    // predates --tls ignores): two lacquers of one run must not both take 127.0.0.1:8443.
+  ], { cwd: repo, logFile: path.join(dir, `${name}.log`), graceMs: 10_000, env: { ...process.env, LACQUER_TLS: '127.0.0.1:0' } });
   const api = `http://127.0.0.1:${apiPort}`;
   await waitReady(server, `${api}/ready`, null);
 

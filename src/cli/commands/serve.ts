@@ -10,6 +10,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the edge, the control API and health checks')
     .option('--edge <host:port>', 'edge listener (env LACQUER_EDGE, default 127.0.0.1:8080)')
+    .option('--tls <host:port|off>', 'HTTPS listener, HTTP/2 and HTTP/1.1 by ALPN, for every domain with an active certificate (env LACQUER_TLS, default 127.0.0.1:8443)')
     .option('--api <host:port>', 'control API listener (env LACQUER_API, default 127.0.0.1:8081)')
     .option('--db <url>', 'sqlite:<file>, or postgres://user:password@host:port/database for a fleet (env LACQUER_DB, default sqlite:./data/lacquer.db)')
     .option('--pop <name>', 'name of this POP (env LACQUER_POP, default local)')
@@ -24,6 +25,7 @@ export function registerServe(program: Command): void {
     .option('--egress <cidrs>', 'comma-separated CIDRs origins must allow (env LACQUER_EGRESS; default: this host\'s addresses)')
     .option('--cache-size <MB>', 'cache memory per edge worker in MB (env LACQUER_CACHE_SIZE, default 256)')
     .option('--cache-max-object <MB>', 'largest object stored in MB (env LACQUER_CACHE_MAX_OBJECT, default 32)')
+    .option('--geoip-db <files>', 'MaxMind database file(s) for client.geo.* in VCL, comma-separated (env LACQUER_GEOIP_DB; default: none)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LACQUER_LOG_LEVEL, default info); human-readable on a terminal, JSON otherwise')
     .action(async (flags: ServeFlags) => {
       let options;
@@ -41,6 +43,18 @@ export function registerServe(program: Command): void {
       const [{ createLogger, flushLogs }, { startLacquer }, { StoreUnavailableError }] = await Promise.all([
         import('../../process/logger.ts'), import('../../process/primary.ts'), import('../../store/store.ts'),
       ]);
+      if (options.geoipDb.length > 0 && options.role !== 'control') {
+        // Opened once here, so a wrong file is one line and exit 2, not a worker that dies at start.
+        const { openGeoDatabase, GeoDatabaseError } = await import('../../edge/geo/database.ts');
+        try {
+          openGeoDatabase(options.geoipDb);
+        } catch (err) {
+          if (!(err instanceof GeoDatabaseError)) throw err;
+          console.error(`lacquer serve: --geoip-db: ${err.message}`);
+          process.exitCode = 2;
+          return;
+        }
+      }
       const logger = createLogger({ pop: options.pop }, { level: options.logLevel });
       // DESIGN §4.1: with no --token, the first start creates an admin token, prints it once and
       // writes it to <data dir>/admin-token (mode 0600); later starts read that file.
@@ -63,6 +77,7 @@ export function registerServe(program: Command): void {
       }
       if (running.apiUrl !== null) console.log(`control API on ${running.apiUrl}`);
       if (running.edgePort !== null) console.log(`edge on http://${options.edge.host}:${running.edgePort}`);
+      if (running.tlsPort !== null && options.tls !== null) console.log(`edge on https://${options.tls.host}:${running.tlsPort}`);
       if (running.apiUrl !== null) console.log(`dashboard on ${running.apiUrl}/dashboard`);
       let stopping = false;
       const stop = (signal: string) => {

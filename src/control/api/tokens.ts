@@ -1,7 +1,7 @@
 // Tokens, shaped like Fastly's https://www.fastly.com/documentation/reference/api/auth-tokens/user/
 // `scope` is `global` or `global:read`; `services` limits a token to one service.
 import { Type } from '@sinclair/typebox';
-import type { TokenRow } from '../../store/index.ts';
+import type { StoreTx, TokenRow } from '../../store/index.ts';
 import { createToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteTable } from '../routes.ts';
@@ -38,6 +38,34 @@ export function registerTokenRoutes(routes: RouteTable, deps: ControlDeps): void
   });
   routes.add({ method: 'GET', url: '/tokens/self', summary: 'Describe the token making this request', tag: 'token', access: 'read', scoped: 'no-service-data', response: TokenBody }, async ({ token }) =>
     tokenBody(token as TokenRow));
+  // https://www.fastly.com/documentation/reference/api/auth-tokens/user/: list, revoke one, revoke the caller's own.
+  routes.add({ method: 'GET', url: '/tokens', summary: 'List tokens (never their secrets)', tag: 'token', access: 'admin', response: Type.Array(TokenBody) }, async () =>
+    store.transaction(async (tx) => (await tx.listTokens()).map(tokenBody)));
+  routes.add({ method: 'DELETE', url: '/tokens/self', summary: 'Revoke the token making this request', tag: 'token', access: 'read', scoped: 'no-service-data' }, async ({ token, reply }) => {
+    await store.transaction((tx) => revoke(tx, token as TokenRow));
+    return reply.code(204).send();
+  });
+  routes.add({ method: 'DELETE', url: '/tokens/:token_id', summary: 'Revoke a token', tag: 'token', access: 'admin' }, async ({ params, reply }) => {
+    await store.transaction(async (tx) => {
+      const target = (await tx.listTokens()).find((t) => t.id === params.token_id);
+      if (target === undefined) throw new ApiError('notFound', `Couldn't find token '${params.token_id}'`);
+      await revoke(tx, target);
+    });
+    return reply.code(204).send();
+  });
   routes.add({ method: 'GET', url: '/current_user', summary: 'The user behind the token (lacquer has one)', tag: 'token', access: 'read', scoped: 'no-service-data' }, async () =>
     ({ id: 'lacquer', login: 'admin', name: 'lacquer administrator', customer_id: 'lacquer', role: 'superuser' }));
+}
+
+/**
+ * Revokes a token, unless it is the last admin token (for every service, not read-only): with
+ * none left nobody could create tokens again short of editing the database, so lacquer refuses
+ * (Fastly has its web login for that; lacquer has only tokens).
+ */
+async function revoke(tx: StoreTx, token: TokenRow): Promise<void> {
+  const isAdmin = (t: TokenRow): boolean => t.serviceId === null && !t.readOnly;
+  if (isAdmin(token) && (await tx.listTokens()).filter(isAdmin).length === 1) {
+    throw new ApiError('badRequest', `token ${token.id} is the last admin token; create another admin token before revoking it`);
+  }
+  await tx.deleteToken(token.id);
 }

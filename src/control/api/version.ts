@@ -9,6 +9,7 @@ import {
   requireService, requireVersion, validateBody, validateVersion,
 } from '../versions.ts';
 import { versionVcl } from '../version-vcl.ts';
+import { withDynamicSnippets } from '../live-vcl.ts';
 import type { ControlDeps } from './deps.ts';
 import { badRequest } from './objects.ts';
 
@@ -84,7 +85,8 @@ export function registerVersionRoutes(routes: RouteTable, deps: ControlDeps): vo
       const v = parseVersionNumber(params.version_id);
       await requireVersion(tx, params.service_id, v);
       // The stored VCL once the version has been activated, else what activating it would store.
-      const { files } = await versionVcl(tx, params.service_id, v);
+      // With each dynamic snippet's live content in its place: what runs now (../live-vcl.ts).
+      const { files } = await withDynamicSnippets(tx, params.service_id, await versionVcl(tx, params.service_id, v));
       const main = files[0];
       return { name: main.name, main: true, content: main.content, service_id: params.service_id, version: v };
     }));

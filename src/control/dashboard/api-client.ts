@@ -14,14 +14,16 @@ export class ApiFailure extends Error {
 
   constructor(status: number, body: unknown) {
     const b = (typeof body === 'object' && body !== null ? body : {}) as { msg?: unknown; detail?: unknown; errors?: unknown };
-    const msg = typeof b.msg === 'string' ? b.msg : `HTTP ${status}`;
-    const detail = typeof b.detail === 'string' ? b.detail : null;
+    // The TLS API answers JSON:API errors: `{"errors": [{"title", "detail"}]}`.
+    const jsonApi = Array.isArray(b.errors) && typeof b.errors[0] === 'object' && b.errors[0] !== null ? b.errors[0] as { title?: unknown; detail?: unknown } : null;
+    const msg = typeof b.msg === 'string' ? b.msg : typeof jsonApi?.title === 'string' ? jsonApi.title : `HTTP ${status}`;
+    const detail = typeof b.detail === 'string' ? b.detail : typeof jsonApi?.detail === 'string' ? jsonApi.detail : null;
     super(detail === null ? msg : `${msg}: ${detail}`);
     this.name = 'ApiFailure';
     this.status = status;
     this.msg = msg;
     this.detail = detail;
-    this.errors = Array.isArray(b.errors) ? b.errors.map(String) : [];
+    this.errors = Array.isArray(b.errors) && jsonApi === null ? b.errors.map(String) : [];
   }
 }
 

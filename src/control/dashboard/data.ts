@@ -2,6 +2,7 @@
 // newest version that is neither active nor locked and is newer than the active one; when
 // there is none, the active version (else the newest) is cloned (Fastly's "clone to edit").
 import { backendVclName } from '../../model/generate.ts';
+import type { ObjectKind } from '../../store/index.ts';
 import { apiPath, ApiFailure, type ApiClient } from './api-client.ts';
 
 export interface VersionInfo {
@@ -74,7 +75,7 @@ export async function ensureDraft(api: ApiClient, s: ServiceInfo): Promise<{ num
   return { number: made.number, cloned: true };
 }
 
-export function listObjects(api: ApiClient, sid: string, version: number, kind: 'backend' | 'healthcheck' | 'domain' | 'vcl' | 'director'): Promise<ApiObject[]> {
+export function listObjects(api: ApiClient, sid: string, version: number, kind: ObjectKind): Promise<ApiObject[]> {
   return api.get<ApiObject[]>(apiPath('service', sid, 'version', version, kind));
 }
 

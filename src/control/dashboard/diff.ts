@@ -8,7 +8,9 @@ import type { ApiObject } from './data.ts';
 const IGNORED = new Set(['created_at', 'updated_at', 'deleted_at', 'version', 'service_id', 'locked', 'hostname', 'ipv4', 'ipv6']);
 
 /** The object kinds of a version, in the order the review lists them (a request meets them in this order). */
-export const REVIEW_KINDS = ['domain', 'backend', 'healthcheck', 'director', 'vcl'] as const;
+export const REVIEW_KINDS = [
+  'domain', 'condition', 'backend', 'healthcheck', 'director', 'header', 'request_settings', 'response_object', 'cache_settings', 'gzip', 'vcl',
+] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
 export interface FieldChange {

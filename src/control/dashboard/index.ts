@@ -9,9 +9,12 @@ import { registerActivate } from './pages/activate.ts';
 import { registerBackendForm } from './pages/backend-form.ts';
 import { registerBackends } from './pages/backends.ts';
 import { registerDomains } from './pages/domains.ts';
+import { registerLiveData } from './pages/live-data.ts';
 import { registerNotFound } from './pages/not-found.ts';
+import { registerRules } from './pages/rules.ts';
 import { registerServices } from './pages/services.ts';
 import { registerSignin } from './pages/signin.ts';
+import { registerTls } from './pages/tls.ts';
 import { registerVersions } from './pages/versions.ts';
 import { SessionStore } from './sessions.ts';
 
@@ -29,8 +32,11 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   registerBackends(env);
   registerBackendForm(env);
   registerDomains(env);
+  registerRules(env);
+  registerLiveData(env);
   registerVersions(env);
   registerActivate(env);
+  registerTls(env);
   registerEvents(env);
   registerNotFound(env);
 }

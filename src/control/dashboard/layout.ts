@@ -41,7 +41,7 @@ export function page(opts: PageOptions): Html {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/dashboard/services"><span class="brand-mark" aria-hidden="true">◆</span> lacquer</a>
-  ${s === null ? '' : html`<nav aria-label="Main"><a href="/dashboard/services">Services</a></nav>
+  ${s === null ? '' : html`<nav aria-label="Main"><a href="/dashboard/services">Services</a>${s.serviceId === null ? html` <a href="/dashboard/tls">TLS</a>` : ''}</nav>
   <div class="who">
     <span class="token-kind">${s.readOnly ? 'Read-only token' : s.serviceId !== null ? 'Service token' : 'Admin token'}</span>
     <form method="post" action="/dashboard/signout">${csrfField(s)}<button type="submit" class="btn btn-quiet">Sign out</button></form>
@@ -60,14 +60,17 @@ ${opts.body}
 `;
 }
 
-/** The tabs of a service: Provisioning → Domains and Backends, Versions, Activate. */
-export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'versions' | 'activate'): Html {
+/** The tabs of a service: Provisioning → Domains and Backends, Rules → Conditions and Headers, Live data, Versions, Activate. */
+export function serviceTabs(sid: string, current: 'domains' | 'backends' | 'conditions' | 'headers' | 'live' | 'versions' | 'activate'): Html {
   const tab = (key: typeof current, label: string, href: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   const base = `/dashboard/services/${encodeURIComponent(sid)}`;
   return html`<nav class="tabs" aria-label="Service"><ul>
     ${tab('domains', 'Provisioning · Domains', `${base}/domains`)}
     ${tab('backends', 'Provisioning · Backends', `${base}/backends`)}
+    ${tab('conditions', 'Rules · Conditions', `${base}/conditions`)}
+    ${tab('headers', 'Rules · Headers', `${base}/headers`)}
+    ${tab('live', 'Live data', `${base}/live`)}
     ${tab('versions', 'Versions', `${base}/versions`)}
     ${tab('activate', 'Activate', `${base}/activate`)}
   </ul></nav>`;

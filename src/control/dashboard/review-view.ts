@@ -8,6 +8,8 @@ import { lineDiff } from './text-diff.ts';
 
 const TITLES: Readonly<Record<ReviewKind, string>> = {
   domain: 'Domains', backend: 'Backends', healthcheck: 'Health checks', director: 'Directors', vcl: 'Custom VCL',
+  condition: 'Conditions', header: 'Headers', request_settings: 'Request settings', response_object: 'Synthetic responses',
+  cache_settings: 'Cache settings', gzip: 'Gzip',
 };
 
 const DIRECTOR_TYPES: Readonly<Record<string, string>> = { 1: 'random', 3: 'hash', 4: 'client' };
@@ -24,6 +26,11 @@ function usedBy(hc: ApiObject, backends: readonly ApiObject[]): string {
   return names.length === 0 ? 'used by no backend' : `used by ${names.join(', ')}`;
 }
 
+function conditionWords(o: ApiObject): string {
+  const names = ['request_condition', 'cache_condition', 'response_condition'].map((f) => o[f]).filter((n) => typeof n === 'string' && n !== '');
+  return names.length === 0 ? ', always' : `, when ${names.join(' and ')}`;
+}
+
 /** One line that says what an added or removed object is. */
 export function summary(kind: ReviewKind, o: ApiObject, backends: readonly ApiObject[]): string {
   switch (kind) {
@@ -31,6 +38,12 @@ export function summary(kind: ReviewKind, o: ApiObject, backends: readonly ApiOb
     case 'backend': return `${show(o.address)} port ${show(o.port)}${o.use_ssl === true ? ' with TLS' : ''}${typeof o.healthcheck === 'string' ? `, health check ${o.healthcheck}` : ', no health check'}`;
     case 'healthcheck': return `${show(o.method)} ${show(o.path)} expecting ${show(o.expected_response)}, every ${show(o.check_interval)} ms; ${usedBy(o, backends)}`;
     case 'director': return `${DIRECTOR_TYPES[String(o.type)] ?? show(o.type)} director over ${show(o.backends)}`;
+    case 'condition': return `${show(o.type)}, priority ${show(o.priority)}: ${show(o.statement)}`;
+    case 'header': return `${show(o.action)} ${show(o.type)} ${show(o.dst)}${o.src === null || o.src === undefined ? '' : ` from ${show(o.src)}`}${conditionWords(o)}`;
+    case 'request_settings': return `${o.action === null || o.action === undefined ? 'no action' : show(o.action)}${o.force_ssl === true ? ', force TLS' : ''}${conditionWords(o)}`;
+    case 'response_object': return `${show(o.status)} ${show(o.response)}${conditionWords(o)}`;
+    case 'cache_settings': return `TTL ${show(o.ttl)} s, stale ${show(o.stale_ttl)} s${o.action === null || o.action === undefined ? '' : `, then ${show(o.action)}`}${conditionWords(o)}`;
+    case 'gzip': return `${show(o.content_types)}; ${show(o.extensions)}${conditionWords(o)}`;
     case 'vcl': {
       const lines = String(o.content ?? '').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).length;
       return `${lines} line${lines === 1 ? '' : 's'}${o.main === true ? ', main' : ''}`;

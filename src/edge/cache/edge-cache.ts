@@ -10,6 +10,7 @@ import { finished } from 'node:stream/promises';
 import { Collapser } from './collapse.ts';
 import { HitForPass } from './hit-for-pass.ts';
 import { ObjectBuilder, type ObjectHead } from './object.ts';
+import { SaintMode } from './saint-mode.ts';
 import { applyPurge, type StorePurge } from './purge.ts';
 import { CacheStore } from './store.ts';
 
@@ -39,6 +40,9 @@ export class EdgeCache {
   readonly store: CacheStore;
   readonly collapser: Collapser;
   readonly hitForPass: HitForPass;
+  readonly saintMode: SaintMode;
+  /** serviceId → hard purge_all's applied on this worker (`req.vcl.generation` is 1 + this). */
+  readonly #purgedAll = new Map<string, number>();
   readonly #maxObjectBytes: number;
   readonly #now: () => number;
 
@@ -48,6 +52,7 @@ export class EdgeCache {
     this.store = new CacheStore({ maxBytes: options.maxBytes ?? DEFAULT_CACHE_BYTES, maxObjectBytes: this.#maxObjectBytes, now: this.#now });
     this.collapser = new Collapser({ maxWaitMs: options.collapseWaitMs ?? DEFAULT_COLLAPSE_WAIT_MS });
     this.hitForPass = new HitForPass({ now: this.#now });
+    this.saintMode = new SaintMode({ now: this.#now });
   }
 
   /**
@@ -83,6 +88,13 @@ export class EdgeCache {
 
   /** Applies a purge to this worker's objects; returns how many it touched. */
   purge(cmd: StorePurge): number {
+    // Fastly's purge all moves the service's generation on (req.vcl.generation).
+    if (cmd.kind === 'all' && !cmd.soft) this.#purgedAll.set(cmd.serviceId, (this.#purgedAll.get(cmd.serviceId) ?? 0) + 1);
     return applyPurge(this.store, cmd);
+  }
+
+  /** `req.vcl.generation` of a service on this worker: 1, plus one per hard purge all applied. */
+  generation(serviceId: string): number {
+    return 1 + (this.#purgedAll.get(serviceId) ?? 0);
   }
 }

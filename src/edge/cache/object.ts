@@ -7,6 +7,7 @@
 // fresh period) and `hits`.
 
 import { Buffer } from 'node:buffer';
+import { AS_IS, type BodyIntent } from '../compress/index.ts';
 import { copyFields, field, fieldBytes, type HeaderFields, type StoredHeaders } from './fields.ts';
 import type { Lifetimes } from './policy.ts';
 
@@ -32,6 +33,8 @@ export interface CachedObject {
   hits: number;
   /** Bytes the object accounts for in the store: body + header lines + fixed overhead. */
   readonly size: number;
+  /** What the edge does to the body on delivery: the coding it was stored in, ESI (src/edge/compress/intent.ts). */
+  readonly intent: BodyIntent;
 }
 
 export interface VaryField {
@@ -60,6 +63,8 @@ export interface ObjectHead {
   readonly requestHeaders: HeaderFields;
   readonly lifetimes: Lifetimes;
   readonly surrogateKeys: readonly string[];
+  /** What vcl_fetch asked for the body (edge compression, ESI); absent: nothing. */
+  readonly intent?: BodyIntent;
 }
 
 export type BuildOutcome =
@@ -159,6 +164,7 @@ export function createObject(head: ObjectHead, body: Buffer, now: number = Date.
     vary,
     hits: 0,
     size: body.length + fieldBytes(headers) + OBJECT_OVERHEAD_BYTES,
+    intent: head.intent ?? AS_IS,
   };
 }
 

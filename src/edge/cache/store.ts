@@ -172,12 +172,25 @@ export class CacheStore {
   }
 }
 
-/** How usable an object is at `now` (epoch ms). */
-export function freshness(o: CachedObject, now: number): Freshness {
+/** The most stale a request accepts, in seconds (`req.max_stale_while_revalidate`, `req.max_stale_if_error`). */
+export interface StaleLimits {
+  readonly maxStaleWhileRevalidate: number;
+  readonly maxStaleIfError: number;
+}
+
+/**
+ * How usable an object is at `now` (epoch ms) for a request with these stale limits: each stale
+ * window is the object's, cut to what the request accepts (Fastly: "If beresp.stale_if_error for
+ * an object is set to one hour, but req.max_stale_if_error is set to 10 minutes, 10 minutes is
+ * the maximum stale age for that particular request").
+ */
+export function freshness(o: CachedObject, now: number, limits?: StaleLimits): Freshness {
   const age = (now - o.storedAt) / 1000;
   if (age < o.ttl) return 'fresh';
-  if (age < o.ttl + o.grace) return 'stale-while-revalidate';
-  if (age < o.ttl + o.staleIfError) return 'stale-if-error-only';
+  const grace = limits === undefined ? o.grace : Math.min(o.grace, limits.maxStaleWhileRevalidate);
+  if (age < o.ttl + grace) return 'stale-while-revalidate';
+  const sie = limits === undefined ? o.staleIfError : Math.min(o.staleIfError, limits.maxStaleIfError);
+  if (age < o.ttl + sie) return 'stale-if-error-only';
   return 'expired';
 }
 

@@ -58,6 +58,8 @@ export class OriginConnection {
   ownReads = false;
   /** The buffer of its own the next read lands in, while `ownReads`. */
   #spare: Buffer | null = null;
+  /** The size of the next such buffer: what the body has left, when that is less than a read. */
+  #spareBytes = READ_SIZE;
   readonly #owner: ConnectionOwner;
   /** When the current wait ends (performance.now() ms), 0 for none. */
   #deadline = 0;
@@ -66,12 +68,22 @@ export class OriginConnection {
 
   /** How the connector reads the socket being opened for this connection. */
   readonly onread: OnRead = {
-    buffer: () => (this.ownReads ? (this.#spare ??= Buffer.allocUnsafeSlow(READ_SIZE)) : READ_BUFFER),
+    buffer: () => (this.ownReads ? (this.#spare ??= Buffer.allocUnsafeSlow(this.#spareBytes)) : READ_BUFFER),
     callback: (nread, buf) => this.#onRead(nread, buf as Buffer),
   };
 
   constructor(owner: ConnectionOwner) {
     this.#owner = owner;
+  }
+
+  /**
+   * `remaining` body bytes are still to come (null: unknown until the end), read into buffers of
+   * their own: none is made larger than that. Each such buffer's bytes live outside V8's heap and
+   * count towards its GC limits until the stream lets go of it, so the last read of a 100 KB
+   * body does not hold a 64 KiB one.
+   */
+  expectOwnReads(remaining: number | null): void {
+    this.#spareBytes = remaining === null ? READ_SIZE : Math.max(KEEP_READ_BYTES, Math.min(READ_SIZE, remaining));
   }
 
   /** The socket is connected. */

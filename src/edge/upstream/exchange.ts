@@ -79,6 +79,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
   #res: OriginResponse | null = null;
   #keepAlive = false;
   #paused = false;
+  /** The body's Content-Length once the head is read (CHUNKED or UNTIL_CLOSE without one). */
+  #length = 0;
   /** The bytes being read are the exchange's to keep (./connection.ts `ownReads`). */
   #owned = false;
   #onAbort: (() => void) | null = null;
@@ -235,6 +237,10 @@ export class Exchange implements ConnectionWaiter, BodySource {
     const now = performance.now();
     this.#keepAlive = head.keepAlive && this.#o.reusable;
     if (head.keepAliveHintMs !== null) conn.idleLimitMs = head.keepAliveHintMs;
+    if (head.framing >= 0 && limit - head.end >= head.framing) {
+      this.#whole(head, buf, limit, now);
+      return;
+    }
     const reader = new BodyReader(head.framing);
     const parts: Buffer[] = [];
     let end: number;
@@ -266,8 +272,29 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#phase = BODY;
     // The rest of a large body is read into buffers the stream can keep.
     conn.ownReads = head.framing === UNTIL_CLOSE || head.framing === CHUNKED || head.framing - reader.bytes >= LARGE_REST;
+    this.#length = head.framing;
+    if (conn.ownReads) conn.expectOwnReads(head.framing >= 0 ? head.framing - reader.bytes : null);
     for (const c of parts) this.#push(c);
     if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, now);
+    this.#resolve(res);
+  }
+
+  /**
+   * The usual small response: a Content-Length body that came whole in the head's read. It is
+   * the framing's bytes exactly, so no BodyReader is needed; what follows them is checked as
+   * the reader's end would be.
+   */
+  #whole(head: ResponseHead, buf: Buffer, limit: number, now: number): void {
+    const end = head.end + head.framing;
+    // After HEAD the connection closes, and whatever follows the head is not read (./request-head.ts).
+    if (end < limit && this.#o.method !== 'HEAD') {
+      this.#fail(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: new MalformedResponse('bytes after the end of the response') }));
+      return;
+    }
+    const whole = head.framing === 0 ? EMPTY : copyOf(buf, head.end, end);
+    const res = new OriginResponse(head.status, head.reason, head.headers, whole, this, this.#writtenAt - this.#start, now - this.#start);
+    this.#res = res;
+    this.#done(end === limit);
     this.#resolve(res);
   }
 
@@ -275,13 +302,15 @@ export class Exchange implements ConnectionWaiter, BodySource {
     const reader = this.#reader!;
     let end: number;
     try {
-      end = reader.read(chunk, 0, length, this.#onBodyData);
+      end = reader.read(chunk, 0, length, this.#onBodyData ??= (c: Buffer): void => this.#push(c));
     } catch (err) {
       this.#truncate(new EdgeError('BACKEND_READ_ERROR', { backend: this.#o.backend, cause: err }));
       return;
     }
     if (end === MORE) {
-      if (!this.#paused) this.#conn!.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
+      const conn = this.#conn!;
+      if (this.#owned && this.#length >= 0) conn.expectOwnReads(this.#length - reader.bytes);
+      if (!this.#paused) conn.setDeadline(this.#o.betweenBytesTimeoutMs, performance.now());
       return;
     }
     if (end < length) {
@@ -291,9 +320,8 @@ export class Exchange implements ConnectionWaiter, BodySource {
     this.#finishBody(true);
   }
 
-  readonly #onBodyData = (chunk: Buffer): void => {
-    this.#push(chunk);
-  };
+  /** Made when a body streams (most responses come whole and never need it). */
+  #onBodyData: ((chunk: Buffer) => void) | null = null;
 
   /** `chunk` may be a view of the read buffer: then the stream gets a copy. */
   #push(chunk: Buffer): void {

@@ -32,13 +32,13 @@ import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { poolIdentity, type BackendDefinition } from '../../model/backend.ts';
 import { EdgeError } from '../errors.ts';
-import { buildUpstreamHeaders, type OutHeaders } from '../headers.ts';
+import { buildUpstreamHeaders, type OutHeaders, type UpstreamHeaderContext } from '../headers.ts';
 import { PassiveHealth } from '../passive.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { BackendConnector } from './connector.ts';
 import { Resolver } from './dns.ts';
 import { Exchange } from './exchange.ts';
-import { expectsBody, requestHead } from './request-head.ts';
+import { expectsBody, upstreamRequestHead } from './request-head.ts';
 import type { ExchangeSettled, FetchOptions, UpstreamRequest, UpstreamResponse } from './types.ts';
 import { UndiciExchange } from './undici-exchange.ts';
 
@@ -133,7 +133,6 @@ export class UpstreamPools {
     if (this.passive.isSick(backend)) return Promise.reject(new EdgeError('BACKEND_UNHEALTHY', { backend: backend.name }));
     const entry = this.#entry(backend);
     if (entry.inFlight >= entry.limit) return Promise.reject(new EdgeError('MAX_CONN', { backend: backend.name }));
-    const headers = buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId, ...(options.hop === undefined ? {} : { hop: options.hop }) });
     const body = request.body ?? null;
     const method = request.method;
     let settled = false;
@@ -150,7 +149,8 @@ export class UpstreamPools {
       // sends a body after a HEAD response is never read for the next request.
       const reusable = method !== 'HEAD' && (whole === null || expectsBody(method));
       try {
-        head = requestHead(method, request.path, headers, whole === null ? null : whole.length, reusable);
+        head = upstreamRequestHead(method, request.path, request.headers, backend, this.#headerContext(options),
+          whole === null ? null : whole.length, reusable);
       } catch (err) {
         // Nothing was sent: not the origin's failure, so passive health does not hear of it.
         return Promise.reject(new EdgeError('BACKEND_READ_ERROR', { backend: backend.name, cause: err }));
@@ -163,7 +163,12 @@ export class UpstreamPools {
       }).response;
     }
     entry.inFlight += 1;
+    const headers = buildUpstreamHeaders(request.headers, backend, this.#headerContext(options));
     return this.#streamed(entry, backend, method, request.path, frame(headers, request.bodyLength ?? null), body, options, onSettled);
+  }
+
+  #headerContext(options: FetchOptions): UpstreamHeaderContext {
+    return options.hop === undefined ? { clientIp: options.clientIp, cdnId: this.#cdnId } : { clientIp: options.clientIp, cdnId: this.#cdnId, hop: options.hop };
   }
 
   #streamed(entry: PoolEntry, backend: BackendDefinition, method: string, path: string, headers: OutHeaders, body: Readable,

@@ -16,7 +16,7 @@
 // the end-to-end fields, as headers.ts `stripHopByHop` would leave them (RFC 9110 §7.6.1): the
 // connection's own fields, and those its Connection field names, are read here and dropped.
 
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 
 /** undici's (and node:http's) default maxHeaderSize: a longer head is refused. */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -139,8 +139,7 @@ function hopByHop(name: string): boolean {
   return false;
 }
 
-/** The bytes converted first when looking for the head's end: most origins' heads are shorter. */
-const FIRST_WINDOW = 1024;
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Reads the response head that starts at `start` in buf[..limit). `noBody`: the request was
@@ -148,23 +147,24 @@ const FIRST_WINDOW = 1024;
  * for a head the edge refuses.
  */
 export function parseResponseHead(buf: Buffer, start: number, limit: number, noBody: boolean): ResponseHead | typeof INCOMPLETE {
-  // The head's end is looked for in the first KiB, then in up to MAX_HEAD_BYTES: a small
-  // response's body is in the same read, and need not be converted.
-  let s = buf.toString('latin1', start, Math.min(limit, start + FIRST_WINDOW));
-  let length = s.indexOf('\r\n\r\n');
-  if (length === -1 && limit - start > FIRST_WINDOW) {
-    s = buf.toString('latin1', start, Math.min(limit, start + MAX_HEAD_BYTES));
-    length = s.indexOf('\r\n\r\n');
-  }
-  if (length === -1) {
+  // The head's end is found in the bytes, and only the head becomes a string: the body that
+  // came in the same read (most of a small response) is never converted. `buf` may be the
+  // connection's read buffer, whose bytes past `limit` are an earlier read's: a match there is
+  // no match (the first one at or after `start` is found, so none lies before `limit`).
+  let headEnd = buf.indexOf(HEAD_END, start);
+  if (headEnd !== -1 && headEnd + 4 > limit) headEnd = -1;
+  if (headEnd === -1 || headEnd + 4 - start > MAX_HEAD_BYTES) {
     if (limit - start >= MAX_HEAD_BYTES) throw new MalformedResponse(`head longer than ${MAX_HEAD_BYTES} bytes`);
     // A head is ended by CRLF CRLF; a bare LF anywhere in it is refused as soon as it is seen
     // (RFC 9112 §2.2 lets a recipient accept one; llhttp does not, nor does the edge). In a
     // complete head, the character checks below find one: LF is not a token character, nor
     // one a value or a reason may hold.
-    checkLineEnds(s, s.length);
+    const partial = buf.toString('latin1', start, limit);
+    checkLineEnds(partial, partial.length);
     return INCOMPLETE;
   }
+  const length = headEnd - start;
+  const s = buf.toString('latin1', start, headEnd + 4);
 
   // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4); like llhttp,
   // a line that ends right after the code is read as an empty reason.

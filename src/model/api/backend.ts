@@ -7,7 +7,6 @@ import { defineResource, type ApiRecord, type FieldError, type RecordOf } from '
 
 const TIMEOUT_MAX = 3_600_000;
 const TLS_VERSIONS = ['1.0', '1.1', '1.2', '1.3'] as const;
-const NO_CONDITIONS = 'lacquer has no conditions yet, so a backend cannot be selected by one (route with custom VCL: set req.backend)';
 const NO_CLIENT_CERTS = 'lacquer does not present TLS client certificates to backends yet';
 const TCP_KEEPALIVE = 'lacquer does not set TCP keepalive per backend yet';
 
@@ -39,7 +38,7 @@ export const backend = defineResource({
     weight: Int(1, 100, 'Weight used to load balance this backend against others'),
     auto_loadbalance: Bool('Whether this backend joins the automatic load-balancing director'),
     healthcheck: Name('The name of the healthcheck to use with this backend'),
-    request_condition: Unsupported('Name of a condition that selects this backend', NO_CONDITIONS),
+    request_condition: Name('Name of a REQUEST condition that selects this backend'),
     override_host: Hostname('The Host header to send to this backend'),
     share_key: Pattern('^[A-Za-z0-9]+$', 'must be alphanumeric', 'Backends with the same share_key share health state (default: the service id)'),
     // A POP's --pop name (GET /datacenters `shield`); the control API checks it names a POP of the fleet.

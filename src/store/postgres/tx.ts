@@ -6,13 +6,15 @@
 import type { PoolClient } from 'pg';
 import {
   StoreConflictError,
-  type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
+  type AclEntryRow, type DictionaryItemRow, type DynamicSnippetRow, type FleetRetention, type HealthFlipRow, type HealthOverrideRow, type HealthStateRow, type HealthSummaryRow, type LiveNodeRow,
   type NewObjectRow, type StoredHealthState, type StoredHealthSummary, type NodeRow, type ObjectKind, type ObjectRow, type PurgeAck,
   type ServicePatch, type ServiceRow, type StoreEvent, type StoredVcl, type StoreTx, type TokenRow, type VclFileRow,
-  type VersionPatch, type VersionRow,
+  type VersionPatch, type VersionRow, type TlsActivationRow, type TlsCertificateRow, type TlsPrivateKeyRow,
 } from '../store.ts';
+import type { TlsMaterial } from '../../model/tls.ts';
 import {
-  toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService, toToken, toVersion, type Row,
+  toAclEntry, toDictionaryItem, toDynamicSnippet, toHealthFlip, toHealthOverride, toHealthState, toHealthSummary, toNode, toObject, toService,
+  toToken, toVersion, toTlsActivation, toTlsActivationMaterial, toTlsCertificate, toTlsPrivateKey, type Row,
 } from '../rows.ts';
 import { NOW_MS, run, type SqlValue } from './sql.ts';
 
@@ -66,6 +68,9 @@ export class PostgresTx implements StoreTx {
 
   async deleteService(id: string): Promise<void> {
     await this.#write('health_overrides', 'DELETE FROM health_overrides WHERE service_id = $1', [id]);
+    await this.#write('dictionary_items', 'DELETE FROM dictionary_items WHERE service_id = $1', [id]);
+    await this.#write('acl_entries', 'DELETE FROM acl_entries WHERE service_id = $1', [id]);
+    await this.#write('dynamic_snippets', 'DELETE FROM dynamic_snippets WHERE service_id = $1', [id]);
     await this.#write('version_vcl', 'DELETE FROM version_vcl WHERE service_id = $1', [id]);
     await this.#write('objects', 'DELETE FROM objects WHERE service_id = $1', [id]);
     await this.#write('versions', 'DELETE FROM versions WHERE service_id = $1', [id]);
@@ -144,6 +149,59 @@ export class PostgresTx implements StoreTx {
       WHERE o.kind = 'domain' AND o.name = $1 AND v.active = 1 ORDER BY id`, domain)).map((r) => String(r.id));
   }
 
+  async listDictionaryItems(serviceId: string, dictionaryId: string): Promise<DictionaryItemRow[]> {
+    return (await this.#rows('dictionary items', 'SELECT * FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 ORDER BY item_key COLLATE "C"',
+      serviceId, dictionaryId)).map(toDictionaryItem);
+  }
+
+  async getDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<DictionaryItemRow | null> {
+    const row = await this.#one('dictionary item', 'SELECT * FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 AND item_key = $3',
+      serviceId, dictionaryId, key);
+    return row === null ? null : toDictionaryItem(row);
+  }
+
+  async putDictionaryItem(r: DictionaryItemRow): Promise<void> {
+    await this.#write('dictionary item', `INSERT INTO dictionary_items (service_id, dictionary_id, item_key, item_value, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id, dictionary_id, item_key) DO UPDATE SET item_value = excluded.item_value,
+      created_at = excluded.created_at, updated_at = excluded.updated_at`, [r.serviceId, r.dictionaryId, r.key, r.value, r.createdAt, r.updatedAt]);
+  }
+
+  async deleteDictionaryItem(serviceId: string, dictionaryId: string, key: string): Promise<void> {
+    await this.#write('dictionary item', 'DELETE FROM dictionary_items WHERE service_id = $1 AND dictionary_id = $2 AND item_key = $3', [serviceId, dictionaryId, key]);
+  }
+
+  async listAclEntries(serviceId: string, aclId: string): Promise<AclEntryRow[]> {
+    return (await this.#rows('acl entries', 'SELECT * FROM acl_entries WHERE service_id = $1 AND acl_id = $2 ORDER BY id COLLATE "C"', serviceId, aclId))
+      .map(toAclEntry);
+  }
+
+  async getAclEntry(serviceId: string, aclId: string, id: string): Promise<AclEntryRow | null> {
+    const row = await this.#one('acl entry', 'SELECT * FROM acl_entries WHERE service_id = $1 AND acl_id = $2 AND id = $3', serviceId, aclId, id);
+    return row === null ? null : toAclEntry(row);
+  }
+
+  async putAclEntry(r: AclEntryRow): Promise<void> {
+    await this.#write('acl entry', `INSERT INTO acl_entries (service_id, acl_id, id, ip, subnet, negated, comment, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (service_id, acl_id, id) DO UPDATE SET ip = excluded.ip, subnet = excluded.subnet,
+      negated = excluded.negated, comment = excluded.comment, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    [r.serviceId, r.aclId, r.id, r.ip, r.subnet, r.negated ? 1 : 0, r.comment, r.createdAt, r.updatedAt]);
+  }
+
+  async deleteAclEntry(serviceId: string, aclId: string, id: string): Promise<void> {
+    await this.#write('acl entry', 'DELETE FROM acl_entries WHERE service_id = $1 AND acl_id = $2 AND id = $3', [serviceId, aclId, id]);
+  }
+
+  async getDynamicSnippet(serviceId: string, snippetId: string): Promise<DynamicSnippetRow | null> {
+    const row = await this.#one('dynamic snippet', 'SELECT * FROM dynamic_snippets WHERE service_id = $1 AND snippet_id = $2', serviceId, snippetId);
+    return row === null ? null : toDynamicSnippet(row);
+  }
+
+  async putDynamicSnippet(r: DynamicSnippetRow): Promise<void> {
+    await this.#write('dynamic snippet', `INSERT INTO dynamic_snippets (service_id, snippet_id, content, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (service_id, snippet_id) DO UPDATE SET content = excluded.content, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    [r.serviceId, r.snippetId, r.content, r.createdAt, r.updatedAt]);
+  }
+
   async insertToken(r: TokenRow): Promise<void> {
     await this.#write(`token ${r.id}`, `INSERT INTO tokens (id, hash, name, service_id, read_only, created_at) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT DO NOTHING`, [r.id, r.hash, r.name, r.serviceId, r.readOnly ? 1 : 0, r.createdAt], true);
@@ -156,6 +214,10 @@ export class PostgresTx implements StoreTx {
 
   async listTokens(): Promise<TokenRow[]> {
     return (await this.#rows('tokens', 'SELECT * FROM tokens ORDER BY created_at COLLATE "C", id COLLATE "C"')).map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    await this.#write('token', 'DELETE FROM tokens WHERE id = $1', [id]);
   }
 
   // Health rows (DESIGN.md §4.6), written with the database's clock like the nodes below.
@@ -271,6 +333,79 @@ export class PostgresTx implements StoreTx {
   async fleetSecret(candidate: string): Promise<string> {
     await this.#write('fleet secret', 'INSERT INTO fleet_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [candidate]);
     return String((await this.#one('fleet secret', 'SELECT secret FROM fleet_secret WHERE id = 1'))?.secret);
+  }
+
+  async #bumpTls(): Promise<void> {
+    await this.#write('tls_generation', 'UPDATE tls_generation SET generation = generation + 1 WHERE id = 1', []);
+  }
+
+  async insertTlsPrivateKey(r: TlsPrivateKeyRow): Promise<void> {
+    await this.#write(`private key ${r.id}`, `INSERT INTO tls_private_keys (id, name, key_pem, key_type, key_length, public_key_sha1, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, [r.id, r.name, r.keyPem, r.keyType, r.keyLength, r.publicKeySha1, r.createdAt], true);
+    await this.#bumpTls();
+  }
+
+  async listTlsPrivateKeys(): Promise<TlsPrivateKeyRow[]> {
+    return (await this.#rows('private keys', 'SELECT * FROM tls_private_keys ORDER BY created_at COLLATE "C", id COLLATE "C"')).map(toTlsPrivateKey);
+  }
+
+  async deleteTlsPrivateKey(id: string): Promise<void> {
+    await this.#write('private key', 'DELETE FROM tls_private_keys WHERE id = $1', [id]);
+    await this.#bumpTls();
+  }
+
+  async insertTlsCertificate(r: TlsCertificateRow): Promise<void> {
+    await this.#write(`certificate ${r.id}`, `INSERT INTO tls_certificates (id, name, cert_pem, public_key_sha1, issued_to, issuer, serial_number,
+      signature_algorithm, not_before, not_after, domains, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      ON CONFLICT DO NOTHING`, [r.id, r.name, r.certPem, r.publicKeySha1, r.issuedTo, r.issuer, r.serialNumber, r.signatureAlgorithm, r.notBefore,
+      r.notAfter, JSON.stringify(r.domains), r.createdAt, r.updatedAt], true);
+    await this.#bumpTls();
+  }
+
+  async replaceTlsCertificate(r: TlsCertificateRow): Promise<void> {
+    await this.#write(`certificate ${r.id}`, `UPDATE tls_certificates SET name = $1, cert_pem = $2, public_key_sha1 = $3, issued_to = $4, issuer = $5,
+      serial_number = $6, signature_algorithm = $7, not_before = $8, not_after = $9, domains = $10, created_at = $11, updated_at = $12 WHERE id = $13`,
+    [r.name, r.certPem, r.publicKeySha1, r.issuedTo, r.issuer, r.serialNumber, r.signatureAlgorithm, r.notBefore, r.notAfter,
+      JSON.stringify(r.domains), r.createdAt, r.updatedAt, r.id]);
+    await this.#bumpTls();
+  }
+
+  async listTlsCertificates(): Promise<TlsCertificateRow[]> {
+    return (await this.#rows('certificates', 'SELECT * FROM tls_certificates ORDER BY created_at COLLATE "C", id COLLATE "C"')).map(toTlsCertificate);
+  }
+
+  async deleteTlsCertificate(id: string): Promise<void> {
+    await this.#write('certificate', 'DELETE FROM tls_certificates WHERE id = $1', [id]);
+    await this.#bumpTls();
+  }
+
+  async insertTlsActivation(r: TlsActivationRow): Promise<void> {
+    await this.#write(`activation of ${r.domain}`, `INSERT INTO tls_activations (id, domain, certificate_id, configuration_id, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [r.id, r.domain, r.certificateId, r.configurationId, r.createdAt, r.updatedAt], true);
+    await this.#bumpTls();
+  }
+
+  async replaceTlsActivation(r: TlsActivationRow): Promise<void> {
+    await this.#write(`activation of ${r.domain}`, `UPDATE tls_activations SET domain = $1, certificate_id = $2, configuration_id = $3, created_at = $4,
+      updated_at = $5 WHERE id = $6`, [r.domain, r.certificateId, r.configurationId, r.createdAt, r.updatedAt, r.id]);
+    await this.#bumpTls();
+  }
+
+  async listTlsActivations(): Promise<TlsActivationRow[]> {
+    return (await this.#rows('activations', 'SELECT * FROM tls_activations ORDER BY domain COLLATE "C"')).map(toTlsActivation);
+  }
+
+  async deleteTlsActivation(id: string): Promise<void> {
+    await this.#write('activation', 'DELETE FROM tls_activations WHERE id = $1', [id]);
+    await this.#bumpTls();
+  }
+
+  async tlsMaterial(): Promise<TlsMaterial> {
+    const row = await this.#one('tls_generation', 'SELECT generation FROM tls_generation WHERE id = 1');
+    const activations = (await this.#rows('tls material', `SELECT a.domain, a.certificate_id, c.cert_pem, k.key_pem, c.not_after FROM tls_activations a
+      JOIN tls_certificates c ON c.id = a.certificate_id JOIN tls_private_keys k ON k.public_key_sha1 = c.public_key_sha1
+      ORDER BY a.domain COLLATE "C"`)).map(toTlsActivationMaterial);
+    return { generation: Number(row?.generation ?? 0), activations };
   }
 
   publish(event: StoreEvent): void {

@@ -47,6 +47,8 @@ export const checkCatalogue = {
   'ref/unknown-backend': { severity: 'error', message: '{name} is not a declared backend or director' },
   'ref/unknown-acl': { severity: 'error', message: '{name} is not a declared ACL' },
   'ref/unknown-table': { severity: 'error', message: '{name} is not a declared table' },
+  'ref/unknown-ratecounter': { severity: 'error', message: '{name} is not a declared ratecounter: add ratecounter {name} { }' },
+  'ref/unknown-penaltybox': { severity: 'error', message: '{name} is not a declared penaltybox: add penaltybox {name} { }' },
   'ref/unknown-sub': { severity: 'error', message: 'no subroutine {name} is declared' },
   'ref/duplicate': { severity: 'error', message: '{kind} {name} is already declared at {at}' },
   'ref/unused': { severity: 'warning', message: '{kind} {name} is declared but never used' },
@@ -131,6 +133,7 @@ export const aclEntry = (s: S, at: R, reason: string): Diagnostic => d('acl/inva
 export const unknownBackendRef = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-backend', s, at, { name });
 export const unknownAcl = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-acl', s, at, { name });
 export const unknownTable = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-table', s, at, { name });
+export const unknownRateLimit = (s: S, at: R, kind: 'ratecounter' | 'penaltybox', name: string): Diagnostic => d(kind === 'ratecounter' ? 'ref/unknown-ratecounter' : 'ref/unknown-penaltybox', s, at, { name });
 export const unknownSub = (s: S, at: R, name: string): Diagnostic => d('ref/unknown-sub', s, at, { name });
 export const duplicateDeclaration = (s: S, at: R, kind: string, name: string, first: string): Diagnostic => d('ref/duplicate', s, at, { kind, name, at: first });
 export const unused = (s: S, at: R, kind: string, name: string): Diagnostic => d('ref/unused', s, at, { kind, name });

@@ -31,14 +31,17 @@ export interface CheckResult {
   readonly summary: ProgramSummary;
 }
 
-type Kind = 'backend' | 'director' | 'table' | 'acl' | 'subroutine';
+type Kind = 'backend' | 'director' | 'table' | 'acl' | 'subroutine' | 'ratecounter' | 'penaltybox';
 
 /**
  * Reports a second declaration of a name; backends and directors share one namespace.
  * The first declaration's line is looked up only when there is a duplicate to report.
  */
 function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
-  const spaces = { backend: new Map<string, Sourced>(), table: new Map<string, Sourced>(), acl: new Map<string, Sourced>(), sub: new Map<string, Sourced>() };
+  const spaces = {
+    backend: new Map<string, Sourced>(), table: new Map<string, Sourced>(), acl: new Map<string, Sourced>(), sub: new Map<string, Sourced>(),
+    ratecounter: new Map<string, Sourced>(), penaltybox: new Map<string, Sourced>(),
+  };
   for (const sourced of decls) {
     const { declaration: decl, source } = sourced;
     let kind: Kind;
@@ -48,6 +51,8 @@ function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
       case 'Director': kind = 'director'; space = spaces.backend; break;
       case 'Table': kind = 'table'; space = spaces.table; break;
       case 'Acl': kind = 'acl'; space = spaces.acl; break;
+      case 'Ratecounter': kind = 'ratecounter'; space = spaces.ratecounter; break;
+      case 'Penaltybox': kind = 'penaltybox'; space = spaces.penaltybox; break;
       // A built-in subroutine may be defined many times: its bodies are concatenated (summary.ts).
       case 'Sub': if (subroutine(decl.name.name) !== null) continue; kind = 'subroutine'; space = spaces.sub; break;
       default: continue;
@@ -55,7 +60,7 @@ function reportDuplicates(decls: readonly Sourced[], out: Diagnostic[]): void {
     const name = decl.name.name;
     const prev = space.get(name);
     if (prev === undefined) { space.set(name, sourced); continue; }
-    const first = prev.declaration as A.BackendDeclaration | A.DirectorDeclaration | A.TableDeclaration | A.AclDeclaration | A.SubDeclaration;
+    const first = prev.declaration as A.BackendDeclaration | A.DirectorDeclaration | A.TableDeclaration | A.AclDeclaration | A.SubDeclaration | A.RateLimitDeclaration;
     const at = `${prev.source.name}:${prev.source.position(first.name.start).line}`;
     const prevKind: Kind = first.kind === 'Backend' ? 'backend' : 'director';
     if (kind === 'backend') out.push(C.duplicateBackend(source, decl.name, name, prevKind, at));
@@ -82,8 +87,6 @@ export function checkProgram(input: CheckInput, opts: CheckOptions = {}): CheckR
     else if (decl.kind === 'Director') checkDirector(decl, source, out, isBackend, (n) => use('backend', n));
     else if (decl.kind === 'Table') checkTable(decl, source, out, isBackendOrDirector, (n) => use('backend', n));
     else if (decl.kind === 'Acl') checkAcl(decl, source, out);
-    // Fastly's edge rate limiting: the declarations parse, lacquer does not run them yet.
-    else if (decl.kind === 'Penaltybox' || decl.kind === 'Ratecounter') out.push(C.unsupported(source, decl, `${decl.kind.toLowerCase()} ${decl.name.name}`));
     else if (decl.kind === 'Sub') {
       if (decl.name.name.startsWith('vcl_') && subroutine(decl.name.name) === null) {
         out.push(C.reservedSubName(source, decl.name, decl.name.name, SUBROUTINES.map((s) => s.name)));

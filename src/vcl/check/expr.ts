@@ -69,6 +69,10 @@ export function resolveVariable(scope: Scope, id: A.Identifier): Resolved | null
     if (isBackendName(scope, m.param)) scope.use('backend', m.param);
     else { scope.out.push(C.unknownBackendRef(scope.src, id, m.param)); return null; }
   }
+  if (m.spec.name.startsWith('ratecounter.{name}.') && m.param !== null && !scope.summary.ratecounters.has(m.param)) {
+    scope.out.push(C.unknownRateLimit(scope.src, id, 'ratecounter', m.param));
+    return null;
+  }
   return { spec: m.spec, type: m.spec.type as VclType, subfield: m.subfield };
 }
 
@@ -175,6 +179,12 @@ function checkCall(scope: Scope, call: A.CallExpression): VclType | null {
       if (node.kind === 'Identifier' && scope.summary.acls.has(node.name)) scope.use('acl', node.name);
       else if (node.kind === 'Identifier') scope.out.push(C.unknownAcl(scope.src, node, node.name));
       else scope.out.push(C.argumentType(scope.src, arg, name, i + 1, 'an ACL name', 'an expression'));
+      return;
+    }
+    if (spec.declares !== undefined) {
+      const declared = spec.declares === 'ratecounter' ? scope.summary.ratecounters : scope.summary.penaltyboxes;
+      if (node.kind !== 'Identifier') scope.out.push(C.argumentType(scope.src, arg, name, i + 1, `a ${spec.declares} name`, 'an expression'));
+      else if (!declared.has(node.name)) scope.out.push(C.unknownRateLimit(scope.src, node, spec.declares, node.name));
       return;
     }
     // A bare name (a header, a keyword): what it may name is the function's to say when it runs.

@@ -163,9 +163,8 @@ export function checkStatements(scope: Scope, statements: readonly A.Statement[]
       case 'Log': checkExpr(scope, s.value); break;
       case 'FunctionCallStatement': checkExpr(scope, s.call); break;
       case 'Block': inner(s.statements); break;
-      case 'Esi': scope.out.push(C.unsupported(scope.src, s, 'the esi statement')); break;
       case 'Goto': if (!later(s.label.name)) scope.out.push(C.unknownLabel(scope.src, s.label, s.label.name)); break;
-      case 'Declare': case 'Call': case 'Label': case 'FastlyMacro': break;
+      case 'Declare': case 'Call': case 'Label': case 'FastlyMacro': case 'Esi': break;
     }
   });
 }

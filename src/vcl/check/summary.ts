@@ -66,6 +66,9 @@ export interface ProgramSummary {
   readonly directors: ReadonlyMap<string, DirectorSummary>;
   readonly tables: ReadonlyMap<string, Located<A.TableDeclaration>>;
   readonly acls: ReadonlyMap<string, Located<A.AclDeclaration>>;
+  /** `ratecounter NAME { }` and `penaltybox NAME { }` (Fastly's edge rate limiting). */
+  readonly ratecounters: ReadonlyMap<string, Located<A.RateLimitDeclaration>>;
+  readonly penaltyboxes: ReadonlyMap<string, Located<A.RateLimitDeclaration>>;
   readonly subs: ReadonlyMap<string, SubSummary>;
   /** The backend a request uses unless vcl_recv sets one: the first backend declared (DESIGN §4.4). */
   readonly defaultBackend: string | null;
@@ -164,6 +167,8 @@ export function summarize(input: CheckInput): ProgramSummary {
   const directors = new Map<string, DirectorSummary>();
   const tables = new Map<string, Located<A.TableDeclaration>>();
   const acls = new Map<string, Located<A.AclDeclaration>>();
+  const ratecounters = new Map<string, Located<A.RateLimitDeclaration>>();
+  const penaltyboxes = new Map<string, Located<A.RateLimitDeclaration>>();
   const subs = new Map<string, { node: A.SubDeclaration; source: SourceFile; parts: Located<A.SubDeclaration>[] }>();
   for (const { declaration: decl, source } of programDeclarations(input)) {
     switch (decl.kind) {
@@ -185,6 +190,8 @@ export function summarize(input: CheckInput): ProgramSummary {
       }
       case 'Table': if (!tables.has(decl.name.name)) tables.set(decl.name.name, { node: decl, source }); break;
       case 'Acl': if (!acls.has(decl.name.name)) acls.set(decl.name.name, { node: decl, source }); break;
+      case 'Ratecounter': if (!ratecounters.has(decl.name.name)) ratecounters.set(decl.name.name, { node: decl, source }); break;
+      case 'Penaltybox': if (!penaltyboxes.has(decl.name.name)) penaltyboxes.set(decl.name.name, { node: decl, source }); break;
       case 'Sub': {
         const first = subs.get(decl.name.name);
         if (first === undefined) subs.set(decl.name.name, { node: decl, source, parts: [{ node: decl, source }] });
@@ -195,5 +202,5 @@ export function summarize(input: CheckInput): ProgramSummary {
     }
   }
   const first = backends.keys().next();
-  return { backends, directors, tables, acls, subs, defaultBackend: first.done === true ? null : first.value };
+  return { backends, directors, tables, acls, ratecounters, penaltyboxes, subs, defaultBackend: first.done === true ? null : first.value };
 }

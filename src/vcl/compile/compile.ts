@@ -12,6 +12,7 @@ import { parseWithIncludesFromMap } from '../syntax/include.ts';
 import { check } from '../check/check.ts';
 import { AUTO_DIRECTOR, compileBackend, compileDirector } from './backends.ts';
 import { compileProgram } from './program.ts';
+import { replaceTable } from '../runtime/live.ts';
 import type { ProgramDeclaration } from './program.ts';
 
 export interface CompileOptions {
@@ -35,6 +36,7 @@ export function compileService(source: ServiceSource, opts: CompileOptions = {})
   if (hasError(diagnostics)) return { service: null, diagnostics };
   const declarations: ProgramDeclaration[] = parsed.declarations.map((d) => ({ declaration: d.declaration, source: d.file.source }));
   const service = compileDeclarations(source, declarations, diagnostics, opts);
+  if (!hasError(diagnostics)) fillLiveData(service, source, diagnostics);
   return { service: hasError(diagnostics) ? null : service, diagnostics };
 }
 
@@ -56,7 +58,7 @@ export function compileDeclarations(
     }
   }
   const defaultBackend = directors.has(AUTO_DIRECTOR) ? AUTO_DIRECTOR : (backends.keys().next().value ?? null);
-  const env = { defaultBackend, backends: new Set([...backends.keys(), ...directors.keys()]) };
+  const env = { defaultBackend, backends: new Set([...backends.keys(), ...directors.keys()]), serviceId: source.serviceId, version: source.version };
   const program = compileProgram(declarations, env, diagnostics);
   return Object.freeze({
     serviceId: source.serviceId,
@@ -68,5 +70,28 @@ export function compileDeclarations(
     settings: Object.freeze({ ...source.settings }),
     shields: new Map(Object.entries(source.shields ?? {})),
     run: program.run,
+    live: program.live,
   });
+}
+
+/**
+ * Fills the tables and ACLs the API's dictionaries and ACLs declare with their live items and
+ * entries. The control plane validated every entry when it was stored; one that still does not
+ * parse is an error here, so the edge keeps the service it runs (DESIGN.md §1).
+ */
+function fillLiveData(service: CompiledService, source: ServiceSource, diagnostics: Diagnostic[]): void {
+  const live = service.live;
+  if (live === undefined) return;
+  const file = source.main;
+  const problem = (message: string): void => {
+    diagnostics.push({ code: 'live/invalid', severity: 'error', file, line: 1, col: 1, start: 0, end: 0, message });
+  };
+  for (const d of source.dictionaries ?? []) {
+    if (!replaceTable(live, d.name, d.items)) problem(`dictionary ${d.name} has no table declared for it`);
+  }
+  for (const a of source.acls ?? []) {
+    const acl = live.acls.get(a.name);
+    const error = acl === undefined ? `acl ${a.name} is not declared` : acl.replace(a.entries);
+    if (error !== null) problem(`acl ${a.name}: ${error}`);
+  }
 }

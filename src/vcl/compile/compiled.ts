@@ -9,6 +9,9 @@
 import type { BackendDefinition } from '../../model/backend.ts';
 import type { DirectorDefinition } from '../../model/director.ts';
 import type { Action, Phase } from '../language/subroutines.ts';
+import type { GeoRecord } from '../runtime/geo.ts';
+import type { VclRateLimit } from '../runtime/ratelimit/index.ts';
+import type { LiveAclSource, LiveData, LiveTableSource } from '../runtime/live.ts';
 
 // The subroutines and their actions are declared in the language definition; re-exported here
 // because they are part of this contract.
@@ -46,6 +49,14 @@ export interface VclBackendResponse extends VclResponse {
   staleIfError: number;
   staleWhileRevalidate: number;
   cacheable: boolean;
+  /**
+   * Edge compression and ESI asked for in vcl_fetch (`beresp.gzip`, `beresp.brotli`,
+   * `beresp.do_esi` / `esi;`): read by the edge once vcl_fetch returns (src/edge/compress/,
+   * src/edge/esi/). Absent means false.
+   */
+  gzip?: boolean;
+  brotli?: boolean;
+  doEsi?: boolean;
 }
 
 /** `obj` in vcl_hit, vcl_error and vcl_deliver: the cached (or synthetic) object. */
@@ -56,11 +67,56 @@ export interface VclObject extends VclResponse {
   hits: number;
   /** Seconds since the object was fetched. */
   age: number;
+  /** Seconds of stale-while-revalidate after ttl (`obj.grace`, `obj.stale_while_revalidate`); 0 when unknown. */
+  grace?: number;
+  /** Seconds of stale-if-error after ttl (`obj.stale_if_error`); 0 when unknown. */
+  staleIfError?: number;
+}
+
+/**
+ * What a request asks of the cache beyond its key (Fastly's variable reference: server/
+ * req-max-stale-if-error, req-max-stale-while-revalidate, client-request/req-hash-always-miss).
+ * Kept across restarts, like the rest of req.
+ */
+export interface VclCacheRequest {
+  /** Seconds: the most stale-if-error this request accepts (`req.max_stale_if_error`, alias `req.grace`). */
+  maxStaleIfError: number;
+  /** Seconds: the most stale-while-revalidate this request accepts (`req.max_stale_while_revalidate`). */
+  maxStaleWhileRevalidate: number;
+  /** `req.hash_always_miss`: look nothing up (no hit, no stale copy), but still collapse and store. */
+  hashAlwaysMiss: boolean;
+  /** `req.hash_ignore_busy`: do not wait behind another request's fetch of the key. */
+  hashIgnoreBusy: boolean;
+}
+
+/**
+ * A request's stale limits before VCL sets them: lacquer's default is a year, so the object's own
+ * windows decide (Fastly documents no default; a finite one survives VCL that copies the value
+ * through a header and std.atoi, as Fastly's Magento module does).
+ */
+export const DEFAULT_MAX_STALE = 365 * 86_400;
+
+export function defaultCacheRequest(): VclCacheRequest {
+  return { maxStaleIfError: DEFAULT_MAX_STALE, maxStaleWhileRevalidate: DEFAULT_MAX_STALE, hashAlwaysMiss: false, hashIgnoreBusy: false };
 }
 
 /** The per-request state VCL reads and writes. Implemented by the edge. */
+/** The client's TLS connection, as Fastly's `tls.client.*` variables show it. */
+export interface VclClientTls {
+  /** `TLSv1.2`, `TLSv1.3`. */
+  readonly protocol: string;
+  /** OpenSSL's name of the suite. */
+  readonly cipher: string;
+  /** The SNI the client sent. */
+  readonly servername: string;
+}
+
 export interface VclContext {
   readonly clientIp: string;
+  /** The request came over TLS (`req.is_ssl`, `tls.client.*`); absent or null: plain HTTP. */
+  readonly tls?: VclClientTls | null;
+  /** The request came over HTTP/2 (`fastly_info.is_h2`). */
+  readonly isH2?: boolean;
   readonly server: { readonly hostname: string; readonly identity: string; readonly ip: string; readonly port: number; readonly pop: string };
   readonly req: VclRequest & { backend: string | null; restarts: number };
   bereq: VclRequest | null;
@@ -99,6 +155,27 @@ export interface VclContext {
   log(message: string): void;
   /** An empty header bag, for the object that `error NNN` creates. */
   newHeaders(): HeaderBag;
+  /**
+   * ESI (Fastly's variables of that name): `req.esi_level` (0 for a client's request, n for an
+   * include n levels down), `req.esi` (false turns ESI processing off for this request) and
+   * `req.topurl` (the top-level request's URL in an include). Absent: a request that is no
+   * include and leaves ESI on.
+   */
+  esiLevel?: number;
+  esiEnabled?: boolean;
+  topUrl?: string | null;
+  /** What the request asks of the cache; absent: the defaults (defaultCacheRequest). */
+  cacheRequest?: VclCacheRequest;
+  /** `beresp.saintmode` as vcl_fetch set it: seconds this backend is sick for this object; null when unset. */
+  saintmode?: number | null;
+  /** The service's cache generation on this node (`req.vcl.generation`): a purge all moves it on. */
+  readonly vclGeneration?: number;
+  /** The service's rate counters and penalty boxes in this POP, as this request sees them (ratelimit.*). */
+  readonly rateLimit: VclRateLimit;
+  /** `client.geo.ip_override` as VCL set it; null: client.ip is what geolocation looks up. */
+  geoIpOverride: string | null;
+  /** The geolocation of client.geo.ip_override, else client.ip (client.geo.*, client.as.*, geoip.*). */
+  geo(): GeoRecord;
 }
 
 export interface ServiceSettings {
@@ -124,6 +201,11 @@ export interface CompiledService {
    * the action. An `error N "text"` statement sets ctx.obj and returns 'error'.
    */
   run(phase: Phase, ctx: VclContext): Action;
+  /**
+   * Its tables and ACLs, whose contents the edge replaces when a dictionary's items or an ACL's
+   * entries change (runtime/live.ts). Set by the compiler; absent only in services a test builds by hand.
+   */
+  readonly live?: LiveData;
 }
 
 /**
@@ -145,4 +227,8 @@ export interface ServiceSource {
    * shielded (DESIGN.md §4.4), so it comes from the version's backend objects, not its VCL.
    */
   readonly shields?: Readonly<Record<string, string>>;
+  /** The version's dictionaries and their live items, filling the tables of those names. */
+  readonly dictionaries?: readonly LiveTableSource[];
+  /** The version's ACLs and their live entries, filling the ACLs of those names. */
+  readonly acls?: readonly LiveAclSource[];
 }

@@ -4,6 +4,7 @@
 export { compileService, compileDeclarations } from './compile.ts';
 export type { CompileOptions, CompileResult } from './compile.ts';
 export type * from './compiled.ts';
+export { DEFAULT_MAX_STALE, defaultCacheRequest } from './compiled.ts';
 export { vclValidator } from './validate.ts';
 export type { ValidatedFile } from './validate.ts';
 export { resolveVariable } from './variables.ts';

@@ -18,6 +18,7 @@ import type { VariableEnv } from './variables.ts';
 import type { CompileUnit, Completion, SubFn, SubHandle } from './scope.ts';
 import { RETURN, SubScope } from './scope.ts';
 import { compileAcl } from '../runtime/acl.ts';
+import { LiveAcl, type LiveData } from '../runtime/live.ts';
 import { internalError } from './diagnostics.ts';
 import { compileExpr } from './expr.ts';
 import { convert } from '../runtime/value.ts';
@@ -35,6 +36,8 @@ export interface ProgramDeclaration {
 
 export interface CompiledProgram {
   run(phase: Phase, ctx: VclContext): Action;
+  /** The program's tables and ACLs, whose contents the edge may replace live (runtime/live.ts). */
+  readonly live: LiveData;
 }
 
 interface Located<T> { readonly node: T; readonly source: SourceFile }
@@ -43,6 +46,7 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   const subDecls = new Map<string, Located<SubDeclaration>[]>();
   const tables = new Map<string, VclTable>();
   const acls = new Map<string, (ip: string | null) => boolean>();
+  const liveAcls = new Map<string, LiveAcl>();
   const unit: CompileUnit = { env, tables, acls, subs: new Map<string, SubHandle>(), diagnostics };
   const each = (f: (d: Declaration, src: SourceFile) => void): void => {
     for (const { declaration, source } of declarations) f(declaration, source);
@@ -55,7 +59,12 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
     } else if (d.kind === 'Acl') {
       const acl = compileAcl(d.entries.map((e) => ({ address: e.address.value, mask: e.mask, negated: e.negated })));
       if ('error' in acl) diagnostics.push(internalError(source, d, `acl ${d.name.name} (${acl.error})`));
-      else acls.set(d.name.name, acl.match);
+      else {
+        // Through a LiveAcl, so an ACL filled from the API's entries can change them in place.
+        const live = new LiveAcl(acl.match);
+        liveAcls.set(d.name.name, live);
+        acls.set(d.name.name, live.match);
+      }
     }
   });
   each((d, source) => { if (d.kind === 'Table') tables.set(d.name.name, compileTable(d, source, unit)); });
@@ -66,7 +75,7 @@ export function compileProgram(declarations: readonly ProgramDeclaration[], env:
   // recursion (check/calls.ts), so no call chain loops at run time.
   for (const [name, decls] of subDecls) subs.get(name)!.fn = compileSub(name, decls, unit);
   const runners = Object.fromEntries(PHASES.map((p) => [p, phaseRunner(p, subs.get(`vcl_${p}`)?.fn ?? null)])) as Record<Phase, (ctx: VclContext) => Action>;
-  return { run: (phase, ctx) => runners[phase](ctx) };
+  return { run: (phase, ctx) => runners[phase](ctx), live: { tables, acls: liveAcls } };
 }
 
 /**

@@ -93,7 +93,13 @@ export function compileStatement(st: Statement, s: SubScope): StatementFn {
       const call = compileExpr(st.call, s).eval;
       return (ctx, fr) => { call(ctx, fr); return undefined; };
     }
-    case 'Esi': s.internal(st, 'the esi statement'); return NOTHING;
+    // Fastly's `esi;` is available everywhere but only effective in vcl_fetch, where it asks
+    // for the object to be ESI-processed on delivery: what `set beresp.do_esi = true` does.
+    // Elsewhere there is no backend response being decided, so it does nothing.
+    case 'Esi': return (ctx) => {
+      if (ctx.beresp !== null && ctx.resp === null) ctx.beresp.doEsi = true;
+      return undefined;
+    };
   }
 }
 

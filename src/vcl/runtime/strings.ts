@@ -26,18 +26,18 @@ export function urldecode(s: string): string | null {
   }
 }
 
-function splitUrl(url: string): { path: string; params: string[] } {
+export function splitUrl(url: string): { path: string; params: string[] } {
   const q = url.indexOf('?');
   if (q < 0) return { path: url, params: [] };
   return { path: url.slice(0, q), params: url.slice(q + 1).split('&').filter((p) => p !== '') };
 }
 
-function paramName(p: string): string {
+export function paramName(p: string): string {
   const eq = p.indexOf('=');
   return eq < 0 ? p : p.slice(0, eq);
 }
 
-function joinUrl(path: string, params: readonly string[]): string {
+export function joinUrl(path: string, params: readonly string[]): string {
   return params.length === 0 ? path : `${path}?${params.join('&')}`;
 }
 

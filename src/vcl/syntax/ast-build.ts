@@ -127,3 +127,36 @@ export function lineComment(text: string): A.Comment {
 export function file(name: string, declarations: readonly A.Declaration[], endComments: readonly A.Comment[] = []): A.VclFile {
   return { kind: 'File', file: name, declarations, endComments, ...at };
 }
+
+/** `( expr )`: keeps an operand whole inside a larger expression, whatever its operators. */
+export function group(expression: A.Expression): A.GroupExpression {
+  return { kind: 'Group', expression, ...at };
+}
+
+/** `name(args…)` */
+export function call(name: string, args: readonly A.Expression[]): A.CallExpression {
+  return { kind: 'FunctionCall', callee: ident(name), arguments: args, ...at };
+}
+
+export function unset(target: string): A.UnsetStatement {
+  return { kind: 'Unset', keyword: 'unset', target: ident(target), ...at };
+}
+
+/** `error STATUS "message";` */
+export function error(status: number, message: string): A.ErrorStatement {
+  return { kind: 'Error', status: int(status), message: str(message), ...at };
+}
+
+/** `synthetic EXPR;` */
+export function synthetic(value: A.Expression): A.SyntheticStatement {
+  return { kind: 'Synthetic', base64: false, value, ...at };
+}
+
+export function restart(): A.RestartStatement {
+  return { kind: 'Restart', ...at };
+}
+
+/** `if (c) { … } else { … }` */
+export function ifElse(condition: A.Expression, statements: readonly A.Statement[], otherwise: readonly A.Statement[]): A.IfStatement {
+  return { ...ifThen(condition, statements), alternate: { kind: 'Else', body: block(otherwise), ...at } };
+}

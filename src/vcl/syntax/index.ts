@@ -12,6 +12,8 @@ export { lex } from './tokens.ts';
 export { decodePercentEscapes } from './string-escapes.ts';
 export type { LexResult } from './tokens.ts';
 export { parse } from './parser.ts';
+export { parseExpression } from './parse-expression.ts';
+export type { ExpressionParse } from './parse-expression.ts';
 export type { ParseResult } from './parser.ts';
 export { parseWithIncludes, parseWithIncludesFromMap, resolveIncludePath } from './include.ts';
 export type { IncludeLoader, IncludeOptions, IncludeResult, ParsedFile, SourcedDeclaration } from './include.ts';

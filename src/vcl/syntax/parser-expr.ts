@@ -17,6 +17,8 @@ const BINARY_PRECEDENCE = new Uint8Array(TOKEN_KINDS.length);
 for (const [op, prec] of [['||', 1], ['&&', 2], ['~', 3], ['!~', 3], ['==', 4], ['!=', 4], ['<', 5], ['>', 5], ['<=', 5], ['>=', 5]] as const) {
   BINARY_PRECEDENCE[T[op]] = prec;
 }
+/** The operand of `!`: a comparison (`~`, `==`, `<` …) or anything tighter, never `&&`/`||`. */
+const NOT_OPERAND_PRECEDENCE = 3;
 /** Juxtaposition and `+`; a statement argument parsed above it stops before a concatenation. */
 export const CONCAT_PRECEDENCE = 6;
 
@@ -93,10 +95,18 @@ export class ExpressionParser extends TokenCursor {
   protected prefix(): A.Expression {
     const t = this.pos;
     const k = this.kinds[t];
-    if (k === K_BANG || k === K_MINUS) {
+    if (k === K_BANG) {
+      this.next();
+      // `!` negates a whole comparison, as in Varnish's grammar (vcc_expr.c: expr_not → '!'
+      // expr_cmp), which Fastly's VCL keeps: `!beresp.http.Vary ~ "Accept-Encoding"` in Fastly's
+      // generated gzip VCL means !(… ~ …). It binds tighter than && and ||.
+      const operand = this.expression(NOT_OPERAND_PRECEDENCE);
+      return { kind: 'Unary', start: this.starts[t], end: operand.end, operator: '!', operand, comments: NO_COMMENTS };
+    }
+    if (k === K_MINUS) {
       this.next();
       const operand = this.prefix();
-      return { kind: 'Unary', start: this.starts[t], end: operand.end, operator: k === K_BANG ? '!' : '-', operand, comments: NO_COMMENTS };
+      return { kind: 'Unary', start: this.starts[t], end: operand.end, operator: '-', operand, comments: NO_COMMENTS };
     }
     return this.primary();
   }

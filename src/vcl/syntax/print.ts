@@ -177,6 +177,8 @@ function ifLines(s: A.IfStatement): string[] {
 
 const CONCAT = 6;
 const PREFIX = 7;
+/** The lowest operator a `!` takes into its operand (./parser-expr.ts): a comparison. */
+const NOT_OPERAND = 3;
 const BINARY: Readonly<Record<A.BinaryOperator, number>> = {
   '||': 1, '&&': 2, '~': 3, '!~': 3, '==': 4, '!=': 4, '<': 5, '>': 5, '<=': 5, '>=': 5,
 };
@@ -190,27 +192,36 @@ function precedence(e: A.Expression): number {
   }
 }
 
-/** Prints `e`, wrapped in parentheses when it binds looser than `min` requires. */
-export function expression(e: A.Expression, min = 1): string {
-  const text = bare(e);
-  return precedence(e) < min ? `(${text})` : text;
+/**
+ * Prints `e`, wrapped in parentheses when it binds looser than `min` requires. `open` says that a
+ * comparison or a concatenation follows `e` on its right: a `!` at the end of `e` would take it
+ * into its operand (Varnish's `!` negates a whole comparison), so such a `!` is wrapped.
+ */
+export function expression(e: A.Expression, min = 1, open = false): string {
+  if (precedence(e) < min) return `(${bare(e, false)})`;
+  return bare(e, open);
 }
 
-function bare(e: A.Expression): string {
+function bare(e: A.Expression, open: boolean): string {
   switch (e.kind) {
     case 'Identifier': return e.name;
     case 'String': case 'Integer': case 'Float': case 'Rtime': case 'Percent': return e.raw;
     case 'Boolean': return e.value ? 'true' : 'false';
     case 'Binary': {
       const p = BINARY[e.operator];
-      return `${expression(e.left, p)} ${e.operator} ${expression(e.right, p + 1)}`;
+      return `${expression(e.left, p, p >= NOT_OPERAND)} ${e.operator} ${expression(e.right, p + 1, open)}`;
     }
     case 'Concat': {
-      let out = expression(e.parts[0], PREFIX);
-      for (let i = 1; i < e.parts.length; i++) out += `${e.separators[i - 1] === '+' ? ' + ' : ' '}${expression(e.parts[i], PREFIX)}`;
+      const last = e.parts.length - 1;
+      let out = expression(e.parts[0], PREFIX, last > 0 || open);
+      for (let i = 1; i <= last; i++) out += `${e.separators[i - 1] === '+' ? ' + ' : ' '}${expression(e.parts[i], PREFIX, i < last || open)}`;
       return out;
     }
-    case 'Unary': return `${e.operator}${expression(e.operand, PREFIX)}`;
+    case 'Unary': {
+      if (e.operator === '-') return `-${expression(e.operand, PREFIX)}`;
+      const text = `!${expression(e.operand, NOT_OPERAND)}`;
+      return open ? `(${text})` : text;
+    }
     case 'FunctionCall': return `${e.callee.name}(${e.arguments.map((a) => expression(a)).join(', ')})`;
     case 'IfExpression': return `if(${expression(e.condition)}, ${expression(e.then)}, ${expression(e.otherwise)})`;
     case 'Group': return `(${expression(e.expression)})`;

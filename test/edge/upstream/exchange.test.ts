@@ -357,3 +357,26 @@ test('destroying the pools ends a request on a kept-alive connection too: it is 
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(conns.length, 1, 'no connection was opened after the pools were destroyed');
 });
+
+test('a streamed body is read into buffers no larger than what it has left: the last reads of a 100 KB body hold no 64 KiB buffer', async (t) => {
+  const total = 100 * 1024;
+  // The body in three writes apart in time, so that reads of 16–64 KiB come when less than 64 KiB is left.
+  const { port } = await scriptedOrigin(t, (conn) => {
+    conn.socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${total}\r\n\r\n${'a'.repeat(10 * 1024)}`);
+    setTimeout(() => conn.socket.write('b'.repeat(40 * 1024)), 50);
+    setTimeout(() => conn.socket.write('c'.repeat(50 * 1024)), 100);
+  });
+  const res = await pools(t).fetch(backend({ port }), GET, client);
+  let received = res.whole?.length ?? 0;
+  if (res.whole === null) {
+    for await (const c of res.body) {
+      const chunk = c as Buffer;
+      // A buffer of its own is sized to the body's rest (at least 16 KiB); a copy is exact, a small one pooled.
+      assert.ok(chunk.buffer.byteLength <= Math.max(16 * 1024, total - received),
+        `${chunk.length} bytes in a ${chunk.buffer.byteLength}-byte buffer with ${total - received} bytes left`);
+      received += chunk.length;
+    }
+  }
+  assert.equal(received, total);
+  assert.deepEqual(await res.completed, { bytes: total, truncated: false, error: null });
+});

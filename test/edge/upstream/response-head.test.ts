@@ -162,3 +162,14 @@ test('the origin\'s Keep-Alive timeout is read wherever it stands in the field, 
   assert.deepEqual([hint('timeout=5'), hint('timeout=5, max=1000'), hint('max=100, timeout=7'), hint('Timeout = 3'), hint('max=100'), hint('mytimeout=4')],
     [5000, 5000, 7000, 3000, null, null]);
 });
+
+test('bytes past the read in a shared read buffer (an earlier read\'s) never end the head', () => {
+  const read = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n';
+  // The buffer goes on with what an earlier, longer read left there: the rest of a head.
+  const buf = Buffer.from(`${read}\r\nHTTP/1.1 200 OK\r\n\r\n`, 'latin1');
+  assert.equal(parseResponseHead(buf, 0, read.length, false), INCOMPLETE);
+  assert.equal(parseResponseHead(buf, 0, read.length + 1, false), INCOMPLETE);
+  const whole = parseResponseHead(buf, 0, read.length + 2, false);
+  assert.ok(whole !== INCOMPLETE);
+  assert.equal(whole.end, read.length + 2);
+});

@@ -26,7 +26,7 @@ export interface ChildLacquer {
 export async function startChild(t: TestContext, args: { workers: number; extra?: readonly string[] }): Promise<ChildLacquer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-child-'));
   const child = spawn(process.execPath, [
-    BIN, 'serve', '--workers', String(args.workers), '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0',
+    BIN, 'serve', '--workers', String(args.workers), '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0',
     '--db', `sqlite:${path.join(dir, 'lacquer.db')}`, '--token', TOKEN, '--pop', 'child', ...(args.extra ?? []),
   ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';

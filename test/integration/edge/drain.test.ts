@@ -28,7 +28,7 @@ test('SIGTERM lets a slow request finish with 200, refuses new connections and e
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lacquer-drain-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const child = spawn(process.execPath, [
-    BIN, 'serve', '--workers', '2', '--edge', '127.0.0.1:0', '--api', '127.0.0.1:0',
+    BIN, 'serve', '--workers', '2', '--edge', '127.0.0.1:0', '--tls', '127.0.0.1:0', '--api', '127.0.0.1:0',
     '--db', `sqlite:${path.join(dir, 'lacquer.db')}`, '--token', TOKEN, '--pop', 'drain',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -26,7 +26,7 @@ interface Probe { readonly path: string; readonly at: number }
 
 /** `lacquer serve` as its own process; resolves once it printed what it serves. */
 async function serve(t: TestContext, dir: string, db: string, args: readonly string[], waitFor: RegExp): Promise<{ child: ChildProcess; line: RegExpExecArray }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--workers', '0', '--db', db, '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--workers', '0', '--tls', '127.0.0.1:0', '--db', db, '--log-level', 'warn', ...args], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });

@@ -6,6 +6,11 @@ import { parseWithIncludesFromMap } from '../../../src/vcl/syntax/include.ts';
 import type { Diagnostic } from '../../../src/vcl/syntax/diagnostics.ts';
 import type { CompileOptions, CompileResult } from '../../../src/vcl/compile/compile.ts';
 import type { Phase } from '../../../src/vcl/language/subroutines.ts';
+import { ABSENT_GEO, INVALID_GEO } from '../../../src/vcl/runtime/geo.ts';
+import type { GeoLookup } from '../../../src/vcl/runtime/geo.ts';
+import { PenaltyBox, RateCounter } from '../../../src/vcl/runtime/ratelimit/index.ts';
+import type { VclRateLimit } from '../../../src/vcl/runtime/ratelimit/index.ts';
+import { isIP } from 'node:net';
 
 /** Case-insensitive headers; `add` keeps several lines, `get` joins them with ", " (RFC 9110 §5.3). */
 export class MemoryHeaders implements HeaderBag {
@@ -55,6 +60,25 @@ export interface ContextInit {
   clientIp?: string;
   healthy?: Record<string, boolean>;
   staleExists?: boolean;
+  /** Geolocation of an address (default: nothing known of any). */
+  geo?: GeoLookup;
+  /** Counters and boxes to share between contexts (default: fresh ones per context). */
+  rateLimit?: RateLimitStore;
+}
+
+/** Rate counters and penalty boxes by name, shared by the contexts a test makes. */
+export class RateLimitStore {
+  readonly counters = new Map<string, RateCounter>();
+  readonly boxes = new Map<string, PenaltyBox>();
+  view(): VclRateLimit {
+    const last = new Map<string, string>();
+    return {
+      counter: (n) => { let c = this.counters.get(n); if (c === undefined) { c = new RateCounter(); this.counters.set(n, c); } return c; },
+      penaltyBox: (n) => { let b = this.boxes.get(n); if (b === undefined) { b = new PenaltyBox(); this.boxes.set(n, b); } return b; },
+      remember: (c, e) => { last.set(c, e); },
+      lastEntry: (c) => last.get(c),
+    };
+  }
 }
 
 export function makeContext(init: ContextInit = {}): TestContext {
@@ -81,6 +105,12 @@ export function makeContext(init: ContextInit = {}): TestContext {
     isHealthy: (name) => health.get(name) ?? true,
     log: (m) => { logs.push(m); },
     newHeaders: () => new MemoryHeaders(),
+    rateLimit: (init.rateLimit ?? new RateLimitStore()).view(),
+    geoIpOverride: null,
+    geo() {
+      const ip = this.geoIpOverride ?? this.clientIp;
+      return isIP(ip) === 0 ? INVALID_GEO : init.geo?.(ip) ?? ABSENT_GEO;
+    },
   };
 }
 

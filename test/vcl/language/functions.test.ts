@@ -9,7 +9,7 @@ import type { ArgumentSpec, FunctionSpec } from '../../../src/vcl/language/funct
 import { checkText } from '../check-golden.ts';
 import { BACKEND, compileVcl, makeContext } from '../helpers/context.ts';
 
-const PRELUDE = `${BACKEND}table t { "k": "v" }\nacl a { "10.0.0.0"/8; }\n`;
+const PRELUDE = `${BACKEND}table t { "k": "v" }\nacl a { "10.0.0.0"/8; }\nratecounter rc { }\npenaltybox pb { }\n`;
 
 const ARG: Readonly<Record<string, string>> = {
   STRING: '"/a?b=1"', INTEGER: '2', FLOAT: '1.5', BOOL: 'true', TIME: 'now', RTIME: '1s', IP: 'client.ip',
@@ -20,7 +20,7 @@ const ARG: Readonly<Record<string, string>> = {
 function call(fn: FunctionSpec, count: number): string {
   const args: ArgumentSpec[] = [];
   for (let i = 0; i < count; i++) args.push(fn.args[Math.min(i, fn.args.length - 1)]);
-  return `${fn.name}(${args.map((x) => ARG[x.type]).join(', ')})`;
+  return `${fn.name}(${args.map((x) => x.declares === 'ratecounter' ? 'rc' : x.declares === 'penaltybox' ? 'pb' : ARG[x.type]).join(', ')})`;
 }
 
 /** The call as a statement of vcl_recv: its value kept in a local of its type, or called for its effect. */
@@ -47,7 +47,7 @@ test('a function lacquer runs is accepted with every argument count its signatur
 
 test('a function Fastly documents and lacquer does not run is lacquer\'s limit', () => {
   const missing = FUNCTIONS.filter((f) => f.impl === undefined);
-  assert.ok(missing.length > 150, `${missing.length} documented functions lacquer does not run`);
+  assert.ok(missing.length > 50, `${missing.length} documented functions lacquer does not run`);
   for (const fn of missing) {
     const codes = checkText(`${PRELUDE}sub vcl_${fn.available[0]} { ${use(fn, arity(fn).min)} }`).filter((d) => d.severity === 'error');
     assert.deepEqual(codes.map((d) => `${d.code} ${d.message}`), [`lacquer/unsupported the function ${fn.name}() is not supported by lacquer`], fn.name);
@@ -57,6 +57,6 @@ test('a function Fastly documents and lacquer does not run is lacquer\'s limit',
 test('only names Fastly does not document are "no function of that name"', () => {
   assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = std.lowercase(req.url); }`).map((d) => d.message),
     ['std.lowercase(): Fastly has no function of that name']);
-  assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = digest.hmac_sha1_base64("k", req.url); }`).map((d) => d.code),
+  assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.url = digest.hash_xxh32(req.url); }`).map((d) => d.code),
     ['lacquer/unsupported']);
 });

@@ -22,7 +22,7 @@ test('exact names win over families and patterns capture their parameter', () =>
   );
   assert.equal(lookupVariable('re.group.3')?.param, '3');
   assert.equal(lookupVariable('re.group.x'), null);
-  assert.equal(lookupVariable('client.geo.country_code')?.spec.impl, undefined);
+  assert.equal(lookupVariable('quic.rtt.latest')?.spec.impl, undefined);
   assert.equal(lookupVariable('var.AWS-Access-Key-ID')?.spec.name, 'var.{local}');
 });
 

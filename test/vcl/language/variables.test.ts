@@ -17,6 +17,9 @@ import { BACKEND, compileVcl, contextFor } from '../helpers/context.ts';
 const sample = (spec: VariableSpec): string =>
   spec.name.replace('{header}', 'X-Test').replace('{name}', 'F_origin').replace('{N}', '1');
 
+/** The backend, and a rate counter of the name `{name}` is sampled with (on the same line: checkEachPhase counts lines). */
+const PRELUDE = BACKEND.replace(/\n$/, ' ratecounter F_origin { }\n');
+
 const VALUE: Readonly<Record<string, string>> = {
   STRING: '"x"', HEADER: '"x"', INTEGER: '1', FLOAT: '1.5', BOOL: 'true', TIME: 'now', RTIME: '1s', IP: '"192.0.2.1"', BACKEND: 'F_origin',
 };
@@ -26,14 +29,14 @@ const VALUE: Readonly<Record<string, string>> = {
 function checkEachPhase(body: string): Map<Phase, string[]> {
   const lines = PHASES.map((p) => `sub vcl_${p} { ${body} }`);
   const byPhase = new Map<Phase, string[]>(PHASES.map((p) => [p, []]));
-  for (const d of checkText(BACKEND + lines.join('\n'))) byPhase.get(PHASES[d.line - 2])?.push(d.code);
+  for (const d of checkText(PRELUDE + lines.join('\n'))) byPhase.get(PHASES[d.line - 2])?.push(d.code);
   return byPhase;
 }
 
 /** Compiles `body` in the given phases and runs each (a variable's closures must work there). */
 function runIn(phases: readonly Phase[], body: string): void {
   if (phases.length === 0) return;
-  const service = compileVcl(BACKEND + phases.map((p) => `sub vcl_${p} { ${body} }`).join('\n'));
+  const service = compileVcl(PRELUDE + phases.map((p) => `sub vcl_${p} { ${body} }`).join('\n'));
   for (const p of phases) service.run(p, contextFor(p));
 }
 
@@ -71,7 +74,7 @@ test('each entry keeps its promises: closures for what it may do, the type it de
 
 test('a variable Fastly documents and lacquer does not run is lacquer\'s limit, wherever it is used', () => {
   const missing = VARIABLES.filter((v) => !isRun(v));
-  assert.ok(missing.length > 300, `${missing.length} documented variables lacquer does not run`);
+  assert.ok(missing.length > 100, `${missing.length} documented variables lacquer does not run`);
   for (const spec of missing) {
     const name = sample(spec);
     assert.equal(resolveVariable(name, env), null, name);
@@ -84,6 +87,6 @@ test('a variable Fastly documents and lacquer does not run is lacquer\'s limit, 
 test('only names Fastly does not document are "no variable of that name"', () => {
   assert.deepEqual(checkText(`${BACKEND}sub vcl_recv { set req.http.X = req.xforwarded; }`).map((d) => d.message),
     ['req.xforwarded: Fastly has no variable of that name']);
-  assert.equal(lookupVariable('client.geo.city')?.spec.impl, undefined);
-  assert.equal(lookupVariable('geoip.city'), null, 'Fastly retired the geoip.* variables');
+  assert.equal(lookupVariable('quic.rtt.latest')?.spec.impl, undefined);
+  assert.equal(lookupVariable('geoip.nonsense'), null);
 });

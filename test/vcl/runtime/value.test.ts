@@ -116,7 +116,6 @@ test('what only the checker should refuse reaches the compiler as one internal e
   assert.deepEqual(errors('  set req.http.X = nosuch.variable;'), ['3:20 compile/internal']);
   assert.deepEqual(errors('  set req.http.X = nosuch.fn("a");'), ['3:20 compile/internal']);
   assert.deepEqual(errors('  set req.http.X = regsub(req.url, req.url, "");'), ['3:36 compile/internal']);
-  assert.deepEqual(errors('  esi;'), ['3:3 compile/internal']);
   assert.deepEqual(errors('  goto nowhere;'), ['3:8 compile/internal']);
   assert.deepEqual(errors('  call nosub;'), ['3:8 compile/internal']);
   const [d] = compileUnchecked(BACKEND + 'sub vcl_recv {\n  call nosub;\n}').diagnostics;

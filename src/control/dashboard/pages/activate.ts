@@ -6,20 +6,18 @@ import { apiPath, ApiFailure } from '../api-client.ts';
 import { PageAnswer, Redirect, route, type Ctx, type DashboardEnv } from '../context.ts';
 import {
   activeVersion, draftVersion, getService, listObjects, validateVersion, versionSettings,
-  type ServiceInfo, type Validation, type VersionInfo,
+  type ApiObject, type ServiceInfo, type Validation, type VersionInfo,
 } from '../data.ts';
-import { diffVersions, isEmptyDiff, type ReviewKind, type VersionObjects } from '../diff.ts';
+import { diffVersions, isEmptyDiff, REVIEW_KINDS, type ReviewKind, type VersionObjects } from '../diff.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField, page, serviceHref, serviceTabs } from '../layout.ts';
 import { reviewView } from '../review-view.ts';
 import { defaultBackendWords, NO_DOMAIN } from '../traffic.ts';
 
 async function objects(ctx: Ctx, sid: string, v: number): Promise<VersionObjects> {
-  const list = (k: ReviewKind) => listObjects(ctx.api, sid, v, k);
-  const [domain, backend, healthcheck, director, vcl, settings] = await Promise.all([
-    list('domain'), list('backend'), list('healthcheck'), list('director'), list('vcl'), versionSettings(ctx.api, sid, v),
-  ]);
-  return { objects: { domain, backend, healthcheck, director, vcl }, settings };
+  const lists = await Promise.all(REVIEW_KINDS.map((k) => listObjects(ctx.api, sid, v, k)));
+  const settings = await versionSettings(ctx.api, sid, v);
+  return { objects: Object.fromEntries(REVIEW_KINDS.map((k, i) => [k, lists[i]])) as Record<ReviewKind, ApiObject[]>, settings };
 }
 
 /** The version under review: `?version=N` (or the form's), else the draft. */

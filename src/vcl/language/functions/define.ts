@@ -23,6 +23,8 @@ export interface ArgumentSpec {
   readonly type: ParamType;
   /** `optional`: may be left out (trailing); `variadic`: any number of them, none included. */
   readonly arity?: 'optional' | 'variadic';
+  /** An ID that must name a declaration of this kind (`ratecounter rc {}`), checked by the checker. */
+  readonly declares?: 'ratecounter' | 'penaltybox';
 }
 
 /** An ACL argument: whether an address is in the ACL (runtime/acl.ts). */
@@ -46,6 +48,8 @@ export interface FunctionSpec {
 
 export const a = (name: string, type: ParamType): ArgumentSpec => ({ name, type });
 export const opt = (name: string, type: ParamType): ArgumentSpec => ({ name, type, arity: 'optional' });
+/** An ID argument naming a `ratecounter` or `penaltybox` declaration. */
+export const decl = (name: string, kind: 'ratecounter' | 'penaltybox'): ArgumentSpec => ({ name, type: 'ID', declares: kind });
 export const rest = (name: string, type: ParamType): ArgumentSpec => ({ name, type, arity: 'variadic' });
 
 /** Every subroutine but vcl_log (Fastly: "Available in all subroutines except log"). */

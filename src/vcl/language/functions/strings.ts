@@ -7,6 +7,7 @@ import { a, f, opt } from './define.ts';
 import type { FunctionSpec } from './define.ts';
 import { binary, str, substitute, ternary, unary } from './build.ts';
 import type { N, S } from './build.ts';
+import { ATOF, BASENAME, DIRNAME, STRCASECMP, STRTOL, SUBSTR } from './misc-builders.ts';
 
 export const STRINGS: readonly FunctionSpec[] = [
   // ── strings ──
@@ -31,12 +32,12 @@ export const STRINGS: readonly FunctionSpec[] = [
   f('cstr_escape', 'STRING', [a('string', 'STRING')]),
   f('std.anystr2ip', 'IP', [a('addr', 'STRING'), a('fallback', 'STRING')]),
   f('std.atoi', 'INTEGER', [a('s', 'STRING')], unary(atoi)),
-  f('std.atof', 'FLOAT', [a('s', 'STRING')]),
+  f('std.atof', 'FLOAT', [a('s', 'STRING')], ATOF),
   f('std.ip', 'IP', [a('addr', 'STRING'), a('fallback', 'STRING')]),
   f('std.ip2str', 'STRING', [a('ip', 'IP')]),
   f('std.prefixof', 'BOOL', [a('s', 'STRING'), a('begins_with', 'STRING')], binary((s, p) => s.startsWith(p))),
   f('std.str2ip', 'IP', [a('addr', 'STRING'), a('fallback', 'STRING')]),
-  f('std.strcasecmp', 'BOOL', [a('s1', 'STRING'), a('s2', 'STRING')]),
+  f('std.strcasecmp', 'BOOL', [a('s1', 'STRING'), a('s2', 'STRING')], STRCASECMP),
   f('std.strlen', 'INTEGER', [a('s', 'STRING')], unary((s) => Buffer.byteLength(s, 'utf8'))),
   f('std.strpad', 'STRING', [a('s', 'STRING'), a('width', 'INTEGER'), a('pad', 'STRING')]),
   f('std.strrep', 'STRING', [a('s', 'STRING'), a('n', 'INTEGER')]),
@@ -54,14 +55,14 @@ export const STRINGS: readonly FunctionSpec[] = [
     };
   }),
   f('std.itoa_charset', 'STRING', [a('value', 'INTEGER'), a('charset', 'STRING')]),
-  f('std.strtol', 'INTEGER', [a('s', 'STRING'), a('base', 'INTEGER')]),
+  f('std.strtol', 'INTEGER', [a('s', 'STRING'), a('base', 'INTEGER')], STRTOL),
   f('std.strtof', 'FLOAT', [a('s', 'STRING'), a('base', 'INTEGER')]),
   f('std.suffixof', 'BOOL', [a('s', 'STRING'), a('ends_with', 'STRING')], binary((s, e) => s.endsWith(e))),
   f('std.tolower', 'STRING', [a('s', 'STRING')], unary((s) => s.toLowerCase())),
   f('std.toupper', 'STRING', [a('s', 'STRING')], unary((s) => s.toUpperCase())),
-  f('std.dirname', 'STRING', [a('s', 'STRING')]),
-  f('std.basename', 'STRING', [a('s', 'STRING')]),
-  f('substr', 'STRING', [a('s', 'STRING'), a('offset', 'INTEGER'), opt('length', 'INTEGER')]),
+  f('std.dirname', 'STRING', [a('s', 'STRING')], DIRNAME),
+  f('std.basename', 'STRING', [a('s', 'STRING')], BASENAME),
+  f('substr', 'STRING', [a('s', 'STRING'), a('offset', 'INTEGER'), opt('length', 'INTEGER')], SUBSTR),
   // ── unicode ──
   f('utf8.codepoint_count', 'INTEGER', [a('s', 'STRING')]),
   f('utf8.is_valid', 'BOOL', [a('s', 'STRING')]),

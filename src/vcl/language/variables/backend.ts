@@ -6,7 +6,9 @@
 // runs; define.ts explains an entry.
 import { ALL, on, ro, rw, v } from './define.ts';
 import type { VariableSpec } from './define.ts';
-import { header } from './access.ts';
+import { header, urlPath, urlQuery } from './access.ts';
+import { urlBasename, urlDirname, urlExt } from './request-values.ts';
+import { saintmode } from './cache-values.ts';
 
 export const BACKEND: readonly VariableSpec[] = [
   // ── backend-connection ──
@@ -83,13 +85,13 @@ export const BACKEND: readonly VariableSpec[] = [
   v('backend.socket.cwnd', 'INTEGER', 'RO', on('fetch')),
   // ── backend-request ──
   v('bereq.method', 'STRING', 'RW', on('miss', 'pass', 'fetch'), rw((c) => c.bereq!.method, (c, _f, v) => { c.bereq!.method = (v as string | null) ?? ''; })),
-  v('bereq.request', 'STRING', 'RW', on('miss', 'pass', 'fetch')),
+  v('bereq.request', 'STRING', 'RW', on('miss', 'pass', 'fetch'), rw((c) => c.bereq!.method, (c, _f, v) => { c.bereq!.method = (v as string | null) ?? ''; }), { aliasOf: 'bereq.method' }),
   v('bereq.url', 'STRING', 'RW', on('miss', 'pass', 'fetch'), rw((c) => c.bereq!.url, (c, _f, v) => { c.bereq!.url = (v as string | null) ?? ''; })),
-  v('bereq.url.path', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
-  v('bereq.url.ext', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
-  v('bereq.url.basename', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
-  v('bereq.url.dirname', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
-  v('bereq.url.qs', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
+  v('bereq.url.path', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => urlPath(c.bereq!.url))),
+  v('bereq.url.ext', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => urlExt(c.bereq!.url))),
+  v('bereq.url.basename', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => urlBasename(c.bereq!.url))),
+  v('bereq.url.dirname', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => urlDirname(c.bereq!.url))),
+  v('bereq.url.qs', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => urlQuery(c.bereq!.url))),
   v('bereq.proto', 'STRING', 'RO', on('miss', 'pass', 'fetch'), ro((c) => c.bereq!.proto)),
   v('bereq.http.{header}', 'HEADER', 'RWU', on('miss', 'pass', 'fetch'), header('bereq')),
   v('bereq.headers', 'STRING', 'RO', on('miss', 'pass', 'fetch')),
@@ -101,7 +103,7 @@ export const BACKEND: readonly VariableSpec[] = [
   v('bereq.max_reuse_idle_time', 'RTIME', 'RW', on('miss', 'pass')),
   // ── backend-response ──
   v('beresp.proto', 'STRING', 'RO', on('fetch')),
-  v('beresp.saintmode', 'RTIME', 'WO', on('fetch')),
+  v('beresp.saintmode', 'RTIME', 'WO', on('fetch'), saintmode),
   v('beresp.status', 'INTEGER', 'RW', on('fetch'), rw((c) => c.beresp!.status, (c, _f, v) => { c.beresp!.status = v as number; })),
   v('beresp.response', 'STRING', 'RW', on('fetch'), rw((c) => c.beresp!.response, (c, _f, v) => { c.beresp!.response = (v as string | null) ?? ''; })),
   v('beresp.http.{header}', 'HEADER', 'RWU', on('fetch'), header('beresp')),
@@ -111,8 +113,15 @@ export const BACKEND: readonly VariableSpec[] = [
   v('beresp.grace', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.grace, (c, _f, v) => { c.beresp!.grace = v as number; })),
   v('beresp.stale_if_error', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.staleIfError, (c, _f, v) => { c.beresp!.staleIfError = v as number; })),
   v('beresp.stale_while_revalidate', 'RTIME', 'RW', on('fetch'), rw((c) => c.beresp!.staleWhileRevalidate, (c, _f, v) => { c.beresp!.staleWhileRevalidate = v as number; })),
-  v('beresp.gzip', 'BOOL', 'RW', on('fetch')),
-  v('beresp.brotli', 'BOOL', 'RW', on('fetch')),
+  // Fastly: setting one of the two unsets the other (beresp.gzip, beresp.brotli reference pages).
+  v('beresp.gzip', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.gzip ?? false, (c, _f, v) => {
+    c.beresp!.gzip = v as boolean;
+    if (v === true) c.beresp!.brotli = false;
+  })),
+  v('beresp.brotli', 'BOOL', 'RW', on('fetch'), rw((c) => c.beresp!.brotli ?? false, (c, _f, v) => {
+    c.beresp!.brotli = v as boolean;
+    if (v === true) c.beresp!.gzip = false;
+  })),
   v('beresp.do_stream', 'BOOL', 'RW', on('fetch')),
   v('beresp.pci', 'BOOL', 'RW', on('fetch')),
   v('beresp.hipaa', 'BOOL', 'RW', on('fetch')),

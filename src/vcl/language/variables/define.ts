@@ -28,6 +28,9 @@ export interface VariableEnv {
   readonly defaultBackend: string | null;
   /** Declared backends and directors (for `backend.NAME.healthy`). */
   readonly backends: ReadonlySet<string>;
+  /** The service and version being compiled (`req.service_id`, `req.vcl.version`). */
+  readonly serviceId?: string;
+  readonly version?: number;
 }
 
 /** One use of a variable: what its name's pattern part matched (header, backend, group) and a header's `:subfield`. */

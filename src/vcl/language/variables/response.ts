@@ -7,12 +7,14 @@
 import { ALL, on, ro, rw, v } from './define.ts';
 import type { VariableSpec } from './define.ts';
 import { header } from './access.ts';
+import { digest } from './request-values.ts';
+import { objGrace, objStaleIfError } from './cache-values.ts';
 
 export const RESPONSE: readonly VariableSpec[] = [
   // ── cache-object ──
   // `set req.hash += x` appends to the cache key; lacquer computes the key only in vcl_hash.
   v('req.hash', 'STRING', 'WO', on('hash', 'error'), { set: (c, _f, v) => { c.hashData.push((v as string | null) ?? ''); } }, { writeOn: on('hash') }),
-  v('req.digest', 'STRING', 'RO', ALL),
+  v('req.digest', 'STRING', 'RO', ALL, ro(digest)),
   v('req.digest.ratio', 'FLOAT', 'RO', on('hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log')),
   // A STRING, non-NULL when the object has a stale copy that deliver_stale could serve.
   v('stale.exists', 'STRING', 'RO', ALL, ro((c) => (c.staleExists ? '1' : null))),
@@ -22,11 +24,11 @@ export const RESPONSE: readonly VariableSpec[] = [
   v('obj.hits', 'INTEGER', 'RO', on('hit', 'deliver', 'log'), ro((c) => c.obj!.hits)),
   v('obj.http.{header}', 'HEADER', 'RWU', on('hit', 'error'), header('obj'), { writeOn: on('error') }),
   v('obj.headers', 'STRING', 'RO', on('hit', 'error')),
-  v('obj.cacheable', 'BOOL', 'RO', on('hit')),
+  v('obj.cacheable', 'BOOL', 'RO', on('hit'), ro(() => true)),
   v('obj.ttl', 'RTIME', 'RW', on('hit', 'error', 'log'), rw((c) => c.obj!.ttl, (c, _f, v) => { c.obj!.ttl = v as number; }), { writeOn: on('hit', 'error') }),
-  v('obj.grace', 'RTIME', 'RW', on('hit', 'error', 'log')),
-  v('obj.stale_if_error', 'RTIME', 'RO', on('hit', 'error', 'log')),
-  v('obj.stale_while_revalidate', 'RTIME', 'RO', on('hit', 'error', 'log')),
+  v('obj.grace', 'RTIME', 'RW', on('hit', 'error', 'log'), objGrace),
+  v('obj.stale_if_error', 'RTIME', 'RO', on('hit', 'error', 'log'), objStaleIfError),
+  v('obj.stale_while_revalidate', 'RTIME', 'RO', on('hit', 'error', 'log'), ro(objGrace.get!)),
   v('obj.lastuse', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log')),
   v('obj.entered', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log')),
   v('obj.age', 'RTIME', 'RO', on('hit', 'error', 'deliver', 'log'), ro((c) => c.obj!.age)),
