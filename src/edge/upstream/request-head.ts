@@ -141,7 +141,11 @@ export function upstreamRequestHead(method: string, path: string, bereq: InHeade
         head += line(name, hop.fastlyFf);
         continue;
     }
-    if (name === credential) continue;
+    if (name === credential) {
+      seen |= CREDENTIAL;
+      head += line(name, (hop?.credential as readonly [string, string])[1]);
+      continue;
+    }
     checkName(name);
     if (typeof value === 'string') head += line(name, value);
     else for (const v of value) head += line(name, v);
@@ -152,7 +156,7 @@ export function upstreamRequestHead(method: string, path: string, bereq: InHeade
   if ((seen & CDN_LOOP) === 0 && cdnLoop) head += line('cdn-loop', ctx.cdnId);
   if (hop !== undefined) {
     if ((seen & FASTLY_FF) === 0) head += line('fastly-ff', hop.fastlyFf);
-    if (hop.credential !== null) head += line(hop.credential[0], hop.credential[1]);
+    if (hop.credential !== null && (seen & CREDENTIAL) === 0) head += line(hop.credential[0], hop.credential[1]);
   }
   return `${head}${framing(method, bodyLength)}\r\n`;
 }
@@ -162,6 +166,7 @@ const FASTLY_CLIENT_IP = 2;
 const X_FORWARDED_FOR = 4;
 const CDN_LOOP = 8;
 const FASTLY_FF = 16;
+const CREDENTIAL = 32;
 
 function line(name: string, value: string): string {
   checkValue(name, value);
