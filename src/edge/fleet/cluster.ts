@@ -27,6 +27,7 @@ import type { OutHeaders } from '../headers.ts';
 import type { Delivery } from '../respond.ts';
 import type { UpstreamPools, UpstreamResponse } from '../upstream/index.ts';
 import type { CachedObject, ObjectHead } from '../cache/index.ts';
+import { AS_IS, type BodyIntent } from '../compress/index.ts';
 import { CLUSTER_BACKEND, CLUSTER_KEY, CLUSTER_SERVICE, fleetBackend, hopHeaders } from './hop.ts';
 import type { FleetMetrics } from './metrics.ts';
 
@@ -37,9 +38,8 @@ const GRACE = 'lacquer-cluster-grace';
 const STALE_IF_ERROR = 'lacquer-cluster-stale-if-error';
 const HITS = 'lacquer-cluster-hits';
 const KEYS = 'lacquer-cluster-surrogate-keys';
-const RESPONSE_FIELDS = [STATE, TTL, GRACE, STALE_IF_ERROR, HITS, KEYS] as const;
-/** The delivery member answers these itself; the owner sends the whole object. */
-const NOT_FORWARDED = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range'] as const;
+const INTENT = 'lacquer-cluster-intent';
+const RESPONSE_FIELDS = [STATE, TTL, GRACE, STALE_IF_ERROR, HITS, KEYS, INTENT] as const;
 
 function truthy(v: string | null): boolean {
   return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
@@ -73,8 +73,10 @@ export async function askOwner(ctx: RequestContext, owner: string, signal: Cance
   const key = ctx.cacheKey as string;
   const service = ctx.service;
   const backendName = ctx.req.backend ?? service.defaultBackend;
+  // Range and the conditional fields go to the owner as they came: it answers them from its
+  // object as one node would (206, 304: src/edge/cache/serve.ts), and its own fetch on a miss
+  // leaves them out as a miss on one node does.
   const headers: OutHeaders = { ...ctx.req.http.fields };
-  for (const name of NOT_FORWARDED) delete headers[name];
   headers[CLUSTER_KEY] = encodeURIComponent(key);
   headers[CLUSTER_SERVICE] = service.serviceId;
   if (backendName !== null) headers[CLUSTER_BACKEND] = backendName;
@@ -114,10 +116,14 @@ export async function askOwner(ctx: RequestContext, owner: string, signal: Cance
     lifetimes: { store: true, reason: 'cacheable', ttl, grace: Number(http.get(GRACE) ?? '0'), staleIfError: Number(http.get(STALE_IF_ERROR) ?? '0') },
     surrogateKeys: (http.get(KEYS) ?? '').split(' ').filter((k) => k !== ''),
   };
+  const intent = parseIntent(http.get(INTENT));
   for (const name of RESPONSE_FIELDS) http.unset(name);
   d.upstream = upstream;
+  ctx.bodyIntent = intent;
   ctx.beresp = { status: upstream.status, response: upstream.statusText, http, ttl: 0, grace: 0, staleIfError: 0, staleWhileRevalidate: 0, cacheable: false };
-  if (hits >= 1 && ttl > 0) d.store = { key, head: { ...head, headers: { ...http.fields } } };
+  // A part (206) or a 304 is an answer to this request, not the object: never kept as a copy.
+  const whole = upstream.status !== 206 && upstream.status !== 304;
+  if (hits >= 1 && ttl > 0 && whole) d.store = { key, head: { ...head, intent, headers: { ...http.fields } } };
   return true;
 }
 
@@ -128,6 +134,10 @@ export async function askOwner(ctx: RequestContext, owner: string, signal: Cance
 export function ownerFields(ctx: RequestContext, d: Delivery, http: HeaderMap, now: number = Date.now()): void {
   http.set(STATE, ctx.cacheState);
   const object: CachedObject | null = ctx.cacheState === 'HIT' ? ctx.cachedObject : null;
+  // The body goes back as stored (compressed, or an ESI template): the delivery member plans its
+  // delivery for its own client (src/edge/compress/delivery.ts).
+  const intent = object?.intent ?? (ctx.cacheState === 'STALE' ? ctx.staleObject?.intent : ctx.bodyIntent) ?? AS_IS;
+  if (intent.coding !== null || intent.esi) http.set(INTENT, `${intent.coding ?? ''}${intent.esi ? ';esi' : ''}`);
   if (object !== null) {
     const left = object.ttl - (now - object.storedAt) / 1000;
     if (left <= 0) return;
@@ -146,3 +156,10 @@ export function ownerFields(ctx: RequestContext, d: Delivery, http: HeaderMap, n
   }
 }
 
+
+/** The owner's `lacquer-cluster-intent` (`gzip`, `br`, `;esi`, `gzip;esi` …): how the body was stored. */
+function parseIntent(value: string | null): BodyIntent {
+  if (value === null) return AS_IS;
+  const [coding, esi] = value.split(';');
+  return { coding: coding === 'gzip' || coding === 'br' ? coding : null, esi: esi === 'esi' };
+}

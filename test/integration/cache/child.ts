@@ -44,7 +44,7 @@ export async function startChild(t: TestContext, args: { workers: number; extra?
 
   const { apiUrl, edgePort } = await new Promise<{ apiUrl: string; edgePort: number }>((resolve, reject) => {
     let api: string | null = null;
-    const timer = setTimeout(() => reject(new Error(`lacquer serve did not start within 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`lacquer serve did not start within 45 s:\n${output}`)), 45_000);
     child.once('exit', (code) => reject(new Error(`lacquer serve exited with ${code}:\n${output}`)));
     let buffered = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -92,3 +92,40 @@ test('GET /service/{sid}/stats sums the counts of every worker', async (t) => {
     origin_requests: { F_o: 1 + passes },
   });
 });
+
+// Clustering (src/edge/fleet/cluster.ts): a request a worker hands to the object's owner keeps its
+// Range and conditional fields, so each worker answers them as one cache would (RFC 9110 §13, §14).
+test('with --workers 2, Range and If-None-Match are answered 206 and 304 by every worker, whichever owns the object', async (t) => {
+  const lq = await startChild(t, { workers: 2 });
+  const o = await origin(t, (_req, res) => {
+    res.writeHead(200, { 'cache-control': 'max-age=3600', etag: '"v1"', 'content-length': '10' });
+    res.end('0123456789');
+  });
+  await lq.createService('r.example', o.port, `
+sub vcl_deliver {
+  #FASTLY deliver
+  set resp.http.X-Worker = server.identity;
+  set resp.http.X-Is-Cluster = if(req.backend.is_cluster, "1", "0");
+  return(deliver);
+}
+`);
+  const whole = await lq.edge('r.example', { path: '/r' });
+  assert.deepEqual([whole.status, whole.body], [200, '0123456789']);
+  const seen = new Map<string, Array<[number, string, string, string]>>();
+  for (let i = 0; i < 20 && seen.size < 2; i++) {
+    const part = await lq.edge('r.example', { path: '/r', headers: { range: 'bytes=2-4' } });
+    const same = await lq.edge('r.example', { path: '/r', headers: { 'if-none-match': '"v1"' } });
+    for (const r of [part, same]) {
+      const worker = String(r.headers['x-worker']);
+      seen.set(worker, [...(seen.get(worker) ?? []), [r.status, r.body, String(r.headers['content-range'] ?? ''), String(r.headers['x-is-cluster'])]]);
+    }
+  }
+  assert.equal(seen.size, 2, 'both workers answered');
+  for (const answers of seen.values()) {
+    for (const [status, body, range] of answers) {
+      assert.deepEqual([status, body, range], status === 206 ? [206, '234', 'bytes 2-4/10'] : [304, '', ''], JSON.stringify(answers));
+    }
+  }
+  assert.ok([...seen.values()].flat().some(([, , , cluster]) => cluster === '1'), 'one worker asked the other (req.backend.is_cluster)');
+  assert.equal(o.count('/r'), 1, 'the node fetched the object once');
+});
