@@ -171,3 +171,57 @@ test('POP b shields a backend for POP a: one origin request from b for N misses 
   assert.equal(last.length, 1);
   assert.deepEqual(String(last[0].headers['fastly-ff']).split(', ').map((e) => e.split('!')[1]), ['a']);
 });
+
+// Two POPs that shield for each other: at a the backend goes through b, at b through a. CDN-Loop
+// (RFC 8586), which every hop leaving a POP names that POP in, ends the loop with 508 on the
+// third arrival at a POP; a backend shielded by the POP it is fetched from goes to the origin.
+// b keeps no stale copy (its vcl_fetch), so when the origin is gone b answers 503 and a, which
+// has one, serves it stale (DESIGN.md §4.4 stale-if-error, at the edge POP of a shield).
+const LOOP_VCL = `sub vcl_recv {
+  #FASTLY recv
+  if (req.url ~ "^/loop/" && server.datacenter == "b") {
+    set req.backend = F_via_a;
+  } else {
+    set req.backend = F_via_b;
+  }
+  return(lookup);
+}
+sub vcl_fetch {
+  #FASTLY fetch
+  if (server.datacenter == "b") {
+    set beresp.stale_if_error = 0s;
+  }
+  return(deliver);
+}
+`;
+
+test('POPs that shield for each other: a loop is refused with 508, a shield POP fetches its own backend directly, and a serves stale when b fails', async (t) => {
+  const f = await fleet(t);
+  const o = await origin(t, (req, res) => send(res, { 'cache-control': 'max-age=1, stale-if-error=600' }, `body of ${req.url}`));
+  const a1 = await f.node('a', 0);
+  const b1 = await f.node('b', 0);
+  const { id } = await apiOk(f.control, 'POST', '/service', { name: HOST }) as { id: string };
+  await apiOk(f.control, 'POST', `/service/${id}/version/1/domain`, { name: HOST });
+  for (const [name, shield] of [['via_b', 'b'], ['via_a', 'a']]) {
+    await apiOk(f.control, 'POST', `/service/${id}/version/1/backend`, { name, address: '127.0.0.1', port: o.port, shield });
+  }
+  await apiOk(f.control, 'POST', `/service/${id}/version/1/vcl`, { name: 'main', content: LOOP_VCL, main: true });
+  await apiOk(f.control, 'PUT', `/service/${id}/version/1/activate`);
+  await settled([a1, b1]);
+
+  const loop = await edge(a1, HOST, { path: '/loop/1' });
+  assert.equal(loop.status, 508);
+  assert.equal(o.count('/loop/1'), 0, 'the looping request never reached the origin');
+
+  const warm = await edge(a1, HOST, { path: '/stale' });
+  assert.deepEqual([warm.status, warm.body], [200, 'body of /stale']);
+  assert.equal(o.count('/stale'), 1, 'b, shield for a, fetched it itself (a shield POP never forwards to itself)');
+  assert.deepEqual(String(o.seen.find((s) => s.url === '/stale')?.headers['cdn-loop']), 'lacquer-a, lacquer-b');
+
+  await o.kill();
+  await sleep(1_500);
+  const atB = await edge(b1, HOST, { path: '/stale' });
+  assert.equal(atB.status, 503, 'b has no stale copy and its origin is gone');
+  const atA = await edge(a1, HOST, { path: '/stale' });
+  assert.deepEqual([atA.status, atA.body, atA.headers['x-cache']], [200, 'body of /stale', 'STALE']);
+});
