@@ -52,7 +52,7 @@ function outcome(build: () => string): string {
   }
 }
 
-test('the one-pass request head is byte for byte the head of the upstream header rules, or the same refusal, on a fleet hop too', () => {
+test('the one-pass request head is byte for byte the head of the upstream header rules, or the same refusal', () => {
   fc.assert(fc.property(
     bereq, backendOf, fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'BAD METHOD'), fc.constantFrom('/', '/a?b=c', '/bad path'),
     fc.option(fc.nat(20_000), { nil: null }), fc.boolean(), hopOf,
