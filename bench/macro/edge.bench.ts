@@ -1,7 +1,9 @@
 // The edge side by side with Varnish 7.1 and nginx, in one run, on
 // one origin (a bare Node cluster server), with wrk. Scenarios: 1 KB and 100 KB pass, a POST of
 // 10 KB passed, 1 KB hit, 100 KB hit, and a 1 KB mix of 90 % hits and 10 % misses. Each server gets the same worker count;
-// the bare Node server answering directly is the ceiling. Prints req/s, p99 and the ratios of
+// the bare Node server answering directly is the ceiling. The clustered scenario (lib/clustered.ts)
+// runs one lacquer node with max(2, --workers) workers: origin requests per object and the 1 KB
+// hit rate with clustering on and off, beside Varnish with as many workers (--no-clustered skips it). Prints req/s, p99 and the ratios of
 // lacquer to each baseline; asserts nothing and exits 0 (STYLE.md habit 9).
 //
 //   node bench/macro/edge.bench.ts [--seconds 10] [--warmup 2] [--workers 1]
@@ -28,6 +30,7 @@ import {
   loadAverage, logTail, measure, missingTools, runWrk, startLacquer, startNginx, startOrigin, startVarnish,
   writeWrkScripts, type Measurement, type Mode, type Results, type Server, type ServerName, type Target, type Varnish, type WrkRun,
 } from './lib/index.ts';
+import { clusteredScenario, formatClustered } from './lib/clustered.ts';
 
 function positive(name: string, text: string, min: number): number {
   const n = Number(text);
@@ -53,6 +56,7 @@ async function main(cleanup: Cleanup): Promise<void> {
       scenarios: { type: 'string' },
       'keep-tmp': { type: 'boolean', default: false },
       before: { type: 'string' },
+      'no-clustered': { type: 'boolean', default: false },
     },
   });
   const seconds = positive('seconds', values.seconds, 1);
@@ -132,8 +136,12 @@ async function main(cleanup: Cleanup): Promise<void> {
       }
     }
   }
+  const clustered = values['no-clustered'] ? null : await clusteredScenario({
+    cleanup, dir, origin, workers, seconds, warmup, connections, threads, script: scripts.report,
+  });
   console.log(`load average after ${loadAverage()}\n`);
   console.log(formatResults(scenarios, results));
+  if (clustered !== null) console.log(`\n${formatClustered(clustered)}`);
 }
 
 const cleanup = new Cleanup();

@@ -5,6 +5,7 @@
 import type { ServiceSettings, ServiceSource } from '../vcl/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import { loadSettings, versionVcl } from './version-vcl.ts';
+import { backendVclName } from '../model/vcl-names.ts';
 import { liveAcls, liveTables, withDynamicSnippets } from './live-vcl.ts';
 import { loadLoggingEndpoints } from './logging-config.ts';
 
@@ -21,10 +22,17 @@ export async function serviceSource(tx: StoreTx, serviceId: string, version: num
     staleIfError: s['general.stale_if_error'],
     staleIfErrorTtl: s['general.stale_if_error_ttl'],
   };
+  // Only API backends can be shielded (DESIGN.md §4.4): their `shield` field, by VCL name. A
+  // version's objects never change once it is active, like the VCL stored with it.
+  const shields: Record<string, string> = {};
+  for (const b of await tx.listObjects(serviceId, version, 'backend')) {
+    if (typeof b.data.shield === 'string') shields[backendVclName(b.name)] = b.data.shield;
+  }
   return {
     serviceId, version, domains, settings,
     main: main.name,
     files: files.map((f) => ({ name: f.name, content: f.content })),
+    ...(Object.keys(shields).length === 0 ? {} : { shields }),
     dictionaries: await liveTables(tx, serviceId, version),
     acls: await liveAcls(tx, serviceId, version),
     logging: await loadLoggingEndpoints(tx, serviceId, version),

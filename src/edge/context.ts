@@ -7,6 +7,7 @@ import type { CachedObject, Leader, PolicyDecision } from './cache/index.ts';
 import { AS_IS, type BodyIntent } from './compress/index.ts';
 import type { EsiBudget } from './esi/index.ts';
 import type { EdgeError } from './errors.ts';
+import type { FleetView } from './fleet/view.ts';
 import { HeaderMap } from './header-map.ts';
 import type { RequestBody } from './request-body.ts';
 import type { Buffer } from 'node:buffer';
@@ -140,6 +141,18 @@ export class RequestContext implements VclContext {
   upstreamFirstByteMs: number | null = null;
   /** `resp.body_bytes_written`: set when the response body ended, before vcl_log runs. */
   bodyBytesWritten = 0;
+  // ── the fleet (DESIGN.md §4.4; src/edge/fleet/) ──
+  /** What this worker knew of the fleet when the request arrived; null off a fleet. */
+  fleet: FleetView | null = null;
+  /** The request came from a fleet node (its credential verified), so its hop fields are kept. */
+  fromFleet = false;
+  /** Fastly-FF as a fleet node sent it (null from anyone else: a client's is never believed). */
+  fastlyFf: string | null = null;
+  /** True-Client-IP as a fleet node sent it. */
+  trueClientIp: string | null = null;
+  visitsThisService = 0;
+  isCluster = false;
+  clusterRole: 'edge' | 'shield' | null = null;
   readonly #health: NamedHealth;
   readonly #logger: VclLogger | null;
   readonly #pop: PopState;
@@ -212,6 +225,19 @@ export class RequestContext implements VclContext {
 
   isHealthy(name: string): boolean {
     return this.#health.named(this.service, name);
+  }
+
+  /** The shield POP requests for `name` go through from here, or null (DESIGN.md §4.4). */
+  shieldOf(name: string | null): string | null {
+    if (name === null || this.fleet === null) return null;
+    const pop = this.service.shields?.get(name);
+    // A shield POP never forwards to itself: there, the backend is the origin.
+    return pop === undefined || pop === this.server.pop ? null : pop;
+  }
+
+  isShieldBackend(name: string | null): boolean {
+    const pop = this.shieldOf(name);
+    return pop !== null && (this.fleet?.state.pops[pop]?.length ?? 0) > 0;
   }
 
   log(message: string): void {

@@ -13,7 +13,7 @@
 //
 // Ownership: called by the pipeline with the request's RequestContext and Delivery; it fills
 // ctx.beresp / ctx.decision / ctx.error and d.upstream / d.store, and returns the next step.
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BackendHealth } from './backend-health.ts';
 import { cachePolicy, finalize, hitForPassSeconds, seedBackendResponse, type EdgeCache } from './cache/index.ts';
@@ -28,7 +28,9 @@ import type { Delivery } from './respond.ts';
 import { SPENT } from './request-body.ts';
 import type { EdgeStats } from './stats.ts';
 import { illegal, run, type Step } from './steps.ts';
-import type { UpstreamPools } from './upstream/index.ts';
+import type { UpstreamPools, UpstreamResponse } from './upstream/index.ts';
+import { hopHeaders } from './fleet/hop.ts';
+import { viaShield } from './fleet/shield.ts';
 
 export interface FetchDeps {
   readonly upstream: UpstreamPools;
@@ -36,6 +38,7 @@ export interface FetchDeps {
   readonly metrics: EdgeMetrics;
   readonly stats: EdgeStats;
   readonly health: BackendHealth;
+  readonly warn: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** Sends bereq to the backend req.backend names (trying further director members on connection failures), then runs vcl_fetch. */
@@ -85,9 +88,13 @@ export async function fetchStep(ctx: RequestContext, signal: () => CancelSignal,
     }
     deps.stats.originRequest(service.serviceId, backend.name);
     try {
-      const upstream = await deps.upstream.fetch(backend, {
+      // A shielded backend goes through its shield POP (fleet/shield.ts); a body that streams
+      // cannot be sent twice, so such a request goes to the origin directly.
+      const shielded: UpstreamResponse | null = ctx.fleet === null || (body !== null && !Buffer.isBuffer(body)) ? null
+        : await viaShield(ctx, backend, body, signal(), { upstream: deps.upstream, metrics: deps.metrics.fleet, warn: deps.warn });
+      const upstream = shielded ?? await deps.upstream.fetch(backend, {
         method: bereq.method, path: bereq.url, headers: bereq.http.fields, body, bodyLength: ctx.body?.length ?? null,
-      }, { clientIp: ctx.clientIp, signal: signal() });
+      }, { clientIp: ctx.clientIp, signal: signal(), hop: hopHeaders(ctx, true, null) });
       ctx.upstreamConnectMs = upstream.connectMs;
       ctx.upstreamFirstByteMs = upstream.firstByteMs;
       deps.metrics.upstreamLatency(service.serviceId, backend.name, upstream.firstByteMs / 1000);

@@ -87,6 +87,20 @@ export interface UpstreamHeaderContext {
   readonly clientIp: string;
   /** This POP's CDN-Loop identifier. */
   readonly cdnId: string;
+  /** What a request that passed fleet nodes carries on (src/edge/fleet/hop.ts); absent off a fleet. */
+  readonly hop?: HopHeaders;
+}
+
+/** DESIGN.md §4.4: the fields every hop between fleet nodes (and on to the origin) carries. */
+export interface HopHeaders {
+  /** True-Client-IP and Fastly-Client-IP as a fleet node sent them (kept), or null: the connecting address. */
+  readonly trueClientIp: string | null;
+  /** Fastly-FF to send: the one a fleet node sent, with this node's entry appended. */
+  readonly fastlyFf: string;
+  /** A cluster hop stays inside the POP, so it does not name the POP in CDN-Loop again. */
+  readonly leavesPop: boolean;
+  /** To fleet nodes only: the hop's credential (src/edge/fleet/credential.ts). */
+  readonly credential: readonly [name: string, value: string] | null;
 }
 
 /** The Host the origin sees when the request carries none and no `.host_header` is set. */
@@ -112,10 +126,16 @@ function defaultHost(b: BackendDefinition): string {
  */
 export function buildUpstreamHeaders(request: InHeaders, backend: BackendDefinition, ctx: UpstreamHeaderContext): OutHeaders {
   const out = stripHopByHop(request);
-  out['true-client-ip'] = ctx.clientIp;
-  out['fastly-client-ip'] = ctx.clientIp;
+  const hop = ctx.hop;
+  const trueClientIp = hop?.trueClientIp ?? null;
+  out['true-client-ip'] = trueClientIp ?? ctx.clientIp;
+  out['fastly-client-ip'] = trueClientIp ?? ctx.clientIp;
   out['x-forwarded-for'] = appendList(out['x-forwarded-for'], ctx.clientIp);
-  out['cdn-loop'] = appendList(out['cdn-loop'], ctx.cdnId);
+  if (hop === undefined || hop.leavesPop) out['cdn-loop'] = appendList(out['cdn-loop'], ctx.cdnId);
+  if (hop !== undefined) {
+    out['fastly-ff'] = hop.fastlyFf;
+    if (hop.credential !== null) out[hop.credential[0]] = hop.credential[1];
+  }
   out['host'] = upstreamHost(out['host'], backend);
   return out;
 }

@@ -11,6 +11,7 @@ export type LiveUpdate =
   | { readonly type: 'table'; readonly serviceId: string; readonly name: string; readonly items: LiveTableSource['items'] }
   | { readonly type: 'acl'; readonly serviceId: string; readonly name: string; readonly entries: LiveAclSource['entries'] };
 import type { HealthMessage } from '../health/ipc.ts';
+import type { FleetState } from './fleet/view.ts';
 import type { RateLimitSync } from './ratelimit/pop-rate-limits.ts';
 import type { TlsMaterial } from '../model/tls.ts';
 
@@ -35,13 +36,18 @@ export type ToWorker =
   /** The session ticket keys every worker shares, base64 of 48 bytes (src/edge/tls/policy.ts). */
   | { readonly type: 'tls-ticket-keys'; readonly keys: string }
   | { readonly type: 'drain' }
+  /** What the fleet looks like now (clustering, shielding): sent at start and on every change. */
+  | { readonly type: 'fleet'; readonly state: FleetState }
   /** Another worker's rate counter increments and penalty box additions (./ratelimit/). */
   | RateLimitSync;
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  /** The worker listens: its plain port and its HTTPS port (null: `--tls off`). */
-  | { readonly type: 'listening'; readonly port: number; readonly tlsPort: number | null }
+  /**
+   * The worker listens: its plain port, its HTTPS port (null: `--tls off`) and the port of its own
+   * cluster listener (null off a fleet).
+   */
+  | { readonly type: 'listening'; readonly port: number; readonly tlsPort: number | null; readonly clusterPort: number | null }
   | { readonly type: 'compile-failed'; readonly serviceId: string; readonly version: number; readonly message: string }
   | { readonly type: 'purged'; readonly id: string }
   /** This worker's answer to a `stats-request`. */
@@ -54,7 +60,7 @@ export type FromWorker =
 // Every ToWorker type, checked by the compiler: adding a message without listing it here fails tsc.
 const TO_WORKER_TYPES: Readonly<Record<ToWorker['type'], true>> = {
   services: true, service: true, 'service-removed': true, live: true, health: true, purge: true, 'purge-result': true,
-  'stats-request': true, tls: true, 'tls-ticket-keys': true, drain: true, ratelimit: true,
+  'stats-request': true, tls: true, 'tls-ticket-keys': true, drain: true, ratelimit: true, fleet: true,
 };
 
 /** True for lacquer's own messages (a worker also receives prom-client's metric requests). */

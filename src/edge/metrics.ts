@@ -3,6 +3,7 @@
 
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram } from './histogram.ts';
+import { FleetMetrics } from './fleet/metrics.ts';
 
 interface RequestCount { readonly service: string; readonly status: string; readonly cache: string; n: number }
 
@@ -23,10 +24,12 @@ export class EdgeMetrics {
    */
   readonly #counts = new Map<string, Map<string, Map<number, RequestCount>>>();
   readonly connections: Gauge<'backend'>;
+  readonly fleet: FleetMetrics;
   readonly #connectionSources: Array<(set: (backend: string, n: number) => void) => void>;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
+    this.fleet = new FleetMetrics(registry);
     const counts = this.#counts;
     new Counter({
       name: 'lacquer_requests_total', help: 'Requests answered by the edge, by service and status.',

@@ -32,7 +32,7 @@ import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } f
 import { objectView } from './object-view.ts';
 
 import type { PopState } from './pop-state.ts';
-import { RequestContext, type LogLines, type ServerInfo } from './context.ts';
+import { RequestContext, type EdgeBackendResponse, type EdgeResponse, type LogLines, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
 import { EsiIncluder } from './esi/includer.ts';
@@ -50,6 +50,9 @@ import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream/index.ts';
 import { discard, expect, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
+import { askOwner, clusterOwner, ownerFields, type ClusterDeps } from './fleet/cluster.ts';
+import { arrive, CLUSTER_BACKEND, CLUSTER_KEY, CLUSTER_SERVICE } from './fleet/hop.ts';
+import type { FleetView } from './fleet/view.ts';
 
 export { MAX_RESTARTS } from './steps.ts';
 
@@ -72,6 +75,14 @@ export interface PipelineOptions {
   readonly ready: () => boolean;
   /** The POP's rate limits and geolocation database (./pop-state.ts); absent: a worker of its own, without one. */
   readonly pop?: PopState;
+  /** What this worker knows of the fleet now (clustering, shielding); null off a fleet. */
+  readonly fleet?: () => FleetView | null;
+}
+
+const NO_FLEET = (): null => null;
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : v?.[0];
 }
 
 export class Pipeline {
@@ -79,13 +90,18 @@ export class Pipeline {
   readonly #accessLog: AccessLog;
   readonly #health: BackendHealth;
   readonly #fetchDeps: FetchDeps;
+  readonly #clusterDeps: ClusterDeps;
+  readonly #fleet: () => FleetView | null;
   readonly #esi: EsiIncluder;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#accessLog = new AccessLog(options.logger);
     this.#health = new BackendHealth(options.health, options.upstream.passive);
-    this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health };
+    const warn = (fields: Record<string, unknown>, message: string): void => options.logger.warn(fields, message);
+    this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health, warn };
+    this.#clusterDeps = { upstream: options.upstream, metrics: options.metrics.fleet, warn };
+    this.#fleet = options.fleet ?? NO_FLEET;
     this.#esi = new EsiIncluder({
       logger: options.logger,
       context: (parent, url, headers) => this.#subrequestContext(parent, url, headers),
@@ -163,6 +179,7 @@ export class Pipeline {
     }
     const ctx = this.#context(service, req);
     ctx.loopedBack = passes > 0;
+    arrive(ctx, this.#fleet(), ctx.req.http);
     if (req.method === 'PURGE') return handlePurge(ctx, req, res, { cache: o.cache, purger: o.purger, pop: o.server.pop });
     if (body) ctx.body = new RequestBody(req);
     // Fastly normalises Accept-Encoding before vcl_recv (src/edge/compress/accept-encoding.ts).
@@ -186,12 +203,43 @@ export class Pipeline {
     return this.#serve(ctx, req, res);
   }
 
+  /**
+   * The request listener of this worker's cluster listener (src/edge/fleet/cluster.ts): the owner's
+   * side of a cluster hop. Only a fleet node's signed GET for a service this worker runs is taken;
+   * it runs from the lookup of the key the delivery member hashed, and is handed back before
+   * vcl_deliver (which runs on the delivery member).
+   */
+  readonly handleCluster = (req: ClientRequest, res: ClientResponse): void => {
+    const fleet = this.#fleet();
+    const serviceId = firstValue(req.headers[CLUSTER_SERVICE]);
+    const key = firstValue(req.headers[CLUSTER_KEY]);
+    const backend = firstValue(req.headers[CLUSTER_BACKEND]);
+    const service = serviceId === undefined ? null : this.#o.table.get(serviceId);
+    // No owner's fields in these answers: the delivery member fetches on its own.
+    if (fleet === null || service === null || key === undefined || req.method !== 'GET' || hasBody(req.headers)) {
+      return plain(res, 421, 'Misdirected Request', '421 Misdirected Request: not a cluster hop this member can take\n');
+    }
+    const ctx = this.#context(service, req);
+    if (!arrive(ctx, fleet, ctx.req.http)) return plain(res, 403, 'Forbidden', '403 Forbidden: cluster hops come from the fleet only\n');
+    ctx.clusterRole = 'shield';
+    ctx.cacheKey = decodeURIComponent(key);
+    if (backend !== undefined && (service.backends.has(backend) || service.directors.has(backend))) ctx.req.backend = backend;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#serve(ctx, req, res, 'lookup');
+    } catch (err) {
+      this.#crashed(err, res);
+      return;
+    }
+    pending?.catch((err: unknown) => this.#crashed(err, res));
+  };
+
   /** Runs a request whose context is made (a client's, or an ESI include's) and writes its response. */
-  #serve(ctx: RequestContext, req: ClientRequest, res: ClientResponse): Promise<void> | undefined {
+  #serve(ctx: RequestContext, req: ClientRequest, res: ClientResponse, first: Step = 'recv'): Promise<void> | undefined {
     const d: Delivery = { body: null, upstream: null, store: null, plan: null };
     let gone: CancelSignal | null = null;
     const signal = (): CancelSignal => (gone ??= clientGone(res));
-    let step: Step = 'recv';
+    let step: Step = first;
     let next: Step | Promise<Step> = step;
     try {
       while (step !== 'done') {
@@ -293,7 +341,9 @@ export class Pipeline {
         if (object === null) throw new Error(`${step} without an object`);
         discard(d);
         if (step === 'stale') ctx.cacheState = 'STALE';
-        const plan = object.intent.coding === null && !object.intent.esi ? null : planDelivery(object.intent, ctx.acceptEncoding, ctx.esiEnabled);
+        // The owner of a cluster hop hands the stored bytes back as they are: the delivery member
+        // plans their delivery for its client (./fleet/cluster.ts).
+        const plan = (object.intent.coding === null && !object.intent.esi) || ctx.clusterRole === 'shield' ? null : planDelivery(object.intent, ctx.acceptEncoding, ctx.esiEnabled);
         // A body transformed on its way out has no byte ranges (compress/delivery.ts).
         const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
         ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
@@ -302,18 +352,12 @@ export class Pipeline {
         if (plan !== null) planFields(plan, ctx.resp.http);
         d.body = served.body;
         d.plan = plan;
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'miss': {
-        ctx.fastlyInfoState = 'MISS';
-        ctx.cacheState = 'MISS';
-        // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
-        const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
-        ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
-        const action = run(service, 'miss', ctx);
-        if (action === 'pass') ctx.passing = true;
-        if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
-        return expect(step, action, TRANSITIONS.miss);
+        const owner = clusterOwner(ctx);
+        if (owner !== null) return this.#cluster(ctx, owner, signal, d);
+        return this.#miss(ctx);
       }
       case 'pass':
         ctx.fastlyInfoState = 'PASS';
@@ -329,9 +373,9 @@ export class Pipeline {
         stripEdgeFields(beresp.http.fields);
         ctx.resp = { status: beresp.status, response: beresp.response, http: beresp.http };
         const intent = ctx.bodyIntent;
-        d.plan = intent.coding === null && !intent.esi ? null : planDelivery(intent, ctx.acceptEncoding, ctx.esiEnabled);
+        d.plan = (intent.coding === null && !intent.esi) || ctx.clusterRole === 'shield' ? null : planDelivery(intent, ctx.acceptEncoding, ctx.esiEnabled);
         if (d.plan !== null) planFields(d.plan, beresp.http);
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'error': {
         discard(d);
@@ -350,7 +394,7 @@ export class Pipeline {
         ctx.locallyGenerated = true;
         d.body = body;
         d.upstream = null;
-        return this.#deliverPhase(ctx);
+        return this.#deliverPhase(ctx, d);
       }
       case 'restart':
         discard(d);
@@ -440,10 +484,42 @@ export class Pipeline {
     })().catch((err: unknown) => this.#o.logger.warn({ err, service: ctx.service.serviceId, url: ctx.req.url }, 'background refresh failed'));
   }
 
-  #deliverPhase(ctx: RequestContext): Step {
+  #deliverPhase(ctx: RequestContext, d: Delivery): Step {
+    // The owner of a cluster hop hands the response back before vcl_deliver, which runs on the
+    // delivery member (Fastly's clustering handoff, src/edge/fleet/cluster.ts).
+    if (ctx.clusterRole === 'shield') {
+      ownerFields(ctx, d, (ctx.resp as EdgeResponse).http);
+      return 'done';
+    }
     // The body to send (an upstream's, a stored object's or a synthetic one) is chosen by
     // respond(); vcl_deliver only decides whether it is delivered or the request restarts.
     return expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
+  }
+
+  /** A miss fetched here: vcl_miss, then the fetch. */
+  #miss(ctx: RequestContext): Step {
+    ctx.fastlyInfoState = 'MISS';
+    ctx.cacheState = 'MISS';
+    // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
+    const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+    ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
+    const action = run(ctx.service, 'miss', ctx);
+    if (action === 'pass') ctx.passing = true;
+    if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
+    return expect('miss', action, TRANSITIONS.miss);
+  }
+
+  /** A miss handed to the key's owner in the POP; fetched here after all when the owner does not answer. */
+  async #cluster(ctx: RequestContext, owner: string, signal: () => CancelSignal, d: Delivery): Promise<Step> {
+    if (!await askOwner(ctx, owner, signal(), d, this.#clusterDeps)) return this.#miss(ctx);
+    ctx.fastlyInfoState = `${ctx.cacheState}-CLUSTER`;
+    // stale-if-error: an owner answering 5xx does not replace a usable stale copy here.
+    if ((ctx.beresp as EdgeBackendResponse).status >= 500 && ctx.staleObject !== null) {
+      discard(d);
+      ctx.releaseLeader('failed');
+      return 'stale';
+    }
+    return 'deliver';
   }
 
   #noService(req: ClientRequest, res: ClientResponse): void {

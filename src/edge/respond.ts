@@ -48,11 +48,17 @@ export function respond(ctx: RequestContext, req: ClientRequest, res: ClientResp
   resp.http.set('x-served-by', deps.pop);
   resp.http.set('x-cache', ctx.cacheState);
   res.writeHead(resp.status, resp.response, resp.http.fields, resp.http.base);
+  // The owner's side of a cluster hop is not a client's request: vcl_log runs, and the request
+  // is counted, on the delivery member (Fastly's clustering handoff); its origin fetch is counted
+  // where it happens (fetch.ts).
+  const client = ctx.clusterRole !== 'shield';
   const finish = (bytes: number): void => {
     ctx.bodyBytesWritten = bytes;
-    ctx.service.run('log', ctx);
-    deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
-    deps.stats.request(ctx.service.serviceId, ctx.cacheState, ctx.startTime);
+    if (client) {
+      ctx.service.run('log', ctx);
+      deps.metrics.request(ctx.service.serviceId, resp.status, ctx.error?.reason ?? null, ctx.cacheState);
+      deps.stats.request(ctx.service.serviceId, ctx.cacheState, ctx.startTime);
+    }
     deps.accessLog.write({
       service: ctx.service.serviceId, backend: ctx.backend, method: ctx.req.method, url: ctx.req.url,
       status: resp.status, reason: ctx.error?.reason ?? null, bytes, cache: ctx.cacheState,

@@ -26,6 +26,7 @@ import { ServiceTable } from './service-table.ts';
 import { CertificateTable } from './tls/index.ts';
 import { LogMetrics, LogRouter, type LogRouterOptions } from './logging/index.ts';
 import { UpstreamPools } from './upstream/index.ts';
+import { FleetView } from './fleet/view.ts';
 import { openGeoDatabase } from './geo/database.ts';
 import type { PopState } from './pop-state.ts';
 import { PopRateLimits } from './ratelimit/pop-rate-limits.ts';
@@ -47,6 +48,11 @@ export interface EdgeRuntimeOptions {
   /** How long the edge waits on a client; the defaults when not given. */
   readonly clientTimeouts?: ClientTimeouts;
   /**
+   * On a fleet (`lacquer serve`): a cluster listener of this worker's own is opened, and the edge
+   * answers /ready only once the fleet counts this worker among its POP's members (DESIGN.md §4.4).
+   */
+  readonly clustered?: boolean;
+  /**
    * MaxMind databases for client.geo.* (`--geoip-db`); empty or absent: none. Opened here, once;
    * a file that cannot be used throws (GeoDatabaseError, naming it).
    */
@@ -66,6 +72,8 @@ export class EdgeRuntime {
   readonly cache: EdgeCache;
   readonly pipeline: Pipeline;
   readonly server: EdgeServer;
+  /** This worker's own listener for cluster hops (src/edge/fleet/cluster.ts); null off a fleet. */
+  readonly clusterServer: EdgeServer | null;
   readonly pop: PopState;
   /** The certificates the HTTPS listener serves, by server name. */
   readonly certificates = new CertificateTable();
@@ -73,6 +81,7 @@ export class EdgeRuntime {
   readonly logging: LogRouter;
   readonly #o: EdgeRuntimeOptions;
   #ready = false;
+  #fleet: FleetView | null = null;
   /**
    * How many installed services use each pool identity, kept as services come and go: an
    * activation then closes the pools it left unused without looking at every other service.
@@ -104,13 +113,17 @@ export class EdgeRuntime {
       metrics: this.metrics,
       stats: this.stats,
       logging: this.logging,
-      ready: () => this.#ready,
+      ready: () => this.#ready && (options.clustered !== true || this.#fleet?.member === true),
+      fleet: () => this.#fleet,
       pop: this.pop,
     });
     this.server = new EdgeServer({
       host: options.host, port: options.port, handler: pipeline.handle, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts,
       ...(options.tls == null ? {} : { tls: { ...options.tls, certificates: this.certificates, logger: options.logger } }),
     });
+    this.clusterServer = options.clustered === true
+      ? new EdgeServer({ host: options.host, port: 0, exclusive: true, handler: pipeline.handleCluster, drainTimeoutMs: options.drainTimeoutMs, clientTimeouts: options.clientTimeouts })
+      : null;
     this.metrics.cacheGauges(() => this.cache.store.stats());
     this.metrics.onCollectConnections((set) => {
       for (const s of this.table.services()) {
@@ -119,11 +132,17 @@ export class EdgeRuntime {
     });
   }
 
-  async start(): Promise<{ port: number; tlsPort: number | null }> {
+  /**
+   * Listens: first the cluster listener, then the edge and its HTTPS listener; the ports are
+   * reported together once all are open (the primary then hands the worker its fleet and services).
+   */
+  async start(): Promise<{ port: number; tlsPort: number | null; clusterPort: number | null }> {
+    const cluster = this.clusterServer === null ? null : await this.clusterServer.listen();
     const address = await this.server.listen();
     const tls = await this.server.listenTls();
-    this.#o.report?.({ type: 'listening', port: address.port, tlsPort: tls?.port ?? null });
-    return { port: address.port, tlsPort: tls?.port ?? null };
+    const ports = { port: address.port, tlsPort: tls?.port ?? null, clusterPort: cluster?.port ?? null };
+    this.#o.report?.({ type: 'listening', ...ports });
+    return ports;
   }
 
   apply(message: ToWorker): void {
@@ -191,6 +210,9 @@ export class EdgeRuntime {
       case 'drain':
         void this.drain();
         return;
+      case 'fleet':
+        this.#fleet = new FleetView(message.state);
+        return;
       case 'ratelimit':
         this.pop.rateLimits.apply(message);
         return;
@@ -201,7 +223,7 @@ export class EdgeRuntime {
 
   async drain(): Promise<void> {
     this.#ready = false;
-    await this.server.drain();
+    await Promise.all([this.server.drain(), this.clusterServer?.drain()]);
     await this.upstream.close();
     await this.logging.close();
     this.pipeline.flushLog();

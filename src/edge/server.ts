@@ -34,6 +34,11 @@ export interface EdgeServerOptions {
   readonly clientTimeouts?: Partial<ClientTimeouts>;
   /** False sends every connection straight to node:http (tests compare the two readers). */
   readonly fastPath?: boolean;
+  /**
+   * Listen on a socket of this process's own, never shared with other node:cluster workers (each
+   * worker's cluster listener has a port of its own: src/edge/fleet/cluster.ts).
+   */
+  readonly exclusive?: boolean;
   /** The HTTPS listener (DESIGN.md §4.1 `--tls`); none when absent. */
   readonly tls?: { readonly host: string; readonly port: number; readonly certificates: CertificateTable; readonly logger?: Logger };
 }
@@ -87,6 +92,7 @@ export class EdgeServer {
     }, fromNode);
     this.#server = server;
     this.#listenArgs = [opts.port, opts.host];
+    this.#exclusive = opts.exclusive === true;
     server.on('listening', () => {
       this.#sweeper ??= setInterval(() => {
         for (const conn of this.#fast) conn.sweep();
@@ -124,12 +130,13 @@ export class EdgeServer {
   }
 
   readonly #listenArgs: [number, string];
+  readonly #exclusive: boolean;
 
   /** Starts listening; with node:cluster the primary shares one listening socket with all workers. */
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(this.#listenArgs[0], this.#listenArgs[1], () => {
+      this.#server.listen({ port: this.#listenArgs[0], host: this.#listenArgs[1], exclusive: this.#exclusive }, () => {
         this.#server.off('error', reject);
         resolve(this.#server.address() as AddressInfo);
       });

@@ -12,6 +12,7 @@ import { EdgeRuntime } from '../edge/runtime.ts';
 import { sourceWithLiveUpdate } from '../edge/live.ts';
 import { sumStats, type StatsSnapshot } from '../edge/stats.ts';
 import type { FromWorker, ToWorker } from '../edge/messages.ts';
+import type { FleetState } from '../edge/fleet/view.ts';
 import type { ProbeThread } from '../health/index.ts';
 import { AggregatorRegistry } from 'prom-client';
 import type { ServeOptions } from './options.ts';
@@ -30,11 +31,18 @@ export interface EdgeHandle {
   metrics(): Promise<string>;
   /** Every worker's counts for a service, summed; resolves when all answered (or exited). */
   stats(serviceId: string): Promise<StatsSnapshot>;
+  /** The ports of the workers' own cluster listeners (one cache member each). */
+  clusterPorts(): number[];
+  /** Tells every worker (and every worker started later) the fleet, `state(port)` for the worker whose cluster listener has `port`. */
+  fleet(state: (clusterPort: number) => FleetState): void;
   stop(): Promise<void>;
 }
 
+// `--cache-size` bounds the node: its workers split it evenly. With clustering each object is
+// held once in the POP, by its owner (plus copies of hot objects, docs/caching.md), so a POP
+// holds up to the sum of its nodes' --cache-size of distinct objects.
 const CACHE_ENV = (o: ServeOptions) => ({
-  LACQUER_CACHE_SIZE_BYTES: String(o.cacheSizeBytes), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
+  LACQUER_CACHE_SIZE_BYTES: String(Math.floor(o.cacheSizeBytes / Math.max(1, o.workers))), LACQUER_CACHE_MAX_OBJECT_BYTES: String(o.cacheMaxObjectBytes),
   // Not the cache's, but read by the worker (./worker.ts) from its environment the same way.
   LACQUER_EDGE_CLIENT_TIMEOUTS: JSON.stringify(o.clientTimeouts),
   // The files of --geoip-db, which the primary already opened once to check them.
@@ -51,14 +59,16 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     const runtime: EdgeRuntime = new EdgeRuntime({
       host: options.edge.host, port: options.edge.port, pop: options.pop, logger: logger.child({ component: 'edge' }),
       purger, cacheSizeBytes: options.cacheSizeBytes, cacheMaxObjectBytes: options.cacheMaxObjectBytes,
-      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb, tls: options.tls,
+      clientTimeouts: options.clientTimeouts, geoipDb: options.geoipDb, tls: options.tls, clustered: true,
       logging: { intake: options.logIntake },
     });
     health.on('message', (m) => runtime.apply(m));
-    const { port, tlsPort } = await runtime.start();
+    const { port, tlsPort, clusterPort } = await runtime.start();
     return {
       port, tlsPort, send: (m) => runtime.apply(m), purge, metrics: () => runtime.metrics.registry.metrics(),
       stats: async (sid) => runtime.stats.snapshot(sid), stop: () => runtime.drain(),
+      clusterPorts: () => clusterPort === null ? [] : [clusterPort],
+      fleet: (state) => { if (clusterPort !== null) runtime.apply({ type: 'fleet', state: state(clusterPort) }); },
     };
   }
 
@@ -105,6 +115,12 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     for (const w of waiting) sendTo(w, { type: 'stats-request', requestId, serviceId });
   });
   let services: ToWorker & { type: 'services' } = { type: 'services', sources: [] };
+  const clusterPorts = new Map<Worker, number>();
+  let fleetState: ((port: number) => FleetState) | null = null;
+  const sendFleet = (w: Worker): void => {
+    const port = clusterPorts.get(w);
+    if (fleetState !== null && port !== undefined) sendTo(w, { type: 'fleet', state: fleetState(port) });
+  };
   // The last certificates and ticket keys, for workers that start later (like `services`).
   let certificates: (ToWorker & { type: 'tls' }) | null = null;
   let ticketKeys: (ToWorker & { type: 'tls-ticket-keys' }) | null = null;
@@ -112,7 +128,7 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
   const fork = (): Promise<{ port: number; tlsPort: number | null }> => new Promise((resolve, reject) => {
     const w = cluster.fork({
       LACQUER_EDGE_HOST: options.edge.host, LACQUER_EDGE_PORT: String(options.edge.port), LACQUER_POP: options.pop, ...CACHE_ENV(options),
-      LACQUER_LOG_LEVEL: options.logLevel,
+      LACQUER_LOG_LEVEL: options.logLevel, LACQUER_CLUSTERED: '1',
     });
     workers.add(w);
     w.on('message', (m: FromWorker) => {
@@ -125,7 +141,9 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
       else if (m.type === 'listening') {
         // Every listener is open: hand the worker what it serves by. Certificates come before
         // the services, whose arrival makes the worker answer /ready.
+        if (m.clusterPort !== null) clusterPorts.set(w, m.clusterPort);
         for (const h of health.messages()) sendTo(w, h);
+        sendFleet(w);
         if (ticketKeys !== null) sendTo(w, ticketKeys);
         if (certificates !== null) sendTo(w, certificates);
         sendTo(w, services);
@@ -137,6 +155,7 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     });
     w.once('exit', (code, signal) => {
       workers.delete(w);
+      clusterPorts.delete(w);
       for (const id of [...purges.keys()]) acknowledged(id, w);
       for (const id of [...statsRequests.keys()]) statsAnswered(id, w, null);
       if (stopping) return;
@@ -168,6 +187,11 @@ export async function startEdge(options: ServeOptions, logger: Logger, health: P
     purge: purgeAll,
     metrics: () => aggregator.clusterMetrics(),
     stats: statsAll,
+    clusterPorts: () => [...clusterPorts.values()],
+    fleet(state) {
+      fleetState = state;
+      for (const w of workers) sendFleet(w);
+    },
     async stop() {
       stopping = true;
       await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {

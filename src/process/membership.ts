@@ -22,17 +22,27 @@ export class Membership {
   readonly #prunes: boolean;
   #timers: NodeJS.Timeout[] = [];
   #beating: Promise<void> | null = null;
+  /** An edge node's cache members, read anew for each heartbeat (workers may be replaced). */
+  readonly #members: () => readonly string[];
 
-  constructor(options: { store: Store; logger: Logger; node: Omit<NodeRow, 'id' | 'startedAt'> & { id?: string }; prunes: boolean }) {
+  constructor(options: {
+    store: Store; logger: Logger; node: Omit<NodeRow, 'id' | 'startedAt'> & { id?: string }; prunes: boolean; members?: () => readonly string[];
+  }) {
     this.node = { id: randomUUID(), startedAt: new Date().toISOString(), ...options.node };
     this.#store = options.store;
     this.#logger = options.logger;
     this.#prunes = options.prunes;
+    this.#members = options.members ?? (() => []);
+  }
+
+  #row(): NodeRow {
+    const members = this.#members();
+    return members.length === 0 ? this.node : { ...this.node, members };
   }
 
   /** Registers the node (a failure here fails the start) and starts the heartbeat. */
   async join(): Promise<void> {
-    await this.#store.transaction((tx) => tx.heartbeatNode(this.node));
+    await this.#store.transaction((tx) => tx.heartbeatNode(this.#row()));
     this.#logger.info({ node: this.node.id, role: this.node.role, url: this.node.url }, 'joined the fleet');
     this.#timers.push(setInterval(() => this.#beat(), HEARTBEAT_MS));
     if (this.#prunes) this.#timers.push(setInterval(() => void this.#prune(), PRUNE_MS));
@@ -50,7 +60,7 @@ export class Membership {
   #beat(): void {
     // One at a time: a slow database must not pile heartbeats up.
     if (this.#beating !== null) return;
-    this.#beating = this.#store.transaction((tx) => tx.heartbeatNode(this.node))
+    this.#beating = this.#store.transaction((tx) => tx.heartbeatNode(this.#row()))
       .catch((err: unknown) => this.#logger.debug({ err }, 'heartbeat failed'))
       .finally(() => { this.#beating = null; });
   }

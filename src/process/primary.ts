@@ -32,6 +32,7 @@ import { Registry } from 'prom-client';
 import { dataDir, type ServeOptions } from './options.ts';
 import { followFleet } from './fleet-edge.ts';
 import { Membership } from './membership.ts';
+import { ClusterMembers } from './cluster-members.ts';
 import { defaultNodeUrl } from './node-url.ts';
 import { ServicePublisher } from './publisher.ts';
 import { startEdge } from './edge.ts';
@@ -136,14 +137,19 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
   });
 
   let unfollow = (): void => {};
+  let cluster: ClusterMembers | null = null;
   const membership = (url: string): Membership => new Membership({
     store, logger, prunes: runsControl, node: { id: nodeId, role: options.role, pop: options.pop, url },
+    ...(cluster === null ? {} : { members: () => (cluster as ClusterMembers).members() }),
   });
   let member: Membership | null = null;
   if (edge !== null && health !== null) {
+    const nodeUrl = options.nodeUrl ?? defaultNodeUrl(options.edge, edge.port);
+    cluster = new ClusterMembers({ store, edge, pop: options.pop, nodeUrl, logger: logger.child({ component: 'cluster' }) });
+    await cluster.start();
     // Events that commit while the configuration loads are applied after it (they only make
     // the publisher look again), so nothing between the two is missed.
-    member = membership(options.nodeUrl ?? defaultNodeUrl(options.edge, edge.port));
+    member = membership(nodeUrl);
     await health.start(member.node);
     unfollow = followFleet({
       store, publisher, purge: (c) => edge.purge(c), health: (e) => health.onStoreEvent(e), nodeId, pop: options.pop, logger,
@@ -183,6 +189,8 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
   member ??= membership(options.nodeUrl ?? apiUrl ?? '');
   await member.join();
   const joined = member;
+  // The first view includes this node: with `--workers 0` the edge is a member (and ready) now.
+  await cluster?.refresh();
 
   return {
     apiUrl,
@@ -193,6 +201,7 @@ async function startNode(options: ServeOptions, logger: Logger, store: Store, de
     nodeId: joined.node.id,
     published: (serviceId) => publisher.published(serviceId),
     async stop() {
+      cluster?.stop();
       await joined.leave();
       unfollow();
       tls?.stop();

@@ -37,6 +37,7 @@ const runtime = new EdgeRuntime({
   cacheMaxObjectBytes: Number(env.LACQUER_CACHE_MAX_OBJECT_BYTES ?? String(32 * 1024 * 1024)),
   // Validated by the primary (./options.ts), which hands them down as JSON.
   clientTimeouts: env.LACQUER_EDGE_CLIENT_TIMEOUTS === undefined ? undefined : JSON.parse(env.LACQUER_EDGE_CLIENT_TIMEOUTS) as ClientTimeouts,
+  clustered: env.LACQUER_CLUSTERED === '1',
   geoipDb: env.LACQUER_EDGE_GEOIP_DB === undefined ? [] : JSON.parse(env.LACQUER_EDGE_GEOIP_DB) as string[],
   shareRateLimits: true,
   logging: { intake: env.LACQUER_EDGE_LOG_INTAKE === undefined ? {} : JSON.parse(env.LACQUER_EDGE_LOG_INTAKE) as LogIntake },

@@ -38,7 +38,9 @@ export function toToken(r: Row): TokenRow {
 }
 
 export function toNode(r: Row): NodeRow {
-  return { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
+  const members = r.cluster_members === undefined || r.cluster_members === null ? [] : JSON.parse(str(r.cluster_members)) as string[];
+  const node: NodeRow = { id: str(r.id), role: str(r.role) as NodeRole, pop: str(r.pop), url: str(r.url), startedAt: str(r.started_at) };
+  return members.length === 0 ? node : { ...node, members };
 }
 
 /** A health row with `age_ms` selected next to it (./tx.ts). */

@@ -397,9 +397,11 @@ class SqliteTx implements StoreTx {
 
   // The fleet of a SQLite store is this one process; its clock is the store's clock.
   async heartbeatNode(r: NodeRow): Promise<void> {
-    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen`,
-    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now());
+    const members = r.members === undefined ? null : JSON.stringify(r.members);
+    this.#run(`INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, '[]'))
+      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen,
+      cluster_members = COALESCE(?, nodes.cluster_members)`,
+    `node ${r.id}`, r.id, r.role, r.pop, r.url, r.startedAt, Date.now(), members, members);
   }
 
   async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {
@@ -426,6 +428,11 @@ class SqliteTx implements StoreTx {
     const now = Date.now();
     this.#run('DELETE FROM nodes WHERE last_seen < ?', 'nodes', now - keep.nodesMs);
     this.#run('DELETE FROM purge_acks WHERE acked_at < ?', 'purge acks', now - keep.acksMs);
+  }
+
+  async fleetSecret(candidate: string): Promise<string> {
+    this.#run('INSERT INTO fleet_secret (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', 'fleet secret', candidate);
+    return String(this.#get('SELECT secret FROM fleet_secret WHERE id = 1')?.secret);
   }
 
   #bumpTls(): void {

@@ -247,6 +247,11 @@ export interface NodeRow {
   /** Where the rest of the fleet reaches this node's edge (`--node-url`). */
   readonly url: string;
   readonly startedAt: string;
+  /**
+   * An edge node's cache members: one URL per edge worker's cluster listener (DESIGN.md §4.4,
+   * clustering). Absent when it has none (a control node, or an edge not yet listening).
+   */
+  readonly members?: readonly string[];
 }
 
 /** A node with how long ago, by the store's clock, its last heartbeat was. */
@@ -381,7 +386,10 @@ export interface StoreTx {
   /** Overrides by service and backend; only one service's, or those written within the last `withinMs`. */
   listHealthOverrides(filter: { readonly serviceId?: string; readonly withinMs?: number }): Promise<HealthOverrideRow[]>;
 
-  /** Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. */
+  /**
+   * Registers a node, or refreshes it: its last heartbeat becomes now, by the store's clock. A
+   * row without `members` keeps the members registered before (several parts of a node beat).
+   */
   heartbeatNode(row: NodeRow): Promise<void>;
   /** Nodes heard from within the last `withinMs`, by POP then id. */
   listLiveNodes(withinMs: number): Promise<LiveNodeRow[]>;
@@ -392,6 +400,11 @@ export interface StoreTx {
   listPurgeAcks(purgeId: string): Promise<string[]>;
   /** Forgets nodes, acknowledgements and events older than `retention` says. */
   pruneFleet(retention: FleetRetention): Promise<void>;
+  /**
+   * The fleet's shared secret: `candidate` becomes it when the fleet has none yet; whatever is
+   * stored is returned, the same on every node (a hop between fleet nodes is signed with it).
+   */
+  fleetSecret(candidate: string): Promise<string>;
 
   // TLS (account-level). Every write raises the TLS generation by one within the transaction.
   /** Throws StoreConflictError when the id or the public key is taken. */

@@ -20,7 +20,9 @@ test('backend fields lacquer does not honour are refused with 400 naming them, a
   const base = { name: 'origin', address: 'origin.example' };
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ request_condition: 'is_system' }, `request_condition: ${NO_CONDITION}`],
-    [{ shield: 'iad-va-us' }, `shield: ${NO_SHIELD}`],
+    // Shielding is honoured (DESIGN.md §4.4): a name that is no POP of the fleet is refused.
+    [{ shield: 'iad-va-us' }, 'shield: must name a POP of this fleet (GET /datacenters); "iad-va-us" is not one (the fleet has no edge node)'],
+    [{ shield: 'iad va' }, 'shield: must be a POP name (1–63 letters, digits, "-" or "_")'],
     [{ ssl_client_cert: '-----BEGIN CERTIFICATE-----\n' }, `ssl_client_cert: ${NO_CLIENT_CERTS}`],
     [{ ssl_client_key: '-----BEGIN PRIVATE KEY-----\n' }, `ssl_client_key: ${NO_CLIENT_CERTS}`],
     [{ client_cert: 'x' }, `client_cert: ${NO_CLIENT_CERTS}`],

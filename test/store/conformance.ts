@@ -227,6 +227,24 @@ export function runStoreConformance(makeStore: () => Promise<Store>): void {
       assert.deepEqual((await store.transaction((tx) => tx.listLiveNodes(60_000))).map((n) => n.id), [], 'pruned');
     });
 
+    test('a node\'s cache members are kept with its heartbeat, replaced by the next one that has members', async (t) => {
+      const store = await fresh(t);
+      const row: NodeRow = { id: 'n1', role: 'edge', pop: 'a', url: 'http://n1.test', startedAt: T0, members: ['http://n1.test:1', 'http://n1.test:2'] };
+      await store.transaction((tx) => tx.heartbeatNode(row));
+      assert.deepEqual((await store.transaction((tx) => tx.listLiveNodes(60_000))).map(({ ageMs: _, ...n }) => n), [row]);
+      await store.transaction((tx) => tx.heartbeatNode({ ...row, members: ['http://n1.test:3'] }));
+      assert.deepEqual((await store.transaction((tx) => tx.listLiveNodes(60_000)))[0].members, ['http://n1.test:3']);
+      const { members: _, ...withoutMembers } = row;
+      await store.transaction((tx) => tx.heartbeatNode(withoutMembers));
+      assert.deepEqual((await store.transaction((tx) => tx.listLiveNodes(60_000)))[0].members, ['http://n1.test:3'], 'a heartbeat without members keeps them');
+    });
+
+    test('the fleet secret is created once: every later caller reads the first candidate', async (t) => {
+      const store = await fresh(t);
+      assert.equal(await store.transaction((tx) => tx.fleetSecret('first')), 'first');
+      assert.equal(await store.transaction((tx) => tx.fleetSecret('second')), 'first');
+    });
+
     test('purge acknowledgements are kept once per node and announced after commit only', async (t) => {
       const store = await fresh(t);
       const acks: PurgeAck[] = [];

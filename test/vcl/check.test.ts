@@ -18,6 +18,9 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ['backend/unknown-property', 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .hots = "b"; }', [
     '1:63 error backend/unknown-property unknown backend property .hots',
   ]],
+  ['backend/shield', 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .shield = "b"; }', [
+    '1:63 error backend/shield .shield: only API backends can be shielded; set the backend\'s shield field through the API (a VCL backend is always fetched from where it is)',
+  ]],
   ['backend/wrong-type', 'backend F_a { .dynamic = true; .share_key = "k"; .host = "a"; .port = 443; }', [
     '1:71 error backend/wrong-type .port must be a STRING ("…"), found an INTEGER',
   ]],

@@ -53,7 +53,8 @@ export async function startLacquer(cleanup: Cleanup, dir: string, workers: numbe
     // predates --tls ignores): two lacquers of one run must not both take 127.0.0.1:8443.
   ], { cwd: repo, logFile: path.join(dir, `${name}.log`), graceMs: 10_000, env: { ...process.env, LACQUER_TLS: '127.0.0.1:0' } });
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitReady(server, `${api}/ready`, null);
+  // A node with several workers took 13 s to start on the shared 2-core machine (load 20+).
+  await waitReady(server, `${api}/ready`, null, 90_000);
 
   const call = async (method: 'POST' | 'PUT', route: string, form: Record<string, string> = {}): Promise<Record<string, unknown>> => {
     const res = await request(`${api}${route}`, {

@@ -2,8 +2,8 @@
 // (https://www.fastly.com/documentation/reference/api/services/backend/). Flags match
 // `fastly service backend create`, except that every field keeps its API name in kebab case
 // (`--keepalive-time`, where the Fastly CLI says `--http-ka-time`).
-// Fields the API refuses until lacquer honours them (shield, TLS client certificates, TCP
-// keepalive: docs/api.md) have no flag.
+// Fields the API refuses until lacquer honours them (TLS client certificates, TCP keepalive:
+// docs/api.md) have no flag.
 import type { Command } from 'commander';
 import { apiPath, type ApiClient } from '../api-client.ts';
 import type { FieldFlag } from '../fields.ts';
@@ -31,6 +31,7 @@ export const BACKEND_FIELDS: readonly FieldFlag[] = [
   { field: 'request_condition', description: 'name of a REQUEST condition: the backend serves only the requests it matches' },
   { field: 'override_host', description: 'the Host header sent to this backend' },
   { field: 'share_key', description: 'backends with the same share key share health (default: the service ID)' },
+  { field: 'shield', description: 'the POP this backend is shielded through (a code of GET /datacenters)' },
   { field: 'keepalive_time', description: 'ms to keep an idle connection open' },
   { field: 'prefer_ipv6', type: 'bool', description: 'prefer IPv6 for hostname backends' },
   { field: 'error_threshold', description: 'consecutive errors that mark the backend sick (0: off)' },

@@ -8,6 +8,7 @@ import type { NewObjectRow, StoreTx } from '../../store/index.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteTable } from '../routes.ts';
 import { checkShareKey } from '../share-key.ts';
+import { checkShieldPop } from '../shield-pop.ts';
 import type { ControlDeps } from './deps.ts';
 import { requireConditions } from './conditions.ts';
 import { registerObjectRoutes, rewriteReferences } from './objects.ts';
@@ -24,6 +25,7 @@ export function registerResourceRoutes(routes: RouteTable, deps: ControlDeps): v
     async beforeWrite(tx, row, previousName, token) {
       await requireFreeVclName(tx, 'backend', row, previousName);
       if (typeof row.data.share_key === 'string') await checkShareKey(tx, token, row.serviceId, row.data.share_key, 'share_key');
+      if (typeof row.data.shield === 'string') await checkShieldPop(tx, row.data.shield);
       await requireConditions(tx, row, ['request_condition'], { request_condition: ['REQUEST'] });
     },
     async afterWrite(tx, row, previousName) {

@@ -32,7 +32,7 @@ import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { poolIdentity, type BackendDefinition } from '../../model/backend.ts';
 import { EdgeError } from '../errors.ts';
-import { buildUpstreamHeaders, type OutHeaders } from '../headers.ts';
+import { buildUpstreamHeaders, type OutHeaders, type UpstreamHeaderContext } from '../headers.ts';
 import { PassiveHealth } from '../passive.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { BackendConnector } from './connector.ts';
@@ -149,7 +149,7 @@ export class UpstreamPools {
       // sends a body after a HEAD response is never read for the next request.
       const reusable = method !== 'HEAD' && (whole === null || expectsBody(method));
       try {
-        head = upstreamRequestHead(method, request.path, request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId },
+        head = upstreamRequestHead(method, request.path, request.headers, backend, this.#headerContext(options),
           whole === null ? null : whole.length, reusable);
       } catch (err) {
         // Nothing was sent: not the origin's failure, so passive health does not hear of it.
@@ -163,8 +163,12 @@ export class UpstreamPools {
       }).response;
     }
     entry.inFlight += 1;
-    const headers = buildUpstreamHeaders(request.headers, backend, { clientIp: options.clientIp, cdnId: this.#cdnId });
+    const headers = buildUpstreamHeaders(request.headers, backend, this.#headerContext(options));
     return this.#streamed(entry, backend, method, request.path, frame(headers, request.bodyLength ?? null), body, options, onSettled);
+  }
+
+  #headerContext(options: FetchOptions): UpstreamHeaderContext {
+    return options.hop === undefined ? { clientIp: options.clientIp, cdnId: this.#cdnId } : { clientIp: options.clientIp, cdnId: this.#cdnId, hop: options.hop };
   }
 
   #streamed(entry: PoolEntry, backend: BackendDefinition, method: string, path: string, headers: OutHeaders, body: Readable,

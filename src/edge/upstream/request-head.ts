@@ -108,6 +108,13 @@ export function upstreamRequestHead(method: string, path: string, bereq: InHeade
   bodyLength: number | null, keepAlive: boolean): string {
   const named = namedByConnection(bereq);
   let head = startLine(method, path, upstreamHost(named !== null && named.has('host') ? undefined : bereq['host'], backend), keepAlive);
+  const hop = ctx.hop;
+  // DESIGN.md §4.4: a hop between fleet nodes keeps the True-Client-IP a fleet node sent, replaces
+  // Fastly-FF with the one carrying this node's entry, names the POP in CDN-Loop only when it
+  // leaves the POP, and carries the fleet's credential to fleet nodes (as buildUpstreamHeaders).
+  const clientIp = hop?.trueClientIp ?? ctx.clientIp;
+  const cdnLoop = hop === undefined || hop.leavesPop;
+  const credential = hop?.credential?.[0];
   let seen = 0;
   for (const name in bereq) {
     const value = bereq[name];
@@ -115,11 +122,11 @@ export function upstreamRequestHead(method: string, path: string, bereq: InHeade
     switch (name) {
       case 'true-client-ip':
         seen |= TRUE_CLIENT_IP;
-        head += `true-client-ip: ${ctx.clientIp}\r\n`;
+        head += line(name, clientIp);
         continue;
       case 'fastly-client-ip':
         seen |= FASTLY_CLIENT_IP;
-        head += `fastly-client-ip: ${ctx.clientIp}\r\n`;
+        head += line(name, clientIp);
         continue;
       case 'x-forwarded-for':
         seen |= X_FORWARDED_FOR;
@@ -127,17 +134,32 @@ export function upstreamRequestHead(method: string, path: string, bereq: InHeade
         continue;
       case 'cdn-loop':
         seen |= CDN_LOOP;
+        if (!cdnLoop) break;
         head += line(name, appendList(value, ctx.cdnId));
         continue;
+      case 'fastly-ff':
+        if (hop === undefined) break;
+        seen |= FASTLY_FF;
+        head += line(name, hop.fastlyFf);
+        continue;
+    }
+    if (name === credential) {
+      seen |= CREDENTIAL;
+      head += line(name, (hop?.credential as readonly [string, string])[1]);
+      continue;
     }
     checkName(name);
     if (typeof value === 'string') head += line(name, value);
     else for (const v of value) head += line(name, v);
   }
-  if ((seen & TRUE_CLIENT_IP) === 0) head += `true-client-ip: ${ctx.clientIp}\r\n`;
-  if ((seen & FASTLY_CLIENT_IP) === 0) head += `fastly-client-ip: ${ctx.clientIp}\r\n`;
+  if ((seen & TRUE_CLIENT_IP) === 0) head += line('true-client-ip', clientIp);
+  if ((seen & FASTLY_CLIENT_IP) === 0) head += line('fastly-client-ip', clientIp);
   if ((seen & X_FORWARDED_FOR) === 0) head += line('x-forwarded-for', ctx.clientIp);
-  if ((seen & CDN_LOOP) === 0) head += line('cdn-loop', ctx.cdnId);
+  if ((seen & CDN_LOOP) === 0 && cdnLoop) head += line('cdn-loop', ctx.cdnId);
+  if (hop !== undefined) {
+    if ((seen & FASTLY_FF) === 0) head += line('fastly-ff', hop.fastlyFf);
+    if (hop.credential !== null && (seen & CREDENTIAL) === 0) head += line(hop.credential[0], hop.credential[1]);
+  }
   return `${head}${framing(method, bodyLength)}\r\n`;
 }
 
@@ -145,6 +167,8 @@ const TRUE_CLIENT_IP = 1;
 const FASTLY_CLIENT_IP = 2;
 const X_FORWARDED_FOR = 4;
 const CDN_LOOP = 8;
+const FASTLY_FF = 16;
+const CREDENTIAL = 32;
 
 function line(name: string, value: string): string {
   checkValue(name, value);

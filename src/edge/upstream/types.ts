@@ -6,7 +6,7 @@ import type { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { CancelSignal } from '../client.ts';
 import type { EdgeError } from '../errors.ts';
-import type { InHeaders, OutHeaders } from '../headers.ts';
+import type { HopHeaders, InHeaders, OutHeaders } from '../headers.ts';
 
 export interface UpstreamRequest {
   readonly method: string;
@@ -25,6 +25,8 @@ export interface FetchOptions {
   readonly clientIp: string;
   /** Aborted when the client goes away: the upstream exchange is abandoned. */
   readonly signal?: CancelSignal;
+  /** On a fleet: Fastly-FF, CDN-Loop, True-Client-IP and the credential of this hop (headers.ts). */
+  readonly hop?: HopHeaders;
 }
 
 export interface BodyOutcome {

@@ -41,7 +41,8 @@ export const backend = defineResource({
     request_condition: Name('Name of a REQUEST condition that selects this backend'),
     override_host: Hostname('The Host header to send to this backend'),
     share_key: Pattern('^[A-Za-z0-9]+$', 'must be alphanumeric', 'Backends with the same share_key share health state (default: the service id)'),
-    shield: Unsupported('Shield POP for this backend', 'shielding through another POP is not available yet'),
+    // A POP's --pop name (GET /datacenters `shield`); the control API checks it names a POP of the fleet.
+    shield: Pattern('^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$', 'must be a POP name (1–63 letters, digits, "-" or "_")', 'The POP this backend is shielded through (its `code` in GET /datacenters)'),
     keepalive_time: Int(0, TIMEOUT_MAX, 'How long in milliseconds to keep a persistent connection open'),
     prefer_ipv6: Bool('Prefer IPv6 connections for hostname backends'),
     error_threshold: Int(0, 1000, 'Consecutive errors that mark the backend sick (0: off)'),

@@ -295,9 +295,10 @@ export class PostgresTx implements StoreTx {
 
   // NOW_MS is a constant expression (./sql.ts), part of the statement's fixed text.
   async heartbeatNode(r: NodeRow): Promise<void> {
-    await this.#write(`node ${r.id}`, `INSERT INTO nodes (id, role, pop, url, started_at, last_seen) VALUES ($1, $2, $3, $4, $5, ${NOW_MS})
-      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen`,
-    [r.id, r.role, r.pop, r.url, r.startedAt]);
+    await this.#write(`node ${r.id}`, `INSERT INTO nodes (id, role, pop, url, started_at, last_seen, cluster_members) VALUES ($1, $2, $3, $4, $5, ${NOW_MS}, COALESCE($6::text, '[]'))
+      ON CONFLICT (id) DO UPDATE SET role = excluded.role, pop = excluded.pop, url = excluded.url, last_seen = excluded.last_seen,
+      cluster_members = COALESCE($6::text, nodes.cluster_members)`,
+    [r.id, r.role, r.pop, r.url, r.startedAt, r.members === undefined ? null : JSON.stringify(r.members)]);
   }
 
   async listLiveNodes(withinMs: number): Promise<LiveNodeRow[]> {
@@ -327,6 +328,11 @@ export class PostgresTx implements StoreTx {
     await this.#write('purge acks', `DELETE FROM purge_acks WHERE acked_at < ${NOW_MS} - $1`, [keep.acksMs]);
     await this.#write('events', `WITH gone AS (DELETE FROM events WHERE created_at < ${NOW_MS} - $1 RETURNING id)
       UPDATE event_log SET pruned_through = GREATEST(pruned_through, (SELECT COALESCE(MAX(id), 0) FROM gone))`, [keep.eventsMs]);
+  }
+
+  async fleetSecret(candidate: string): Promise<string> {
+    await this.#write('fleet secret', 'INSERT INTO fleet_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [candidate]);
+    return String((await this.#one('fleet secret', 'SELECT secret FROM fleet_secret WHERE id = 1'))?.secret);
   }
 
   async #bumpTls(): Promise<void> {

@@ -159,6 +159,8 @@ export function checkBackend(decl: A.BackendDeclaration, src: SourceFile, out: D
   const props = firstProperties(src, decl.properties, out, C.duplicateBackendProperty);
   for (const p of props.values()) {
     const kind = BACKEND_PROPERTIES[p.name.name];
+    // DESIGN.md §4.4: shielding is an API backend's `shield` field (src/edge/fleet/shield.ts).
+    if (p.name.name === 'shield') { out.push(C.shieldedVclBackend(src, p.name)); continue; }
     if (kind === undefined) { out.push(C.unknownBackendProperty(src, p.name, p.name.name)); continue; }
     if (kind === 'probe') {
       if (p.value.kind === 'Object') checkProbe(p.value, src, out);

@@ -14,6 +14,7 @@ export const checkCatalogue = {
   'backend/invalid-name': { severity: 'error', message: 'backend name {name} must start with a letter or "_" and contain only letters, digits and "_"' },
   'backend/duplicate': { severity: 'error', message: '{name} is already declared as a {kind} at {at}' },
   'backend/unknown-property': { severity: 'error', message: 'unknown backend property .{name}' },
+  'backend/shield': { severity: 'error', message: '.shield: only API backends can be shielded; set the backend\'s shield field through the API (a VCL backend is always fetched from where it is)' },
   'backend/wrong-type': { severity: 'error', message: '.{name} must be {expected}, found {found}' },
   'backend/duplicate-property': { severity: 'error', message: '.{name} is given twice (first at line {line})' },
   'backend/object-value': { severity: 'error', message: '.{name} cannot take an object { … }: only .probe can' },
@@ -95,6 +96,7 @@ type R = Ranged;
 export const invalidBackendName = (s: S, at: R, name: string): Diagnostic => d('backend/invalid-name', s, at, { name });
 export const duplicateBackend = (s: S, at: R, name: string, kind: string, first: string): Diagnostic => d('backend/duplicate', s, at, { name, kind, at: first });
 export const unknownBackendProperty = (s: S, at: R, name: string): Diagnostic => d('backend/unknown-property', s, at, { name });
+export const shieldedVclBackend = (s: S, at: R): Diagnostic => d('backend/shield', s, at, {});
 export const backendWrongType = (s: S, at: R, name: string, expected: string, found: string): Diagnostic => d('backend/wrong-type', s, at, { name, expected, found });
 export const duplicateBackendProperty = (s: S, at: R, name: string, line: number): Diagnostic => d('backend/duplicate-property', s, at, { name, line });
 export const backendObjectValue = (s: S, at: R, name: string): Diagnostic => d('backend/object-value', s, at, { name });

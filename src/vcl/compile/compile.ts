@@ -42,7 +42,7 @@ export function compileService(source: ServiceSource, opts: CompileOptions = {})
 
 /** Compiles already parsed (and checked) declarations; problems are appended to `diagnostics`. */
 export function compileDeclarations(
-  source: Pick<ServiceSource, 'serviceId' | 'version' | 'domains' | 'settings'>,
+  source: Pick<ServiceSource, 'serviceId' | 'version' | 'domains' | 'settings' | 'shields'>,
   declarations: readonly ProgramDeclaration[],
   diagnostics: Diagnostic[],
   opts: CompileOptions = {},
@@ -68,6 +68,7 @@ export function compileDeclarations(
     directors,
     defaultBackend,
     settings: Object.freeze({ ...source.settings }),
+    shields: new Map(Object.entries(source.shields ?? {})),
     run: program.run,
     live: program.live,
     readsRequestBody: program.readsRequestBody,

@@ -162,6 +162,17 @@ export interface VclContext {
   readonly hashData: string[];
   /** Health of a backend or director by VCL name, as this POP sees it now. */
   isHealthy(name: string): boolean;
+  /**
+   * Clustering and shielding (DESIGN.md §4.4); absent where the edge is not on a fleet (tests).
+   * `fastly.ff.visits_this_service`: nodes of this service the request passed before this one.
+   */
+  readonly visitsThisService?: number;
+  /** `req.backend.is_cluster`: another member of the POP fetched the object (delivery side). */
+  readonly isCluster?: boolean;
+  /** `fastly_info.is_cluster_edge` / `fastly_info.is_cluster_shield`: this node's part in a cluster hop. */
+  readonly clusterRole?: 'edge' | 'shield' | null;
+  /** `req.backend.is_shield`: requests for this backend go through a shield POP from here. */
+  isShieldBackend?(name: string | null): boolean;
   log(message: string): void;
   /** `resp.body_bytes_written`: body bytes sent to the client, set by the edge before vcl_log. */
   readonly bodyBytesWritten?: number;
@@ -206,6 +217,8 @@ export interface CompiledService {
   /** The backend or director a request uses unless vcl_recv sets req.backend. */
   readonly defaultBackend: string | null;
   readonly settings: ServiceSettings;
+  /** API backends shielded through another POP: VCL backend name → the shield POP (DESIGN.md §4.4). */
+  readonly shields?: ReadonlyMap<string, string>;
   /**
    * Runs `vcl_<phase>` (user code, then Fastly's built-in default for the phase) and returns
    * the action. An `error N "text"` statement sets ctx.obj and returns 'error'.
@@ -237,6 +250,11 @@ export interface ServiceSource {
   /** Name of the main file in `files`. */
   readonly main: string;
   readonly files: readonly { readonly name: string; readonly content: string }[];
+  /**
+   * API backends whose `shield` names a POP: VCL backend name → POP. Only API backends can be
+   * shielded (DESIGN.md §4.4), so it comes from the version's backend objects, not its VCL.
+   */
+  readonly shields?: Readonly<Record<string, string>>;
   /** The version's dictionaries and their live items, filling the tables of those names. */
   readonly dictionaries?: readonly LiveTableSource[];
   /** The version's ACLs and their live entries, filling the ACLs of those names. */

@@ -17,7 +17,7 @@ export const UNSUPPORTED_REASONS: readonly UnsupportedReason[] = [
   { prefixes: ['beresp.gzip', 'beresp.brotli'], reason: 'Compression at the edge runs; these few of its names are not supported.' },
   { prefixes: ['segmented_caching.', 'req.enable_segmented_caching', 'req.enable_range_on_pass'], reason: 'Segmented caching (large objects cached in blocks) is not implemented.' },
   { prefixes: ['workspace.'], reason: 'Fastly\'s per-request memory workspace has no counterpart in lacquer.' },
-  { prefixes: ['fastly.ff.', 'req.backend.is_shield', 'req.backend.is_origin', 'req.is_clustering', 'bereq.is_clustering', 'fastly.try_select_shield'], reason: 'Clustering and shielding are not in lacquer yet.' },
+  { prefixes: ['fastly.ff.', 'req.backend.is_shield', 'req.backend.is_origin', 'req.is_clustering', 'bereq.is_clustering', 'fastly.try_select_shield'], reason: 'Clustering and shielding run (docs/caching.md); these few of their names are not supported: lacquer shields through an API backend\'s shield field, not through shield directors.' },
   { prefixes: ['beresp.pci', 'beresp.hipaa', 'obj.is_pci'], reason: 'PCI and HIPAA storage modes belong to Fastly\'s caches.' },
   { prefixes: ['crypto.', 'digest.rsa_verify', 'digest.ecdsa_verify'], reason: 'Encryption and signature verification are not implemented yet.' },
 ];

@@ -11,7 +11,7 @@ import { backend } from '../helpers.ts';
 const NAMES = [
   'host', 'accept', 'user-agent', 'cookie', 'x-forwarded-for', 'true-client-ip', 'fastly-client-ip', 'cdn-loop',
   'connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'proxy-connection', 'expect', 'content-length',
-  'x-custom', 'x-other', '1', '42', 'bad name', 'constructor',
+  'x-custom', 'x-other', '1', '42', 'bad name', 'constructor', 'fastly-ff', 'lacquer-fleet',
 ];
 const GOOD = ['', 'a', 'b.test', '192.0.2.9', 'lacquer', '  spaced  ', 'caf\u00e9', 'keep-alive'];
 const BAD = ['bad\r\nvalue', '\u2603'];
@@ -35,6 +35,15 @@ const backendOf = fc.record({
   ssl: fc.boolean(),
 });
 
+// A hop between fleet nodes (src/edge/fleet/hop.ts): inside the POP or leaving it, to a fleet
+// node (with the credential) or to the origin.
+const hopOf = fc.option(fc.record({
+  trueClientIp: fc.constantFrom(null, '198.51.100.4'),
+  fastlyFf: fc.constantFrom('h!a!n1', 'h!a!n1, h!b!n2'),
+  leavesPop: fc.boolean(),
+  credential: fc.constantFrom(null, ['lacquer-fleet', '1.abc'] as const),
+}), { nil: undefined });
+
 function outcome(build: () => string): string {
   try {
     return build();
@@ -46,10 +55,10 @@ function outcome(build: () => string): string {
 test('the one-pass request head is byte for byte the head of the upstream header rules, or the same refusal', () => {
   fc.assert(fc.property(
     bereq, backendOf, fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'BAD METHOD'), fc.constantFrom('/', '/a?b=c', '/bad path'),
-    fc.option(fc.nat(20_000), { nil: null }), fc.boolean(),
-    (fields, b, method, path, bodyLength, keepAlive) => {
+    fc.option(fc.nat(20_000), { nil: null }), fc.boolean(), hopOf,
+    (fields, b, method, path, bodyLength, keepAlive, hop) => {
       const be = backend(b);
-      const ctx = { clientIp: '203.0.113.7', cdnId: 'lacquer-test' };
+      const ctx = hop === undefined ? { clientIp: '203.0.113.7', cdnId: 'lacquer-test' } : { clientIp: '203.0.113.7', cdnId: 'lacquer-test', hop };
       const headers = fields as InHeaders;
       const twoStep = outcome(() => requestHead(method, path, buildUpstreamHeaders(headers, be, ctx), bodyLength, keepAlive));
       const onePass = outcome(() => upstreamRequestHead(method, path, headers, be, ctx, bodyLength, keepAlive));

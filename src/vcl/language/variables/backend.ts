@@ -25,8 +25,18 @@ export const BACKEND: readonly VariableSpec[] = [
       return b !== null && c.isHealthy(b);
     });
   }),
-  v('req.backend.is_shield', 'BOOL', 'RO', ALL),
-  v('req.backend.is_origin', 'BOOL', 'RO', on('miss', 'pass', 'fetch')),
+  // Shielding (DESIGN.md §4.4, src/edge/fleet/): an API backend whose `shield` names another POP
+  // with a live node is fetched through that POP; at the shield itself it is the origin.
+  v('req.backend.is_shield', 'BOOL', 'RO', ALL, (_u, env) => {
+    const def = env.defaultBackend;
+    return ro((c) => c.isShieldBackend?.(c.req.backend ?? def) ?? false);
+  }),
+  v('req.backend.is_origin', 'BOOL', 'RO', on('miss', 'pass', 'fetch'), (_u, env) => {
+    const def = env.defaultBackend;
+    return ro((c) => !(c.isShieldBackend?.(c.req.backend ?? def) ?? false));
+  }),
+  // Clustering: true in vcl_deliver on the delivery member when another member fetched the object.
+  v('req.backend.is_cluster', 'BOOL', 'RO', ALL, ro((c) => c.isCluster ?? false)),
   v('bereq.connect_timeout', 'RTIME', 'RW', on('miss', 'pass')),
   v('bereq.first_byte_timeout', 'RTIME', 'RW', on('miss', 'pass')),
   v('bereq.between_bytes_timeout', 'RTIME', 'RW', on('miss', 'pass')),

@@ -54,7 +54,10 @@ export const MISC: readonly VariableSpec[] = [
   v('fastly.error', 'STRING', 'RU', ALL, { get: (c) => c.fastlyError, unset: (c) => { c.fastlyError = null; } }),
   v('fastly_info.state', 'STRING', 'RO', ALL, ro((c) => c.fastlyInfoState)),
   v('fastly.ff.visits_this_pop_this_service', 'INTEGER', 'RO', on('miss')),
-  v('fastly.ff.visits_this_service', 'INTEGER', 'RO', ALL),
+  v('fastly.ff.visits_this_service', 'INTEGER', 'RO', ALL, ro((c) => c.visitsThisService ?? 0)),
+  // Fastly's clustering guide: the delivery node is the cluster edge, the fetch node the cluster shield.
+  v('fastly_info.is_cluster_edge', 'BOOL', 'RO', ALL, ro((c) => c.clusterRole === 'edge')),
+  v('fastly_info.is_cluster_shield', 'BOOL', 'RO', ALL, ro((c) => c.clusterRole === 'shield')),
   v('fastly.ff.visits_this_pop', 'INTEGER', 'RO', ALL),
   // The checker makes sure NAME is a declared director (or backend).
   v('director.{name}.healthy', 'BOOL', 'RO', ALL, ({ param }) => {
