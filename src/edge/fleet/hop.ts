@@ -36,11 +36,21 @@ export function arrive(ctx: RequestContext, fleet: FleetView | null, http: Heade
   const fromFleet = fleet !== null && credential !== undefined
     && fleet.credential.verify(credential, ctx.req.method, one(fields.host) ?? '', ctx.req.url);
   for (const name of INTERNAL_REQUEST_FIELDS) if (fields[name] !== undefined) delete fields[name];
-  if (!fromFleet || fleet === null) return false;
+  if (!fromFleet || fleet === null) {
+    // Fastly-Client-IP as Fastly has it in vcl_recv: "a copy of the initial value of client.ip"
+    // (https://www.fastly.com/documentation/reference/http/http-headers/Fastly-Client-IP/), so VCL
+    // that reads it (ACLs, client.geo.ip_override) sees the client. A client's own value is
+    // replaced, as Fastly's page tells every service to do on the first visit (../headers.ts).
+    http.set('fastly-client-ip', ctx.clientIp);
+    return false;
+  }
   ctx.fromFleet = true;
   const ff = one(fields['fastly-ff']);
   ctx.fastlyFf = ff ?? null;
   ctx.trueClientIp = one(fields['true-client-ip']) ?? null;
+  // From a fleet node it stays what the first node set: "Fastly-Client-IP doesn't change when
+  // being forwarded from one Fastly server to another".
+  if (ctx.trueClientIp !== null) http.set('fastly-client-ip', ctx.trueClientIp);
   if (ff !== undefined) {
     const mine = fleet.credential.serviceHash(ctx.service.serviceId);
     let n = 0;
