@@ -18,7 +18,10 @@
 // (request-body.ts): a pass's fetch sends it, a lookup's fetch drops it, and whatever is still
 // unread when the response is decided — a hit, a synthetic or stale answer, a collapsed
 // waiter, a failed fetch — is read and dropped then, so the client connection stays in step.
-// The fetch step lives in fetch.ts, the step names and the rules every step follows in steps.ts.
+// The fetch step lives in fetch.ts; the cache side (lookup, collapsing, background refresh,
+// miss, cluster handoff, serving a stored object) in lookup.ts; the step names and the rules
+// every step follows in steps.ts. What stays here: admitting a request (a client's, a cluster
+// hop's, an ESI include's) into a RequestContext, and the step loop that drives it.
 
 import type { ClientRequest, ClientResponse } from './http1/index.ts';
 import type { Logger } from 'pino';
@@ -27,17 +30,18 @@ import type { CompiledService } from '../vcl/index.ts';
 import { REQ_BODY_LIMIT } from '../vcl/index.ts';
 import { Buffer } from 'node:buffer';
 import { AccessLog } from './access-log.ts';
-import { clientGone, NEVER, normaliseIp, plain, type CancelSignal } from './client.ts';
-import { freshness, primaryKey, serveObject, stripEdgeFields, type EdgeCache } from './cache/index.ts';
+import { clientGone, normaliseIp, plain, type CancelSignal } from './client.ts';
+import { primaryKey, stripEdgeFields, type EdgeCache } from './cache/index.ts';
 import { objectView } from './object-view.ts';
 
 import type { PopState } from './pop-state.ts';
-import { RequestContext, type EdgeBackendResponse, type EdgeResponse, type LogLines, type ServerInfo } from './context.ts';
+import { RequestContext, type EdgeResponse, type LogLines, type ServerInfo } from './context.ts';
 import { BackendHealth } from './backend-health.ts';
 import { normaliseAcceptEncoding, planDelivery, planFields } from './compress/index.ts';
 import { EsiIncluder } from './esi/includer.ts';
 import { fetchStep, type FetchDeps } from './fetch.ts';
 import { HeaderMap } from './header-map.ts';
+import { clusterStep, lookupStep, missStep, serveStored, type LookupDeps } from './lookup.ts';
 import { countRequest } from './connection-requests.ts';
 import { cdnLoopCount } from './headers.ts';
 import type { EdgeMetrics } from './metrics.ts';
@@ -50,7 +54,7 @@ import type { ServiceTable } from './service-table.ts';
 import type { EdgeStats } from './stats.ts';
 import type { UpstreamPools } from './upstream/index.ts';
 import { discard, expect, MAX_RESTARTS, run, TRANSITIONS, type Step } from './steps.ts';
-import { askOwner, clusterOwner, ownerFields, type ClusterDeps } from './fleet/cluster.ts';
+import { clusterOwner, ownerFields, type ClusterDeps } from './fleet/cluster.ts';
 import { arrive, CLUSTER_BACKEND, CLUSTER_KEY, CLUSTER_SERVICE } from './fleet/hop.ts';
 import type { FleetView } from './fleet/view.ts';
 
@@ -90,7 +94,7 @@ export class Pipeline {
   readonly #accessLog: AccessLog;
   readonly #health: BackendHealth;
   readonly #fetchDeps: FetchDeps;
-  readonly #clusterDeps: ClusterDeps;
+  readonly #lookupDeps: LookupDeps;
   readonly #fleet: () => FleetView | null;
   readonly #esi: EsiIncluder;
 
@@ -100,7 +104,11 @@ export class Pipeline {
     this.#health = new BackendHealth(options.health, options.upstream.passive);
     const warn = (fields: Record<string, unknown>, message: string): void => options.logger.warn(fields, message);
     this.#fetchDeps = { upstream: options.upstream, cache: options.cache, metrics: options.metrics, stats: options.stats, health: this.#health, warn };
-    this.#clusterDeps = { upstream: options.upstream, metrics: options.metrics.fleet, warn };
+    const cluster: ClusterDeps = { upstream: options.upstream, metrics: options.metrics.fleet, warn };
+    this.#lookupDeps = {
+      cache: options.cache, metrics: options.metrics, health: this.#health, pop: options.pop, logger: options.logger, cluster,
+      step: (step, ctx, signal, d) => this.#step(step, ctx, signal, d),
+    };
     this.#fleet = options.fleet ?? NO_FLEET;
     this.#esi = new EsiIncluder({
       logger: options.logger,
@@ -330,7 +338,7 @@ export class Pipeline {
         return next;
       }
       case 'lookup':
-        return this.#lookup(ctx);
+        return lookupStep(ctx, this.#lookupDeps);
       case 'hit':
         ctx.fastlyInfoState = 'HIT';
         if (ctx.cachedObject !== null) ctx.obj = objectView(ctx.cachedObject, ctx.startTime);
@@ -341,23 +349,13 @@ export class Pipeline {
         if (object === null) throw new Error(`${step} without an object`);
         discard(d);
         if (step === 'stale') ctx.cacheState = 'STALE';
-        // The owner of a cluster hop hands the stored bytes back as they are: the delivery member
-        // plans their delivery for its client (./fleet/cluster.ts).
-        const plan = (object.intent.coding === null && !object.intent.esi) || ctx.clusterRole === 'shield' ? null : planDelivery(object.intent, ctx.acceptEncoding, ctx.esiEnabled);
-        // A body transformed on its way out has no byte ranges (compress/delivery.ts).
-        const served = serveObject(object, { method: ctx.req.method, headers: plan === null ? ctx.req.http.fields : withoutRange(ctx.req.http.fields) });
-        ctx.resp = { status: served.status, response: served.reason, http: new HeaderMap(served.headers, served.template) };
-        // obj.hits in vcl_deliver counts this hit, as X-Cache-Hits does (Fastly: both read 1 on a first hit).
-        if (ctx.obj !== null) ctx.obj.hits = object.hits;
-        if (plan !== null) planFields(plan, ctx.resp.http);
-        d.body = served.body;
-        d.plan = plan;
+        serveStored(ctx, object, d);
         return this.#deliverPhase(ctx, d);
       }
       case 'miss': {
         const owner = clusterOwner(ctx);
-        if (owner !== null) return this.#cluster(ctx, owner, signal, d);
-        return this.#miss(ctx);
+        if (owner !== null) return clusterStep(ctx, owner, signal, d, this.#lookupDeps);
+        return missStep(ctx);
       }
       case 'pass':
         ctx.fastlyInfoState = 'PASS';
@@ -411,79 +409,6 @@ export class Pipeline {
     }
   }
 
-  /** Cache lookup, collapsing concurrent misses for one key behind a single fetch. */
-  #lookup(ctx: RequestContext): Step | Promise<Step> {
-    const cache = this.#o.cache;
-    const key = ctx.cacheKey;
-    if (key === null) throw new Error('lookup before hash');
-    const method = ctx.req.method;
-    if (method !== 'GET' && method !== 'HEAD') return 'pass';
-    if (cache.hitForPass.active(key)) return 'pass';
-    // req.hash_always_miss: nothing is looked up — no hit and no stale copy — but the fetch is
-    // still collapsed and stored (Fastly's req.hash_always_miss page).
-    const limits = ctx.cacheRequest;
-    const found = limits?.hashAlwaysMiss === true ? null : cache.store.lookup(key, ctx.req.http.fields, ctx.startTime);
-    if (found !== null) {
-      const state = limits === undefined ? found.state : freshness(found.object, ctx.startTime, limits);
-      if (state === 'fresh' || state === 'stale-while-revalidate') {
-        ctx.cachedObject = found.object;
-        ctx.cacheState = 'HIT';
-        if (state === 'stale-while-revalidate') this.#refreshInBackground(ctx);
-        return 'hit';
-      }
-      if (state === 'stale-if-error-only') ctx.staleObject = found.object;
-    }
-    // A request that already passed this POP (CDN-Loop names it) never waits behind a fetch:
-    // that fetch may be the very request that looped back here, and waiting would deadlock it.
-    // req.hash_ignore_busy asks not to wait either (Varnish's req.hash_ignore_busy).
-    if (!ctx.waited && !ctx.loopedBack && limits?.hashIgnoreBusy !== true) {
-      const ticket = cache.collapser.acquire(key, method);
-      if (ticket.role === 'leader') ctx.leader = ticket;
-      if (ticket.role === 'waiter') {
-        ctx.waited = true;
-        this.#o.metrics.collapsed(ctx.service.serviceId);
-        return ticket.outcome.then((outcome) => (outcome.next === 'lookup' ? 'lookup' : 'miss'));
-      }
-    }
-    return 'miss';
-  }
-
-  /**
-   * stale-while-revalidate: the stale object was served; one request per key refreshes it,
-   * as a detached miss that stores what it fetches and answers nobody.
-   */
-  #refreshInBackground(ctx: RequestContext): void {
-    const key = ctx.cacheKey;
-    if (key === null) return;
-    const ticket = this.#o.cache.collapser.acquire(key, 'GET');
-    if (ticket.role !== 'leader') return;
-    const refresh = new RequestContext({
-      service: ctx.service, clientIp: ctx.clientIp, server: ctx.server, method: 'GET', url: ctx.req.url, proto: ctx.req.proto,
-      headers: ctx.req.http.clone(), health: this.#health, logger: null, pop: this.#o.pop, tls: ctx.tls,
-    });
-    refresh.cacheKey = key;
-    refresh.leader = ticket;
-    refresh.waited = true;
-    const d: Delivery = { body: null, upstream: null, store: null };
-    void (async () => {
-      try {
-        let step: Step = 'miss';
-        while (step !== 'deliver' && step !== 'done' && step !== 'synth' && step !== 'stale' && step !== 'serve') {
-          step = await this.#step(step, refresh, () => NEVER, d);
-        }
-        if (step === 'deliver' && d.store !== null && d.upstream !== null) {
-          const stored = this.#o.cache.storeWhenComplete(d.store.key, d.store.head, d.upstream.body, d.upstream.completed);
-          d.upstream.body.resume();
-          refresh.releaseLeader((await stored).stored ? 'stored' : 'failed');
-          return;
-        }
-        discard(d);
-      } finally {
-        refresh.releaseLeader('failed');
-      }
-    })().catch((err: unknown) => this.#o.logger.warn({ err, service: ctx.service.serviceId, url: ctx.req.url }, 'background refresh failed'));
-  }
-
   #deliverPhase(ctx: RequestContext, d: Delivery): Step {
     // The owner of a cluster hop hands the response back before vcl_deliver, which runs on the
     // delivery member (Fastly's clustering handoff, src/edge/fleet/cluster.ts).
@@ -496,32 +421,6 @@ export class Pipeline {
     return expect('deliver', run(ctx.service, 'deliver', ctx), TRANSITIONS.deliver);
   }
 
-  /** A miss fetched here: vcl_miss, then the fetch. */
-  #miss(ctx: RequestContext): Step {
-    ctx.fastlyInfoState = 'MISS';
-    ctx.cacheState = 'MISS';
-    // A HEAD miss is fetched as GET so the stored object has its body (Varnish does the same).
-    const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
-    ctx.bereq = { method, url: ctx.req.url, proto: 'HTTP/1.1', http: ctx.req.http.clone() };
-    const action = run(ctx.service, 'miss', ctx);
-    if (action === 'pass') ctx.passing = true;
-    if (action === 'deliver_stale') return ctx.staleObject !== null ? 'stale' : 'fetch';
-    return expect('miss', action, TRANSITIONS.miss);
-  }
-
-  /** A miss handed to the key's owner in the POP; fetched here after all when the owner does not answer. */
-  async #cluster(ctx: RequestContext, owner: string, signal: () => CancelSignal, d: Delivery): Promise<Step> {
-    if (!await askOwner(ctx, owner, signal(), d, this.#clusterDeps)) return this.#miss(ctx);
-    ctx.fastlyInfoState = `${ctx.cacheState}-CLUSTER`;
-    // stale-if-error: an owner answering 5xx does not replace a usable stale copy here.
-    if ((ctx.beresp as EdgeBackendResponse).status >= 500 && ctx.staleObject !== null) {
-      discard(d);
-      ctx.releaseLeader('failed');
-      return 'stale';
-    }
-    return 'deliver';
-  }
-
   #noService(req: ClientRequest, res: ClientResponse): void {
     if (req.url === '/ready' && (req.method === 'GET' || req.method === 'HEAD')) {
       const ok = this.#o.ready();
@@ -529,12 +428,6 @@ export class Pipeline {
     }
     plain(res, 404, 'Domain Not Found', `404 Domain Not Found: no service has the domain "${req.headers.host ?? ''}"\n`);
   }
-}
-
-/** Request fields without Range and If-Range. */
-function withoutRange(fields: HeaderMap['fields']): HeaderMap['fields'] {
-  const { range: _range, 'if-range': _ifRange, ...rest } = fields;
-  return rest;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Closures for the variables that change what the cache does for one request or one object:
 // the request's stale limits and lookup mode, `beresp.saintmode`, and what `obj` says in
-// vcl_hit. The edge reads what they set (src/edge/pipeline.ts lookup, src/edge/fetch.ts).
+// vcl_hit. The edge reads what they set (src/edge/lookup.ts, src/edge/fetch.ts).
 //
 // Sources: Fastly's variable reference — server/req-max-stale-if-error, req-max-stale-while-revalidate,
 // req-grace ("Alias of req.max_stale_if_error"), client-request/req-hash-always-miss,
