@@ -1,4 +1,4 @@
 export * from './store.ts';
-export { openSqliteStore } from './sqlite.ts';
+export { openSqliteStore } from './sqlite/index.ts';
 export { openPostgresStore, parsePostgresUrl, type PostgresStoreOptions, type PostgresTarget } from './postgres/index.ts';
 export { openStore, type OpenStoreOptions } from './open.ts';

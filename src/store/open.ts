@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { openPostgresStore, parsePostgresUrl } from './postgres/index.ts';
-import { openSqliteStore } from './sqlite.ts';
+import { openSqliteStore } from './sqlite/index.ts';
 import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {

@@ -43,7 +43,7 @@ export function toNode(r: Row): NodeRow {
   return members.length === 0 ? node : { ...node, members };
 }
 
-/** A health row with `age_ms` selected next to it (./tx.ts). */
+/** A health row with `age_ms` selected next to it (./postgres/health.ts). */
 export function toHealthState(r: Row): StoredHealthState {
   return {
     pop: str(r.pop), key: str(r.key), nodeId: str(r.node_id), healthy: Number(r.healthy) === 1, good: Number(r.good),

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { PurgeAck, StoreEvent } from '../store.ts';
 import { CONNECT_TIMEOUT_MS, type PostgresTarget } from './connection.ts';
 import { describe, isUnavailable } from './errors.ts';
-import { ACKS_CHANNEL, EVENTS_CHANNEL } from './tx.ts';
+import { ACKS_CHANNEL, EVENTS_CHANNEL } from './channels.ts';
 
 /** DESIGN.md §4.6: "reconnect at most 1 s apart". */
 export const RECONNECT_MAX_MS = 1_000;

@@ -23,12 +23,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { StoreContentionError, StoreUnavailableError, type Store, type StoreEvents, type StoreTx } from '../store.ts';
+import { EVENTS_CHANNEL } from './channels.ts';
 import { poolConfig, type PostgresTarget } from './connection.ts';
 import { describe, isRetryable, isUnavailable, storeError } from './errors.ts';
 import { EventFeed } from './feed.ts';
 import { migrate } from './migrate.ts';
 import { NOW_MS, run } from './sql.ts';
-import { EVENTS_CHANNEL, PostgresTx } from './tx.ts';
+import { postgresTx, type PostgresTx } from './tx.ts';
 
 /** Attempts of a transaction that keeps losing serialization conflicts. */
 const MAX_ATTEMPTS = 8;
@@ -110,7 +111,7 @@ class PostgresStore implements Store {
     const client = await this.#connect();
     let broken: Error | undefined;
     try {
-      const tx = new PostgresTx(client);
+      const tx = postgresTx(client);
       let result: T;
       let ids: number[] = [];
       try {
