@@ -89,7 +89,7 @@ test('every command in docs/deploy.md runs and prints what the doc says', { time
   shell.stdout.on('data', (c: Buffer) => { output += String(c); });
   shell.stderr.on('data', (c: Buffer) => { output += String(c); });
   const [code] = await once(shell, 'exit') as [number | null];
-  const logs = (): string => ['control', 'a1', 'b1'].map((n) => {
+  const logs = (): string => ['control', 'a1', 'a2', 'b1', 'b2'].map((n) => {
     try {
       return `--- ${n}.log\n${readFileSync(path.join(dir, `fleet/${n}.log`), 'utf8').slice(-2000)}`;
     } catch {
@@ -103,5 +103,5 @@ test('every command in docs/deploy.md runs and prints what the doc says', { time
     return { index: Number(l.slice(0, tab)), text: l.slice(tab + 1) };
   });
   assert.deepEqual(got.map((g) => g.index), checks.map((_, i) => i), 'every checked line ran once, in order');
-  for (const g of got) assert.equal(g.text, checks[g.index].expected, checks[g.index].line);
+  for (const g of got) assert.equal(g.text, checks[g.index].expected, `${checks[g.index].line}\n${logs()}`);
 });
