@@ -144,6 +144,11 @@ class PostgresStore implements Store {
       let client: PoolClient;
       try {
         client = await this.#pool.connect();
+        // node-postgres emits 'error' on a checked-out client whose connection dies between its
+        // queries (the server shut down, DESIGN §4.6); pg-pool listens only while it is idle, so
+        // without this the process would die of an unhandled 'error' event. The next query fails
+        // as unavailable and the client is released with that error.
+        if (client.listenerCount('error') === 0) client.on('error', () => undefined);
       } catch (err) {
         throw new StoreUnavailableError(`cannot reach PostgreSQL at ${this.#target.label}: ${describe(err)}`, { cause: err });
       }
